@@ -1,0 +1,211 @@
+"""The one place that makes boto3 clients: credentials, retries, the read-only guard, evidence.
+
+Every AWS call of the product goes through a client from `SessionFactory.client`, which
+
+* uses the standard boto3 credential chain (or an assumed role per account), so
+  `AWS_PROFILE`, `AWS_ENDPOINT_URL` and instance roles work unchanged;
+* retries with botocore's adaptive mode (client-side rate limiting on throttles);
+* refuses, before anything is serialised or sent, any operation that is not a read
+  (`ReadOnlyGuard`), unless it is on an explicit allow-list;
+* records every response as evidence (`EvidenceRecorder`);
+* optionally answers calls from an in-process backend instead of the network (the demo fleet),
+  the way botocore's Stubber does, so the demo runs the very same collector code.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import boto3
+import botocore.config
+from botocore.awsrequest import AWSResponse
+
+from .evidence import EvidenceRecorder
+
+USER_AGENT = "ecr-report"
+
+# Operation-name prefixes that only read. Everything else is refused unless allow-listed.
+READ_PREFIXES = ("Describe", "List", "Get", "BatchGet")
+# Reads by name that still hand out something we never need: a registry login token, or
+# pre-signed URLs to download layers. Refused even though their names look like reads.
+NEVER_ALLOWED = frozenset({
+    ("ecr", "GetAuthorizationToken"),
+    ("ecr", "GetDownloadUrlForLayer"),
+    ("ecr-public", "GetAuthorizationToken"),
+})
+# Needed to reach other accounts; creates no resource.
+ALWAYS_ALLOWED = frozenset({("sts", "AssumeRole")})
+
+
+class MutatingCallRefused(RuntimeError):
+    """Raised before a non-read AWS operation is sent."""
+
+
+@dataclass(frozen=True)
+class ReadOnlyGuard:
+    """Decides whether an operation may be called at all."""
+
+    extra_allowed: frozenset[tuple[str, str]] = frozenset()
+
+    def allows(self, service: str, operation: str) -> bool:
+        key = (service, operation)
+        if key in NEVER_ALLOWED:
+            return False
+        if key in ALWAYS_ALLOWED or key in self.extra_allowed:
+            return True
+        return operation.startswith(READ_PREFIXES)
+
+    def attach(self, client: Any) -> None:
+        service = client.meta.service_model.service_name
+
+        def refuse_writes(model: Any, **_: Any) -> None:
+            if not self.allows(service, model.name):
+                raise MutatingCallRefused(
+                    f"refused {service}:{model.name}: ecr-report only reads "
+                    "(add it to the read-only guard's allow-list if this is intended)"
+                )
+
+        # register_first: the guard runs before every other handler, and this event fires
+        # before the request is even built, so nothing reaches the wire.
+        client.meta.events.register_first("before-parameter-build", refuse_writes)
+
+
+class Backend(Protocol):
+    """An in-process AWS: answers (service, operation, params) for one account and region."""
+
+    def handle(self, service: str, operation: str, params: dict[str, Any],
+               account_id: str, region: str) -> dict[str, Any]: ...
+
+
+class BackendError(Exception):
+    """What a Backend raises for an AWS error response (code, message, HTTP status)."""
+
+    def __init__(self, code: str, message: str, http_status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code, self.message, self.http_status = code, message, http_status
+
+
+def attach_backend(client: Any, backend: Backend, account_id: str, region: str) -> None:
+    """Answer every call of `client` from `backend`, after the guard and before the network."""
+    service = client.meta.service_model.service_name
+    events = client.meta.events
+
+    def remember(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["ecr_report_backend_params"] = dict(params)
+
+    def answer(model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        params = context.get("ecr_report_backend_params", {})
+        try:
+            parsed = backend.handle(service, model.name, params, account_id, region)
+            status = 200
+        except Exception as exc:  # the backend's own error type carries code/message/status
+            code = getattr(exc, "code", None)
+            if code is None:
+                raise
+            status = int(getattr(exc, "http_status", 400))
+            parsed = {"Error": {"Code": code, "Message": getattr(exc, "message", str(exc))}}
+        parsed = {**parsed, "ResponseMetadata": {"HTTPStatusCode": status, "RequestId": "demo"}}
+        return AWSResponse("https://demo.invalid/", status, {}, None), parsed
+
+    events.register("before-parameter-build", remember)
+    events.register("before-call", answer)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str | None
+    """None means "whatever account the default credentials belong to"."""
+    role_arn: str | None = None
+    external_id: str | None = None
+
+
+@dataclass
+class SessionFactory:
+    """Builds guarded, recorded clients per (account, region)."""
+
+    recorder: EvidenceRecorder
+    guard: ReadOnlyGuard = field(default_factory=ReadOnlyGuard)
+    max_attempts: int = 10
+    backend: Backend | None = None
+    base_session: boto3.Session | None = None
+    base_account_id: str | None = None
+    """The caller's own account; learnt from GetCallerIdentity when not given."""
+    _sessions: dict[str | None, boto3.Session] = field(default_factory=dict, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        if self.base_session is None:
+            self.base_session = _default_session(self.backend)
+        self._config = botocore.config.Config(
+            retries={"mode": "adaptive", "max_attempts": self.max_attempts},
+            user_agent_extra=USER_AGENT,
+            connect_timeout=10,
+            read_timeout=60,
+            max_pool_connections=16,
+        )
+
+    def client(self, service: str, account: Account, region: str, *, record_as: str | None = None) -> Any:
+        """A client for `service` in `account` and `region`.
+
+        `record_as` is the account id the evidence is filed under (defaults to account.id).
+        """
+        session = self.session_for(account, region)
+        return self._make_client(session, service, region, record_as or account.id or "self")
+
+    def identify(self, region: str) -> str:
+        """The account id of the default credentials (recorded as that account's evidence)."""
+        client = self.base_session.client("sts", region_name=region, config=self._config)
+        self.guard.attach(client)
+        if self.backend is not None:
+            attach_backend(client, self.backend, self.base_account_id or "self", region)
+        answer = client.get_caller_identity()
+        account_id = answer["Account"]
+        self.recorder.record(account_id, region, "sts", "GetCallerIdentity", {}, answer)
+        return account_id
+
+    def session_for(self, account: Account, region: str) -> boto3.Session:
+        if account.role_arn is None:
+            return self.base_session
+        with self._lock:
+            cached = self._sessions.get(account.role_arn)
+        if cached is not None:
+            return cached
+        session = self._assume(account, region)
+        with self._lock:
+            self._sessions[account.role_arn] = session
+        return session
+
+    def _assume(self, account: Account, region: str) -> boto3.Session:
+        sts = self._make_client(self.base_session, "sts", region, self.base_account_id or "self")
+        params: dict[str, Any] = {"RoleArn": account.role_arn, "RoleSessionName": "ecr-report"}
+        if account.external_id:
+            params["ExternalId"] = account.external_id
+        creds = sts.assume_role(**params)["Credentials"]
+        # TODO(scale): static credentials last the role's session duration (1 h by default);
+        # a collection longer than that would need refreshable credentials.
+        return boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+
+    def _make_client(self, session: boto3.Session, service: str, region: str, record_as: str) -> Any:
+        client = session.client(service, region_name=region, config=self._config)
+        self.guard.attach(client)
+        if self.backend is not None:
+            attach_backend(client, self.backend, record_as, region)
+        self.recorder.attach(client, record_as, region)
+        return client
+
+
+def _default_session(backend: Backend | None) -> boto3.Session:
+    if backend is None:
+        return boto3.Session()
+    # An in-process backend needs no credentials; fixed dummy ones keep botocore from searching
+    # the environment (and from failing on a machine that has none).
+    return boto3.Session(aws_access_key_id="demo", aws_secret_access_key="demo")
+
+
+ClientMaker = Callable[[str, Account, str], Any]

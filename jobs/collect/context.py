@@ -1,0 +1,124 @@
+"""Calling AWS for one (account, region) unit, with failures turned into data.
+
+Collectors never catch exceptions themselves: they go through `UnitContext.call` and
+`UnitContext.pages`, which return None (or stop paging) when a call fails and file a
+`CollectionError`. Errors a collector expects as an answer (a repository without a lifecycle
+policy answers `LifecyclePolicyNotFoundException`) are named in `expected` and are not
+collection errors; the recorder still keeps them as evidence.
+
+Some failures mean nothing more can be collected in the unit (the region's endpoint cannot be
+reached, the credentials are refused): those raise `UnitAborted` after being filed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import botocore.exceptions
+from botocore import xform_name
+
+from ..aws_session import Account, MutatingCallRefused, SessionFactory
+
+# Error codes after which no further call in the unit can succeed.
+FATAL_CODES = frozenset({
+    "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",
+    "InvalidSignatureException", "AuthFailure", "SignatureDoesNotMatch",
+})
+
+
+@dataclass(frozen=True)
+class CollectionError:
+    """One call that could not be collected (a row of summary.json completeness.errors)."""
+
+    account: str
+    region: str
+    operation: str
+    """`service:Operation`, plus the resource it was about when there is one."""
+    error: str
+    """One line: error code and message."""
+
+    def to_json(self) -> dict[str, str]:
+        return {"account": self.account, "region": self.region,
+                "operation": self.operation, "error": self.error}
+
+
+class UnitAborted(Exception):
+    """Nothing more can be collected in this unit; the reason is already filed."""
+
+
+@dataclass
+class UnitContext:
+    """What a collector needs: clients for its unit, and a place to file errors."""
+
+    factory: SessionFactory
+    account: Account
+    account_id: str
+    region: str
+    errors: list[CollectionError] = field(default_factory=list)
+    _clients: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self.factory.client(
+                    service, self.account, self.region, record_as=self.account_id)
+            return self._clients[service]
+
+    def call(self, service: str, operation: str, *, expected: tuple[str, ...] = (),
+             about: str = "", **params: Any) -> dict[str, Any] | None:
+        """One API call; None when it failed (filed) or answered an `expected` error code."""
+        method = getattr(self.client(service), xform_name(operation))
+        try:
+            return method(**params)
+        except botocore.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in expected:
+                return None
+            self._file(service, operation, about, f"{code}: {_message(exc)}", fatal=code in FATAL_CODES)
+        except MutatingCallRefused:
+            raise  # a bug in our code, never a property of the account
+        except botocore.exceptions.EndpointConnectionError as exc:
+            self._file(service, operation, about, f"EndpointConnectionError: {exc}", fatal=True)
+        except botocore.exceptions.NoCredentialsError as exc:
+            self._file(service, operation, about, f"NoCredentialsError: {exc}", fatal=True)
+        except botocore.exceptions.BotoCoreError as exc:
+            self._file(service, operation, about, f"{type(exc).__name__}: {exc}", fatal=False)
+        return None
+
+    def pages(self, service: str, operation: str, *, about: str = "", token: str = "nextToken",
+              **params: Any) -> Iterator[dict[str, Any]]:
+        """Every page of a paginated operation; stops (and files the error) on a failure.
+
+        A failed page leaves the data it belongs to partial, so the error says which page.
+        `token` is the operation's pagination token member (EC2 and CloudWatch: NextToken).
+        """
+        token_in = token_out = token
+        page_no = 0
+        while True:
+            page_no += 1
+            page = self.call(service, operation, about=f"{about} page {page_no}".strip(), **params)
+            if page is None:
+                return
+            yield page
+            next_token = page.get(token_out)
+            if not next_token:
+                return
+            params = {**params, token_in: next_token}
+
+    def _file(self, service: str, operation: str, about: str, message: str, *, fatal: bool) -> None:
+        op = f"{service}:{operation}" + (f" ({about})" if about else "")
+        with self._lock:
+            self.errors.append(CollectionError(self.account_id, self.region, op, _one_line(message)))
+        if fatal:
+            raise UnitAborted(message)
+
+
+def _message(exc: botocore.exceptions.ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Message", "")) or str(exc)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:500]

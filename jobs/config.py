@@ -1,0 +1,181 @@
+"""Configuration: `ecr-report.toml` (or `--config FILE`), overridable by environment variables.
+
+Every key is optional. Unknown keys are an error rather than silently ignored, because a typo in
+an audit tool's configuration (`retention_day = 400`) must not quietly fall back to a default.
+
+Environment overrides use `ECR_REPORT__<SECTION>__<KEY>`, e.g.
+`ECR_REPORT__REPORT__OUTPUT_DIR=/var/reports` or `ECR_REPORT__AWS__REGIONS=us-east-1,eu-west-1`
+(comma-separated for lists). Secrets (SMTP passwords, signing keys) never live in this file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_FILE = "ecr-report.toml"
+ENV_PREFIX = "ECR_REPORT__"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message is one line for the user."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccountConfig(_Section):
+    id: str = Field(pattern=r"^\d{12}$")
+    role_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+    external_id: str | None = None
+    name: str | None = None
+
+
+class AwsConfig(_Section):
+    regions: tuple[str, ...] = ()
+    """Default: the session's region."""
+    accounts: tuple[AccountConfig, ...] = ()
+    """Default: the caller's own account."""
+    max_workers: int = Field(default=4, ge=1, le=64)
+    """(account, region) units collected at once."""
+    repository_workers: int = Field(default=4, ge=1, le=32)
+    """Per-repository calls in flight within one unit."""
+    max_attempts: int = Field(default=10, ge=1, le=30)
+
+
+class CollectConfig(_Section):
+    basic_findings_newest_per_repository: bool = True
+    basic_findings_pushed_within_days: int = Field(default=30, ge=0)
+    basic_findings_max_images: int | None = Field(default=None, ge=1)
+    repository_scan_configuration: bool = True
+    """Also ask AWS for its per-repository answer (BatchGetRepositoryScanningConfiguration)."""
+
+
+class ReportConfig(_Section):
+    output_dir: str = "output"
+    language: Literal["en", "ja"] = "en"
+    stale_basic_scan_days: int = Field(default=30, ge=1)
+    pdf: bool = True
+
+
+class LifecycleConfig(_Section):
+    proposed_policy: str | None = None
+
+
+class EmailConfig(_Section):
+    transport: Literal["smtp", "ses"] = "smtp"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    starttls: bool = True
+    sender: str | None = None
+    recipients: tuple[str, ...] = ()
+
+
+class ArchiveConfig(_Section):
+    s3_uri: str | None = None
+    retention_days: int | None = Field(default=None, ge=1)
+    keep_runs: int | None = Field(default=None, ge=1)
+    signing_key_file: str | None = None
+
+
+class JobConfig(_Section):
+    id: str
+    cron: str
+    timezone: str = "UTC"
+    command: Literal["run", "collect"] = "run"
+
+
+class Config(_Section):
+    aws: AwsConfig = AwsConfig()
+    collect: CollectConfig = CollectConfig()
+    report: ReportConfig = ReportConfig()
+    lifecycle: LifecycleConfig = LifecycleConfig()
+    email: EmailConfig = EmailConfig()
+    archive: ArchiveConfig = ArchiveConfig()
+    jobs: tuple[JobConfig, ...] = ()
+
+    @field_validator("jobs")
+    @classmethod
+    def _unique_job_ids(cls, jobs: tuple[JobConfig, ...]) -> tuple[JobConfig, ...]:
+        ids = [j.id for j in jobs]
+        if len(ids) != len(set(ids)):
+            raise ValueError("job ids must be unique")
+        return jobs
+
+    def digest(self) -> str:
+        """sha256 of the effective configuration (recorded in the run's manifest)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the TOML file (if any), apply environment overrides, validate.
+
+    `path` None means `./ecr-report.toml` when it exists, else defaults. An explicit path that
+    does not exist is an error.
+    """
+    env = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    if path is not None:
+        data = _read_toml(Path(path))
+    elif Path(DEFAULT_CONFIG_FILE).is_file():
+        data = _read_toml(Path(DEFAULT_CONFIG_FILE))
+    _apply_env(data, env)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+
+
+def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        parts = [p.lower() for p in name[len(ENV_PREFIX):].split("__")]
+        if len(parts) != 2 or not all(parts):
+            raise ConfigError(f"environment variable {name}: expected {ENV_PREFIX}<SECTION>__<KEY>")
+        section, key = parts
+        field = _field_annotation(section, key)
+        if field is None:
+            raise ConfigError(f"environment variable {name}: no setting [{section}] {key}")
+        data.setdefault(section, {})[key] = _parse_env_value(value, field)
+
+
+def _field_annotation(section: str, key: str) -> Any:
+    section_field = Config.model_fields.get(section)
+    if section_field is None or not isinstance(section_field.default, BaseModel):
+        return None
+    field = type(section_field.default).model_fields.get(key)
+    return None if field is None else field.annotation
+
+
+def _parse_env_value(value: str, annotation: Any) -> Any:
+    if "tuple" in str(annotation):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+def _one_line(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"invalid configuration at {where}: {first['msg']}{more}"

@@ -1,0 +1,38 @@
+"""Write an analysis into a run directory: data/, summary.json, report.html, report.pdf.
+
+Used by a live run and by `ecr-report render`; it reads no clock, so the same analysis gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..reports.analyse import Analysis
+from ..reports.render import ReportInput, render_html, render_pdf
+from .rundir import SUMMARY, write_frames, write_json
+
+
+def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
+    write_frames(run_dir / "data", analysis.tables)
+    write_json(run_dir / SUMMARY, analysis.summary)
+    html = render_html(report_input(analysis))
+    (run_dir / "report.html").write_text(html, encoding="utf-8")
+    if pdf:
+        (run_dir / "report.pdf").write_bytes(render_pdf(html))
+
+
+def report_input(analysis: Analysis) -> ReportInput:
+    meta = analysis.snapshot.meta
+    return ReportInput(
+        run_id=meta.run_id,
+        as_of=meta.as_of,
+        tool_version=meta.tool_version,
+        summary=analysis.summary,
+        tables=analysis.tables,
+        errors=list(meta.errors),
+        notes=list(analysis.notes),
+        methodology=list(analysis.methodology),
+        sections_not_computed=list(analysis.sections_not_computed),
+        demo=meta.demo,
+    )

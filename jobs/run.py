@@ -1,0 +1,147 @@
+"""One full run: resolve what to collect, collect, snapshot, analyse, publish the run directory.
+
+Also `render_run`, which rebuilds a run's outputs from its archived snapshot (`raw/` +
+`snapshot.json`) without calling AWS: the same publish step on the same data gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import boto3
+import botocore.exceptions
+
+from ..reports.analyse import Analysis, analyse
+from ..reports.snapshot import ScopeSettings, SnapshotMeta, build_snapshot
+from .aws_session import Account, SessionFactory
+from .collect import CollectOptions, Unit, collect_fleet
+from .config import Config, ConfigError
+from .evidence import EvidenceRecorder, load_raw_dir
+from .publish import publish
+from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
+
+log = logging.getLogger("ecr_report.run")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_dir: Path
+    analysis: Analysis
+
+    @property
+    def complete(self) -> bool:
+        return not self.analysis.snapshot.meta.errors
+
+
+def tool_version() -> str:
+    try:
+        return version("ecr-report")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+def run(config: Config, *, output: Path | None = None, demo: bool = False,
+        demo_scale: float = 1, now: datetime | None = None) -> RunOutcome:
+    """Collect and publish one run; returns where it was written."""
+    as_of = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    root = Path(output or config.report.output_dir)
+    scope = ScopeSettings(config.collect.basic_findings_newest_per_repository,
+                          config.collect.basic_findings_pushed_within_days,
+                          config.collect.basic_findings_max_images)
+    # Where raw/ goes is known only once the run directory exists, after the caller's
+    # identity and the regions are resolved; the recorder flushes earlier calls then.
+    recorder = EvidenceRecorder()
+    factory, units = (_demo_setup(recorder, config, demo_scale, as_of) if demo
+                      else _aws_setup(recorder, config))
+
+    runs_dir = root / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    paths = RunPaths(root, new_run_id(as_of, runs_dir))
+    run_dir = paths.start()
+    recorder.write_to(run_dir / "raw")
+    log.info("run %s: collecting %d registries", paths.run_id, len(units))
+
+    from ..reports.coverage import BasicFindingsScope
+
+    options = CollectOptions(
+        as_of=as_of,
+        scope=BasicFindingsScope(scope.newest_per_repository, scope.pushed_within_days, scope.max_images),
+        repository_workers=config.aws.repository_workers,
+        repository_scan_configuration=config.collect.repository_scan_configuration,
+    )
+    collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
+    meta = SnapshotMeta(
+        run_id=paths.run_id, as_of=as_of, units=collection.units,
+        errors=tuple(e.to_json() for e in collection.errors), tool_version=tool_version(),
+        demo=demo, scope=scope, stale_basic_scan_days=config.report.stale_basic_scan_days,
+        config_digest=config.digest(),
+    )
+    write_json(run_dir / SNAPSHOT, meta.to_json())
+    analysis = analyse(build_snapshot(meta, collection.calls))
+    publish(analysis, run_dir, pdf=config.report.pdf)
+    write_manifest(run_dir, _manifest_metadata(meta))
+    final = paths.commit()
+    return RunOutcome(final, analysis)
+
+
+def render_run(run_dir: Path, *, pdf: bool = True) -> RunOutcome:
+    """Re-render a run from its archived snapshot (no AWS, no clock)."""
+    snapshot_path = run_dir / SNAPSHOT
+    if not snapshot_path.is_file():
+        raise ConfigError(f"{run_dir} is not a run directory (no {SNAPSHOT})")
+    try:
+        meta = SnapshotMeta.from_json(json.loads(snapshot_path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{snapshot_path}: unreadable snapshot ({exc})") from None
+    calls = load_raw_dir(run_dir / "raw")
+    analysis = analyse(build_snapshot(meta, calls))
+    publish(analysis, run_dir, pdf=pdf)
+    write_manifest(run_dir, _manifest_metadata(meta))
+    return RunOutcome(run_dir, analysis)
+
+
+def _manifest_metadata(meta: SnapshotMeta) -> dict[str, object]:
+    # No wall-clock time here: re-rendering a run must give the same manifest.
+    return {"run_id": meta.run_id, "as_of": meta.to_json()["as_of"], "tool_version": meta.tool_version,
+            "config_digest": meta.config_digest, "units": [list(u) for u in meta.units],
+            "collection_errors": [dict(e) for e in meta.errors], "demo": meta.demo}
+
+
+def _aws_setup(recorder: EvidenceRecorder, config: Config) -> tuple[SessionFactory, list[Unit]]:
+    session = boto3.Session()
+    regions = list(config.aws.regions) or ([session.region_name] if session.region_name else [])
+    if not regions:
+        raise ConfigError("no AWS region: set [aws] regions in the config, or AWS_REGION / AWS_DEFAULT_REGION")
+    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=session)
+    try:
+        caller = factory.identify(regions[0])
+    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError) as exc:
+        raise ConfigError(f"no usable AWS credentials ({exc}); use --demo to try the tool without AWS") from None
+    except botocore.exceptions.ClientError as exc:
+        raise ConfigError(f"AWS refused the credentials: {exc}") from None
+    except botocore.exceptions.EndpointConnectionError as exc:
+        raise ConfigError(f"cannot reach AWS: {exc}") from None
+    factory.base_account_id = caller
+    accounts = [Account(a.id, None if (a.id == caller and not a.role_arn) else a.role_arn, a.external_id)
+                for a in config.aws.accounts] or [Account(caller)]
+    units = [Unit(a, a.id or caller, r) for a in accounts for r in regions]
+    return factory, units
+
+
+def _demo_setup(recorder: EvidenceRecorder, config: Config, scale: float,
+                as_of: datetime) -> tuple[SessionFactory, list[Unit]]:
+    from .demo import DemoEmulator, build_fleet
+
+    fleet = build_fleet(scale=scale, as_of=as_of)
+    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts,
+                             backend=DemoEmulator(fleet), base_account_id=fleet.caller_account)
+    accounts = {a: Account(a, None if a == fleet.caller_account else fleet.role_arn(a))
+                for a in fleet.accounts}
+    units = [Unit(accounts[a], a, r) for a, r in fleet.units]
+    return factory, units

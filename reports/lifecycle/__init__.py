@@ -1,0 +1,48 @@
+"""Offline, exact evaluation of Amazon ECR lifecycle policies (pure: no AWS, no clock).
+
+`parse_policy` validates policy text as ECR would; `evaluate` / `evaluate_fleet` say, per image,
+which rule acts and how; `reclaimable` turns that into bytes; `lint` flags accepted-but-suspicious
+policies; `preview` renders a `GetLifecyclePolicyPreview`-shaped answer. The choices made where
+AWS's documentation is silent are in ``methodology.md`` (also as `METHODOLOGY`).
+"""
+
+from importlib.resources import files
+
+from .awsjson import AwsJsonError, images_from_describe, manifests_from_batch_get, parse_timestamp
+from .evaluate import evaluate, evaluate_fleet
+from .frame import ImageInputError, image_frame
+from .lint import LintWarning, lint, static_warnings
+from .manifests import Manifests
+from .policy import Action, Policy, Rule, Selection, parse_policy
+from .preview import preview
+from .reclaim import reclaimable, totals
+from .validate import PolicyIssue, PolicyValidationError, validate_text
+
+METHODOLOGY = (files(__package__) / "methodology.md").read_text(encoding="utf-8")
+
+__all__ = [
+    "METHODOLOGY",
+    "Action",
+    "AwsJsonError",
+    "ImageInputError",
+    "LintWarning",
+    "Manifests",
+    "Policy",
+    "PolicyIssue",
+    "PolicyValidationError",
+    "Rule",
+    "Selection",
+    "evaluate",
+    "evaluate_fleet",
+    "image_frame",
+    "images_from_describe",
+    "lint",
+    "manifests_from_batch_get",
+    "parse_policy",
+    "parse_timestamp",
+    "preview",
+    "reclaimable",
+    "static_warnings",
+    "totals",
+    "validate_text",
+]

@@ -1,0 +1,319 @@
+"""Turn recorded API responses into the typed snapshot tables of `reports.schema`.
+
+Pure: it reads `RawCall`s (as archived, timestamps as ISO strings) and returns DataFrames. The
+same function serves a live run and `ecr-report render RUN_DIR`, so both see identical tables.
+
+"Unknown" is kept distinct from "none": a repository whose GetLifecyclePolicy failed has status
+UNKNOWN, not ABSENT; an image whose findings call failed has scan_status ERROR.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .raw import RawCall
+from .schema import SEVERITY_COUNTS, SNAPSHOT_TABLES, conform
+
+Unit = tuple[str, str]  # (account_id, region)
+SEVERITY_KEYS = {name.upper(): name for name in SEVERITY_COUNTS}
+
+
+class CallIndex:
+    """Recorded calls grouped by (account, region, service, operation)."""
+
+    def __init__(self, calls: Iterable[RawCall]) -> None:
+        self._by_key: dict[tuple[str, str, str, str], list[RawCall]] = defaultdict(list)
+        for call in calls:
+            self._by_key[(call.account_id, call.region, call.service, call.operation)].append(call)
+        for group in self._by_key.values():
+            group.sort(key=lambda c: c.seq)
+
+    def get(self, unit: Unit, service: str, operation: str) -> list[RawCall]:
+        return self._by_key.get((unit[0], unit[1], service, operation), [])
+
+    def ok(self, unit: Unit, service: str, operation: str) -> list[dict[str, Any]]:
+        return [c.response for c in self.get(unit, service, operation) if c.ok]
+
+    def first_ok(self, unit: Unit, service: str, operation: str) -> dict[str, Any] | None:
+        found = self.ok(unit, service, operation)
+        return found[0] if found else None
+
+
+def normalize(calls: Iterable[RawCall], units: Sequence[Unit]) -> dict[str, pd.DataFrame]:
+    """Every snapshot table, conformed to its schema."""
+    index = CallIndex(calls)
+    builders = {
+        "registries": _registries,
+        "scan_rules": _scan_rules,
+        "repositories": _repositories,
+        "repository_scan_config_aws": _repository_scan_config,
+        "images": _images,
+        "basic_findings": _basic_findings,
+        "inspector_coverage": _inspector_coverage,
+        "inspector_findings": _inspector_findings,
+        "pull_through_rules": _pull_through_rules,
+    }
+    tables = {}
+    for name, build in builders.items():
+        rows = [row for unit in units for row in build(index, unit)]
+        frame = pd.DataFrame(rows, columns=list(SNAPSHOT_TABLES[name]))
+        tables[name] = conform(name, frame)
+    return tables
+
+
+# --- one builder per table -----------------------------------------------------------------
+
+def _registries(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    identity = index.first_ok(unit, "sts", "GetCallerIdentity") or {}
+    registry = index.first_ok(unit, "ecr", "DescribeRegistry") or {}
+    scanning = index.first_ok(unit, "ecr", "GetRegistryScanningConfiguration")
+    setting = index.first_ok(unit, "ecr", "GetAccountSetting")
+    scan_type = None
+    if scanning is not None:
+        # "When a registry scanning configuration is not defined, by default the BASIC scan
+        # type is used." [BOTO-ECR]
+        scan_type = (scanning.get("scanningConfiguration") or {}).get("scanType") or "BASIC"
+    return [{
+        "account_id": unit[0],
+        "region": unit[1],
+        "registry_id": registry.get("registryId") or (scanning or {}).get("registryId"),
+        "caller_arn": identity.get("Arn"),
+        "scan_type": scan_type,
+        "basic_scan_engine": (setting or {}).get("value"),
+        "inspector_ecr_status": _inspector_status(index, unit),
+    }]
+
+
+def _inspector_status(index: CallIndex, unit: Unit) -> str | None:
+    answer = index.first_ok(unit, "inspector2", "BatchGetAccountStatus")
+    for account in (answer or {}).get("accounts", []):
+        if account.get("accountId") == unit[0]:
+            return ((account.get("resourceState") or {}).get("ecr") or {}).get("status")
+    return None
+
+
+def _scan_rules(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    scanning = index.first_ok(unit, "ecr", "GetRegistryScanningConfiguration") or {}
+    rules = (scanning.get("scanningConfiguration") or {}).get("rules") or []
+    return [
+        {"account_id": unit[0], "region": unit[1], "rule_index": i,
+         "scan_frequency": rule.get("scanFrequency"), "filter": f.get("filter"),
+         "filter_type": f.get("filterType", "WILDCARD")}
+        for i, rule in enumerate(rules)
+        for f in rule.get("repositoryFilters") or []
+    ]
+
+
+def _repositories(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    policies = _lifecycle_policies(index, unit)
+    rows = []
+    for page in index.ok(unit, "ecr", "DescribeRepositories"):
+        for repo in page.get("repositories", []):
+            name = repo["repositoryName"]
+            status, text, evaluated = policies.get(name, ("UNKNOWN", None, None))
+            encryption = repo.get("encryptionConfiguration") or {}
+            rows.append({
+                "account_id": unit[0],
+                "region": unit[1],
+                "repository_name": name,
+                "repository_arn": repo.get("repositoryArn"),
+                "registry_id": repo.get("registryId"),
+                "created_at": repo.get("createdAt"),
+                "image_tag_mutability": repo.get("imageTagMutability"),
+                "encryption_type": encryption.get("encryptionType"),
+                "kms_key": encryption.get("kmsKey"),
+                "scan_on_push": (repo.get("imageScanningConfiguration") or {}).get("scanOnPush"),
+                "lifecycle_policy_status": status,
+                "lifecycle_policy_text": text,
+                "lifecycle_last_evaluated_at": evaluated,
+            })
+    return rows
+
+
+def _lifecycle_policies(index: CallIndex, unit: Unit) -> dict[str, tuple[str, Any, Any]]:
+    found: dict[str, tuple[str, Any, Any]] = {}
+    for call in index.get(unit, "ecr", "GetLifecyclePolicy"):
+        name = call.params.get("repositoryName")
+        if call.ok:
+            found[name] = ("PRESENT", call.response.get("lifecyclePolicyText"),
+                           call.response.get("lastEvaluatedAt"))
+        elif call.error_code == "LifecyclePolicyNotFoundException":
+            found[name] = ("ABSENT", None, None)
+    return found
+
+
+def _repository_scan_config(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    rows = []
+    for page in index.ok(unit, "ecr", "BatchGetRepositoryScanningConfiguration"):
+        for cfg in page.get("scanningConfigurations", []):
+            filters = "; ".join(f"{f.get('filterType', 'WILDCARD')}:{f.get('filter')}"
+                                for f in cfg.get("appliedScanFilters") or [])
+            rows.append({"account_id": unit[0], "region": unit[1],
+                         "repository_name": cfg.get("repositoryName"),
+                         "scan_frequency": cfg.get("scanFrequency"),
+                         "scan_on_push": cfg.get("scanOnPush"),
+                         "applied_filters": filters or None})
+    return rows
+
+
+def _images(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    rows = []
+    for call in index.get(unit, "ecr", "DescribeImages"):
+        if call.ok:
+            repo = call.params.get("repositoryName")
+            rows.extend(image_rows(unit[0], unit[1], repo, call.response.get("imageDetails", [])))
+    return _dedupe(rows, ("repository_name", "image_digest"))
+
+
+def image_rows(account_id: str, region: str, repository: str,
+               details: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the `images` table for one repository's ImageDetail objects."""
+    rows = []
+    for d in details:
+        status = d.get("imageScanStatus") or {}
+        summary = d.get("imageScanFindingsSummary") or {}
+        rows.append({
+            "account_id": account_id,
+            "region": region,
+            "repository_name": d.get("repositoryName", repository),
+            "image_digest": d["imageDigest"],
+            "image_tags": tuple(sorted(d.get("imageTags") or ())),
+            "pushed_at": d.get("imagePushedAt"),
+            "size_bytes": int(d.get("imageSizeInBytes") or 0),
+            "manifest_media_type": d.get("imageManifestMediaType"),
+            "artifact_media_type": d.get("artifactMediaType"),
+            "last_pull_at": d.get("lastRecordedPullTime"),
+            "image_status": d.get("imageStatus") or "ACTIVE",
+            "last_archived_at": d.get("lastArchivedAt"),
+            "last_activated_at": d.get("lastActivatedAt"),
+            "subject_digest": d.get("subjectManifestDigest"),
+            "scan_status": status.get("status"),
+            "scan_completed_at": summary.get("imageScanCompletedAt"),
+            **_severity_counts(summary.get("findingSeverityCounts") if summary else None),
+        })
+    return rows
+
+
+def _basic_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    rows = []
+    for call in index.get(unit, "ecr", "DescribeImageScanFindings"):
+        row = {"account_id": unit[0], "region": unit[1],
+               "repository_name": call.params.get("repositoryName"),
+               "image_digest": (call.params.get("imageId") or {}).get("imageDigest")}
+        if call.ok:
+            findings = call.response.get("imageScanFindings") or {}
+            status = call.response.get("imageScanStatus") or {}
+            row.update({
+                "scan_status": status.get("status"),
+                "scan_status_description": status.get("description"),
+                "scan_completed_at": findings.get("imageScanCompletedAt"),
+                "vulnerability_source_updated_at": findings.get("vulnerabilitySourceUpdatedAt"),
+                **_severity_counts(findings.get("findingSeverityCounts") if findings else None),
+            })
+        else:
+            not_found = call.error_code == "ScanNotFoundException"
+            row.update({"scan_status": "NOT_SCANNED" if not_found else "ERROR",
+                        "scan_status_description": call.response["Error"].get("Message"),
+                        "scan_completed_at": None, "vulnerability_source_updated_at": None,
+                        **_severity_counts(None)})
+        rows.append(row)
+    return _dedupe(rows, ("repository_name", "image_digest"))
+
+
+def _severity_counts(counts: Mapping[str, int] | None) -> dict[str, int | None]:
+    """Severity counts; absent severities are 0 when a result exists, <NA> when none does."""
+    if counts is None:
+        return {name: None for name in SEVERITY_COUNTS}
+    out: dict[str, int | None] = {name: 0 for name in SEVERITY_COUNTS}
+    for key, value in counts.items():
+        if key.upper() in SEVERITY_KEYS:
+            out[SEVERITY_KEYS[key.upper()]] = int(value)
+    return out
+
+
+def _inspector_coverage(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    rows = []
+    for page in index.ok(unit, "inspector2", "ListCoverage"):
+        for res in page.get("coveredResources", []):
+            if res.get("resourceType") not in ("AWS_ECR_CONTAINER_IMAGE", "AWS_ECR_REPOSITORY"):
+                continue
+            meta = res.get("resourceMetadata") or {}
+            repo_meta, image_meta = meta.get("ecrRepository") or {}, meta.get("ecrImage") or {}
+            repository, digest = parse_ecr_resource_id(res.get("resourceId", ""))
+            status = res.get("scanStatus") or {}
+            rows.append({
+                "account_id": res.get("accountId") or unit[0],
+                "region": unit[1],
+                "resource_type": res.get("resourceType"),
+                "resource_id": res.get("resourceId"),
+                "repository_name": repo_meta.get("name") or repository,
+                "image_digest": digest,
+                "scan_status_code": status.get("statusCode"),
+                "scan_status_reason": status.get("reason"),
+                "scan_frequency": repo_meta.get("scanFrequency"),
+                "last_scanned_at": res.get("lastScannedAt"),
+                "image_pulled_at": image_meta.get("imagePulledAt"),
+                "last_in_use_at": image_meta.get("lastInUseAt"),
+            })
+    return rows
+
+
+def parse_ecr_resource_id(resource_id: str) -> tuple[str | None, str | None]:
+    """(repository, digest) from an Inspector ECR resource id.
+
+    Images: `arn:aws:ecr:<region>:<account>:repository/<name>/sha256:<hex>`;
+    repositories: `arn:aws:ecr:<region>:<account>:repository/<name>`.
+    """
+    _, sep, path = resource_id.partition(":repository/")
+    if not sep:
+        return None, None
+    repo, sep, digest = path.rpartition("/sha256:")
+    if sep:
+        return repo, "sha256:" + digest
+    return path, None
+
+
+def _inspector_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    rows = []
+    for page in index.ok(unit, "inspector2", "ListFindingAggregations"):
+        for item in page.get("responses", []):
+            agg = item.get("awsEcrContainerAggregation")
+            if not agg:
+                continue
+            digest = agg.get("imageSha") or parse_ecr_resource_id(agg.get("resourceId", ""))[1]
+            if digest and not digest.startswith("sha256:"):
+                digest = "sha256:" + digest
+            counts = agg.get("severityCounts") or {}
+            rows.append({"account_id": agg.get("accountId") or unit[0], "region": unit[1],
+                         "repository_name": agg.get("repository"), "image_digest": digest,
+                         "critical": counts.get("critical"), "high": counts.get("high"),
+                         "medium": counts.get("medium"), "all": counts.get("all")})
+    return rows
+
+
+def _pull_through_rules(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
+    rows = []
+    for page in index.ok(unit, "ecr", "DescribePullThroughCacheRules"):
+        for rule in page.get("pullThroughCacheRules", []):
+            rows.append({
+                "account_id": unit[0], "region": unit[1],
+                "ecr_repository_prefix": rule.get("ecrRepositoryPrefix"),
+                "upstream_registry": rule.get("upstreamRegistry"),
+                "upstream_registry_url": rule.get("upstreamRegistryUrl"),
+                "upstream_repository_prefix": rule.get("upstreamRepositoryPrefix"),
+                "has_credential": bool(rule.get("credentialArn")),
+                "custom_role_arn": rule.get("customRoleArn"),
+                "created_at": rule.get("createdAt"),
+            })
+    return rows
+
+
+def _dedupe(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    # A page retried after a partial failure can repeat items; the last answer wins.
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        seen[tuple(row[k] for k in key)] = row
+    return list(seen.values())

@@ -1,0 +1,231 @@
+"""Declared schemas of every table that moves between pipeline stages.
+
+One dict per table: column name -> pandas dtype. `normalize` builds the snapshot tables with
+these columns, `analyse` returns result tables with these columns, and `conform` checks (and
+coerces) a frame against its schema, so a stage never silently hands the next one a frame with a
+missing column or a float where an int64 belongs.
+
+Conventions: timestamps are timezone-aware UTC (`datetime64[ns, UTC]`); bytes are `int64`;
+counts that may be unknown are nullable `Int64` (unknown is <NA>, never 0); money is `float64`
+USD; list-valued columns (image tags) are `object` holding tuples of str.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+TS = "datetime64[ns, UTC]"
+STR = "string"
+BOOL = "boolean"
+INT = "Int64"  # nullable: <NA> means "not known", which must never read as zero
+LIST = "object"
+
+UNIT_KEY = {"account_id": STR, "region": STR}
+REPO_KEY = {**UNIT_KEY, "repository_name": STR}
+IMAGE_KEY = {**REPO_KEY, "image_digest": STR}
+SEVERITY_COUNTS = {
+    "critical": INT,
+    "high": INT,
+    "medium": INT,
+    "low": INT,
+    "informational": INT,
+    "undefined": INT,
+}
+
+# --- snapshot tables (built by reports.normalize from raw API responses) -------------------
+
+SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
+    # One row per collected (account, region) unit.
+    "registries": {
+        **UNIT_KEY,
+        "registry_id": STR,
+        "caller_arn": STR,
+        # BASIC | ENHANCED; <NA> when GetRegistryScanningConfiguration failed.
+        "scan_type": STR,
+        # AWS_NATIVE | CLAIR; <NA> when GetAccountSetting failed or is unsupported.
+        "basic_scan_engine": STR,
+        # Inspector's ECR scanning status for the account (ENABLED, DISABLED, ...); <NA> unknown.
+        "inspector_ecr_status": STR,
+    },
+    # One row per (registry scanning rule, repository filter).
+    "scan_rules": {
+        **UNIT_KEY,
+        "rule_index": "int64",
+        "scan_frequency": STR,  # SCAN_ON_PUSH | CONTINUOUS_SCAN | MANUAL
+        "filter": STR,
+        "filter_type": STR,  # WILDCARD
+    },
+    "repositories": {
+        **REPO_KEY,
+        "repository_arn": STR,
+        "registry_id": STR,
+        "created_at": TS,
+        "image_tag_mutability": STR,  # MUTABLE | IMMUTABLE | *_WITH_EXCLUSION
+        "encryption_type": STR,  # AES256 | KMS | KMS_DSSE
+        "kms_key": STR,
+        "scan_on_push": BOOL,  # legacy repository-level imageScanningConfiguration
+        "lifecycle_policy_status": STR,  # PRESENT | ABSENT | UNKNOWN
+        "lifecycle_policy_text": STR,
+        "lifecycle_last_evaluated_at": TS,
+    },
+    # AWS's own per-repository answer (BatchGetRepositoryScanningConfiguration), when collected.
+    "repository_scan_config_aws": {
+        **REPO_KEY,
+        "scan_frequency": STR,
+        "scan_on_push": BOOL,
+        "applied_filters": STR,  # "FREQUENCY:filter; ..." as AWS reported them
+    },
+    "images": {
+        **IMAGE_KEY,
+        "image_tags": LIST,  # tuple[str, ...]
+        "pushed_at": TS,
+        "size_bytes": "int64",
+        "manifest_media_type": STR,
+        "artifact_media_type": STR,
+        "last_pull_at": TS,
+        "image_status": STR,  # ACTIVE | ARCHIVED | ACTIVATING
+        "last_archived_at": TS,
+        "last_activated_at": TS,
+        "subject_digest": STR,  # set for referrers (signatures, SBOMs)
+        # From DescribeImages' imageScanStatus / imageScanFindingsSummary (legacy basic/Clair).
+        "scan_status": STR,
+        "scan_completed_at": TS,
+        **SEVERITY_COUNTS,
+    },
+    # One row per image inside the basic-findings scope (DescribeImageScanFindings was called).
+    # An image with no row was outside the scope: its scan state is NOT_CHECKED, never "clean".
+    "basic_findings": {
+        **IMAGE_KEY,
+        # The API's imageScanStatus.status (COMPLETE, FAILED, UNSUPPORTED_IMAGE, ...), or
+        # NOT_SCANNED (ScanNotFoundException), or ERROR (the call failed; see completeness).
+        "scan_status": STR,
+        "scan_status_description": STR,
+        "scan_completed_at": TS,
+        "vulnerability_source_updated_at": TS,
+        **SEVERITY_COUNTS,
+    },
+    # Inspector coverage (ListCoverage), images and repositories.
+    "inspector_coverage": {
+        **UNIT_KEY,
+        "resource_type": STR,  # AWS_ECR_CONTAINER_IMAGE | AWS_ECR_REPOSITORY
+        "resource_id": STR,
+        "repository_name": STR,
+        "image_digest": STR,  # <NA> for repository rows
+        "scan_status_code": STR,  # ACTIVE | INACTIVE
+        "scan_status_reason": STR,
+        "scan_frequency": STR,  # repository rows only
+        "last_scanned_at": TS,
+        "image_pulled_at": TS,
+        "last_in_use_at": TS,
+    },
+    # Inspector per-image severity counts (ListFindingAggregations, AWS_ECR_CONTAINER).
+    "inspector_findings": {
+        **IMAGE_KEY,
+        "critical": INT,
+        "high": INT,
+        "medium": INT,
+        "all": INT,
+    },
+    "pull_through_rules": {
+        **UNIT_KEY,
+        "ecr_repository_prefix": STR,
+        "upstream_registry": STR,
+        "upstream_registry_url": STR,
+        "upstream_repository_prefix": STR,
+        "has_credential": BOOL,
+        "custom_role_arn": STR,
+        "created_at": TS,
+    },
+}
+
+# --- analysis results (built by reports.coverage / reports.compliance) ---------------------
+
+RESULT_TABLES: dict[str, dict[str, str]] = {
+    # design.md contract: data/coverage.csv, one row per repository.
+    "coverage": {
+        **REPO_KEY,
+        "scan_type": STR,  # BASIC | ENHANCED (registry's); <NA> if unknown
+        "scan_engine": STR,  # AWS_NATIVE | CLAIR | INSPECTOR
+        "scan_frequency": STR,  # effective: MANUAL | SCAN_ON_PUSH | CONTINUOUS_SCAN
+        "frequency_source": STR,  # which setting decided it, human readable
+        "matched_filter": STR,  # the registry filter that matched, if any
+        "automatically_scanned": BOOL,  # False for MANUAL (and enhanced repos matching no filter)
+        "aws_scan_frequency": STR,  # AWS's per-repository answer, if collected
+        "aws_disagrees": BOOL,
+        "images_total": "int64",
+        "images_scanned": "int64",  # images with a scan result we could see
+        "images_monitored": "int64",  # enhanced: Inspector ACTIVE
+        "images_not_checked": "int64",  # outside the findings scope
+        **SEVERITY_COUNTS,
+    },
+    # One row per image: what its scan state is and how we know.
+    "image_scans": {
+        **IMAGE_KEY,
+        "pushed_at": TS,
+        "image_status": STR,
+        # SCANNED | STALE_BASIC | MONITORED | INACTIVE | PENDING | NEVER_SCANNED | FAILED |
+        # UNSUPPORTED | ARCHIVED | NOT_CHECKED
+        "scan_state": STR,
+        "scan_state_reason": STR,
+        "scan_source": STR,  # BASIC | INSPECTOR | <NA>
+        "scan_completed_at": TS,
+        "scan_age_days": "float64",
+        **SEVERITY_COUNTS,
+    },
+    # design.md contract: data/compliance.csv, one row per (repository, control).
+    "compliance": {
+        **REPO_KEY,
+        "control_id": STR,  # ECR.1 | ECR.2 | ECR.3 | ECR.5 | Inspector.2
+        "title": STR,
+        "severity": STR,
+        "status": STR,  # PASS | FAIL | NOT_APPLICABLE | UNKNOWN
+        "evidence": STR,
+    },
+    # One row per (account, region): coverage totals and the basic-scan quota headroom.
+    "registry_coverage": {
+        **UNIT_KEY,
+        "scan_type": STR,
+        "scan_engine": STR,
+        "repositories_total": "int64",
+        "repositories_scanned": "int64",
+        "images_total": "int64",
+        "images_scanned": "int64",
+        "images_pushed_last_24h": "int64",
+        "max_images_pushed_per_day": "int64",  # busiest UTC day in the last 30
+        "basic_scan_quota_per_day": "int64",  # 100,000 per registry per 24 h [QUOTAS]
+        "quota_headroom_pct": "float64",
+    },
+}
+
+ALL_TABLES = {**SNAPSHOT_TABLES, **RESULT_TABLES}
+
+
+class SchemaError(ValueError):
+    """A frame does not have the columns its schema declares."""
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """A zero-row frame with the table's columns and dtypes."""
+    schema = ALL_TABLES[table]
+    return pd.DataFrame({col: pd.Series(dtype=dtype) for col, dtype in schema.items()})
+
+
+def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return `frame` with exactly the schema's columns, in order, cast to the schema's dtypes.
+
+    Raises SchemaError naming the missing columns; extra columns are a bug too, so they raise.
+    """
+    schema = ALL_TABLES[table]
+    missing = [c for c in schema if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in schema]
+    if missing or extra:
+        raise SchemaError(f"table {table!r}: missing columns {missing}, unexpected columns {extra}")
+    if frame.empty:
+        return empty_frame(table)
+    out = {}
+    for col, dtype in schema.items():
+        series = frame[col]
+        if dtype == TS:
+            series = pd.to_datetime(series, utc=True, format="ISO8601")
+        out[col] = series.astype(dtype) if dtype != LIST else series
+    return pd.DataFrame(out, index=range(len(frame)))

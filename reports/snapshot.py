@@ -1,0 +1,97 @@
+"""The snapshot: everything one collection knew, frozen at its `as_of` time.
+
+A snapshot is the recorded calls (the evidence), the units collected, the collection errors and
+the metadata needed to analyse them again. Its JSON half (`snapshot.json`) lives beside `raw/`
+in the run directory; `ecr-report render` rebuilds the same Snapshot from the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from .normalize import normalize
+from .raw import RawCall
+
+SNAPSHOT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ScopeSettings:
+    """How far the per-image basic findings calls reached (stated in the report)."""
+
+    newest_per_repository: bool = True
+    pushed_within_days: int = 30
+    max_images: int | None = None
+
+
+@dataclass(frozen=True)
+class SnapshotMeta:
+    run_id: str
+    as_of: datetime
+    """The snapshot's "now": every age and window in the analysis is measured from it."""
+    units: tuple[tuple[str, str], ...]
+    errors: tuple[Mapping[str, str], ...]
+    """completeness errors: {account, region, operation, error}"""
+    tool_version: str
+    demo: bool = False
+    scope: ScopeSettings = field(default_factory=ScopeSettings)
+    stale_basic_scan_days: int = 30
+    config_digest: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "run_id": self.run_id,
+            "as_of": iso_utc(self.as_of),
+            "units": [list(u) for u in self.units],
+            "errors": [dict(e) for e in self.errors],
+            "tool_version": self.tool_version,
+            "demo": self.demo,
+            "scope": {"newest_per_repository": self.scope.newest_per_repository,
+                      "pushed_within_days": self.scope.pushed_within_days,
+                      "max_images": self.scope.max_images},
+            "stale_basic_scan_days": self.stale_basic_scan_days,
+            "config_digest": self.config_digest,
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> "SnapshotMeta":
+        if doc.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unsupported snapshot format {doc.get('format')!r}")
+        return cls(
+            run_id=doc["run_id"],
+            as_of=parse_utc(doc["as_of"]),
+            units=tuple((u[0], u[1]) for u in doc["units"]),
+            errors=tuple(doc.get("errors", ())),
+            tool_version=doc.get("tool_version", ""),
+            demo=bool(doc.get("demo", False)),
+            scope=ScopeSettings(**doc.get("scope", {})),
+            stale_basic_scan_days=int(doc.get("stale_basic_scan_days", 30)),
+            config_digest=doc.get("config_digest", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    meta: SnapshotMeta
+    tables: Mapping[str, pd.DataFrame]
+    calls_total: int
+
+
+def build_snapshot(meta: SnapshotMeta, calls: Sequence[RawCall]) -> Snapshot:
+    return Snapshot(meta=meta, tables=normalize(calls, meta.units), calls_total=len(calls))
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def parse_utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

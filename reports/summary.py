@@ -1,0 +1,79 @@
+"""`summary.json`: the run's headline figures, a public contract (design.md).
+
+Every key of the contract is always present. A concern that is not computed yet carries zeros
+*and* is listed in `sections_not_computed`, so no script mistakes "not measured" for "nothing".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from .snapshot import Snapshot, iso_utc
+
+FREQUENCIES = ("MANUAL", "SCAN_ON_PUSH", "CONTINUOUS_SCAN")
+STATUSES = ("PASS", "FAIL", "UNKNOWN", "NOT_APPLICABLE")
+
+
+def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
+                  not_computed: Sequence[str]) -> dict[str, Any]:
+    meta = snapshot.meta
+    return {
+        "run_id": meta.run_id,
+        "as_of": iso_utc(meta.as_of),
+        "tool_version": meta.tool_version,
+        "demo": meta.demo,
+        "accounts": sorted({u[0] for u in meta.units}),
+        "regions": sorted({u[1] for u in meta.units}),
+        "coverage": _coverage(tables["coverage"], tables["registry_coverage"]),
+        "compliance": _compliance(tables["compliance"]),
+        "inspector": {"estimated_monthly_usd": 0.0},
+        "pull_through": {"storage_monthly_usd": 0.0, "nat_savings_monthly_usd": 0.0},
+        "lifecycle": {"images_expiring": 0, "reclaimable_bytes": 0, "reclaimable_monthly_usd": 0.0},
+        "completeness": {"errors": [dict(e) for e in meta.errors], "calls": snapshot.calls_total,
+                         "complete": not meta.errors},
+        "sections_not_computed": list(not_computed),
+    }
+
+
+def _coverage(coverage: pd.DataFrame, registries: pd.DataFrame) -> dict[str, Any]:
+    repos_total = int(len(coverage))
+    repos_scanned = int(coverage["automatically_scanned"].fillna(False).astype(bool).sum())
+    images_total = int(coverage["images_total"].sum())
+    images_scanned = int(coverage["images_scanned"].sum())
+    by_frequency = coverage["scan_frequency"].value_counts()
+    return {
+        "repositories_total": repos_total,
+        "repositories_scanned": repos_scanned,
+        "repositories_pct": _pct(repos_scanned, repos_total),
+        "images_total": images_total,
+        "images_scanned": images_scanned,
+        "images_pct": _pct(images_scanned, images_total),
+        "images_not_checked": int(coverage["images_not_checked"].sum()),
+        "by_frequency": {f: int(by_frequency.get(f, 0)) for f in FREQUENCIES},
+        "open_findings": {
+            "critical": _known_sum(coverage["critical"]),
+            "high": _known_sum(coverage["high"]),
+        },
+        "registries": int(len(registries)),
+    }
+
+
+def _compliance(compliance: pd.DataFrame) -> dict[str, Any]:
+    by_control: dict[str, dict[str, int]] = {}
+    for control, group in compliance.groupby("control_id", sort=True):
+        counts = group["status"].value_counts()
+        by_control[str(control)] = {s: int(counts.get(s, 0)) for s in STATUSES}
+    return {
+        "controls_failing": int((compliance["status"] == "FAIL").sum()),
+        "by_control": by_control,
+    }
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(100.0 * part / whole, 1)
+
+
+def _known_sum(series: pd.Series) -> int:
+    return int(series.fillna(0).sum())
