@@ -1,0 +1,78 @@
+"""The command line's exit codes and one-line errors (design.md), and `verify`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecr_report.jobs.cli import main
+from ecr_report.jobs.rundir import RunPaths, write_json, write_manifest
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ecr_report.jobs.cli", *args],
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.mark.parametrize("args, reason", [
+    (("run", "--config", "does-not-exist.toml"), "config file not found"),
+    (("run", "--demo-scale", "0"), "must be greater than 0"),
+    (("render", "no-such-run"), "not a run directory"),
+    (("verify", "no-such-run"), "no such run directory"),
+    (("frobnicate",), "invalid choice"),
+])
+def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, args, reason):
+    result = _cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_no_credentials_is_bad_input_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    result = _cli("run", "--output", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 2 and "no usable AWS credentials" in result.stderr
+    assert not (tmp_path / "out" / "runs").exists() or not any((tmp_path / "out" / "runs").iterdir())
+
+
+@pytest.fixture
+def archived_run(tmp_path) -> Path:
+    paths = RunPaths(tmp_path, "20261130T000000Z")
+    run_dir = paths.start()
+    write_json(run_dir / "summary.json", {"run_id": paths.run_id})
+    (run_dir / "raw" / "111122223333" / "us-east-1").mkdir(parents=True)
+    (run_dir / "raw" / "111122223333" / "us-east-1" / "ecr.DescribeRegistry.1.json.gz").write_bytes(b"\x1f\x8b")
+    (run_dir / "report.html").write_text("<html></html>")
+    write_manifest(run_dir, {"run_id": paths.run_id})
+    return paths.commit()
+
+
+def test_verify_intact(archived_run, capsys):
+    assert main(["verify", str(archived_run)]) == 0
+    assert "intact" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tamper, expected", [
+    (lambda d: (d / "report.html").write_text("<html>edited</html>"), "report.html: changed"),
+    (lambda d: (d / "summary.json").write_text('{"run_id": "other"}'), "summary.json: changed"),
+    (lambda d: (d / "report.html").unlink(), "report.html: missing"),
+    (lambda d: (d / "extra.txt").write_text("x"), "extra.txt: unexpected"),
+    (lambda d: (d / "manifest.json").unlink(), "manifest.json: missing"),
+])
+def test_verify_names_each_problem(archived_run, capsys, tamper, expected):
+    tamper(archived_run)
+    assert main(["verify", str(archived_run)]) == 1
+    assert expected in capsys.readouterr().out
+
+
+def test_verify_says_a_partial_run_is_incomplete(tmp_path, capsys):
+    partial = RunPaths(tmp_path, "20261130T000000Z").start()
+    assert main(["verify", str(partial)]) == 1
+    assert "incomplete run" in capsys.readouterr().out
