@@ -1,0 +1,158 @@
+"""Display-ready building blocks of the view model.
+
+Templates only ever see these (strings already formatted by `filters`, charts as escaped SVG
+markup), never DataFrames or API dicts. A section is an id, a title and a sequence of blocks;
+`blocks.html.j2` renders each block by its `kind`, so a new report section (issue 5's trends,
+Inspector pricing, ...) is built in Python without touching the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from markupsafe import Markup
+
+#: Badge tones the stylesheet knows; anything else is a bug.
+BADGES = frozenset({"pass", "fail", "unknown", "na", "warn", "info", "partial"})
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool = False
+    badge: str = ""
+    """One of BADGES: the text is shown as a status badge."""
+    note: str = ""
+    """A second, smaller line (e.g. account · region under a repository name)."""
+    code: bool = False
+    """Monospace (identifiers, filters)."""
+
+    def __post_init__(self) -> None:
+        if self.badge and self.badge not in BADGES:
+            raise ValueError(f"unknown badge {self.badge!r}")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    numeric: bool = False
+    width: str = ""
+    """Optional CSS width, e.g. "30%"."""
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    id: str
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    empty_text: str = "No rows."
+    more_text: str = ""
+    """"18 more in data/coverage.csv" when the list was capped."""
+    compact: bool = False
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(f"table {self.id}: row has {len(row)} cells, "
+                                 f"expected {len(self.columns)}")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: ClassVar[str] = "paragraph"
+    text: str
+    tone: str = ""
+    """"" | "muted" | "notice" | "alert"."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: ClassVar[str] = "heading"
+    text: str
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Bullets:
+    kind: ClassVar[str] = "bullets"
+    items: tuple[str, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number."""
+
+    label: str
+    value: str
+    detail: str = ""
+    tone: str = ""
+    """"" | "alert" | "warn" | "good" | "unknown"."""
+
+
+@dataclass(frozen=True)
+class Figures:
+    kind: ClassVar[str] = "figures"
+    items: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: ClassVar[str] = "chart"
+    id: str
+    caption: str
+    svg: Markup
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NotComputed:
+    kind: ClassVar[str] = "not_computed"
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    """HTML anchor, stable across runs (the ToC and the banner link to it)."""
+    number: int
+    title: str
+    blocks: tuple[object, ...]
+    new_page: bool = False
+    """Start on a new page in print."""
+    in_toc: bool = True
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    as_of: str
+    """Display form, "2026-03-02 08:00 UTC"."""
+    as_of_iso: str
+    """"2026-03-02T08:00:00Z": HTML/PDF metadata."""
+    run_id: str
+    tool_version: str
+    scope: str
+    """"3 accounts × 2 regions"."""
+    accounts: str
+    regions: str
+    demo: bool
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Banner:
+    title: str
+    text: str
+    link: str = "#completeness"
+
+
+@dataclass(frozen=True)
+class ReportView:
+    meta: Meta
+    banner: Banner | None
+    sections: tuple[Section, ...]
+    toc: tuple[Section, ...] = field(default=())

@@ -1,0 +1,187 @@
+"""A small, dependency-free SVG chart generator: horizontal stacked bars with a legend.
+
+Output is deterministic (fixed float formatting, no ids from counters or randomness), escapes
+every label, carries an accessible <title>/<desc>, and is inlined into the HTML, so the PDF gets
+vector graphics. Fonts: DejaVu Sans (the only family the renderer may assume).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .filters import fmt_int, is_missing
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
+_ID = re.compile(r"[^A-Za-z0-9_-]+")
+_FONT = "DejaVu Sans, Verdana, sans-serif"
+_CHAR_W = 6.1  # average advance of an 11 px DejaVu Sans glyph, for layout estimates
+
+
+@dataclass(frozen=True)
+class Series:
+    """One stacked segment kind: a legend entry and one value per category."""
+
+    label: str
+    values: Sequence[float | int | None]
+    color: str
+    """#rgb or #rrggbb."""
+
+
+def _f(value: float) -> str:
+    """Fixed, locale-free coordinate formatting: 12.0 -> "12", 3.14159 -> "3.14"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _truncate(text: str, max_chars: int) -> str:
+    return text if len(text) <= max_chars else text[: max(1, max_chars - 1)] + "\u2026"
+
+
+def _axis(value: float) -> tuple[float, int]:
+    """(step, ticks): the smallest 1/2/2.5/5 x 10^k step giving at most 5 intervals."""
+    if value <= 0:
+        return 1.0, 1
+    exponent = math.floor(math.log10(value)) - 1
+    while True:
+        for base in (1, 2, 2.5, 5):
+            step = base * 10.0**exponent
+            ticks = math.ceil(value / step - 1e-9)
+            if ticks <= 5 and (step >= 1 or base != 2.5):
+                return step, max(1, ticks)
+        exponent += 1
+
+
+def _value(value: float | int | None) -> float:
+    if is_missing(value):
+        return 0.0
+    number = float(value)
+    if number < 0:
+        raise ValueError("stacked bar values must be >= 0")
+    return number
+
+
+def svg_bar_chart(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    description: str = "",
+    chart_id: str = "chart",
+    unit: str = "",
+    width: int = 680,
+    label_width: int = 200,
+    bar_height: int = 16,
+    bar_gap: int = 10,
+) -> Markup:
+    """Horizontal stacked bar chart, one bar per category, one segment per series.
+
+    `title` becomes the SVG's accessible <title>; `description` its <desc> (defaults to a
+    plain-text reading of the data). Missing values count as 0 in the bar, which is why the
+    caller should say in the report text what "unknown" means for its figure.
+    """
+    if not series:
+        raise ValueError("at least one series is needed")
+    for item in series:
+        if len(item.values) != len(categories):
+            raise ValueError(f"series {item.label!r} has {len(item.values)} values, "
+                             f"expected {len(categories)}")
+        if not _COLOR.match(item.color):
+            raise ValueError(f"bad colour {item.color!r}")
+
+    uid = _ID.sub("-", chart_id).strip("-") or "chart"
+    values = [[_value(v) for v in item.values] for item in series]
+    totals = [sum(col) for col in zip(*values)] if categories else []
+    step, ticks = _axis(max(totals, default=0.0))
+    axis_max = step * ticks
+
+    pad = 4
+    # Legend: one row, wrapping when it would overflow.
+    legend_items: list[tuple[float, float, Series]] = []
+    x, y = float(pad), 0.0
+    for item in series:
+        item_w = 14 + len(item.label) * _CHAR_W + 18
+        if x + item_w > width - pad and x > pad:
+            x, y = float(pad), y + 18
+        legend_items.append((x, y, item))
+        x += item_w
+    legend_h = y + 18
+    total_w = 64  # room for the total label after the longest bar
+    plot_x = label_width + 8
+    plot_w = max(40.0, width - plot_x - total_w - pad)
+    top = legend_h + 8
+    rows_h = len(categories) * (bar_height + bar_gap)
+    axis_y = top + rows_h
+    height = int(axis_y + 22)
+
+    out: list[str] = []
+    label_max = int((label_width - 4) / _CHAR_W)
+    desc = description or "; ".join(
+        f"{cat}: " + ", ".join(f"{s.label} {fmt_int(vals[i])}" for s, vals in zip(series, values))
+        + f" (total {fmt_int(totals[i])}{' ' + unit if unit else ''})"
+        for i, cat in enumerate(categories)
+    ) or "No data."
+    out.append(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{uid}-title {uid}-desc" '
+        f'font-family="{_FONT}" font-size="11">'
+    )
+    out.append(f'<title id="{uid}-title">{_esc(title)}</title>')
+    out.append(f'<desc id="{uid}-desc">{_esc(desc)}</desc>')
+
+    out.append('<g class="legend">')
+    for lx, ly, item in legend_items:
+        out.append(f'<rect x="{_f(lx)}" y="{_f(ly + 3)}" width="10" height="10" '
+                   f'fill="{item.color}"/>')
+        out.append(f'<text x="{_f(lx + 14)}" y="{_f(ly + 12)}" fill="#333">{_esc(item.label)}</text>')
+    out.append("</g>")
+
+    # Grid lines and axis ticks at 0, step, ..., max.
+    out.append('<g class="grid">')
+    for tick in range(ticks + 1):
+        tx = plot_x + plot_w * tick / ticks
+        out.append(f'<line x1="{_f(tx)}" y1="{_f(top - 4)}" x2="{_f(tx)}" y2="{_f(axis_y)}" '
+                   f'stroke="#d9dde3" stroke-width="{1 if tick else 1.2}"/>')
+        tick_value = step * tick
+        anchor = "start" if tick == 0 else "middle"
+        label = fmt_int(tick_value) if tick_value == int(tick_value) else f"{tick_value:g}"
+        out.append(f'<text x="{_f(tx)}" y="{_f(axis_y + 14)}" text-anchor="{anchor}" '
+                   f'fill="#666" font-size="10">{_esc(label)}</text>')
+    out.append("</g>")
+
+    if not categories:
+        out.append(f'<text x="{_f(plot_x)}" y="{_f(top + 12)}" fill="#666">No data</text>')
+    for row, category in enumerate(categories):
+        by = top + row * (bar_height + bar_gap) + bar_gap / 2
+        out.append('<g class="bar">')
+        out.append(f'<text x="{label_width}" y="{_f(by + bar_height / 2 + 4)}" text-anchor="end" '
+                   f'fill="#222">{_esc(_truncate(str(category), label_max))}</text>')
+        cursor = 0.0
+        for item, vals in zip(series, values):
+            value = vals[row]
+            if value <= 0:
+                continue
+            sx = plot_x + plot_w * cursor / axis_max
+            sw = plot_w * value / axis_max
+            out.append(
+                f'<rect x="{_f(sx)}" y="{_f(by)}" width="{_f(sw)}" height="{bar_height}" '
+                f'fill="{item.color}"><title>{_esc(category)}, {_esc(item.label)}: '
+                f"{_esc(fmt_int(value))}</title></rect>"
+            )
+            cursor += value
+        end_x = plot_x + plot_w * cursor / axis_max + 4
+        out.append(f'<text x="{_f(end_x)}" y="{_f(by + bar_height / 2 + 4)}" fill="#222">'
+                   f"{_esc(fmt_int(totals[row]))}</text>")
+        out.append("</g>")
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,731 @@
+"""Turn a ReportInput into a ReportView: display-ready strings, tables and charts.
+
+All judgement about what to show lives here (sorting by risk, capping long lists, the
+executive-summary sentences, how an unknown value reads); the templates only lay it out.
+Each section is built by one function in `SECTION_BUILDERS`, in report order; a later concern
+adds its builder there (issue 5), and the table of contents follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from . import charts
+from .blocks import (
+    Banner,
+    Bullets,
+    Cell,
+    Chart,
+    Column,
+    Figure,
+    Figures,
+    Heading,
+    Meta,
+    NotComputed,
+    Paragraph,
+    ReportView,
+    Section,
+    Table,
+)
+from .filters import (
+    fmt_bytes,
+    fmt_datetime,
+    fmt_int,
+    fmt_iso,
+    fmt_pct,
+    fmt_text,
+    fmt_usd,
+    is_missing,
+    pct_of,
+    plural,
+)
+from .model import ReportInput
+
+TITLE = "ECR cost & compliance report"
+UNKNOWN = "unknown"
+REPOSITORY_ROWS = 40
+"""Repositories shown in the coverage table; the rest are in data/coverage.csv."""
+FAILING_ROWS_PER_CONTROL = 15
+ERROR_ROWS = 50
+CLAIR_RETIREMENT = datetime(2026, 2, 2, tzinfo=timezone.utc)  # aws-facts.md §2.2 [SCAN-BASIC]
+
+CONTROL_ORDER = ("ECR.1", "ECR.2", "ECR.3", "ECR.5", "Inspector.2")
+STATUS_BADGE = {"PASS": "pass", "FAIL": "fail", "UNKNOWN": "unknown", "NOT_APPLICABLE": "na"}
+STATUS_TEXT = {"PASS": "PASS", "FAIL": "FAIL", "UNKNOWN": "UNKNOWN", "NOT_APPLICABLE": "N/A"}
+
+FREQUENCY_TEXT = {
+    "CONTINUOUS_SCAN": "Continuous",
+    "SCAN_ON_PUSH": "On push",
+    "MANUAL": "Manual only",
+}
+FREQUENCY_SERIES = (  # (label, frequencies, colour) for the coverage chart
+    ("Continuous", ("CONTINUOUS_SCAN",), "#1f4e79"),
+    ("On push", ("SCAN_ON_PUSH",), "#6a9bd1"),
+    ("Manual only (never automatic)", ("MANUAL",), "#c0504d"),
+    ("Unknown", (None,), "#b8b8b8"),
+)
+SCAN_STATE_SERIES = (
+    ("Scanned / monitored", ("SCANNED", "MONITORED"), "#1f4e79"),
+    ("Stale basic scan", ("STALE_BASIC",), "#6a9bd1"),
+    ("Pending", ("PENDING",), "#b7cde8"),
+    ("Not scanned / failed / unsupported", ("NEVER_SCANNED", "FAILED", "UNSUPPORTED", "INACTIVE"),
+     "#c0504d"),
+    ("Not checked (outside findings scope)", ("NOT_CHECKED",), "#d9d9d9"),
+    ("Archived", ("ARCHIVED",), "#8c8c8c"),
+    ("Unknown", (None,), "#e3c16f"),
+)
+DEFERRED = {
+    # key: (section id, title, what it would show, data file)
+    "inspector": ("inspector", "Inspector pricing exposure",
+                  "what Amazon Inspector enhanced scanning costs now and under other settings",
+                  "data/inspector.csv"),
+    "pull_through": ("pull-through", "Pull-through cache economics",
+                     "cached images' storage cost against the NAT gateway egress they save",
+                     "data/pull_through.csv"),
+    "lifecycle": ("lifecycle", "Lifecycle reclaimable storage",
+                  "what lifecycle policies would expire or archive, and the bytes and dollars "
+                  "that frees", "data/lifecycle.csv"),
+}
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def _get(mapping: Any, *path: str) -> Any:
+    """summary["a"]["b"] or None when any level is missing."""
+    for key in path:
+        if not isinstance(mapping, Mapping) or key not in mapping:
+            return None
+        mapping = mapping[key]
+    return mapping
+
+
+def _bool(value: Any) -> bool | None:
+    return None if is_missing(value) else bool(value)
+
+
+def _num(value: Any) -> float:
+    """For sorting and summing: unknown counts as 0 (never for display)."""
+    return 0.0 if is_missing(value) else float(value)
+
+
+def _str(value: Any) -> str | None:
+    return None if is_missing(value) else str(value)
+
+
+def registry_label(account: Any, region: Any) -> str:
+    return f"{fmt_text(account)} · {fmt_text(region)}"
+
+
+def _frequency(value: Any) -> str:
+    text = _str(value)
+    return FREQUENCY_TEXT.get(text, text) if text else UNKNOWN
+
+
+def _list_text(items: Iterable[str], limit: int = 6) -> str:
+    items = list(items)
+    if not items:
+        return "none"
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """What every section builder may read."""
+
+    report: ReportInput
+    error_units: frozenset[tuple[str, str]]
+    """(account, region) pairs with at least one failed call."""
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        frame = self.report.tables.get(name)
+        return frame if isinstance(frame, pd.DataFrame) else None
+
+    @property
+    def summary(self) -> Mapping[str, Any]:
+        return self.report.summary
+
+    def not_computed(self, key: str) -> bool:
+        return key in self.report.sections_not_computed
+
+    def partial(self, account: Any, region: Any) -> bool:
+        return (str(account), str(region)) in self.error_units
+
+
+def _missing_table(name: str) -> Paragraph:
+    return Paragraph(f"The {name} table is not available for this run, so this part of the "
+                     "report could not be produced. It is not evidence that there is nothing "
+                     "to report.", tone="alert")
+
+
+def _registry_frame(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    units = frame[["account_id", "region"]].astype(str).drop_duplicates()
+    return sorted(map(tuple, units.to_numpy().tolist()))
+
+
+# --- header and banner ---------------------------------------------------------------------
+
+
+def _meta(report: ReportInput) -> Meta:
+    accounts = [str(a) for a in (_get(report.summary, "accounts") or [])]
+    regions = [str(r) for r in (_get(report.summary, "regions") or [])]
+    return Meta(
+        title=TITLE,
+        as_of=fmt_datetime(report.as_of),
+        as_of_iso=fmt_iso(report.as_of),
+        run_id=report.run_id,
+        tool_version=report.tool_version,
+        scope=f"{plural(len(accounts), 'account')} × {plural(len(regions), 'region')}",
+        accounts=_list_text(accounts),
+        regions=_list_text(regions),
+        demo=report.demo,
+    )
+
+
+def _banner(ctx: _Ctx) -> Banner | None:
+    errors = ctx.report.errors
+    if not errors:
+        return None
+    units = len(ctx.error_units)
+    calls = _get(ctx.summary, "completeness", "calls")
+    of_calls = f" of {fmt_int(calls)}" if not is_missing(calls) and calls else ""
+    return Banner(
+        title="Incomplete data",
+        text=(f"{plural(len(errors), 'API call')}{of_calls} failed in "
+              f"{plural(units, 'registry', 'registries')} (account × region). Figures that "
+              "depend on them are marked unknown or partial; a missing value is not a zero. "
+              "See Data completeness for the list."),
+    )
+
+
+# --- 1. executive summary ------------------------------------------------------------------
+
+
+def _headline(ctx: _Ctx) -> Figures:
+    cov = _get(ctx.summary, "coverage") or {}
+    partial = " (partial)" if ctx.report.errors else ""
+    repos_total, repos_scanned = cov.get("repositories_total"), cov.get("repositories_scanned")
+    images_total, images_scanned = cov.get("images_total"), cov.get("images_scanned")
+    critical = _get(cov, "open_findings", "critical")
+    high = _get(cov, "open_findings", "high")
+    failing = _get(ctx.summary, "compliance", "controls_failing")
+
+    def pct_figure(label: str, part: Any, whole: Any, noun: str, nouns: str) -> Figure:
+        pct = pct_of(part, whole)
+        return Figure(
+            label=label + partial,
+            value=fmt_pct(pct, 0, missing=UNKNOWN),
+            detail=(f"{fmt_int(part, UNKNOWN)} of {plural(whole, noun, nouns)}"
+                    if not is_missing(whole) else "not collected"),
+            tone="unknown" if pct is None else ("warn" if pct < 80 else ""),
+        )
+
+    frame = ctx.table("coverage")
+    not_checked = 0
+    if frame is not None and "images_not_checked" in frame:
+        not_checked = int(frame["images_not_checked"].fillna(0).sum())
+    scope_note = (f"{fmt_int(not_checked)} images outside the findings scope not checked"
+                  if not_checked else "in scanned images")
+    unknown_controls = sum(
+        _num((counts or {}).get("UNKNOWN"))
+        for counts in (_get(ctx.summary, "compliance", "by_control") or {}).values()
+    )
+    return Figures((
+        pct_figure("Repositories scanned", repos_scanned, repos_total, "repository", "repositories"),
+        pct_figure("Images scanned", images_scanned, images_total, "image", "images"),
+        Figure("Open critical findings" + partial, fmt_int(critical, UNKNOWN), scope_note,
+               tone="unknown" if is_missing(critical) else ("alert" if critical else "good")),
+        Figure("Open high findings" + partial, fmt_int(high, UNKNOWN), scope_note,
+               tone="unknown" if is_missing(high) else ("warn" if high else "good")),
+        Figure("Failing control checks" + partial, fmt_int(failing, UNKNOWN),
+               "repository × control" + (f"; {fmt_int(unknown_controls)} unknown"
+                                         if unknown_controls else ""),
+               tone="unknown" if is_missing(failing) else ("alert" if failing else "good")),
+    ))
+
+
+def _summary_sentences(ctx: _Ctx) -> list[str]:
+    out: list[str] = []
+    cov = ctx.table("coverage")
+    if cov is not None and len(cov):
+        auto = cov["automatically_scanned"]
+        never = int((auto == False).fillna(False).sum())  # noqa: E712 (nullable boolean)
+        unknown = int(auto.isna().sum())
+        tail = f" ({fmt_int(unknown)} unknown)" if unknown else ""
+        if never:
+            out.append(f"{fmt_int(never)} of {plural(len(cov), 'repository', 'repositories')} "
+                       f"{'is' if never == 1 else 'are'} never scanned automatically "
+                       f"(effective scan frequency: manual only){tail}.")
+        else:
+            out.append(f"All {plural(len(cov), 'repository', 'repositories')} with a known "
+                       f"setting are scanned automatically, on push or continuously{tail}.")
+    clair = _clair_registries(ctx)
+    if clair:
+        retired = ctx.report.as_of >= CLAIR_RETIREMENT
+        out.append(
+            f"{plural(len(clair), 'registry', 'registries')} still "
+            f"{'reports' if len(clair) == 1 else 'report'} the "
+            + ("retired Clair basic scan engine (retired by AWS on 2026-02-02)"
+               if retired else "deprecated Clair basic scan engine, which AWS retires on "
+               "2026-02-02")
+            + f": {_list_text(clair, 3)}. Switch to AWS_NATIVE basic scanning."
+        )
+    if cov is not None and len(cov):
+        crit = cov["critical"]
+        known = crit.notna()
+        with_crit = cov[known & (crit.fillna(0) > 0)]
+        if len(with_crit):
+            worst = with_crit.sort_values(
+                ["critical", "account_id", "region", "repository_name"],
+                ascending=[False, True, True, True], kind="mergesort").iloc[0]
+            out.append(
+                f"{plural(int(with_crit['critical'].sum()), 'open critical finding')} in "
+                f"{plural(len(with_crit), 'repository', 'repositories')}; the most in "
+                f"{worst['repository_name']} ({fmt_int(worst['critical'])})."
+            )
+        elif known.any():
+            scanned = int(cov["images_scanned"].sum())
+            total = int(cov["images_total"].sum())
+            out.append(f"No critical findings were reported for the images that have a scan "
+                       f"result ({fmt_int(scanned)} of {plural(total, 'image')}); images "
+                       "without one are not counted as clean.")
+    comp = ctx.table("compliance")
+    if comp is not None and len(comp):
+        fails = comp[comp["status"] == "FAIL"]
+        if len(fails):
+            by_control = fails.groupby("control_id", sort=True).size()
+            top = sorted(by_control.items(), key=lambda kv: (-kv[1], _control_key(kv[0])))[0]
+            evaluated = int((comp["control_id"] == top[0]).sum())
+            title = _control_title(comp, top[0])
+            out.append(f"{top[0]} ({title}) fails for {fmt_int(top[1])} of "
+                       f"{plural(evaluated, 'repository', 'repositories')}.")
+        else:
+            out.append("No repository fails a checked control.")
+        unknown = int((comp["status"] == "UNKNOWN").sum())
+        if unknown:
+            out.append(f"{plural(unknown, 'control verdict')} {'is' if unknown == 1 else 'are'} "
+                       "UNKNOWN because the data could not be collected.")
+    if cov is not None and len(cov):
+        disagree = int(cov["aws_disagrees"].fillna(False).sum())
+        if disagree:
+            out.append(f"For {plural(disagree, 'repository', 'repositories')} AWS's own "
+                       "per-repository scan setting disagrees with the registry rules; the "
+                       "repositories table shows both.")
+    reg = ctx.table("registry_coverage")
+    if reg is not None and len(reg):
+        headroom = reg["quota_headroom_pct"].astype("float64")
+        if headroom.notna().any() and headroom.min() < 25:
+            row = reg.loc[headroom.idxmin()]
+            out.append(f"Registry {registry_label(row['account_id'], row['region'])} has "
+                       f"{fmt_pct(row['quota_headroom_pct'], 0)} headroom left in the daily "
+                       "basic-scan quota on its busiest day.")
+    return out[:5]
+
+
+def _clair_registries(ctx: _Ctx) -> list[str]:
+    found: set[str] = set()
+    for name, column in (("registries", "basic_scan_engine"), ("registry_coverage", "scan_engine")):
+        frame = ctx.table(name)
+        if frame is not None and column in frame and len(frame):
+            rows = frame[frame[column].fillna("") == "CLAIR"]
+            if name == "registries" and "scan_type" in frame:
+                rows = rows[rows["scan_type"].fillna("BASIC") != "ENHANCED"]
+            found.update(registry_label(a, r) for a, r in zip(rows["account_id"], rows["region"]))
+    return sorted(found)
+
+
+def _control_key(control: str) -> tuple[int, str]:
+    return (CONTROL_ORDER.index(control) if control in CONTROL_ORDER else len(CONTROL_ORDER),
+            control)
+
+
+def _control_title(comp: pd.DataFrame, control: str) -> str:
+    titles = comp.loc[comp["control_id"] == control, "title"].dropna()
+    return str(titles.iloc[0]) if len(titles) else control
+
+
+def _deferred_titles(ctx: _Ctx) -> list[str]:
+    return [DEFERRED[k][1] if k in DEFERRED else k for k in ctx.report.sections_not_computed]
+
+
+def build_summary(ctx: _Ctx, number: int) -> Section:
+    blocks: list[object] = [_headline(ctx)]
+    sentences = _summary_sentences(ctx)
+    if sentences:
+        blocks.append(Bullets(tuple(sentences), title="Key points"))
+    not_computed = _deferred_titles(ctx)
+    if not_computed:
+        blocks.append(Paragraph(
+            "Not computed in this version: " + "; ".join(not_computed) + ". "
+            + ("That section says" if len(not_computed) == 1 else "Those sections say")
+            + " so instead of showing figures.", tone="muted"))
+    return Section("summary", number, "Executive summary", tuple(blocks))
+
+
+# --- 2. scan coverage ------------------------------------------------------------------------
+
+
+def _grouped_chart(frame: pd.DataFrame, column: str, spec: tuple, *, chart_id: str, title: str,
+                   unit: str) -> Markup:
+    units = _registry_frame(frame)
+    keyed = frame.assign(_unit=list(zip(frame["account_id"].astype(str),
+                                        frame["region"].astype(str))))
+    counts: dict[tuple[tuple[str, str], str | None], int] = {}
+    for unit_key, value in zip(keyed["_unit"], keyed[column]):
+        key = (unit_key, _str(value))
+        counts[key] = counts.get(key, 0) + 1
+    known = {v for group in spec for v in group[1] if v is not None}
+    series = []
+    for label, values, colour in spec:
+        row = []
+        for unit_key in units:
+            if values == (None,):  # the "unknown / other" bucket
+                row.append(sum(n for (u, v), n in counts.items()
+                               if u == unit_key and (v is None or v not in known)))
+            else:
+                row.append(sum(counts.get((unit_key, v), 0) for v in values))
+        if any(row):
+            series.append(charts.Series(label, row, colour))
+    if not series:
+        series = [charts.Series(spec[0][0], [0] * len(units), spec[0][2])]
+    return charts.svg_bar_chart([registry_label(*u) for u in units], series, title=title,
+                                chart_id=chart_id, unit=unit)
+
+
+def _scanned_cell(part: Any, whole: Any) -> Cell:
+    pct = pct_of(part, whole)
+    return Cell(f"{fmt_int(part)} / {fmt_int(whole)}", True,
+                note=fmt_pct(pct, 0) if pct is not None else "")
+
+
+def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
+    rows = []
+    ordered = frame.sort_values(["account_id", "region"], kind="mergesort")
+    for rec in ordered.to_dict("records"):
+        engine = _str(rec["scan_engine"])
+        partial = ctx.partial(rec["account_id"], rec["region"])
+        rows.append((
+            Cell(fmt_text(rec["account_id"]), code=True,
+                 note=fmt_text(rec["region"]) + (" · partial" if partial else "")),
+            Cell(fmt_text(rec["scan_type"], UNKNOWN)),
+            Cell("CLAIR (retired)", badge="fail") if engine == "CLAIR" else
+            Cell(fmt_text(engine, UNKNOWN)),
+            _scanned_cell(rec["repositories_scanned"], rec["repositories_total"]),
+            _scanned_cell(rec["images_scanned"], rec["images_total"]),
+            Cell(fmt_int(rec["images_pushed_last_24h"]), True),
+            Cell(fmt_int(rec["max_images_pushed_per_day"]), True),
+            Cell(fmt_int(rec["basic_scan_quota_per_day"]), True),
+            Cell(fmt_pct(rec["quota_headroom_pct"], 1), True),
+        ))
+    return Table(
+        id="registry-coverage",
+        caption="Coverage per registry (account × region). Quota headroom: what is left of the "
+                "basic-scan daily quota on the busiest push day of the last 30 days.",
+        columns=(Column("Registry"), Column("Scan type"), Column("Engine"),
+                 Column("Repos scanned", True), Column("Images scanned", True),
+                 Column("Pushed 24 h", True), Column("Busiest day", True),
+                 Column("Quota / day", True), Column("Headroom", True)),
+        rows=tuple(rows),
+        empty_text="No registry was collected.",
+        compact=True,
+    )
+
+
+def _repositories_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
+    ordered = frame.assign(
+        _crit=frame["critical"].astype("Float64").fillna(0),
+        _high=frame["high"].astype("Float64").fillna(0),
+        _auto=frame["automatically_scanned"].astype("boolean").fillna(False).astype(int),
+        _dis=frame["aws_disagrees"].astype("boolean").fillna(False).astype(int),
+    ).sort_values(
+        ["_crit", "_high", "_auto", "_dis", "account_id", "region", "repository_name"],
+        ascending=[False, False, True, False, True, True, True], kind="mergesort",
+    )
+    shown = ordered.head(REPOSITORY_ROWS)
+    rows = []
+    for rec in shown.to_dict("records"):
+        source = _str(rec["frequency_source"]) or ""
+        matched = _str(rec["matched_filter"])
+        note = source + (f" (filter {matched})" if matched else "")
+        aws = _str(rec["aws_scan_frequency"])
+        disagrees = _bool(rec["aws_disagrees"])
+        if disagrees:
+            aws_cell = Cell("DIFFERS", badge="warn", note=f"AWS: {_frequency(aws)}")
+        elif aws:
+            aws_cell = Cell("agrees", note=_frequency(aws))
+        else:
+            aws_cell = Cell("not collected")
+        auto = _bool(rec["automatically_scanned"])
+        frequency = _frequency(rec["scan_frequency"])
+        engine = _str(rec["scan_engine"])
+        partial = ctx.partial(rec["account_id"], rec["region"])
+        not_checked = _num(rec["images_not_checked"])
+        rows.append((
+            Cell(str(rec["repository_name"]), code=True,
+                 note=registry_label(rec["account_id"], rec["region"])
+                 + (" · partial" if partial else "")),
+            Cell(fmt_text(rec["scan_type"], UNKNOWN),
+                 note=("Clair (retired)" if engine == "CLAIR" else fmt_text(engine, ""))),
+            Cell(frequency, badge="fail" if auto is False else ("unknown" if auto is None else ""),
+                 note=note),
+            aws_cell,
+            Cell(f"{fmt_int(rec['images_scanned'])} / {fmt_int(rec['images_total'])}", True,
+                 note=f"{fmt_int(not_checked)} not checked" if not_checked else ""),
+            Cell(fmt_int(rec["critical"], UNKNOWN), True),
+            Cell(fmt_int(rec["high"], UNKNOWN), True),
+        ))
+    more = len(ordered) - len(shown)
+    return Table(
+        id="repositories",
+        caption=("Repositories, highest risk first (open critical, then high findings, then not "
+                 "scanned automatically)" + (f"; top {REPOSITORY_ROWS} of {fmt_int(len(ordered))}"
+                                             if more else "")),
+        columns=(Column("Repository", width="24%"), Column("Scan type"),
+                 Column("Effective frequency", width="22%"), Column("AWS's answer"),
+                 Column("Images scanned", True), Column("Critical", True), Column("High", True)),
+        rows=tuple(rows),
+        empty_text="No repositories were found in the collected registries.",
+        more_text=(f"{plural(more, 'more repository', 'more repositories')} in data/coverage.csv."
+                   if more else ""),
+    )
+
+
+def build_coverage(ctx: _Ctx, number: int) -> Section:
+    blocks: list[object] = [Paragraph(
+        "The effective scan frequency is what applies to a repository after the registry's "
+        "scanning rules and their repository filters (continuous wins over scan on push), or the "
+        "legacy repository-level scan-on-push setting on basic registries. Manual only means no "
+        "scan happens unless someone starts one.")]
+    cov = ctx.table("coverage")
+    scans = ctx.table("image_scans")
+    reg = ctx.table("registry_coverage")
+    if cov is not None and len(cov):
+        blocks.append(Chart(
+            "chart-repositories", "Repositories by effective scan frequency, per registry",
+            _grouped_chart(cov, "scan_frequency", FREQUENCY_SERIES, chart_id="chart-repos",
+                           title="Repositories by effective scan frequency, per registry",
+                           unit="repositories")))
+    if scans is not None and len(scans):
+        blocks.append(Chart(
+            "chart-images", "Images by scan state, per registry",
+            _grouped_chart(scans, "scan_state", SCAN_STATE_SERIES, chart_id="chart-images",
+                           title="Images by scan state, per registry", unit="images"),
+            note="Not checked: outside the basic-findings scope (see Methodology), so neither "
+                 "clean nor vulnerable as far as this report knows."))
+    blocks.append(Heading("Registries", id="coverage-registries"))
+    blocks.append(_registry_table(ctx, reg) if reg is not None else
+                  _missing_table("registry coverage"))
+    blocks.append(Heading("Repositories", id="coverage-repositories"))
+    blocks.append(_repositories_table(ctx, cov) if cov is not None else
+                  _missing_table("repository coverage"))
+    return Section("coverage", number, "Scan coverage", tuple(blocks), new_page=True)
+
+
+# --- 3. compliance ---------------------------------------------------------------------------
+
+
+def build_compliance(ctx: _Ctx, number: int) -> Section:
+    comp = ctx.table("compliance")
+    blocks: list[object] = [Paragraph(
+        "Per-repository verdicts for the AWS Security Hub controls on ECR, computed from the "
+        "collected configuration. UNKNOWN means the data needed for the verdict could not be "
+        "collected; it is neither a pass nor a fail.")]
+    if comp is None:
+        blocks.append(_missing_table("compliance"))
+        return Section("compliance", number, "Compliance", tuple(blocks), new_page=True)
+    controls = sorted(comp["control_id"].dropna().astype(str).unique(), key=_control_key)
+    summary_rows = []
+    for control in controls:
+        rows = comp[comp["control_id"] == control]
+        counts = rows["status"].fillna("UNKNOWN").value_counts()
+        severity = rows["severity"].dropna()
+        fail = int(counts.get("FAIL", 0))
+        unknown = int(counts.get("UNKNOWN", 0))
+        summary_rows.append((
+            Cell(control, code=True),
+            Cell(_control_title(comp, control)),
+            Cell(str(severity.iloc[0]) if len(severity) else "n/a"),
+            Cell(fmt_int(counts.get("PASS", 0)), True),
+            Cell(fmt_int(fail), True, badge="fail" if fail else ""),
+            Cell(fmt_int(unknown), True, badge="unknown" if unknown else ""),
+            Cell(fmt_int(counts.get("NOT_APPLICABLE", 0)), True),
+        ))
+    blocks.append(Table(
+        id="controls",
+        caption="Controls: repositories per verdict",
+        columns=(Column("Control"), Column("Title", width="42%"), Column("Severity"),
+                 Column("Pass", True), Column("Fail", True), Column("Unknown", True),
+                 Column("N/A", True)),
+        rows=tuple(summary_rows),
+        empty_text="No control was evaluated.",
+    ))
+    for control in controls:
+        rows = comp[(comp["control_id"] == control) & comp["status"].isin(["FAIL", "UNKNOWN"])]
+        if not len(rows):
+            continue
+        rank = rows["status"].map({"FAIL": 0, "UNKNOWN": 1})
+        ordered = rows.assign(_rank=rank).sort_values(
+            ["_rank", "account_id", "region", "repository_name"], kind="mergesort")
+        shown = ordered.head(FAILING_ROWS_PER_CONTROL)
+        more = len(ordered) - len(shown)
+        slug = control.lower().replace(".", "-")
+        blocks.append(Heading(f"{control}: {_control_title(comp, control)}", id=f"control-{slug}"))
+        blocks.append(Table(
+            id=f"control-{slug}-failing",
+            caption=f"{control}: repositories failing or unknown ({fmt_int(len(ordered))})",
+            columns=(Column("Repository", width="30%"), Column("Status"),
+                     Column("Evidence", width="56%")),
+            rows=tuple(
+                (Cell(str(rec["repository_name"]), code=True,
+                      note=registry_label(rec["account_id"], rec["region"])),
+                 Cell(STATUS_TEXT.get(rec["status"], rec["status"]),
+                      badge=STATUS_BADGE.get(rec["status"], "unknown")),
+                 Cell(fmt_text(rec["evidence"], "no evidence recorded")))
+                for rec in shown.to_dict("records")
+            ),
+            more_text=(f"{plural(more, 'more row')} in data/compliance.csv." if more else ""),
+            compact=True,
+        ))
+    return Section("compliance", number, "Compliance", tuple(blocks), new_page=True)
+
+
+# --- 4-6. the concerns not built yet ---------------------------------------------------------
+
+
+def _deferred_figures(ctx: _Ctx, key: str) -> Figures:
+    s = ctx.summary
+    if key == "inspector":
+        return Figures((Figure("Estimated Inspector cost / month",
+                               fmt_usd(_get(s, "inspector", "estimated_monthly_usd"), 2, UNKNOWN)),))
+    if key == "pull_through":
+        storage = _get(s, "pull_through", "storage_monthly_usd")
+        saving = _get(s, "pull_through", "nat_savings_monthly_usd")
+        net = (None if is_missing(storage) or is_missing(saving)
+               else float(saving) - float(storage))
+        return Figures((Figure("Cache storage / month", fmt_usd(storage, 2, UNKNOWN)),
+                        Figure("NAT egress saved / month", fmt_usd(saving, 2, UNKNOWN)),
+                        Figure("Net saving / month", fmt_usd(net, 2, UNKNOWN))))
+    return Figures((
+        Figure("Images expiring now", fmt_int(_get(s, "lifecycle", "images_expiring"), UNKNOWN)),
+        Figure("Reclaimable storage", fmt_bytes(_get(s, "lifecycle", "reclaimable_bytes"),
+                                                missing=UNKNOWN)),
+        Figure("Reclaimable / month", fmt_usd(_get(s, "lifecycle", "reclaimable_monthly_usd"),
+                                              2, UNKNOWN)),
+    ))
+
+
+def _deferred_builder(key: str) -> Callable[[_Ctx, int], Section]:
+    anchor, title, what, data_file = DEFERRED[key]
+
+    def build(ctx: _Ctx, number: int) -> Section:
+        if ctx.not_computed(key):
+            blocks: tuple[object, ...] = (NotComputed(
+                f"Not computed in this version. This section will show {what}. No figure is "
+                "given here, and none should be read as zero."),)
+        else:
+            blocks = (_deferred_figures(ctx, key),
+                      Paragraph(f"Details in {data_file}.", tone="muted"))
+        return Section(anchor, number, title, blocks)
+
+    return build
+
+
+# --- 7. data completeness --------------------------------------------------------------------
+
+
+def build_completeness(ctx: _Ctx, number: int) -> Section:
+    errors = ctx.report.errors
+    calls = _get(ctx.summary, "completeness", "calls")
+    blocks: list[object] = []
+    if not errors:
+        blocks.append(Paragraph(
+            f"All {fmt_int(calls)} API calls succeeded; no collection errors were recorded."
+            if not is_missing(calls) else
+            "All API calls succeeded; no collection errors were recorded."))
+    else:
+        of_calls = f" of {fmt_int(calls)}" if not is_missing(calls) and calls else ""
+        blocks.append(Paragraph(
+            f"{plural(len(errors), 'API call')}{of_calls} failed. Each failure is listed below; "
+            "figures for the affected registries are partial, and verdicts that needed the "
+            "missing data are UNKNOWN. The rest of the report is complete.", tone="alert"))
+        ordered = sorted(errors, key=lambda e: (str(e.get("account", "")),
+                                                str(e.get("region", "")),
+                                                str(e.get("operation", "")),
+                                                str(e.get("error", ""))))
+        shown = ordered[:ERROR_ROWS]
+        more = len(ordered) - len(shown)
+        blocks.append(Table(
+            id="errors",
+            caption="Failed calls",
+            columns=(Column("Account"), Column("Region"), Column("Operation"),
+                     Column("Error", width="50%")),
+            rows=tuple((Cell(fmt_text(e.get("account"))), Cell(fmt_text(e.get("region"))),
+                        Cell(fmt_text(e.get("operation")), code=True),
+                        Cell(fmt_text(e.get("error")))) for e in shown),
+            more_text=(f"{plural(more, 'more failure')} in summary.json (completeness.errors)."
+                       if more else ""),
+            compact=True,
+        ))
+    return Section("completeness", number, "Data completeness", tuple(blocks), new_page=True)
+
+
+# --- 8. methodology --------------------------------------------------------------------------
+
+
+def build_methodology(ctx: _Ctx, number: int) -> Section:
+    report = ctx.report
+    meta = _meta(report)
+    blocks: list[object] = [
+        Heading("Scope and conventions"),
+        Paragraph(f"This report covers {meta.scope}: accounts {meta.accounts}; regions "
+                  f"{meta.regions}. All figures are as of {meta.as_of}, the time of the "
+                  f"snapshot taken by run {report.run_id}; ages and windows are measured from "
+                  "that time, so re-rendering the run gives the same report."),
+        Paragraph("Times are UTC (ISO 8601). Sizes use binary units (1 GiB = 2^30 bytes). Money "
+                  "is US dollars. A value shown as unknown or n/a could not be determined; it "
+                  "is never a zero."),
+        Paragraph("Long lists are capped in this report. The complete tables are in the run "
+                  "directory: data/coverage.csv (one row per repository), data/compliance.csv "
+                  "(one row per repository and control), and summary.json for the headline "
+                  "figures and collection errors."),
+    ]
+    if report.demo:
+        blocks.append(Paragraph("DEMO DATA: this run used the embedded emulated fleet, not a "
+                                "real AWS account.", tone="notice"))
+    for heading, paragraphs in report.methodology:
+        blocks.append(Heading(str(heading)))
+        blocks.extend(Paragraph(str(p)) for p in paragraphs)
+    if report.notes:
+        blocks.append(Heading("Analysis notes"))
+        blocks.append(Bullets(tuple(str(n) for n in report.notes)))
+    return Section("methodology", number, "Methodology", tuple(blocks))
+
+
+SECTION_BUILDERS: tuple[Callable[[_Ctx, int], Section], ...] = (
+    build_summary,
+    build_coverage,
+    build_compliance,
+    _deferred_builder("inspector"),
+    _deferred_builder("pull_through"),
+    _deferred_builder("lifecycle"),
+    build_completeness,
+    build_methodology,
+)
+
+
+def build_view(report: ReportInput) -> ReportView:
+    """The display-ready view of one report."""
+    ctx = _Ctx(report, frozenset((str(e.get("account", "")), str(e.get("region", "")))
+                                 for e in report.errors))
+    sections = tuple(build(ctx, number)
+                     for number, build in enumerate(SECTION_BUILDERS, start=1))
+    return ReportView(meta=_meta(report), banner=_banner(ctx), sections=sections,
+                      toc=tuple(s for s in sections if s.in_toc))
