@@ -18,7 +18,8 @@ import boto3
 import botocore.exceptions
 
 from ..reports.analyse import Analysis, analyse
-from ..reports.snapshot import ScopeSettings, SnapshotMeta, build_snapshot
+from ..reports.coverage import BasicFindingsScope
+from ..reports.snapshot import SnapshotMeta, build_snapshot
 from .aws_session import Account, SessionFactory
 from .collect import CollectOptions, Unit, collect_fleet
 from .config import Config, ConfigError
@@ -51,9 +52,9 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     """Collect and publish one run; returns where it was written."""
     as_of = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     root = Path(output or config.report.output_dir)
-    scope = ScopeSettings(config.collect.basic_findings_newest_per_repository,
-                          config.collect.basic_findings_pushed_within_days,
-                          config.collect.basic_findings_max_images)
+    scope = BasicFindingsScope(config.collect.basic_findings_newest_per_repository,
+                               config.collect.basic_findings_pushed_within_days,
+                               config.collect.basic_findings_max_images)
     # Where raw/ goes is known only once the run directory exists, after the caller's
     # identity and the regions are resolved; the recorder flushes earlier calls then.
     recorder = EvidenceRecorder()
@@ -67,11 +68,9 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     recorder.write_to(run_dir / "raw")
     log.info("run %s: collecting %d registries", paths.run_id, len(units))
 
-    from ..reports.coverage import BasicFindingsScope
-
     options = CollectOptions(
         as_of=as_of,
-        scope=BasicFindingsScope(scope.newest_per_repository, scope.pushed_within_days, scope.max_images),
+        scope=scope,
         repository_workers=config.aws.repository_workers,
         repository_scan_configuration=config.collect.repository_scan_configuration,
     )

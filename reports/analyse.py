@@ -11,9 +11,10 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from .compliance import METHODOLOGY as COMPLIANCE_METHODOLOGY
 from .compliance import evaluate_controls
 from .coverage import METHODOLOGY as COVERAGE_METHODOLOGY
-from .coverage import BasicFindingsScope, analyse_coverage
+from .coverage import analyse_coverage
 from .snapshot import Snapshot
 from .summary import build_summary
 
@@ -33,7 +34,7 @@ class Analysis:
 
 def analyse(snapshot: Snapshot) -> Analysis:
     meta = snapshot.meta
-    scope = scope_of(snapshot)
+    scope = meta.scope
     coverage = analyse_coverage(snapshot.tables, meta.as_of, scope,
                                 stale_after_days=meta.stale_basic_scan_days)
     compliance = evaluate_controls(snapshot.tables, coverage)
@@ -47,6 +48,7 @@ def analyse(snapshot: Snapshot) -> Analysis:
     summary = build_summary(snapshot, tables, SECTIONS_NOT_COMPUTED)
     methodology = (
         ("Scan coverage", tuple(COVERAGE_METHODOLOGY)),
+        ("Compliance controls", tuple(COMPLIANCE_METHODOLOGY)),
         ("Scope of per-image basic findings", (scope.describe(),)),
         ("Data collection", (
             f"{snapshot.calls_total:,} read-only API calls were made; every response is kept "
@@ -55,9 +57,3 @@ def analyse(snapshot: Snapshot) -> Analysis:
         )),
     )
     return Analysis(snapshot, tables, summary, tuple(coverage.notes), methodology, SECTIONS_NOT_COMPUTED)
-
-
-def scope_of(snapshot: Snapshot) -> BasicFindingsScope:
-    s = snapshot.meta.scope
-    return BasicFindingsScope(newest_per_repository=s.newest_per_repository,
-                              pushed_within_days=s.pushed_within_days, max_images=s.max_images)

@@ -214,9 +214,12 @@ def _basic_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                 **_severity_counts(findings.get("findingSeverityCounts") if findings else None),
             })
         else:
+            # ScanNotFoundException's message only repeats the image id; a real failure's
+            # message is worth showing.
             not_found = call.error_code == "ScanNotFoundException"
             row.update({"scan_status": "NOT_SCANNED" if not_found else "ERROR",
-                        "scan_status_description": call.response["Error"].get("Message"),
+                        "scan_status_description": None if not_found else
+                        f"{call.error_code}: {call.response['Error'].get('Message')}",
                         "scan_completed_at": None, "vulnerability_source_updated_at": None,
                         **_severity_counts(None)})
         rows.append(row)

@@ -146,13 +146,16 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         **REPO_KEY,
         "scan_type": STR,  # BASIC | ENHANCED (registry's); <NA> if unknown
         "scan_engine": STR,  # AWS_NATIVE | CLAIR | INSPECTOR
-        "scan_frequency": STR,  # effective: MANUAL | SCAN_ON_PUSH | CONTINUOUS_SCAN
+        # effective: MANUAL | SCAN_ON_PUSH | CONTINUOUS_SCAN; <NA> when the registry's
+        # configuration was not collected and AWS gave no per-repository answer
+        "scan_frequency": STR,
         "frequency_source": STR,  # which setting decided it, human readable
         "matched_filter": STR,  # the registry filter that matched, if any
         "automatically_scanned": BOOL,  # False for MANUAL (and enhanced repos matching no filter)
         "aws_scan_frequency": STR,  # AWS's per-repository answer, if collected
         "aws_disagrees": BOOL,
-        "images_total": "int64",
+        "images_total": "int64",  # every image, archived and artifacts included
+        "images_scannable": "int64",  # container images a scanner can scan (no signatures/SBOMs, manifest lists, archived)
         "images_scanned": "int64",  # images with a scan result we could see
         "images_monitored": "int64",  # enhanced: Inspector ACTIVE
         "images_not_checked": "int64",  # outside the findings scope
@@ -167,6 +170,7 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         # UNSUPPORTED | ARCHIVED | NOT_CHECKED
         "scan_state": STR,
         "scan_state_reason": STR,
+        "scannable": BOOL,  # a container image a scanner can scan (counted in images_scannable)
         "scan_source": STR,  # BASIC | INSPECTOR | <NA>
         "scan_completed_at": TS,
         "scan_age_days": "float64",
@@ -189,11 +193,13 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         "repositories_total": "int64",
         "repositories_scanned": "int64",
         "images_total": "int64",
+        "images_scannable": "int64",
         "images_scanned": "int64",
         "images_pushed_last_24h": "int64",
         "max_images_pushed_per_day": "int64",  # busiest UTC day in the last 30
         "basic_scan_quota_per_day": "int64",  # 100,000 per registry per 24 h [QUOTAS]
-        "quota_headroom_pct": "float64",
+        "max_scan_on_push_pushes_per_day": "int64",  # what counts against the quota
+        "quota_headroom_pct": "float64",  # percent 0-100; NaN when not a basic registry
     },
 }
 

@@ -13,19 +13,11 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from .coverage import BasicFindingsScope
 from .normalize import normalize
 from .raw import RawCall
 
 SNAPSHOT_FORMAT = 1
-
-
-@dataclass(frozen=True)
-class ScopeSettings:
-    """How far the per-image basic findings calls reached (stated in the report)."""
-
-    newest_per_repository: bool = True
-    pushed_within_days: int = 30
-    max_images: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,7 +30,7 @@ class SnapshotMeta:
     """completeness errors: {account, region, operation, error}"""
     tool_version: str
     demo: bool = False
-    scope: ScopeSettings = field(default_factory=ScopeSettings)
+    scope: BasicFindingsScope = field(default_factory=BasicFindingsScope)
     stale_basic_scan_days: int = 30
     config_digest: str = ""
 
@@ -69,7 +61,7 @@ class SnapshotMeta:
             errors=tuple(doc.get("errors", ())),
             tool_version=doc.get("tool_version", ""),
             demo=bool(doc.get("demo", False)),
-            scope=ScopeSettings(**doc.get("scope", {})),
+            scope=BasicFindingsScope(**doc.get("scope", {})),
             stale_basic_scan_days=int(doc.get("stale_basic_scan_days", 30)),
             config_digest=doc.get("config_digest", ""),
         )

@@ -41,6 +41,7 @@ def _coverage(coverage: pd.DataFrame, registries: pd.DataFrame) -> dict[str, Any
     repos_total = int(len(coverage))
     repos_scanned = int(coverage["automatically_scanned"].fillna(False).astype(bool).sum())
     images_total = int(coverage["images_total"].sum())
+    images_scannable = int(coverage["images_scannable"].sum())
     images_scanned = int(coverage["images_scanned"].sum())
     by_frequency = coverage["scan_frequency"].value_counts()
     return {
@@ -48,8 +49,11 @@ def _coverage(coverage: pd.DataFrame, registries: pd.DataFrame) -> dict[str, Any
         "repositories_scanned": repos_scanned,
         "repositories_pct": _pct(repos_scanned, repos_total),
         "images_total": images_total,
+        "images_scannable": images_scannable,
         "images_scanned": images_scanned,
-        "images_pct": _pct(images_scanned, images_total),
+        # Of the images a scanner could scan: signatures, SBOMs, manifest lists and archived
+        # images are in images_total but cannot be scanned, so they are not in the denominator.
+        "images_pct": _pct(images_scanned, images_scannable),
         "images_not_checked": int(coverage["images_not_checked"].sum()),
         "by_frequency": {f: int(by_frequency.get(f, 0)) for f in FREQUENCIES},
         "open_findings": {

@@ -1,1 +1,15 @@
-"""x"""
+"""Embedded, deterministic demo fleet emulation for ``ecr-report run --demo``.
+
+``build_fleet(scale, as_of)`` builds an in-memory fleet of ECR registries (ground truth in
+``DemoFleet.registries``); ``DemoEmulator(fleet).handle(service, operation, params,
+account_id, region)`` answers boto3 calls against it in botocore's parsed output shape, or
+raises ``DemoServiceError``.  No network, no credentials, no wall clock (except the default
+``as_of``).
+"""
+
+from .emulator import DemoEmulator
+from .errors import DemoServiceError
+from .fleet import build_fleet
+from .model import DemoFleet
+
+__all__ = ["build_fleet", "DemoEmulator", "DemoServiceError", "DemoFleet"]

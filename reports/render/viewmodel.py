@@ -213,7 +213,8 @@ def _headline(ctx: _Ctx) -> Figures:
     cov = _get(ctx.summary, "coverage") or {}
     partial = " (partial)" if ctx.report.errors else ""
     repos_total, repos_scanned = cov.get("repositories_total"), cov.get("repositories_scanned")
-    images_total, images_scanned = cov.get("images_total"), cov.get("images_scanned")
+    # Denominator: images a scanner can scan (not signatures, manifest lists, archived).
+    images_total, images_scanned = cov.get("images_scannable"), cov.get("images_scanned")
     critical = _get(cov, "open_findings", "critical")
     high = _get(cov, "open_findings", "high")
     failing = _get(ctx.summary, "compliance", "controls_failing")
@@ -240,7 +241,7 @@ def _headline(ctx: _Ctx) -> Figures:
     )
     return Figures((
         pct_figure("Repositories scanned", repos_scanned, repos_total, "repository", "repositories"),
-        pct_figure("Images scanned", images_scanned, images_total, "image", "images"),
+        pct_figure("Images scanned", images_scanned, images_total, "scannable image", "scannable images"),
         Figure("Open critical findings" + partial, fmt_int(critical, UNKNOWN), scope_note,
                tone="unknown" if is_missing(critical) else ("alert" if critical else "good")),
         Figure("Open high findings" + partial, fmt_int(high, UNKNOWN), scope_note,
@@ -293,7 +294,7 @@ def _summary_sentences(ctx: _Ctx) -> list[str]:
             )
         elif known.any():
             scanned = int(cov["images_scanned"].sum())
-            total = int(cov["images_total"].sum())
+            total = int(cov["images_scannable"].sum())
             out.append(f"No critical findings were reported for the images that have a scan "
                        f"result ({fmt_int(scanned)} of {plural(total, 'image')}); images "
                        "without one are not counted as clean.")
@@ -419,7 +420,7 @@ def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
             Cell("CLAIR (retired)", badge="fail") if engine == "CLAIR" else
             Cell(fmt_text(engine, UNKNOWN)),
             _scanned_cell(rec["repositories_scanned"], rec["repositories_total"]),
-            _scanned_cell(rec["images_scanned"], rec["images_total"]),
+            _scanned_cell(rec["images_scanned"], rec["images_scannable"]),
             Cell(fmt_int(rec["images_pushed_last_24h"]), True),
             Cell(fmt_int(rec["max_images_pushed_per_day"]), True),
             Cell(fmt_int(rec["basic_scan_quota_per_day"]), True),
@@ -477,7 +478,7 @@ def _repositories_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
             Cell(frequency, badge="fail" if auto is False else ("unknown" if auto is None else ""),
                  note=note),
             aws_cell,
-            Cell(f"{fmt_int(rec['images_scanned'])} / {fmt_int(rec['images_total'])}", True,
+            Cell(f"{fmt_int(rec['images_scanned'])} / {fmt_int(rec['images_scannable'])}", True,
                  note=f"{fmt_int(not_checked)} not checked" if not_checked else ""),
             Cell(fmt_int(rec["critical"], UNKNOWN), True),
             Cell(fmt_int(rec["high"], UNKNOWN), True),

@@ -1,0 +1,82 @@
+"""``DemoEmulator``: answers botocore API calls from the in-memory demo fleet.
+
+``handle(service, operation, params, account_id, region)`` returns the parsed response dict
+(botocore output shape) or raises ``DemoServiceError``.  Handlers live per service in
+``svc_ecr``, ``svc_inspector``, ``svc_sts`` and ``svc_aux``.  The fleet is immutable; the
+only shared mutable state is a memo of derived, deterministic sequences (filtered image
+lists, coverage rows, findings), so concurrent calls from collector threads are safe.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from . import svc_aux, svc_ecr, svc_inspector, svc_sts
+from .errors import DemoServiceError
+from .fleet import empty_registry
+from .model import DemoFleet, Registry
+
+HANDLERS = {**svc_ecr.HANDLERS, **svc_inspector.HANDLERS, **svc_sts.HANDLERS, **svc_aux.HANDLERS}
+_MAX_MEMO = 20_000
+
+
+class DemoEmulator:
+    """Server side of the AWS operations ``ecr-report`` collects, over a ``DemoFleet``."""
+
+    operations = frozenset(HANDLERS)
+    """Every (service, operation) pair this emulator implements."""
+
+    def __init__(self, fleet: DemoFleet) -> None:
+        self.fleet = fleet
+        self._memo: dict = {}
+        self._lock = threading.Lock()
+        self._extra_registries: dict = {}
+
+    def handle(self, service: str, operation: str, params: dict | None, account_id: str, region: str) -> dict:
+        """Answer one API call made with ``account_id``'s credentials in ``region``."""
+        handler = HANDLERS.get((service, operation))
+        if handler is None:
+            raise DemoServiceError("UnsupportedOperation",
+                                   f"The ecr-report demo does not emulate {service}:{operation}.", 400)
+        if account_id not in self.fleet.accounts:
+            raise DemoServiceError("AccessDeniedException" if service != "sts" else "AccessDenied",
+                                   f"The security token included in the request is not valid for account "
+                                   f"{account_id}.", 403)
+        return handler(self, self.registry(account_id, region), dict(params or {}))
+
+    def account_for_access_key(self, access_key_id: str | None) -> str:
+        """Map the access key a client signs with to its account (assumed roles -> target account)."""
+        return svc_sts.account_for_access_key(access_key_id, self.fleet.caller_account)
+
+    # ------------------------------------------------------------------ shared helpers
+    def registry(self, account_id: str, region: str) -> Registry:
+        """The fleet's registry, or an empty default one for a region the fleet does not use."""
+        reg = self.fleet.registries.get((account_id, region))
+        if reg is None:
+            reg = self._extra_registries.get((account_id, region))
+            if reg is None:
+                with self._lock:
+                    reg = self._extra_registries.setdefault(
+                        (account_id, region), empty_registry(account_id, region, self.fleet.as_of))
+        return reg
+
+    def cached(self, key, compute):
+        """Memoise a deterministic derived value (computed at most a few times under races)."""
+        value = self._memo.get(key)
+        if value is None:
+            value = compute()
+            with self._lock:
+                if len(self._memo) > _MAX_MEMO:
+                    self._memo.clear()
+                value = self._memo.setdefault(key, value)
+        return value
+
+    def repo_index(self, reg: Registry, repo) -> dict:
+        """``{"digest": {...}, "tag": {...}}`` lookups for one repository."""
+        def build():
+            by_tag = {}
+            for img in repo.images:
+                for tag in img.tags:
+                    by_tag[tag] = img
+            return {"digest": {img.digest: img for img in repo.images}, "tag": by_tag}
+        return self.cached(("index", reg.account_id, reg.region, repo.name), build)

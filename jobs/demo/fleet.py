@@ -1,0 +1,632 @@
+"""Deterministic generation of the demo fleet (``build_fleet``).
+
+One ``random.Random`` seeded from ``scale`` alone drives everything; every timestamp is an
+offset from ``as_of``.  The story (see ``names.py`` for the catalogue):
+
+* 111122223333 "platform-prod" us-east-1: ENHANCED scanning (continuous ``prod*``,
+  ``payments*``, ``platform/ingress``; scan-on-push ``team-*``, ``web*``, ``data/``, ``ml/*``,
+  ``payments/*``), pull-through cache rules and cached repositories, VPC endpoints.
+* 111122223333 ap-northeast-1: BASIC / AWS_NATIVE, scan-on-push filters ``payments``,
+  ``web/*``; some repositories with only the legacy repository-level scanOnPush.
+* 444455556666 "data-sandbox" us-east-1: BASIC with the retired CLAIR engine.
+* 444455556666 ap-northeast-1: an empty registry.
+
+Repositories with a lifecycle policy are pre-aged with ``policies.evaluate`` at
+``lastEvaluatedAt`` so they look like AWS has been applying the policy.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, timedelta, timezone
+
+from . import names as N
+from .model import (BasicScan, Coverage, CreationTemplate, DemoFleet, Image, InspectorState,
+                    LifecyclePolicy, NatGateway, PullThroughRule, Registry, Repository, ScanRule,
+                    TaskDefinition, Vpc, VpcEndpoint)
+from .policies import POLICIES, evaluate, policy_text
+from .scanning import effective_scanning
+
+HOUR = 1.0 / 24
+MB = 1024 * 1024
+DURATION_DAYS = {"DAYS_3": 3, "DAYS_7": 7, "DAYS_14": 14, "DAYS_30": 30, "DAYS_60": 60,
+                 "DAYS_90": 90, "DAYS_180": 180, "LIFETIME": 10 ** 6}
+VULN_RATES = {  # mean (critical, high, medium, low, informational) for a fresh image
+    "alpine": (0.03, 0.3, 1.5, 1.0, 0.2), "debian": (0.25, 2.0, 8.0, 15.0, 3.0),
+    "ubuntu": (0.2, 1.6, 10.0, 20.0, 4.0), "amazonlinux": (0.08, 0.8, 4.0, 2.5, 0.5),
+    "distroless": (0.0, 0.25, 1.0, 1.5, 0.3),
+}
+DOCKER_HUB_ARCHES = ("amd64", "arm64", "arm/v7", "386", "ppc64le", "s390x")
+
+
+class _Draft:
+    """Mutable image under construction (converted to a frozen ``Image`` at the end)."""
+
+    __slots__ = ("digest", "tags", "size", "pushed_ago", "kind", "mt", "amt", "pull_ago",
+                 "activated_ago", "archived", "archived_ago", "activating", "subject", "parent",
+                 "children", "arch", "protected", "in_use", "in_use_ago", "seed")
+
+    def __init__(self, digest, tags, size, pushed_ago, kind, mt, amt, seed, arch=None):
+        self.digest, self.tags, self.size, self.pushed_ago = digest, tags, size, pushed_ago
+        self.kind, self.mt, self.amt, self.seed, self.arch = kind, mt, amt, seed, arch
+        self.pull_ago = self.activated_ago = self.archived_ago = self.in_use_ago = None
+        self.archived = self.activating = False
+        self.subject = self.parent = None
+        self.children = []
+        self.protected = kind in ("child", "signature", "sbom")
+        self.in_use = 0
+
+
+def build_fleet(scale: float = 1, as_of: datetime | None = None) -> DemoFleet:
+    """Build the demo fleet.  Same ``(scale, as_of)`` -> identical fleet.
+
+    ``scale`` (>= 1) multiplies the number of application repositories (about 60 at 1,
+    ~2,500 and 100k+ images at 40).  ``as_of`` defaults to the current hour (UTC).
+    """
+    scale = float(scale)
+    if not math.isfinite(scale) or scale < 1:
+        raise ValueError(f"scale must be >= 1, got {scale!r}")
+    if as_of is None:
+        as_of = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    elif as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=timezone.utc)
+    rng = random.Random(f"ecr-report-demo/{scale!r}")
+    specs = _unit_specs()
+    registries = {}
+    for (account, region), spec in specs.items():
+        builder = _RegistryBuilder(account, region, spec, scale, as_of, random.Random(rng.getrandbits(64)))
+        registries[(account, region)] = builder.build()
+    units = tuple(sorted(registries))
+    return DemoFleet(scale=scale, as_of=as_of, caller_account=N.CALLER_ACCOUNT,
+                     accounts=tuple(sorted({a for a, _ in units})), regions=tuple(sorted({r for _, r in units})),
+                     units=units, registries=registries)
+
+
+def _unit_specs() -> dict:
+    enabled = dict(account_status="ENABLED", ec2_status="ENABLED", lambda_status="DISABLED")
+    disabled = dict(account_status="DISABLED", ec2_status="DISABLED", ecr_status="DISABLED", lambda_status="DISABLED")
+    return {
+        (N.CALLER_ACCOUNT, "us-east-1"): dict(
+            scan_type="ENHANCED", engine="AWS_NATIVE",
+            rules=(ScanRule("CONTINUOUS_SCAN", ("prod*", "payments*", "platform/ingress")),
+                   ScanRule("SCAN_ON_PUSH", ("team-*", "web*", "data/", "ml/*", "payments/*"))),
+            rules_since=420.0, repos=N.PROD_US, cache=N.PROD_US_CACHE,
+            ptc=("docker-hub", "ecr-public", "quay", "ghcr", "k8s"),
+            inspector=dict(enabled, ecr_status="ENABLED"), inspector_since=420.0,
+            rescan=("DAYS_30", "DAYS_14", "LAST_IN_USE_AT"), replication=(("us-west-2", "payments"),),
+            network="endpoints", templates=True, exclusions=True),
+        (N.CALLER_ACCOUNT, "ap-northeast-1"): dict(
+            scan_type="BASIC", engine="AWS_NATIVE",
+            rules=(ScanRule("SCAN_ON_PUSH", ("payments", "web/*")),), rules_since=300.0,
+            repos=N.PROD_JP, cache=N.PROD_JP_CACHE, ptc=("docker-hub",),
+            inspector=dict(enabled, ecr_status="DISABLED"), network="s3-only"),
+        (N.SANDBOX_ACCOUNT, "us-east-1"): dict(
+            scan_type="BASIC", engine="CLAIR", rules=(ScanRule("SCAN_ON_PUSH", ("ml*",)),), rules_since=600.0,
+            repos=N.SANDBOX_US, cache=(), ptc=(), inspector=disabled, network="nat-only"),
+        (N.SANDBOX_ACCOUNT, "ap-northeast-1"): dict(
+            scan_type="BASIC", engine="AWS_NATIVE", rules=(), rules_since=0.0, repos=(), cache=(), ptc=(),
+            inspector=disabled, network="default-only"),
+    }
+
+
+def _hex(rng, bits):
+    return format(rng.getrandbits(bits), f"0{bits // 4}x")
+
+
+class _RegistryBuilder:
+    def __init__(self, account, region, spec, scale, as_of, rng):
+        self.account, self.region, self.spec, self.scale = account, region, spec, scale
+        self.as_of, self.rng = as_of, rng
+        self.enhanced = spec["scan_type"] == "ENHANCED"
+        self.kms_keys = tuple(f"arn:aws:kms:{region}:{account}:key/{self._uuid()}" for _ in range(2))
+        rescan = spec.get("rescan", ("DAYS_14", "DAYS_14", "LAST_IN_USE_AT"))
+        self.rescan_days = DURATION_DAYS[rescan[0]]
+        self.pull_days = DURATION_DAYS[rescan[1]]
+        self.templates = self._templates() if spec.get("templates") else ()
+
+    # ------------------------------------------------------------------ helpers
+    def t(self, ago: float) -> datetime:
+        """Datetime ``ago`` days before as_of, rounded to the millisecond."""
+        return self.as_of - timedelta(milliseconds=round(ago * 86_400_000))
+
+    def _uuid(self):
+        h = _hex(self.rng, 128)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def _digest(self):
+        return "sha256:" + _hex(self.rng, 256)
+
+    # ------------------------------------------------------------------ registry
+    def build(self) -> Registry:
+        spec, rng = self.spec, self.rng
+        base = tuple(spec["repos"])
+        catalogue = list(base)
+        extra = int(round((self.scale - 1) * len(base)))
+        for i in range(extra):
+            name, profile, opts = base[i % len(base)]
+            catalogue.append((N.clone_name(name, 2 + i // len(base)), profile, opts))
+        repos = [self._repository(name, profile, opts) for name, profile, opts in catalogue + list(spec["cache"])]
+        repos.sort(key=lambda r: r.name)
+        ins = spec["inspector"]
+        rescan = spec.get("rescan", ("DAYS_14", "DAYS_14", "LAST_IN_USE_AT"))
+        inspector = InspectorState(
+            account_status=ins["account_status"], ec2_status=ins["ec2_status"], ecr_status=ins["ecr_status"],
+            lambda_status=ins["lambda_status"], rescan_duration=rescan[0], pull_date_rescan_duration=rescan[1],
+            pull_date_rescan_mode=rescan[2], config_updated_at=self.t(rng.uniform(150, 250)),
+            ec2_instance_hours_30d=(round(rng.uniform(20, 40) * self.scale) * 720.0
+                                    if ins["ec2_status"] == "ENABLED" else 0.0))
+        vpcs, nats, endpoints = self._network(spec["network"])
+        return Registry(
+            account_id=self.account, region=self.region, account_alias=N.ACCOUNT_ALIASES[self.account],
+            scan_type=spec["scan_type"], scan_rules=spec["rules"], basic_scan_version=spec["engine"],
+            registry_policy_scope="V2", blob_mounting="DISABLED",
+            replication_destinations=tuple((r, self.account) for r, _ in spec.get("replication", ())),
+            replication_prefixes=tuple(p for _, p in spec.get("replication", ())),
+            repositories=tuple(repos), pull_through_rules=self._ptc_rules(spec["ptc"]),
+            creation_templates=self.templates,
+            pull_time_exclusions=((f"arn:aws:iam::{self.account}:role/security-scanner",
+                                   f"arn:aws:iam::{self.account}:role/ecr-replication-audit")
+                                  if spec.get("exclusions") else ()),
+            inspector=inspector,
+            inspector_enabled_at=self.t(spec["inspector_since"]) if "inspector_since" in spec else None,
+            vpcs=vpcs, nat_gateways=nats, vpc_endpoints=endpoints,
+            task_definitions=self._task_definitions(repos))
+
+    def _ptc_rules(self, prefixes):
+        rules = []
+        for prefix in prefixes:
+            upstream, url, cred = N.UPSTREAMS[prefix]
+            created = self.rng.uniform(500, 700)
+            arn = (f"arn:aws:secretsmanager:{self.region}:{self.account}:secret:ecr-pullthroughcache/"
+                   f"{prefix}-{_hex(self.rng, 24)}") if cred else None
+            rules.append(PullThroughRule(prefix, upstream, url, arn, self.t(created),
+                                         self.t(self.rng.uniform(10, created))))
+        return tuple(rules)
+
+    def _templates(self):
+        return (
+            CreationTemplate("docker-hub", "Docker Hub cache: keep 10 images", ("PULL_THROUGH_CACHE",),
+                             policy_text("cache_template"), "MUTABLE", "AES256", None, self.t(45.2), self.t(45.2)),
+            CreationTemplate("ROOT", "Default for repositories created on push", ("CREATE_ON_PUSH", "REPLICATION"),
+                             policy_text("good_count"), "IMMUTABLE", "KMS", self.kms_keys[0],
+                             self.t(380.0), self.t(120.5)),
+        )
+
+    # ------------------------------------------------------------------ repository
+    def _repository(self, name, profile, opts) -> Repository:
+        rng = self.rng
+        account, region = self.account, self.region
+        os_name = opts.get("os", "debian 12")
+        if profile == "cache":
+            drafts = self._cache_images(opts)
+        else:
+            drafts = self._app_images(name, profile, opts)
+        # settings
+        if profile == "cache":
+            mutability, kms_type, kms_key, legacy = "MUTABLE", "AES256", None, False
+        else:
+            mutability = opts.get("mutability") or ("IMMUTABLE" if rng.random() < 0.3 else "MUTABLE")
+            kms = opts.get("kms", "cmk" if rng.random() < 0.15 else None)
+            kms_type = "KMS" if kms else "AES256"
+            kms_key = self.kms_keys[rng.randrange(2)] if kms == "cmk" else None
+            legacy = bool(opts.get("legacy_sop", False))
+        exclusions = ("latest", "dev-*") if mutability.endswith("_WITH_EXCLUSION") else ()
+        frequency, applied, scan_on_push = effective_scanning(self.spec["scan_type"], self.spec["rules"], name, legacy)
+        oldest = max((d.pushed_ago for d in drafts), default=rng.uniform(30, 400))
+        created_ago = oldest + (0.0005 if profile == "cache" else rng.uniform(0.5, 40))
+        policy_kind = opts.get("policy") if profile != "cache" else None
+        if profile == "cache":
+            tpl = next((t for t in self.templates if name.startswith(t.prefix + "/")), None)
+            if tpl is not None and self.t(created_ago) > tpl.created_at:
+                policy_kind = "cache_template"
+        lifecycle = None
+        if policy_kind:
+            eval_ago = rng.uniform(0.05, 0.9)
+            drafts = self._apply_policy(POLICIES[policy_kind], drafts, eval_ago)
+            lifecycle = LifecyclePolicy(policy_kind, policy_text(policy_kind), self.t(eval_ago))
+        self._manual_archive(drafts, profile, policy_kind)
+        base_total = 0
+        base_layers = []
+        if drafts:
+            smallest = min((d.size for d in drafts if d.kind in ("image", "child")), default=0)
+            for _ in range(rng.randint(2, 4)):
+                size = int(smallest * rng.uniform(0.1, 0.22))
+                base_layers.append(("sha256:" + _hex(rng, 256), size))
+                base_total += size
+        daily = self._daily_pulls(profile, opts, drafts)
+        ctx = (frequency, legacy, os_name)
+        images = tuple(self._freeze(d, ctx) for d in sorted(drafts, key=lambda d: (-d.pushed_ago, d.digest)))
+        return Repository(
+            name=name, arn=f"arn:aws:ecr:{region}:{account}:repository/{name}",
+            uri=f"{account}.dkr.ecr.{region}.amazonaws.com/{name}", created_at=self.t(created_ago),
+            profile=profile, tag_mutability=mutability, mutability_exclusions=exclusions,
+            encryption_type=kms_type, kms_key=kms_key, legacy_scan_on_push=legacy,
+            scan_frequency=frequency, applied_filters=applied, scan_on_push=scan_on_push,
+            lifecycle=lifecycle, pull_through_prefix=name.split("/")[0] if profile == "cache" else None,
+            daily_pulls=daily, os_name=os_name, base_layers=tuple(base_layers), images=images)
+
+    def _size_model(self, profile, opts):
+        if opts.get("tiny"):
+            return 2 * MB, 7 * MB
+        if opts.get("huge"):
+            return 2200 * MB, 3100 * MB
+        if profile == "ml" or opts.get("big"):
+            return 900 * MB, 1900 * MB
+        if profile == "base":
+            return 40 * MB, 220 * MB
+        return 70 * MB, 450 * MB
+
+    def _app_images(self, name, profile, opts):
+        rng = self.rng
+        lo, hi = self._size_model(profile, opts)
+        base_size = rng.uniform(lo, hi)
+        if profile == "service":
+            n = rng.randint(70, 130) if opts.get("busy") else rng.randint(35, 80)
+            gap = (0.12, 0.4) if opts.get("busy") else (0.5, 2.5)
+            newest = rng.uniform(0.004, 0.03) if opts.get("busy") or rng.random() < 0.2 else rng.uniform(0.05, 3)
+        elif profile == "base":
+            n, gap, newest = rng.randint(25, 55), (4.0, 9.0), rng.uniform(0.5, 7)
+        elif profile == "ml":
+            n, gap, newest = rng.randint(12, 35), (2.0, 12.0), rng.uniform(0.3, 20)
+        else:  # stale
+            n, gap, newest = rng.randint(6, 22), (4.0, 40.0), rng.uniform(200, 1100)
+        style = ("v" if opts.get("policy") == "legacy_prefix" else
+                 "ml" if profile == "ml" else "date" if profile == "base" else "semver")
+        multiarch, signed, sbom = opts.get("multiarch"), opts.get("signed"), opts.get("sbom")
+        immutable = opts.get("mutability", "").startswith("IMMUTABLE")
+        drafts: list[_Draft] = []
+        ago = newest + sum(rng.uniform(*gap) for _ in range(n - 1))
+        major, minor, patch = rng.randint(0, 3), rng.randint(0, 20), 0
+        used_tags: set[str] = set()
+        arm = rng.random() < 0.15
+        deployed = 0
+        for i in range(n):
+            patch += 1
+            if rng.random() < 0.12:
+                minor, patch = minor + 1, 0
+            sha = _hex(rng, 28)
+            tags = self._build_tags(style, (major, minor, patch), sha, ago, used_tags)
+            if not immutable and rng.random() < 0.12:
+                tags = []  # a re-pushed branch tag moved away: the old image is now untagged
+            size = int(base_size * rng.uniform(0.92, 1.08) * (1 + 0.15 * i / n))
+            if multiarch:
+                top = self._multiarch(tags, size, ago, ("amd64", "arm64"), N.OCI_INDEX, N.OCI_MANIFEST, drafts)
+            else:
+                mt, cfg = ((N.OCI_MANIFEST, N.OCI_CONFIG) if rng.random() < 0.5 else (N.DOCKER_MANIFEST, N.DOCKER_CONFIG))
+                top = _Draft(self._digest(), tags, size, ago, "image", mt, cfg, rng.getrandbits(63),
+                             "arm64" if arm else "amd64")
+                drafts.append(top)
+            if tags and signed:
+                self._referrer(top, "signature", drafts)
+            if tags and sbom:
+                self._referrer(top, "sbom", drafts)
+            # pulls and deployments
+            newest_builds = n - i <= 4
+            if profile in ("service", "base") and newest_builds and tags and ago < 60:
+                top.pull_ago = rng.uniform(0, min(0.9, ago))
+                if profile == "service" and deployed < 3:
+                    top.in_use, top.in_use_ago = rng.randint(2, 24), rng.uniform(0, 0.5)
+                    deployed += 1
+            elif rng.random() < {"service": 0.7, "base": 0.8, "ml": 0.6}.get(profile, 0.45):
+                top.pull_ago = max(0.0, ago - rng.uniform(0, min(ago, 45)))
+                if profile == "service" and rng.random() < 0.1 and top.pull_ago < 20:
+                    top.in_use_ago = top.pull_ago + rng.uniform(0, 2)
+            self._propagate_pull(top)
+            ago -= rng.uniform(*gap) if i < n - 1 else 0
+            ago = max(ago, newest)
+        if not immutable and style != "ml":
+            for d in reversed(drafts):
+                if d.kind in ("image", "index") and d.tags:
+                    d.tags.append("latest")
+                    break
+        return drafts
+
+    def _build_tags(self, style, version, sha, ago, used):
+        rng = self.rng
+        major, minor, patch = version
+        day = self.t(ago).strftime("%Y.%m.%d")
+        if style == "v":
+            tags = [f"v{major}.{minor}.{patch}", f"git-{sha[:7]}"]
+        elif style == "ml":
+            tags = ([f"exp-{rng.choice(('lr', 'bert', 'xgb', 'tabnet', 'lora'))}-{sha[:6]}"]
+                    if rng.random() < 0.5 else [f"model-{day}", f"git-{sha[:7]}"])
+        elif style == "date":
+            tags = [day, f"{day}-{sha[:7]}"]
+        else:
+            tags = [f"{major}.{minor}.{patch}", f"git-{sha[:7]}"]
+            if rng.random() < 0.2:
+                tags.append(f"prod-{day}")
+        out = []
+        for tag in tags:
+            while tag in used:
+                tag += ".1"
+            used.add(tag)
+            out.append(tag)
+        return out
+
+    def _multiarch(self, tags, size, ago, arches, index_mt, child_mt, drafts):
+        rng = self.rng
+        index = _Draft(self._digest(), tags, 0, ago, "index", index_mt, None, rng.getrandbits(63))
+        drafts.append(index)
+        for arch in arches:
+            child = _Draft(self._digest(), [], int(size * rng.uniform(0.85, 1.0) * (0.93 if arch != "amd64" else 1)),
+                           ago, "child", child_mt,
+                           N.OCI_CONFIG if child_mt == N.OCI_MANIFEST else N.DOCKER_CONFIG, rng.getrandbits(63), arch)
+            child.parent = index.digest
+            index.children.append(child)
+            drafts.append(child)
+        index.size = max(c.size for c in index.children)
+        return index
+
+    def _referrer(self, subject, kind, drafts):
+        rng = self.rng
+        if kind == "signature":
+            size, amt = rng.randint(250, 2200), N.COSIGN_SIG
+        else:
+            size, amt = rng.randint(30_000, 1_800_000), N.SPDX
+        ref = _Draft(self._digest(), [], size, max(0.0, subject.pushed_ago - rng.uniform(0.0003, 0.003)),
+                     kind, N.OCI_MANIFEST, amt, rng.getrandbits(63))
+        ref.subject = subject.digest
+        subject.children.append(ref)
+        drafts.append(ref)
+
+    def _propagate_pull(self, top):
+        rng = self.rng
+        for c in top.children:
+            if top.pull_ago is None:
+                continue
+            if c.kind == "child":
+                if c.arch == "amd64" or rng.random() < 0.4:
+                    c.pull_ago = min(c.pushed_ago, top.pull_ago + rng.uniform(0, 0.01))
+            elif c.kind == "signature":
+                c.pull_ago = min(c.pushed_ago, top.pull_ago)
+
+    def _cache_images(self, opts):
+        rng = self.rng
+        lo, hi = (900 * MB, 1400 * MB) if opts.get("big") else (8 * MB, 90 * MB)
+        base = rng.uniform(lo, hi)
+        drafts = []
+        stale = opts.get("stale_cache")
+        arches = DOCKER_HUB_ARCHES if opts["upstream"] == "docker-hub" else ("amd64", "arm64", "ppc64le")
+        for i, tag in enumerate(opts["tags"]):
+            if stale:
+                ago = rng.uniform(250, 600)
+            elif opts.get("recent"):
+                ago = rng.uniform(2, 40)
+            else:
+                ago = rng.uniform(15, 400)
+            size = int(base * rng.uniform(0.9, 1.1))
+            if opts.get("multiarch"):
+                top = self._multiarch([tag], size, ago, arches, N.DOCKER_LIST, N.DOCKER_MANIFEST, drafts)
+            else:
+                top = _Draft(self._digest(), [tag], size, ago, "image", N.OCI_MANIFEST, N.OCI_CONFIG,
+                             rng.getrandbits(63), "amd64")
+                drafts.append(top)
+            if stale:
+                top.pull_ago = ago - rng.uniform(0, 30)
+            elif i >= len(opts["tags"]) - 3 or tag in ("latest", "stable"):
+                top.pull_ago = rng.uniform(0, 1)
+            else:
+                top.pull_ago = rng.uniform(min(ago, 30), ago)
+            self._propagate_pull(top)
+        return drafts
+
+    # ------------------------------------------------------------------ lifecycle
+    def _apply_policy(self, policy, drafts, eval_ago):
+        rng = self.rng
+        for _ in range(2):  # second pass: archived images may now be old enough to expire
+            acted = evaluate(policy, drafts, eval_ago)
+            gone: set[str] = set()
+            for i, (action, eligible) in acted.items():
+                d = drafts[i]
+                if action == "expire":
+                    gone.add(d.digest)
+                    gone.update(c.digest for c in d.children)
+                elif not d.archived:
+                    when = eligible if eligible is not None else rng.uniform(eval_ago, d.pushed_ago)
+                    when = max(eval_ago, when - rng.uniform(0, 0.95))
+                    for x in [d] + d.children:
+                        x.archived, x.archived_ago = True, when
+                        if x.pull_ago is not None and x.pull_ago < when:
+                            x.pull_ago = None if x.pushed_ago <= when else when + 0.01
+            drafts = [d for d in drafts if d.digest not in gone]
+        return drafts
+
+    def _manual_archive(self, drafts, profile, policy_kind):
+        """A few images archived (and some restored) by hand, plus one restore in progress."""
+        rng = self.rng
+        if policy_kind == "archive" or profile == "cache":
+            return
+        for d in drafts:
+            if d.kind not in ("image", "index") or d.archived or d.pushed_ago < 200 or rng.random() > 0.06:
+                continue
+            when = rng.uniform(95, d.pushed_ago - 90)
+            group = [d] + d.children
+            for x in group:
+                x.archived, x.archived_ago = True, when
+                x.pull_ago = None if x.pull_ago is None or x.pull_ago < when else x.pull_ago
+            roll = rng.random()
+            if roll < 0.3:  # restored since
+                back = rng.uniform(1, when - 1)
+                for x in group:
+                    x.archived, x.activated_ago = False, back
+                    if rng.random() < 0.6:
+                        x.pull_ago = rng.uniform(0, back)
+            elif roll < 0.36:  # restore requested in the last 20 minutes
+                for x in group:
+                    x.activating = True
+
+    # ------------------------------------------------------------------ freeze
+    def _freeze(self, d: _Draft, ctx) -> Image:
+        frequency, legacy, os_name = ctx
+        status = "ACTIVATING" if d.activating else "ARCHIVED" if d.archived else "ACTIVE"
+        return Image(
+            digest=d.digest, tags=tuple(d.tags), size=d.size, pushed_at=self.t(d.pushed_ago),
+            manifest_media_type=d.mt, artifact_media_type=d.amt, kind=d.kind, status=status,
+            last_pull=None if d.pull_ago is None else self.t(d.pull_ago),
+            last_archived_at=None if d.archived_ago is None else self.t(d.archived_ago),
+            last_activated_at=None if d.activated_ago is None else self.t(d.activated_ago),
+            subject_digest=d.subject, parent_digest=d.parent,
+            child_digests=tuple(c.digest for c in d.children), architecture=d.arch, os_name=os_name,
+            in_use_count=d.in_use if d.in_use_ago is not None else 0,
+            last_in_use_at=None if d.in_use_ago is None else self.t(d.in_use_ago),
+            basic_scan=None if self.enhanced else self._basic_scan(d, frequency, legacy, os_name),
+            coverage=self._coverage(d, frequency, os_name) if self.enhanced else None,
+            seed=d.seed)
+
+    def _counts(self, d, os_name, enhanced):
+        rng = self.rng
+        rates = VULN_RATES[N.os_family(os_name)]
+        factor = min(4.0, 1 + d.pushed_ago / 150) * (1.4 if enhanced else 1.0)
+        return tuple(int(r * factor * rng.uniform(0, 2) + rng.random() * 0.6) if r else 0 for r in rates)
+
+    def _basic_scan(self, d, frequency, legacy, os_name):
+        rng = self.rng
+        since = self.spec["rules_since"]
+        if d.kind == "index":
+            return None
+        on_push = ((frequency == "SCAN_ON_PUSH" and d.pushed_ago < since) or (legacy and d.pushed_ago >= since))
+        manual = not on_push and d.kind in ("image", "child") and rng.random() < 0.07
+        if not (on_push or manual):
+            return None
+        scan_ago = d.pushed_ago - rng.uniform(0.0007, 0.003) if on_push else rng.uniform(0, d.pushed_ago)
+        scan_ago = max(0.0, scan_ago)
+        clair = self.spec["engine"] == "CLAIR"
+        if (d.kind in ("signature", "sbom") or os_name in N.UNSCANNABLE_OS
+                or (clair and os_name in N.CLAIR_UNSUPPORTED_OS)):
+            return BasicScan("UNSUPPORTED_IMAGE", "The operating system and/or package manager are not supported.",
+                             self.t(scan_ago), None, ())
+        if rng.random() < 0.02:
+            return BasicScan("FAILED", "Unable to complete the scan: the image manifest could not be retrieved.",
+                             self.t(scan_ago), None, ())
+        counts = self._counts(d, os_name, False)
+        pairs = tuple((sev, c) for sev, c in zip(N.SEVERITIES, counts) if c)
+        source = scan_ago + rng.uniform(0.1, 1.5) if clair else rng.uniform(0.05, 0.9)
+        return BasicScan("COMPLETE", "The scan was completed successfully.", self.t(scan_ago), self.t(source), pairs)
+
+    def _coverage(self, d, frequency, os_name):
+        rng = self.rng
+        zero = (0, 0, 0, 0, 0)
+        enabled_ago = self.spec["inspector_since"]
+        if frequency == "MANUAL":
+            return Coverage("INACTIVE", "SCAN_FREQUENCY_MANUAL", None, zero, None, 0)
+        ref = d.pushed_ago if d.activated_ago is None else min(d.pushed_ago, d.activated_ago)
+        eligible_at_enable = ref <= enabled_ago + 14
+        first = (ref - rng.uniform(0.0005, 0.002)) if ref < enabled_ago else enabled_ago - rng.uniform(0.05, 0.5)
+        first = max(0.0, first)
+        if d.archived or d.activating:
+            scanned = eligible_at_enable and d.kind in ("image", "child") and os_name not in N.UNSCANNABLE_OS
+            last = self.t(max(first - rng.uniform(0, 5), d.archived_ago or 0)) if scanned else None
+            return Coverage("INACTIVE", "IMAGE_ARCHIVED", last, zero, self.t(first) if scanned else None, 0)
+        if d.kind in ("index", "signature", "sbom"):
+            return Coverage("INACTIVE", "UNSUPPORTED_MEDIA_TYPE", None, zero, None, 0)
+        if os_name in N.UNSCANNABLE_OS:
+            return Coverage("INACTIVE", "UNSUPPORTED_OS", None, zero, None, 0)
+        if not eligible_at_enable:
+            return Coverage("INACTIVE", "SCAN_ELIGIBILITY_EXPIRED", None, zero, None, 0)
+        if ref < HOUR and rng.random() < 0.85:
+            return Coverage("ACTIVE", "PENDING_INITIAL_SCAN", None, zero, None, 0)
+        counts = self._counts(d, os_name, True)
+        if frequency == "SCAN_ON_PUSH":
+            return Coverage("INACTIVE", "SCAN_FREQUENCY_SCAN_ON_PUSH", self.t(first), counts, self.t(first), 0)
+        in_use_ok = d.in_use_ago is not None and d.in_use_ago <= self.pull_days and d.kind == "image"
+        if ref <= self.rescan_days or in_use_ok:
+            window = min(30.0, first)
+            rescans = sum(1 for _ in range(int(window / 4)) if rng.random() < 0.55)
+            last = rng.uniform(0, min(2.5, first)) if rescans else first
+            return Coverage("ACTIVE", "SUCCESSFUL", self.t(last), counts, self.t(first), rescans)
+        expired_at = ref - self.rescan_days
+        if d.in_use_ago is not None:
+            expired_at = min(expired_at, d.in_use_ago - self.pull_days)
+        expired_at = max(0.001, min(expired_at, first))
+        return Coverage("INACTIVE", "SCAN_ELIGIBILITY_EXPIRED", self.t(expired_at + rng.uniform(0, 3)), zero,
+                        self.t(first), 0)
+
+    # ------------------------------------------------------------------ pulls, network, ECS
+    def _daily_pulls(self, profile, opts, drafts):
+        rng = self.rng
+        recent = any(d.pull_ago is not None and d.pull_ago < 2 for d in drafts)
+        if not recent:
+            return round(rng.uniform(0, 0.05), 3)
+        lo, hi = {"service": (40, 600), "base": (30, 300), "ml": (2, 40), "cache": (50, 1500)}.get(profile, (0.1, 2))
+        if opts.get("busy"):
+            lo, hi = 800, 3000
+        return round(rng.uniform(lo, hi), 1)
+
+    def _network(self, kind):
+        rng, region = self.rng, self.region
+        azs = (f"{region}a", f"{region}b", f"{region}c")
+
+        def rid(prefix):
+            return f"{prefix}-0{_hex(rng, 64)[:16]}"
+
+        def vpc(name, cidr, n_subnets, default=False):
+            return Vpc(rid("vpc"), cidr, name, default, tuple(rid("subnet") for _ in range(n_subnets)))
+
+        vpcs = [vpc("default", "172.31.0.0/16", 3, True)]
+        nats, endpoints = [], []
+
+        def add_nats(v, count):
+            for i in range(count):
+                a, b = rng.randint(3, 254), rng.randint(1, 254)
+                nats.append(NatGateway(rid("nat"), v.vpc_id, v.subnets[i % len(v.subnets)],
+                                       f"{rng.choice((3, 18, 34, 44, 52, 54))}.{rng.randint(1, 254)}.{a}.{b}",
+                                       f"{v.cidr.split('.')[0]}.{v.cidr.split('.')[1]}.{i}.{rng.randint(5, 250)}",
+                                       rid("eipalloc"), rid("eni"), self.t(rng.uniform(300, 900)),
+                                       f"{v.name}-nat-{azs[i % 3][-1]}"))
+
+        if kind == "endpoints":
+            core, shared = vpc("prod-core", "10.10.0.0/16", 3), vpc("shared-services", "10.20.0.0/16", 2)
+            vpcs += [core, shared]
+            add_nats(core, 3)
+            add_nats(shared, 1)
+            for svc in ("ecr.api", "ecr.dkr"):
+                endpoints.append(VpcEndpoint(rid("vpce"), core.vpc_id, f"com.amazonaws.{region}.{svc}", "Interface",
+                                             core.subnets, (), self.t(rng.uniform(100, 400))))
+            endpoints.append(VpcEndpoint(rid("vpce"), core.vpc_id, f"com.amazonaws.{region}.s3", "Gateway", (),
+                                         (rid("rtb"), rid("rtb")), self.t(rng.uniform(400, 800))))
+        elif kind == "s3-only":
+            tokyo = vpc("prod-tokyo", "10.30.0.0/16", 2)
+            vpcs.append(tokyo)
+            add_nats(tokyo, 2)
+            endpoints.append(VpcEndpoint(rid("vpce"), tokyo.vpc_id, f"com.amazonaws.{region}.s3", "Gateway", (),
+                                         (rid("rtb"),), self.t(rng.uniform(200, 600))))
+        elif kind == "nat-only":
+            sandbox = vpc("sandbox", "10.99.0.0/16", 2)
+            vpcs.append(sandbox)
+            add_nats(sandbox, 1)
+        return tuple(vpcs), tuple(nats), tuple(endpoints)
+
+    def _task_definitions(self, repos):
+        rng = self.rng
+        out = []
+        sidecar = next((r for r in repos if r.name == "docker-hub/library/nginx"), None)
+        for repo in repos:
+            if repo.profile not in ("service", "base"):
+                continue
+            used = [i for i in repo.images if i.in_use_count or (i.last_pull and i.tags and i.kind != "child")]
+            used = used[-5:]
+            if not used:
+                continue
+            family = repo.name.replace("/", "-")
+            first_rev = rng.randint(1, 60)
+            for k, img in enumerate(used):
+                ref = f"{repo.uri}:{img.tags[0]}" if img.tags and rng.random() < 0.8 else f"{repo.uri}@{img.digest}"
+                refs = (ref,)
+                if sidecar is not None and sidecar.images and rng.random() < 0.3:
+                    refs += (f"{sidecar.uri}:{sidecar.images[-1].tags[0] if sidecar.images[-1].tags else 'latest'}",)
+                status = "ACTIVE" if img.in_use_count or k == len(used) - 1 else "INACTIVE"
+                out.append(TaskDefinition(family, first_rev + k, status, refs, img.pushed_at + timedelta(minutes=9)))
+        return tuple(out)
+
+
+def empty_registry(account: str, region: str, as_of: datetime) -> Registry:
+    """A registry with AWS defaults and nothing in it (for regions the fleet does not use)."""
+    disabled = InspectorState("DISABLED", "DISABLED", "DISABLED", "DISABLED", "DAYS_14", "DAYS_14",
+                              "LAST_IN_USE_AT", as_of - timedelta(days=400), 0.0)
+    return Registry(account_id=account, region=region, account_alias=N.ACCOUNT_ALIASES.get(account, account),
+                    scan_type="BASIC", scan_rules=(), basic_scan_version="AWS_NATIVE", registry_policy_scope="V2",
+                    blob_mounting="DISABLED", replication_destinations=(), replication_prefixes=(), repositories=(),
+                    pull_through_rules=(), creation_templates=(), pull_time_exclusions=(), inspector=disabled,
+                    inspector_enabled_at=None, vpcs=(), nat_gateways=(), vpc_endpoints=(), task_definitions=())

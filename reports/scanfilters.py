@@ -1,0 +1,146 @@
+"""Registry scanning filters and the *effective* scan setting of one repository.
+
+Pure functions, no AWS calls: the report computes every repository's scan frequency from the
+registry's own rules (aws-facts.md §2.3) so that it works without
+`BatchGetRepositoryScanningConfiguration`, and so that AWS's (or moto's) per-repository answer
+can be checked against the documented semantics rather than taken as truth.
+
+Precedence implemented here, with sources:
+
+* ENHANCED registry [SCAN-FILT]: a CONTINUOUS_SCAN filter match wins over a SCAN_ON_PUSH match
+  ("Amazon ECR enforces the continuous scanning filter over the scan on push filter"); a
+  repository matching no filter "will have scanning disabled" — enhanced scanning has no manual
+  scans [SCAN-ENH] — so it is reported as MANUAL with `automatically_scanned=False`. The
+  deprecated repository-level scanOnPush plays no part in enhanced scanning.
+* BASIC registry, or no registry configuration ("by default the BASIC scan type is used",
+  [BOTO-ECR] §2.3): a matching SCAN_ON_PUSH filter gives SCAN_ON_PUSH; otherwise the legacy
+  repository-level `scanOnPush=true` gives SCAN_ON_PUSH; otherwise MANUAL.
+
+Why the legacy flag still counts in a basic registry (a choice; AWS does not document the
+interaction). What is documented: the repository-level setting is deprecated "in favor of
+specifying the image scanning configuration at the registry level" (PutImageScanningConfiguration,
+[BOTO-ECR] §2.4); `scanOnPush=true` means "images will be scanned after being pushed"
+(ImageScanningConfiguration, https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanningConfiguration.html);
+repositories not matching a basic scan-on-push filter "will be set to the manual scan
+frequency" (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html).
+No page says the registry configuration switches a repository's own flag off, and scanners that
+read only one of the two settings have drawn bug reports both ways (prowler-cloud/prowler#2228,
+bridgecrewio/checkov#4167, aquasecurity/cloudsploit#1905). We therefore honour the flag, label
+the source "repository scanOnPush (deprecated setting)" so a reader can discount it, and the
+coverage analysis flags every repository where AWS's own per-repository answer disagrees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+MANUAL = "MANUAL"
+SCAN_ON_PUSH = "SCAN_ON_PUSH"
+CONTINUOUS_SCAN = "CONTINUOUS_SCAN"
+FREQUENCIES = (MANUAL, SCAN_ON_PUSH, CONTINUOUS_SCAN)
+
+SOURCE_LEGACY = "repository scanOnPush (deprecated setting)"
+SOURCE_BASIC_DEFAULT = "no registry scan-on-push filter matches: manual scans only (basic scanning)"
+SOURCE_ENHANCED_NONE = (
+    "no enhanced scanning filter matches: scanning disabled (enhanced scanning has no manual scans)"
+)
+SOURCE_UNKNOWN = "unknown: registry scanning configuration not collected"
+
+
+@lru_cache(maxsize=4096)
+def _wildcard_regex(filter_text: str) -> re.Pattern[str]:
+    # Every character except `*` is literal (re.escape), so `.` in "team.app" is a dot, not
+    # "any character"; DOTALL because `*` stands for any characters, whatever they are.
+    parts = (re.escape(part) for part in filter_text.split("*"))
+    return re.compile(".*".join(parts), re.DOTALL)
+
+
+def filter_matches(filter_text: str, repository_name: str) -> bool:
+    """Whether a registry scanning WILDCARD filter selects `repository_name` (§2.3, [SCAN-FILT]).
+
+    "A filter with no wildcard will match all repository names that contain the filter. A filter
+    with a wildcard (*) matches on any repository name where the wildcard replaces zero or more
+    characters in the repository name." So without `*` the test is containment; with `*` the
+    whole name must match (anchored at both ends), each `*` standing for zero or more characters.
+    """
+    if "*" not in filter_text:
+        return filter_text in repository_name
+    return _wildcard_regex(filter_text).fullmatch(repository_name) is not None
+
+
+@dataclass(frozen=True)
+class EffectiveScan:
+    """How a repository is really scanned, after registry rules, filters and legacy settings."""
+
+    scan_frequency: str | None
+    """MANUAL | SCAN_ON_PUSH | CONTINUOUS_SCAN; None only when the registry configuration is
+    unknown (the call failed), because guessing MANUAL would read as "not scanned"."""
+    frequency_source: str
+    """Human-readable: which rule, filter or setting decided `scan_frequency`."""
+    matched_filter: str | None
+    """The registry filter that decided it, if a filter did."""
+    automatically_scanned: bool | None
+    """True for SCAN_ON_PUSH / CONTINUOUS_SCAN; None when unknown."""
+
+
+def _first_match(
+    rules: Sequence[tuple[str, str]], frequency: str, repository_name: str
+) -> str | None:
+    # Rule order is kept so that `matched_filter` is deterministic when several filters match.
+    for rule_frequency, filter_text in rules:
+        if rule_frequency == frequency and filter_text and filter_matches(filter_text, repository_name):
+            return filter_text
+    return None
+
+
+def _by_filter(frequency: str, filter_text: str) -> EffectiveScan:
+    return EffectiveScan(
+        scan_frequency=frequency,
+        frequency_source=f"registry {frequency} rule, filter '{filter_text}'",
+        matched_filter=filter_text,
+        automatically_scanned=True,
+    )
+
+
+def _is_missing(value: object) -> bool:
+    # Callers iterate pandas frames, so a missing value may be None, pd.NA or NaN.
+    return value is None or bool(pd.isna(value))
+
+
+def effective_scan_setting(
+    scan_type: str | None,
+    rules: Sequence[tuple[str, str]],
+    repository_name: str,
+    repository_scan_on_push: bool | None,
+) -> EffectiveScan:
+    """The effective scan frequency of one repository (§2.1, §2.3, §2.4; module docstring).
+
+    `scan_type` is the registry's BASIC | ENHANCED (None/<NA>: not collected); `rules` are the
+    registry's (scan_frequency, filter) pairs; `repository_scan_on_push` is the deprecated
+    repository-level flag (None/<NA>: unknown, treated as not set).
+    """
+    if _is_missing(scan_type) or scan_type not in ("BASIC", "ENHANCED"):
+        return EffectiveScan(None, SOURCE_UNKNOWN, None, None)
+
+    if scan_type == "ENHANCED":
+        for frequency in (CONTINUOUS_SCAN, SCAN_ON_PUSH):  # continuous wins [SCAN-FILT]
+            matched = _first_match(rules, frequency, repository_name)
+            if matched is not None:
+                return _by_filter(frequency, matched)
+        source = SOURCE_ENHANCED_NONE
+        if not _is_missing(repository_scan_on_push) and bool(repository_scan_on_push):
+            source += "; the repository's deprecated scanOnPush=true does not apply to enhanced scanning"
+        return EffectiveScan(MANUAL, source, None, False)
+
+    # BASIC: only SCAN_ON_PUSH filters mean anything (BASIC supports SCAN_ON_PUSH only, §2.3).
+    matched = _first_match(rules, SCAN_ON_PUSH, repository_name)
+    if matched is not None:
+        return _by_filter(SCAN_ON_PUSH, matched)
+    if not _is_missing(repository_scan_on_push) and bool(repository_scan_on_push):
+        return EffectiveScan(SCAN_ON_PUSH, SOURCE_LEGACY, None, True)
+    return EffectiveScan(MANUAL, SOURCE_BASIC_DEFAULT, None, False)

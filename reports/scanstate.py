@@ -1,0 +1,280 @@
+"""Per-image scan state: what we know about each image's vulnerability scan, and how.
+
+Builds RESULT_TABLES["image_scans"] from the snapshot, vectorized (merges and masks, no per-image
+Python loop). The first matching rule decides an image's state:
+
+1. ARCHIVED image: "Archived images cannot be scanned" ([SCAN-OVR], §1.8).
+2. Not a container image (reports.imagekinds): referrer -> UNSUPPORTED "signature/SBOM
+   artifact"; manifest list -> UNSUPPORTED "children are scanned"; other OCI artifact ->
+   UNSUPPORTED. These are excluded from every "scannable" denominator.
+3. ENHANCED registry (or unknown configuration with an Inspector record): Inspector coverage
+   (ListCoverage, §3.3):
+   ACTIVE (SUCCESSFUL) -> MONITORED when the repository is continuous, SCANNED otherwise;
+   reason SCAN_FREQUENCY_SCAN_ON_PUSH ("scanned one time and will not [get] new findings") ->
+   SCANNED once `lastScannedAt` is set, else PENDING (a choice: the status code that comes with
+   this reason is not documented, the reason text is);
+   PENDING_INITIAL_SCAN / SCAN_IN_PROGRESS -> PENDING;
+   UNSUPPORTED_OS / UNSUPPORTED_MEDIA_TYPE / UNSUPPORTED_CONFIG_FILE / IMAGE_SIZE_EXCEEDED ->
+   UNSUPPORTED; IMAGE_ARCHIVED -> ARCHIVED; ACCESS_DENIED* / INTERNAL_ERROR -> FAILED;
+   any other INACTIVE reason (SCAN_ELIGIBILITY_EXPIRED, SCAN_FREQUENCY_MANUAL, EXCLUDED_BY_TAG,
+   ...) -> INACTIVE (it counts as scanned only when `lastScannedAt` shows a past result);
+   no coverage record -> NEVER_SCANNED, unless the account/region has no coverage records at
+   all (ListCoverage presumably not collected) -> NOT_CHECKED.
+4. BASIC registry: the basic_findings row (DescribeImageScanFindings), else the image's own
+   legacy DescribeImages scan status (old basic engine / Clair): COMPLETE -> SCANNED, or
+   STALE_BASIC when older than `stale_after_days` (basic results never refresh: a basic scan
+   runs once per push or manual request, §2.1/§2.5); NOT_SCANNED -> NEVER_SCANNED; FAILED /
+   LIMIT_EXCEEDED -> FAILED; UNSUPPORTED_IMAGE -> UNSUPPORTED; IN_PROGRESS / PENDING -> PENDING;
+   ERROR (our call failed) -> NOT_CHECKED. No row and no legacy status: NOT_CHECKED, outside
+   the basic-findings scope — never counted as clean, nor as unscanned.
+
+Severity counts are given only for images with a result (SCANNED, STALE_BASIC, MONITORED,
+INACTIVE with a past scan). Basic COMPLETE counts absent from `findingSeverityCounts` are 0 (the
+API lists only severities that occur). Inspector aggregations (ListFindingAggregations) carry
+critical/high/medium only, so low/informational/undefined stay <NA>; a scanned image with no
+aggregation row gets 0 only if its account/region returned any aggregation rows at all
+(otherwise the call may have failed, and <NA> says "not known").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from . import imagekinds, schema
+from .scanfilters import SCAN_ON_PUSH
+
+UNIT = list(schema.UNIT_KEY)
+REPO = list(schema.REPO_KEY)
+IMAGE = list(schema.IMAGE_KEY)
+SEVERITIES = list(schema.SEVERITY_COUNTS)
+INSPECTOR_SEVERITIES = ["critical", "high", "medium"]
+
+# States that carry a scan result (INACTIVE only with a past scan time; see has_result()).
+RESULT_STATES = ("SCANNED", "STALE_BASIC", "MONITORED", "INACTIVE")
+
+_INS_PENDING = {"PENDING_INITIAL_SCAN", "SCAN_IN_PROGRESS"}
+_INS_UNSUPPORTED = {
+    "UNSUPPORTED_OS",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "UNSUPPORTED_CONFIG_FILE",
+    "IMAGE_SIZE_EXCEEDED",
+}
+_INS_FAILED = {"ACCESS_DENIED", "ACCESS_DENIED_TO_ENCRYPTION_KEY", "INTERNAL_ERROR"}
+
+_BASIC_STATES = {
+    # status -> (scan_state, reason prefix); COMPLETE is handled separately (fresh vs stale).
+    "NOT_SCANNED": ("NEVER_SCANNED", "no basic scan has been run"),
+    "FAILED": ("FAILED", "basic scan failed"),
+    "LIMIT_EXCEEDED": ("FAILED", "basic scan quota exceeded"),
+    "UNSUPPORTED_IMAGE": ("UNSUPPORTED", "basic scanning does not support this image"),
+    "IN_PROGRESS": ("PENDING", "basic scan in progress"),
+    "PENDING": ("PENDING", "scan pending"),
+    "IMAGE_ARCHIVED": ("ARCHIVED", "archived: cannot be scanned until restored"),
+    "ACTIVE": ("SCANNED", "scan status ACTIVE"),
+    "SCAN_ELIGIBILITY_EXPIRED": ("INACTIVE", "scan eligibility expired"),
+    "ERROR": ("NOT_CHECKED", "DescribeImageScanFindings failed"),
+    "FINDINGS_UNAVAILABLE": ("NOT_CHECKED", "findings unavailable"),
+}
+
+
+def _b(series: pd.Series) -> np.ndarray:
+    return series.astype("boolean").to_numpy(dtype=bool, na_value=False)
+
+
+def _text(series: pd.Series) -> np.ndarray:
+    return series.astype("string").fillna("").to_numpy(dtype=object)
+
+
+def _latest(frame: pd.DataFrame, keys: list[str], time_col: str | None) -> pd.DataFrame:
+    # One row per key; with duplicates keep the most recent result, deterministically.
+    if time_col is not None:
+        frame = frame.sort_values(time_col, kind="mergesort", na_position="first")
+    return frame.drop_duplicates(keys, keep="last")
+
+
+def _units_with_rows(frame: pd.DataFrame, images: pd.DataFrame) -> np.ndarray:
+    units = frame[UNIT].drop_duplicates().assign(_present=True)
+    merged = images[UNIT].merge(units, on=UNIT, how="left")
+    return _b(merged["_present"].fillna(False))
+
+
+def has_result(image_scans: pd.DataFrame) -> np.ndarray:
+    """Images whose state carries a scan result we could see (coverage "images_scanned")."""
+    state = image_scans["scan_state"]
+    fresh = state.isin(["SCANNED", "STALE_BASIC", "MONITORED"])
+    inactive = (state == "INACTIVE") & image_scans["scan_completed_at"].notna()
+    return _b(fresh | inactive)
+
+
+class _Assigner:
+    """First-match-wins assignment of (state, reason, source) over boolean masks."""
+
+    def __init__(self, n: int) -> None:
+        self.state = np.full(n, None, dtype=object)
+        self.reason = np.full(n, None, dtype=object)
+        self.source = np.full(n, None, dtype=object)
+        self.unset = np.ones(n, dtype=bool)
+
+    def __call__(self, mask: np.ndarray, state: str, reason, source: str | None = None) -> None:
+        m = mask & self.unset
+        self.state[m] = state
+        self.reason[m] = reason[m] if isinstance(reason, np.ndarray) else reason
+        self.source[m] = source
+        self.unset &= ~m
+
+
+def image_scan_states(
+    tables: dict[str, pd.DataFrame],
+    repo_settings: pd.DataFrame,
+    as_of: datetime,
+    stale_after_days: float,
+) -> pd.DataFrame:
+    """RESULT_TABLES["image_scans"] (module docstring), plus internal columns `_scannable`,
+    `_has_result` and `_frequency` for the coverage aggregation (dropped before conform)."""
+    images = tables["images"].reset_index(drop=True)
+    n = len(images)
+    as_of_ts = pd.Timestamp(as_of).tz_convert("UTC")
+
+    registries = tables["registries"][UNIT + ["scan_type"]].drop_duplicates(UNIT)
+    img = images[UNIT].merge(registries, on=UNIT, how="left")
+    settings = repo_settings[REPO + ["scan_frequency", "automatically_scanned"]]
+    img = img.join(images[["repository_name"]]).merge(settings, on=REPO, how="left")
+    scan_type = img["scan_type"]
+    frequency = img["scan_frequency"]
+
+    # --- Inspector side ---------------------------------------------------------------------
+    cov = tables["inspector_coverage"]
+    cov = cov[cov["resource_type"] == "AWS_ECR_CONTAINER_IMAGE"]
+    cov = _latest(cov, IMAGE, "last_scanned_at")[
+        IMAGE + ["scan_status_code", "scan_status_reason", "last_scanned_at"]
+    ]
+    ins = images[IMAGE].merge(cov, on=IMAGE, how="left")
+    ins_row = _b(ins["scan_status_code"].notna() | ins["scan_status_reason"].notna())
+    ins_code = ins["scan_status_code"]
+    ins_reason = ins["scan_status_reason"].fillna("")
+    ins_scanned = _b(ins["last_scanned_at"].notna())
+    unit_has_cov = _units_with_rows(tables["inspector_coverage"], images)
+
+    fnd = _latest(tables["inspector_findings"], IMAGE, None)[IMAGE + INSPECTOR_SEVERITIES]
+    fnd = images[IMAGE].merge(fnd, on=IMAGE, how="left", indicator=True)
+    fnd_row = _b(fnd["_merge"] == "both")
+    unit_has_fnd = _units_with_rows(tables["inspector_findings"], images)
+
+    # --- basic side: the findings call first, the legacy DescribeImages status second ---------
+    bf = _latest(tables["basic_findings"], IMAGE, "scan_completed_at")
+    bf = images[IMAGE].merge(
+        bf[IMAGE + ["scan_status", "scan_status_description", "scan_completed_at"] + SEVERITIES],
+        on=IMAGE,
+        how="left",
+        suffixes=("", ""),
+    )
+    bf_row = _b(bf["scan_status"].notna())
+    legacy_row = _b(images["scan_status"].notna()) & ~bf_row
+    b_status = bf["scan_status"].where(bf_row, images["scan_status"])
+    b_desc = bf["scan_status_description"].where(bf_row, pd.NA)
+    b_done = bf["scan_completed_at"].where(bf_row, images["scan_completed_at"])
+    b_sev = {s: bf[s].where(bf_row, images[s]) for s in SEVERITIES}
+
+    is_enh = _b(scan_type == "ENHANCED")
+    is_basic = _b(scan_type == "BASIC")
+    unknown_type = ~is_enh & ~is_basic
+    use_ins = is_enh | (unknown_type & ins_row)
+    use_basic = is_basic | (unknown_type & ~ins_row & (bf_row | legacy_row))
+
+    status = b_status.fillna("")
+    # Reason texts are object arrays of str: `+` concatenates element-wise, cheaply.
+    desc = _text(b_desc)
+    desc_suffix = np.where(desc != "", ": " + desc, "").astype(object)
+    age_days = ((as_of_ts - b_done).dt.total_seconds() / 86400.0).to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    stale = age_days > stale_after_days  # NaN compares False: no date, no staleness claim
+    legacy_note = np.where(legacy_row, " (legacy DescribeImages status)", "").astype(object)
+
+    a = _Assigner(n)
+    a(imagekinds.is_archived(images), "ARCHIVED", "archived: cannot be scanned until restored")
+    a(imagekinds.is_referrer(images), "UNSUPPORTED", "signature/SBOM artifact: not a container image")
+    a(imagekinds.is_manifest_list(images), "UNSUPPORTED", "manifest list: children are scanned")
+    artifact = _text(images["artifact_media_type"])
+    a(
+        imagekinds.is_non_image_artifact(images),
+        "UNSUPPORTED",
+        "OCI artifact (" + artifact + "): not a container image",
+    )
+
+    # Inspector (enhanced) rules.
+    r = _text(ins_reason)
+    reason_txt = "Inspector: " + np.where(r == "", "no reason given", r).astype(object)
+    not_auto = _b(img["automatically_scanned"] == False)  # noqa: E712 (nullable comparison)
+    a(use_ins & ~ins_row & ~unit_has_cov, "NOT_CHECKED", "no Inspector coverage data for this account/region")
+    a(use_ins & ~ins_row & not_auto, "NEVER_SCANNED", "repository matches no enhanced scanning filter", "INSPECTOR")
+    a(use_ins & ~ins_row, "NEVER_SCANNED", "no Inspector coverage record for this image", "INSPECTOR")
+    a(use_ins & _b(ins_reason.isin(_INS_PENDING)), "PENDING", reason_txt, "INSPECTOR")
+    a(use_ins & _b(ins_reason.isin(_INS_UNSUPPORTED)), "UNSUPPORTED", reason_txt, "INSPECTOR")
+    a(use_ins & _b(ins_reason == "IMAGE_ARCHIVED"), "ARCHIVED", reason_txt, "INSPECTOR")
+    a(use_ins & _b(ins_reason.isin(_INS_FAILED)), "FAILED", reason_txt, "INSPECTOR")
+    on_push_reason = use_ins & _b(ins_reason == "SCAN_FREQUENCY_SCAN_ON_PUSH")
+    once = "Inspector: scanned once on push, not rescanned for new CVEs"
+    a(on_push_reason & ins_scanned, "SCANNED", once, "INSPECTOR")
+    a(on_push_reason, "PENDING", "Inspector: scan on push, first scan not completed", "INSPECTOR")
+    active = use_ins & _b(ins_code == "ACTIVE")
+    a(active & _b(frequency == SCAN_ON_PUSH), "SCANNED", "Inspector: ACTIVE, scan on push (not rescanned)", "INSPECTOR")
+    a(active, "MONITORED", "Inspector: ACTIVE, continuously monitored", "INSPECTOR")
+    a(use_ins & _b(ins_code == "INACTIVE"), "INACTIVE", "Inspector INACTIVE: " + r, "INSPECTOR")
+    a(use_ins, "NOT_CHECKED", "Inspector coverage record without a status", "INSPECTOR")
+
+    # Basic rules.
+    complete = use_basic & _b(status == "COMPLETE")
+    a(
+        complete & stale,
+        "STALE_BASIC",
+        f"basic scan older than {stale_after_days:g} days (results never refresh)" + legacy_note,
+        "BASIC",
+    )
+    a(complete, "SCANNED", "basic scan complete" + legacy_note, "BASIC")
+    for code, (state, text) in _BASIC_STATES.items():
+        source = None if state == "NOT_CHECKED" else "BASIC"
+        a(use_basic & _b(status == code), state, text + desc_suffix, source)
+    a(use_basic & (bf_row | legacy_row), "NOT_CHECKED", "unrecognised basic scan status " + _text(status))
+    a(use_basic, "NOT_CHECKED", "outside the basic-findings scope: DescribeImageScanFindings not called")
+    a(np.ones(n, dtype=bool), "NOT_CHECKED", "registry scanning configuration not collected and no scan data")
+
+    state = pd.Series(a.state, dtype="string")
+    from_ins = _b(pd.Series(a.source) == "INSPECTOR")
+    from_basic = _b(pd.Series(a.source) == "BASIC")
+    completed = ins["last_scanned_at"].where(from_ins, b_done.where(from_basic, pd.NaT))
+    completed = pd.to_datetime(completed, utc=True)
+    age = (as_of_ts - completed).dt.total_seconds() / 86400.0
+
+    out = images[IMAGE + ["pushed_at", "image_status"]].copy()
+    out["scan_state"] = state
+    out["scan_state_reason"] = pd.Series(a.reason, dtype="string")
+    out["scan_source"] = pd.Series(a.source, dtype="string")
+    out["scan_completed_at"] = completed
+    out["scan_age_days"] = age.astype("float64")
+
+    with_result = has_result(out)
+    ins_result = with_result & from_ins
+    basic_result = with_result & from_basic
+    # Inspector: zero-fill only where the unit's aggregation call evidently worked, and only for
+    # images Inspector currently scans (INACTIVE images' findings are being closed, §3.1).
+    ins_zero = ins_result & ~fnd_row & unit_has_fnd & _b(state.isin(["SCANNED", "MONITORED"]))
+    basic_complete = basic_result & _b(status.isin(["COMPLETE"]))
+    for sev in SEVERITIES:
+        col = pd.Series(pd.NA, index=out.index, dtype="Int64")
+        if sev in INSPECTOR_SEVERITIES:
+            ins_vals = fnd[sev].astype("Int64")
+            col = col.mask(ins_result & fnd_row, ins_vals)
+            col = col.mask(ins_zero, 0)
+        basic_vals = b_sev[sev].astype("Int64")
+        col = col.mask(basic_result, basic_vals)
+        col = col.mask(basic_complete & _b(basic_vals.isna()), 0)
+        out[sev] = col
+
+    out["_scannable"] = imagekinds.is_scannable_kind(images)
+    out["_has_result"] = with_result
+    out["_frequency"] = frequency.astype("string")
+    return out

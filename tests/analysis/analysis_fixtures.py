@@ -1,0 +1,42 @@
+"""Hand-built snapshot tables for the coverage and compliance tests.
+
+`make(table, rows)` fills every column a row leaves out with <NA> (0 for non-nullable int64
+columns) and passes the frame through `schema.conform`, so the tests feed the analysis exactly
+what the normalizer would.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+
+from ecr_report.reports import schema
+
+AS_OF = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+ACCOUNT = "111122223333"
+REGION = "ap-northeast-1"
+
+
+def make(table: str, rows: list[dict]) -> pd.DataFrame:
+    columns = schema.ALL_TABLES[table]
+    if not rows:
+        return schema.empty_frame(table)
+    filled = []
+    for row in rows:
+        unknown = set(row) - set(columns)
+        assert not unknown, f"{table}: unknown columns {unknown}"
+        base = {c: (0 if dtype == "int64" else None) for c, dtype in columns.items()}
+        base.update({"account_id": ACCOUNT, "region": REGION} if "account_id" in columns else {})
+        base.update(row)
+        filled.append(base)
+    return schema.conform(table, pd.DataFrame(filled, columns=list(columns)))
+
+
+def days_ago(days: float) -> datetime:
+    return AS_OF - timedelta(days=days)
+
+
+def snapshot(**tables: list[dict]) -> dict[str, pd.DataFrame]:
+    """Every snapshot table; those not given are empty."""
+    return {name: make(name, tables.get(name, [])) for name in schema.SNAPSHOT_TABLES}

@@ -1,0 +1,1 @@
+"""Tests of the embedded demo fleet emulation (ecr_report.jobs.demo)."""
