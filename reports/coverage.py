@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from . import imagekinds, schema
-from .scanfilters import SCAN_ON_PUSH, SOURCE_LEGACY, EffectiveScan, effective_scan_setting
+from .scanfilters import (
+    SCAN_ON_PUSH,
+    SOURCE_LEGACY,
+    SOURCE_LEGACY_IGNORED,
+    EffectiveScan,
+    effective_scan_setting,
+)
 from .scanstate import SEVERITIES, image_scan_states
 
 UNIT = list(schema.UNIT_KEY)
@@ -46,10 +52,12 @@ METHODOLOGY: tuple[str, ...] = (
     "enhanced scanning has no manual scans. In basic registries (and registries with no "
     "scanning configuration, which default to basic) a matching scan-on-push filter means scan "
     "on push; otherwise manual.",
-    "The deprecated repository-level 'scanOnPush' setting is still honoured in basic "
-    "registries and reported with the source 'repository scanOnPush (deprecated setting)'. AWS "
-    "documents the setting as deprecated in favour of registry-level filters but does not say "
-    "that a registry configuration switches it off, so we count it and flag every repository "
+    "The deprecated repository-level 'scanOnPush' setting: AWS documents that in a basic "
+    "registry 'any repositories not matching a basic scanning scan on push filter will be set "
+    "to the manual scan frequency', so where the registry has scanning filters the old flag is "
+    "reported but does not count. Where the registry has no scanning rules at all, the flag is "
+    "the only setting there is and we honour it (source 'repository scanOnPush (deprecated "
+    "setting)'); AWS does not document that case. We flag every repository "
     "where AWS's own per-repository answer (BatchGetRepositoryScanningConfiguration) "
     "disagrees. Where both are available the report shows both; AWS's answer is never taken as "
     "the truth (local emulators are known not to follow the documented filter semantics). "
@@ -386,6 +394,13 @@ def _notes(
             f"{_plural(legacy, 'repository', 'repositories')}: scan on push only through "
             "the deprecated repository-level scanOnPush setting; a registry scan-on-push filter "
             "should replace it."
+        )
+    ignored = int(coverage["frequency_source"].fillna("").str.endswith(SOURCE_LEGACY_IGNORED).sum())
+    if ignored:
+        notes.append(
+            f"{_plural(ignored, 'repository', 'repositories')} still set the deprecated "
+            "repository-level scanOnPush=true, which no longer applies because the registry's "
+            "scan-on-push filters do not match them: they are scanned manually only."
         )
     enhanced = (coverage["scan_type"] == "ENHANCED").fillna(False)
     disabled = coverage[enhanced & (coverage["automatically_scanned"] == False).fillna(False)]  # noqa: E712

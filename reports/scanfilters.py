@@ -13,21 +13,22 @@ Precedence implemented here, with sources:
   scans [SCAN-ENH] — so it is reported as MANUAL with `automatically_scanned=False`. The
   deprecated repository-level scanOnPush plays no part in enhanced scanning.
 * BASIC registry, or no registry configuration ("by default the BASIC scan type is used",
-  [BOTO-ECR] §2.3): a matching SCAN_ON_PUSH filter gives SCAN_ON_PUSH; otherwise the legacy
-  repository-level `scanOnPush=true` gives SCAN_ON_PUSH; otherwise MANUAL.
+  [BOTO-ECR] §2.3): a matching SCAN_ON_PUSH filter gives SCAN_ON_PUSH. Otherwise, when the
+  registry has scanning filters, MANUAL: "Any repositories not matching a basic scanning scan on
+  push filter will be set to the manual scan frequency"
+  (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html), so the
+  deprecated repository-level `scanOnPush=true` no longer applies and is only reported. When the
+  registry has no scanning rules at all, the repository-level flag is the only setting there is,
+  and `scanOnPush=true` gives SCAN_ON_PUSH (source "repository scanOnPush (deprecated setting)").
 
-Why the legacy flag still counts in a basic registry (a choice; AWS does not document the
-interaction). What is documented: the repository-level setting is deprecated "in favor of
+The second half is a choice. Documented: the repository-level setting is deprecated "in favor of
 specifying the image scanning configuration at the registry level" (PutImageScanningConfiguration,
-[BOTO-ECR] §2.4); `scanOnPush=true` means "images will be scanned after being pushed"
-(ImageScanningConfiguration, https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanningConfiguration.html);
-repositories not matching a basic scan-on-push filter "will be set to the manual scan
-frequency" (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html).
-No page says the registry configuration switches a repository's own flag off, and scanners that
-read only one of the two settings have drawn bug reports both ways (prowler-cloud/prowler#2228,
-bridgecrewio/checkov#4167, aquasecurity/cloudsploit#1905). We therefore honour the flag, label
-the source "repository scanOnPush (deprecated setting)" so a reader can discount it, and the
-coverage analysis flags every repository where AWS's own per-repository answer disagrees.
+[BOTO-ECR] §2.4), and non-matching repositories are manual (above). Not documented: what a
+registry with no filters does with the old flag; we honour it, because it was the only mechanism
+before registry-level scanning existed. Scanners that read only one of the two settings have
+drawn bug reports both ways (prowler-cloud/prowler#2228, bridgecrewio/checkov#4167,
+aquasecurity/cloudsploit#1905); the coverage analysis flags every repository where AWS's own
+per-repository answer disagrees with ours.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ FREQUENCIES = (MANUAL, SCAN_ON_PUSH, CONTINUOUS_SCAN)
 
 SOURCE_LEGACY = "repository scanOnPush (deprecated setting)"
 SOURCE_BASIC_DEFAULT = "no registry scan-on-push filter matches: manual scans only (basic scanning)"
+SOURCE_LEGACY_IGNORED = (
+    "; the repository's deprecated scanOnPush=true does not apply: the registry's filters decide"
+)
 SOURCE_ENHANCED_NONE = (
     "no enhanced scanning filter matches: scanning disabled (enhanced scanning has no manual scans)"
 )
@@ -141,6 +145,8 @@ def effective_scan_setting(
     matched = _first_match(rules, SCAN_ON_PUSH, repository_name)
     if matched is not None:
         return _by_filter(SCAN_ON_PUSH, matched)
-    if not _is_missing(repository_scan_on_push) and bool(repository_scan_on_push):
+    legacy_on = not _is_missing(repository_scan_on_push) and bool(repository_scan_on_push)
+    if legacy_on and not rules:
         return EffectiveScan(SCAN_ON_PUSH, SOURCE_LEGACY, None, True)
-    return EffectiveScan(MANUAL, SOURCE_BASIC_DEFAULT, None, False)
+    return EffectiveScan(MANUAL, SOURCE_BASIC_DEFAULT + (SOURCE_LEGACY_IGNORED if legacy_on else ""),
+                         None, False)

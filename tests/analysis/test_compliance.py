@@ -64,8 +64,9 @@ def test_ecr1() -> None:
     )
     status, evidence = verdict(frame, "svc-a", "ECR.1")
     assert status == "PASS" and "filter 'svc'" in evidence
+    # The registry has scan-on-push filters, so the old repository flag does not apply [SCAN-FILT].
     status, evidence = verdict(frame, "legacy", "ECR.1")
-    assert status == "PASS" and "deprecated" in evidence and "AWS's per-repository answer: MANUAL" in evidence
+    assert status == "FAIL" and "deprecated scanOnPush=true does not apply" in evidence
     status, evidence = verdict(frame, "manual", "ECR.1")
     assert status == "FAIL" and "MANUAL" in evidence
 

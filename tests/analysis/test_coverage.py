@@ -98,9 +98,9 @@ def test_basic_repository_settings_and_legacy_flag() -> None:
     cov = run(basic()).coverage
     assert row(cov, repository_name="svc-a").scan_frequency == "SCAN_ON_PUSH"
     legacy = row(cov, repository_name="legacy")
-    assert (legacy.scan_frequency, legacy.frequency_source, legacy.automatically_scanned) == (
-        "SCAN_ON_PUSH", SOURCE_LEGACY, True,
-    )
+    # The registry has a scan-on-push filter that does not match: manual, flag reported only.
+    assert (legacy.scan_frequency, legacy.automatically_scanned) == ("MANUAL", False)
+    assert legacy.frequency_source.endswith("the registry's filters decide")
     assert row(cov, repository_name="manual").scan_frequency == "MANUAL"
     assert row(cov, repository_name="svc-a").scan_engine == "AWS_NATIVE"
 
@@ -108,13 +108,13 @@ def test_basic_repository_settings_and_legacy_flag() -> None:
 def test_aws_disagreement_is_flagged_not_trusted() -> None:
     tables = basic(
         repository_scan_config_aws=[
-            {"repository_name": "legacy", "scan_frequency": "MANUAL"},
+            {"repository_name": "legacy", "scan_frequency": "SCAN_ON_PUSH"},
             {"repository_name": "svc-a", "scan_frequency": "SCAN_ON_PUSH"},
         ]
     )
     result = run(tables)
     legacy = row(result.coverage, repository_name="legacy")
-    assert (legacy.scan_frequency, legacy.aws_scan_frequency, legacy.aws_disagrees) == ("SCAN_ON_PUSH", "MANUAL", True)
+    assert (legacy.scan_frequency, legacy.aws_scan_frequency, legacy.aws_disagrees) == ("MANUAL", "SCAN_ON_PUSH", True)
     svc = row(result.coverage, repository_name="svc-a")
     assert svc.aws_disagrees is False or svc.aws_disagrees == False  # noqa: E712
     assert pd.isna(row(result.coverage, repository_name="manual").aws_disagrees)
@@ -389,7 +389,7 @@ def test_registry_coverage_and_quota_headroom() -> None:
     result = run(basic(images=images))
     reg = row(result.registry_coverage, region=REGION)
     assert (reg.scan_type, reg.scan_engine) == ("BASIC", "AWS_NATIVE")
-    assert (reg.repositories_total, reg.repositories_scanned) == (3, 2)
+    assert (reg.repositories_total, reg.repositories_scanned) == (3, 1)  # "legacy" is manual
     assert reg.images_total == 13
     assert reg.images_pushed_last_24h == 1  # (as_of - 24 h, as_of]
     assert reg.max_images_pushed_per_day == 9  # 3 + 5 + the signature, same UTC day

@@ -135,9 +135,17 @@ def test_basic_filter_wins_over_legacy_flag_in_source() -> None:
     assert eff.matched_filter == "api"
 
 
-def test_basic_legacy_scan_on_push() -> None:
-    eff = effective_scan_setting("BASIC", [("SCAN_ON_PUSH", "prod")], "dev-api", True)
+def test_basic_legacy_scan_on_push_counts_only_without_registry_rules() -> None:
+    eff = effective_scan_setting("BASIC", [], "dev-api", True)
     assert eff == EffectiveScan("SCAN_ON_PUSH", SOURCE_LEGACY, None, True)
+
+
+def test_basic_legacy_scan_on_push_is_overridden_by_registry_filters() -> None:
+    # "Any repositories not matching a basic scanning scan on push filter will be set to the
+    # manual scan frequency" [SCAN-FILT]: the old flag is reported, not counted.
+    eff = effective_scan_setting("BASIC", [("SCAN_ON_PUSH", "prod")], "dev-api", True)
+    assert (eff.scan_frequency, eff.automatically_scanned) == ("MANUAL", False)
+    assert "deprecated scanOnPush=true does not apply" in eff.frequency_source
 
 
 @pytest.mark.parametrize("flag", [False, None, pd.NA])
