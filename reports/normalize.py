@@ -84,7 +84,16 @@ def _registries(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
         "scan_type": scan_type,
         "basic_scan_engine": (setting or {}).get("value"),
         "inspector_ecr_status": _inspector_status(index, unit),
+        "inspector_coverage_collected": _fully_read(index.get(unit, "inspector2", "ListCoverage")),
+        "inspector_findings_collected": _fully_read(index.get(unit, "inspector2", "ListFindingAggregations")),
     }]
+
+
+def _fully_read(calls: list[RawCall]) -> bool | None:
+    """True when a paged listing was read to its last page; None when it was never called."""
+    if not calls:
+        return None
+    return all(c.ok for c in calls) and not calls[-1].response.get("nextToken")
 
 
 def _inspector_status(index: CallIndex, unit: Unit) -> str | None:

@@ -95,8 +95,17 @@ def _latest(frame: pd.DataFrame, keys: list[str], time_col: str | None) -> pd.Da
     return frame.drop_duplicates(keys, keep="last")
 
 
-def _units_with_rows(frame: pd.DataFrame, images: pd.DataFrame) -> np.ndarray:
+def _units_with_rows(frame: pd.DataFrame, images: pd.DataFrame,
+                     registries: pd.DataFrame | None = None, collected: str | None = None) -> np.ndarray:
+    """Per image: does its unit have rows in `frame`, or was the listing read completely?
+
+    A fully read listing with no row for an image is a fact (never scanned); a listing that
+    failed or was never read is not.
+    """
     units = frame[UNIT].drop_duplicates().assign(_present=True)
+    if registries is not None and collected in registries:
+        read = registries.loc[_b(registries[collected]), UNIT].assign(_present=True)
+        units = pd.concat([units, read], ignore_index=True).drop_duplicates(UNIT)
     merged = images[UNIT].merge(units, on=UNIT, how="left")
     return _b(merged["_present"].fillna(False))
 
@@ -156,12 +165,14 @@ def image_scan_states(
     ins_code = ins["scan_status_code"]
     ins_reason = ins["scan_status_reason"].fillna("")
     ins_scanned = _b(ins["last_scanned_at"].notna())
-    unit_has_cov = _units_with_rows(tables["inspector_coverage"], images)
+    unit_has_cov = _units_with_rows(tables["inspector_coverage"], images,
+                                    tables["registries"], "inspector_coverage_collected")
 
     fnd = _latest(tables["inspector_findings"], IMAGE, None)[IMAGE + INSPECTOR_SEVERITIES]
     fnd = images[IMAGE].merge(fnd, on=IMAGE, how="left", indicator=True)
     fnd_row = _b(fnd["_merge"] == "both")
-    unit_has_fnd = _units_with_rows(tables["inspector_findings"], images)
+    unit_has_fnd = _units_with_rows(tables["inspector_findings"], images,
+                                    tables["registries"], "inspector_findings_collected")
 
     # --- basic side: the findings call first, the legacy DescribeImages status second ---------
     bf = _latest(tables["basic_findings"], IMAGE, "scan_completed_at")

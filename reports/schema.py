@@ -46,6 +46,11 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "basic_scan_engine": STR,
         # Inspector's ECR scanning status for the account (ENABLED, DISABLED, ...); <NA> unknown.
         "inspector_ecr_status": STR,
+        # Every page of ListCoverage / ListFindingAggregations was read (<NA>: not called).
+        # An image with no coverage record in a fully read unit was never scanned; in a unit
+        # whose coverage could not be read it is NOT_CHECKED.
+        "inspector_coverage_collected": BOOL,
+        "inspector_findings_collected": BOOL,
     },
     # One row per (registry scanning rule, repository filter).
     "scan_rules": {

@@ -230,6 +230,17 @@ def test_enhanced_registry_without_any_coverage_data_is_not_checked() -> None:
     assert row(result.coverage, repository_name="api-prod").images_scanned == 0
 
 
+def test_a_fully_read_empty_coverage_listing_means_never_scanned() -> None:
+    registry = {"scan_type": "ENHANCED", "inspector_ecr_status": "ENABLED",
+                "inspector_coverage_collected": True, "inspector_findings_collected": True}
+    result = run(enhanced(registries=[registry], images=[image("api-prod", "sha256:a")]))
+    scan = row(result.image_scans, image_digest="sha256:a")
+    assert scan.scan_state == "NEVER_SCANNED"
+    failed = dict(registry, inspector_coverage_collected=False)
+    result = run(enhanced(registries=[failed], images=[image("api-prod", "sha256:a")]))
+    assert row(result.image_scans, image_digest="sha256:a").scan_state == "NOT_CHECKED"
+
+
 def test_inspector_severities() -> None:
     images = [image("api-prod", "sha256:a"), image("api-prod", "sha256:b"), image("api-prod", "sha256:c")]
     coverage = [cov_row("api-prod", d, "ACTIVE", "SUCCESSFUL", 1) for d in ("sha256:a", "sha256:b")]

@@ -130,10 +130,12 @@ def registries_frame() -> pd.DataFrame:
     rows = [
         {"account_id": ACCOUNT, "region": "us-east-1", "registry_id": ACCOUNT,
          "caller_arn": f"arn:aws:iam::{ACCOUNT}:role/ecr-report-read", "scan_type": "ENHANCED",
-         "basic_scan_engine": "AWS_NATIVE", "inspector_ecr_status": "ENABLED"},
+         "basic_scan_engine": "AWS_NATIVE", "inspector_ecr_status": "ENABLED",
+         "inspector_coverage_collected": True, "inspector_findings_collected": True},
         {"account_id": ACCOUNT, "region": "ap-northeast-1", "registry_id": ACCOUNT,
          "caller_arn": f"arn:aws:iam::{ACCOUNT}:role/ecr-report-read", "scan_type": "BASIC",
-         "basic_scan_engine": "CLAIR", "inspector_ecr_status": None},
+         "basic_scan_engine": "CLAIR", "inspector_ecr_status": None,
+         "inspector_coverage_collected": None, "inspector_findings_collected": None},
     ]
     return schema.conform("registries", pd.DataFrame(rows))
 
