@@ -3,22 +3,20 @@
 `parse_policy` validates policy text as ECR would; `evaluate` / `evaluate_fleet` say, per image,
 which rule acts and how; `reclaimable` turns that into bytes; `lint` flags accepted-but-suspicious
 policies; `preview` renders a `GetLifecyclePolicyPreview`-shaped answer. The choices made where
-AWS's documentation is silent are in ``methodology.md`` (also as `METHODOLOGY`).
+AWS's documentation is silent are in `METHODOLOGY` (methodology.py).
 """
-
-from importlib.resources import files
 
 from .awsjson import AwsJsonError, images_from_describe, manifests_from_batch_get, parse_timestamp
 from .evaluate import evaluate, evaluate_fleet
 from .frame import ImageInputError, image_frame
 from .lint import LintWarning, lint, static_warnings
 from .manifests import Manifests
+from .methodology import METHODOLOGY
 from .policy import Action, Policy, Rule, Selection, parse_policy
 from .preview import preview
 from .reclaim import reclaimable, totals
 from .validate import PolicyIssue, PolicyValidationError, validate_text
 
-METHODOLOGY = (files(__package__) / "methodology.md").read_text(encoding="utf-8")
 
 __all__ = [
     "METHODOLOGY",

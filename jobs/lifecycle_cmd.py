@@ -1,0 +1,129 @@
+"""`ecr-report lifecycle preview|lint`: the offline lifecycle commands (CLI edge: files, clock).
+
+Reads the policy, `describe-images` and `batch-get-image` JSON files, calls the pure evaluator in
+`ecr_report.reports.lifecycle`, and maps every bad input to a one-line reason on stderr and exit
+code 2 (design.md), with nothing on stdout. Only here may "now" come from the wall clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from ecr_report.reports.lifecycle import (
+    AwsJsonError,
+    ImageInputError,
+    PolicyValidationError,
+    images_from_describe,
+    lint,
+    manifests_from_batch_get,
+    parse_policy,
+    parse_timestamp,
+    preview,
+)
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+class _BadInput(Exception):
+    """A one-line reason the input cannot be used."""
+
+
+def add_lifecycle_parser(subparsers: Any) -> None:
+    """Add ``lifecycle`` with ``preview`` and ``lint`` to an argparse subparsers object."""
+    parser = subparsers.add_parser("lifecycle", help="offline lifecycle policy preview and lint")
+    sub = parser.add_subparsers(dest="lifecycle_command", metavar="{preview,lint}", required=True)
+    p = sub.add_parser("preview", help="what a policy would expire or archive now (GetLifecyclePolicyPreview-shaped JSON)")
+    p.add_argument("--policy", required=True, metavar="FILE", help="lifecycle policy JSON")
+    p.add_argument("--images", required=True, metavar="FILE", help="aws ecr describe-images --output json")
+    p.add_argument("--manifests", metavar="FILE", help="aws ecr batch-get-image output, for manifest lists and exact bytes")
+    p.add_argument("--as-of", metavar="TIME", help="evaluation time, ISO 8601 or epoch seconds (default: now, UTC)")
+    p.set_defaults(func=run_preview)
+    l = sub.add_parser("lint", help="validation errors (exit 2) and warnings (exit 0)")
+    l.add_argument("--policy", required=True, metavar="FILE", help="lifecycle policy JSON")
+    l.add_argument("--images", metavar="FILE", help="aws ecr describe-images --output json, for today's checks")
+    l.add_argument("--manifests", metavar="FILE", help="aws ecr batch-get-image output")
+    l.add_argument("--as-of", metavar="TIME", help="evaluation time, ISO 8601 or epoch seconds (default: now, UTC)")
+    l.add_argument("--no-pull-time-exclusions", action="store_true", help="the registry has no pull-time update exclusion registered")
+    l.set_defaults(func=run_lint)
+
+
+def _read(path: str, what: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise _BadInput(f"{what} {path}: cannot read: {reason}") from None
+
+
+def _json(path: str, what: str) -> Any:
+    text = _read(path, what)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _BadInput(f"{what} {path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+
+
+def _as_of(value: str | None):
+    if value is None:
+        return datetime.now(timezone.utc)  # the CLI edge is the one place the clock is read
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    try:
+        return parse_timestamp(number if number is not None else value, "--as-of")
+    except AwsJsonError as exc:
+        raise _BadInput(str(exc)) from None
+
+
+def _inputs(args: argparse.Namespace):
+    policy = parse_policy(_read(args.policy, "policy"))
+    images = images_from_describe(_json(args.images, "images")) if args.images else None
+    manifests = manifests_from_batch_get(_json(args.manifests, "manifests")) if getattr(args, "manifests", None) else None
+    return policy, images, manifests, _as_of(args.as_of)
+
+
+def _fail(message: str) -> int:
+    print(f"ecr-report lifecycle: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    """Print the preview JSON; exit 2 with one line on stderr for bad input."""
+    try:
+        policy, images, manifests, as_of = _inputs(args)
+        out = preview(policy, images, as_of, manifests)
+    except PolicyValidationError as exc:
+        return _fail(f"policy {args.policy}: {exc}")
+    except (_BadInput, AwsJsonError, ImageInputError) as exc:
+        return _fail(str(exc))
+    json.dump(out, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Print validation errors (stderr, exit 2) or warnings (stdout, exit 0), one per line."""
+    try:
+        policy, images, manifests, as_of = _inputs(args)
+        warnings = lint(
+            policy,
+            images,
+            as_of,
+            children=manifests.children if manifests is not None else None,
+            pull_time_update_exclusions=() if args.no_pull_time_exclusions else None,
+        )
+    except PolicyValidationError as exc:
+        for issue in exc.issues:
+            print(f"error: {issue}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (_BadInput, AwsJsonError, ImageInputError) as exc:
+        return _fail(str(exc))
+    for warning in warnings:
+        print(warning)
+    return EXIT_OK

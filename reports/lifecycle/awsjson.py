@@ -1,0 +1,124 @@
+"""Reading what the AWS CLI prints: ``describe-images`` and ``batch-get-image`` JSON.
+
+Timestamps may be ISO 8601 strings (the CLI's default) or epoch seconds as numbers (the raw API
+and boto3's JSON form). Anything malformed raises `AwsJsonError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from .manifests import BLOB_COLUMNS, CHILD_COLUMNS, KNOWN_COLUMNS, Manifests
+
+LIST_MEDIA_TYPES = (
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.index.v1+json",
+)
+
+
+class AwsJsonError(ValueError):
+    """The input is not the JSON the AWS CLI prints for this command."""
+
+
+def parse_timestamp(value: Any, field: str) -> pd.Timestamp:
+    """ISO 8601 text or epoch seconds -> UTC timestamp; None stays NaT."""
+    if value is None:
+        return pd.NaT
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        if isinstance(value, (int, float)):
+            return pd.Timestamp(value, unit="s", tz="UTC")
+        ts = pd.Timestamp(str(value))
+    except (TypeError, ValueError, OverflowError):
+        raise AwsJsonError(f"{field}: not an ISO 8601 time or epoch seconds: {value!r}") from None
+    if ts is pd.NaT:
+        raise AwsJsonError(f"{field}: not an ISO 8601 time or epoch seconds: {value!r}")
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def images_from_describe(doc: Any) -> pd.DataFrame:
+    """``aws ecr describe-images`` output (``{"imageDetails": [...]}``) or a bare list -> image frame."""
+    details = doc.get("imageDetails") if isinstance(doc, dict) else doc
+    if not isinstance(details, list):
+        raise AwsJsonError("images: expected an object with \"imageDetails\" or a list of ImageDetail objects")
+    rows = []
+    for i, d in enumerate(details):
+        if not isinstance(d, dict):
+            raise AwsJsonError(f"imageDetails[{i}]: expected an object")
+        if not isinstance(d.get("imageDigest"), str):
+            raise AwsJsonError(f"imageDetails[{i}]: imageDigest is required")
+        if d.get("imagePushedAt") is None:
+            raise AwsJsonError(f"imageDetails[{i}]: imagePushedAt is required")
+        tags = d.get("imageTags") or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise AwsJsonError(f"imageDetails[{i}]: imageTags must be a list of strings")
+        size = d.get("imageSizeInBytes", 0)
+        if isinstance(size, bool) or not isinstance(size, (int, float)):
+            raise AwsJsonError(f"imageDetails[{i}]: imageSizeInBytes must be a number")
+        rows.append(
+            {
+                "account_id": str(d.get("registryId") or ""),
+                "region": "",
+                "repository_name": str(d.get("repositoryName") or ""),
+                "image_digest": d["imageDigest"],
+                "image_tags": tuple(tags),
+                "pushed_at": parse_timestamp(d["imagePushedAt"], f"imageDetails[{i}].imagePushedAt"),
+                "size_bytes": int(size),
+                "last_pull_at": parse_timestamp(d.get("lastRecordedPullTime"), f"imageDetails[{i}].lastRecordedPullTime"),
+                "image_status": d.get("imageStatus") or "ACTIVE",
+                "last_archived_at": parse_timestamp(d.get("lastArchivedAt"), f"imageDetails[{i}].lastArchivedAt"),
+                "last_activated_at": parse_timestamp(d.get("lastActivatedAt"), f"imageDetails[{i}].lastActivatedAt"),
+                "subject_digest": d.get("subjectManifestDigest"),
+                "manifest_media_type": d.get("imageManifestMediaType"),
+                "artifact_media_type": d.get("artifactMediaType"),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=None if rows else ["image_digest", "image_tags", "pushed_at"])
+    for col in ("pushed_at", "last_pull_at", "last_archived_at", "last_activated_at"):
+        if col in frame:
+            frame[col] = pd.to_datetime(frame[col], utc=True)
+    return frame
+
+
+def manifests_from_batch_get(doc: Any) -> Manifests:
+    """``aws ecr batch-get-image`` output -> blobs, manifest-list children and known images."""
+    images = doc.get("images") if isinstance(doc, dict) else doc
+    if not isinstance(images, list):
+        raise AwsJsonError("manifests: expected an object with \"images\" (aws ecr batch-get-image output)")
+    blobs, children, known = [], [], []
+    for i, item in enumerate(images):
+        if not isinstance(item, dict):
+            raise AwsJsonError(f"images[{i}]: expected an object")
+        digest = (item.get("imageId") or {}).get("imageDigest")
+        if not isinstance(digest, str):
+            raise AwsJsonError(f"images[{i}]: imageId.imageDigest is required")
+        try:
+            manifest = json.loads(item.get("imageManifest") or "")
+        except (json.JSONDecodeError, TypeError):
+            raise AwsJsonError(f"images[{i}]: imageManifest is not a JSON document") from None
+        if not isinstance(manifest, dict):
+            raise AwsJsonError(f"images[{i}]: imageManifest is not a JSON object")
+        key = {"account_id": str(item.get("registryId") or ""), "region": "", "repository_name": str(item.get("repositoryName") or "")}
+        media = manifest.get("mediaType") or item.get("imageManifestMediaType")
+        if "manifests" in manifest or media in LIST_MEDIA_TYPES:
+            for child in manifest.get("manifests") or []:
+                if isinstance(child, dict) and isinstance(child.get("digest"), str):
+                    children.append({**key, "parent_digest": digest, "child_digest": child["digest"]})
+            known.append({**key, "image_digest": digest})
+            continue
+        entries = [manifest.get("config")] + list(manifest.get("layers") or []) + list(manifest.get("blobs") or [])
+        sized = [e for e in entries if isinstance(e, dict) and isinstance(e.get("digest"), str)]
+        if any(not isinstance(e.get("size"), int) for e in sized) or (not sized and "fsLayers" in manifest):
+            continue  # schema 1 or sizes missing: this image's bytes stay unknown
+        for e in sized:
+            blobs.append({**key, "image_digest": digest, "blob_digest": e["digest"], "blob_size": int(e["size"])})
+        known.append({**key, "image_digest": digest})
+    return Manifests(
+        pd.DataFrame(blobs, columns=list(BLOB_COLUMNS)).astype({"blob_size": "int64"}),
+        pd.DataFrame(children, columns=list(CHILD_COLUMNS)),
+        pd.DataFrame(known, columns=list(KNOWN_COLUMNS)).drop_duplicates(),
+    )

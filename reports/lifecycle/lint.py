@@ -1,0 +1,142 @@
+"""Warnings for lifecycle policies ECR accepts but that probably do not do what was meant.
+
+Static checks need only the policy; the "today" checks also take the repository's images and an
+``as_of``. Facts the report layer collects elsewhere come in as plain parameters: whether the
+repository was created by a pull-through cache rule, and the registry's pull-time update
+exclusions (``ListPullTimeUpdateExclusions``; None when unknown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .evaluate import evaluate
+from .frame import KEY_COLUMNS, image_frame
+from .policy import Policy, Rule
+from .tags import list_covers, match_one
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    """One suspicious property of a policy (or of a repository without one)."""
+
+    code: str
+    """Stable identifier: multi-entry-tag-list, prefix-wildcard, shadowed-rule, claimed-today,
+    no-op-today, pull-through-cache-no-policy, pulled-without-exclusions."""
+    message: str
+    rule_priority: int | None = None
+    rule_index: int | None = None
+    repository: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.repository}: " if self.repository else ""
+        rule = f"rule {self.rule_index} (priority {self.rule_priority}): " if self.rule_priority is not None else ""
+        return f"warning: {where}{rule}{self.message}"
+
+
+def _w(code: str, message: str, rule: Rule | None = None, repository: str | None = None) -> LintWarning:
+    return LintWarning(code, message, rule.priority if rule else None, rule.index if rule else None, repository)
+
+
+def lint(
+    policy: Policy | None,
+    images: pd.DataFrame | Iterable[Mapping[str, Any]] | None = None,
+    as_of: Any = None,
+    *,
+    children: pd.DataFrame | None = None,
+    created_by_pull_through_cache: bool = False,
+    pull_time_update_exclusions: Sequence[str] | None = None,
+    repository: str | None = None,
+) -> list[LintWarning]:
+    """All warnings for ``policy`` (None: the repository has no policy)."""
+    if policy is None:
+        if created_by_pull_through_cache:
+            return [_w("pull-through-cache-no-policy", "repository was created by a pull-through cache rule and has no lifecycle policy: cached images accumulate (and are billed) until deleted by hand", repository=repository)]
+        return []
+    out = static_warnings(policy)
+    if pull_time_update_exclusions is not None and not pull_time_update_exclusions:
+        for rule in policy.rules:
+            if rule.selection.count_type == "sinceImagePulled":
+                out.append(_w("pulled-without-exclusions", "uses sinceImagePulled but the registry registers no pull-time update exclusion: scanners' and replication's own pulls may keep refreshing pull times so images never age out", rule, repository))
+    if images is not None:
+        if as_of is None:
+            raise ValueError("as_of is required with images")
+        out.extend(image_warnings(policy, images, as_of, children=children, repository=repository))
+    return out
+
+
+def static_warnings(policy: Policy) -> list[LintWarning]:
+    """Warnings decidable from the policy text alone."""
+    out = []
+    for rule in policy.rules:
+        sel = rule.selection
+        for key, entries in (("tagPatternList", sel.tag_patterns), ("tagPrefixList", sel.tag_prefixes)):
+            if len(entries) > 1:
+                out.append(_w("multi-entry-tag-list", f"{key} {list(entries)} selects only images carrying tags that match ALL {len(entries)} entries (AND, not OR); for OR write one rule per entry", rule))
+        for entry in sel.tag_prefixes:
+            if "*" in entry:
+                out.append(_w("prefix-wildcard", f"tagPrefixList entry {entry!r} contains '*', which a prefix list takes literally (no tag can contain it); use tagPatternList for wildcards", rule))
+    for i, rule in enumerate(policy.rules):
+        for higher in policy.rules[:i]:
+            if _covers(higher, rule):
+                out.append(_w("shadowed-rule", f"can never act: every image it could select also matches the selection of rule {higher.index} (priority {higher.priority}), which claims it first", rule))
+                break
+    return out
+
+
+def _covers(higher: Rule, lower: Rule) -> bool:
+    """Does ``higher``'s selection contain every image ``lower``'s selection can ever hold?"""
+    h, l = higher.selection, lower.selection
+    if h.storage_class != l.storage_class:
+        return False
+    if h.tag_status == "any":
+        return True
+    if h.tag_status == "untagged" or l.tag_status != "tagged":
+        return h.tag_status == l.tag_status == "untagged"
+    return list_covers(higher.tag_entries, lower.tag_entries)
+
+
+def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, Any]], as_of: Any, *, children: pd.DataFrame | None = None, repository: str | None = None) -> list[LintWarning]:
+    """Warnings about what the policy does to these images today, per repository."""
+    frame = image_frame(images)
+    out: list[LintWarning] = []
+    if frame.empty:
+        return out
+    result = evaluate(policy, frame, as_of, children=children)
+    for key, idx in frame.groupby(list(KEY_COLUMNS), sort=True).groups.items():
+        repo = repository or "/".join(str(k) for k in key if k) or None
+        sub = frame.loc[idx]
+        acted = result.loc[idx, "action"].notna()
+        if not acted.any():
+            out.append(_w("no-op-today", f"expires or archives nothing among the repository's {len(sub)} images as of {pd.Timestamp(as_of).isoformat()}; the policy still passes Security Hub ECR.3", repository=repo))
+        claimed = np.zeros(len(sub), dtype=bool)
+        for rule in policy.rules:
+            cand = _candidates(rule, sub)
+            if cand.any() and (cand <= claimed).all():
+                out.append(_w("claimed-today", f"all {int(cand.sum())} of its candidates are claimed today by higher-priority rules, so it acts on none of them", rule, repo))
+            claimed |= cand
+    return out
+
+
+def _candidates(rule: Rule, sub: pd.DataFrame) -> np.ndarray:
+    """The rule's selection over a small frame, image by image (lint runs per repository)."""
+    sel = rule.selection
+    status = sub["image_status"].to_numpy()
+    subj = sub["subject_digest"].to_numpy()
+    present = set(sub["image_digest"])
+    out = []
+    for tags, st, s, d in zip(sub["image_tags"], status, subj, sub["image_digest"]):
+        tags = tuple(tags) if isinstance(tags, (tuple, list)) else ()
+        follower = isinstance(s, str) and s in present and s != d
+        ok = (st == ("ACTIVE" if sel.storage_class == "standard" else "ARCHIVED")) and not follower
+        if sel.tag_status == "tagged":
+            ok = ok and bool(tags) and all(any(match_one(k, e, t) for t in tags) for k, e in rule.tag_entries)
+        elif sel.tag_status == "untagged":
+            ok = ok and not tags
+        out.append(ok)
+    return np.array(out, dtype=bool)

@@ -1,0 +1,77 @@
+'''How the offline lifecycle evaluator decides, and every choice made where AWS is silent.
+
+The report includes `METHODOLOGY` verbatim. "INFERRED" and "UNCONFIRMED" carry the meaning of
+shared/aws-facts.md; section numbers refer to it.
+'''
+
+METHODOLOGY = """\
+Lifecycle policy evaluation (offline)
+
+What is followed exactly. Rules are evaluated in rulePriority order (lowest number first). For
+each rule the evaluator computes its candidates (tagStatus, tag lists, storage class), then its
+hits (imageCountMoreThan: all candidates after the N youngest; the age types: candidates older
+than N days), and marks every hit not already matched by a higher-priority rule's selection.
+Protection comes from matching, not from being marked, and counts include protected images
+(the two points forced by the official examples, §1.6). Multi-entry tagPatternList and
+tagPrefixList mean ALL: every entry must match at least one of the image's tags (§1.4). All six
+official outcomes of §1.7 are reproduced by the tests.
+
+Choices where the documentation is silent (each pinned by a test):
+1. Day boundary. "Older than N days" is strict and exact: an image acts only when
+   as_of - time > N x 24 h, measured to the nanosecond with no rounding to whole days. An
+   image pushed exactly N days ago is kept; one second more and it is acted on. This matches
+   the official example (pushed "1 day ago" is not expired by sinceImagePushed 1). Whether AWS
+   rounds ages to whole days is UNCONFIRMED; its own runs happen "within 24 hours".
+2. Ties in push time. For imageCountMoreThan, images with identical order times are ordered by
+   image digest: the smaller digest counts as the younger one (kept first). AWS's tie-break is
+   UNCONFIRMED; ours is deterministic and independent of input order.
+3. Restored images. After a restore (lastActivatedAt set), lastActivatedAt replaces the push
+   time both for ordering (imageCountMoreThan) and for sinceImagePushed ages (INFERRED from
+   "restored images behave like newly pushed images", §1.8). sinceImagePulled uses the last
+   recorded pull, else the push time; for a restored image, the later of the last pull and
+   lastActivatedAt (§1.4). sinceImageTransitioned uses lastArchivedAt; an archived image without
+   lastArchivedAt is never acted on by it.
+4. Storage classes. storageClass standard selects ACTIVE images, archive selects ARCHIVED
+   images. ACTIVATING images (a restore in flight) are selected, counted and acted on by no rule;
+   they are reported with storage class ARCHIVE.
+5. Manifest lists. An image referenced by a manifest list present in the same repository is
+   acted on only if every such list is acted on in the same evaluation or is already archived
+   ("cannot be expired or archived without the manifest list being deleted or archived first").
+   Otherwise its action is withheld (held_by_manifest_list) and no lower-priority rule takes it
+   (it still matched the higher rule's selection). Held lists cascade to their own children.
+   Lists are known only from --manifests (batch-get-image); without them no image is held.
+6. Referrers. An image whose subjectManifestDigest names an image present in the same
+   repository (signatures, SBOMs; chains followed to the root subject) is not a candidate of
+   any rule, is not counted, and takes its subject's outcome (same action and applied rule
+   priority) in the same evaluation, where AWS would act "within 24 hours" after the subject. A
+   transition is applied to a referrer only if it is ACTIVE. A referrer whose subject is absent
+   is evaluated as an ordinary image.
+7. Validation. Beyond the documented rules: rulePriority must be a JSON integer >= 1 (booleans
+   and 1.0 are refused); enum values are case-sensitive as documented; unknown keys anywhere are
+   refused; an empty rules list is refused; targetStorageClass on an expire action is refused;
+   the API's 100-character minimum of lifecycle policy text is enforced. "any must be last" is
+   applied per storage class (INFERRED from the official "combining archive and expire" example,
+   §1.2), which also allows at most one any rule per storage class. "Unique set of prefixes" is
+   read as: no two rules selecting the same storage class may have the same tag list (same
+   entries in any order, same list kind); UNCONFIRMED. The four-wildcard limit applies to
+   tagPatternList entries; a "*" in tagPrefixList is a literal character (lint warns). No limit
+   on the number of list entries is enforced (none documented).
+8. Time. Every age is measured from the evaluation's as_of (the snapshot time), never the wall
+   clock; naive times are taken as UTC.
+
+Reclaimable bytes. "Naive" sums imageSizeInBytes (the compressed size ECR reports) of the images
+acted on. It over-counts: layers shared with images that stay are not freed, and a manifest
+list's size is its largest child's, counted again with each child. "Exact" needs every image's
+manifest (batch-get-image) and counts each blob (layers and config) once per repository: bytes
+expired are blobs referenced by an expiring image and by no image that stays (an image
+transitioned to archive stays); bytes moved to archive are blobs referenced by a transitioning
+image and by no image staying in standard storage. Manifest documents themselves (a few KB) are
+not counted. How ECR bills blobs shared between standard and archive storage is UNCONFIRMED.
+
+Lint. Warnings (the policy is still valid): a multi-entry tag list (AND, not OR); a "*" in a
+tag prefix; a rule whose every possible candidate is provably also selected by a higher rule
+(same storage class; a conservative check: "not proven" never warns); a rule all of whose
+candidates are claimed by higher rules today; a policy that expires or archives nothing today
+(it still passes Security Hub ECR.3); a pull-through cache repository with no policy; and
+sinceImagePulled in a registry with no pull-time update exclusion registered.
+"""

@@ -1,0 +1,101 @@
+"""`ecr-report lifecycle preview|lint`: exit codes, stdout/stderr contract (design.md)."""
+
+import argparse
+import json
+
+import pytest
+from ecr_lifecycle_support import policy, rule
+
+from ecr_report.jobs.lifecycle_cmd import add_lifecycle_parser
+
+GOOD = policy(rule(1, tagStatus="any", countType="imageCountMoreThan", countNumber=1))
+IMAGES = {"imageDetails": [
+    {"repositoryName": "web", "imageDigest": "sha256:a", "imageTags": ["v1"], "imagePushedAt": "2025-01-01T00:00:00Z", "imageSizeInBytes": 10},
+    {"repositoryName": "web", "imageDigest": "sha256:b", "imageTags": ["v2"], "imagePushedAt": "2025-02-01T00:00:00Z", "imageSizeInBytes": 20},
+]}
+
+
+def run(argv, capsys):
+    parser = argparse.ArgumentParser(prog="ecr-report")
+    add_lifecycle_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    code = args.func(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def files(tmp_path):
+    def write(name, content):
+        path = tmp_path / name
+        path.write_text(content if isinstance(content, str) else json.dumps(content))
+        return str(path)
+    return write
+
+
+def test_preview_prints_json(files, capsys):
+    code, out, err = run(["lifecycle", "preview", "--policy", files("p.json", GOOD), "--images", files("i.json", IMAGES), "--as-of", "2025-06-30T00:00:00Z"], capsys)
+    assert code == 0 and err == ""
+    doc = json.loads(out)
+    assert [r["imageDigest"] for r in doc["previewResults"]] == ["sha256:a"]
+    assert doc["reclaimableBytes"]["expiringNaive"] == 10
+
+
+def test_preview_epoch_as_of_and_default_now(files, capsys):
+    code, out, _ = run(["lifecycle", "preview", "--policy", files("p.json", GOOD), "--images", files("i.json", IMAGES), "--as-of", "1751241600"], capsys)
+    assert code == 0 and json.loads(out)["summary"]["expiringImageTotalCount"] == 1
+    code, out, _ = run(["lifecycle", "preview", "--policy", files("p.json", GOOD), "--images", files("i.json", IMAGES)], capsys)
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    "policy_text, images, as_of, expect",
+    [
+        (policy(rule(1, tagStatus="any", countType="imageCountMoreThan", countNumber=1), rule(2, tagStatus="tagged", countType="imageCountMoreThan", countNumber=1)), IMAGES, None, 'rule 2 (priority 2): tagStatus "tagged" requires tagPatternList or tagPrefixList'),
+        ("{oops" + " " * 100, IMAGES, None, "not valid JSON"),
+        (GOOD, "{oops", None, "not valid JSON"),
+        (GOOD, {"nothing": []}, None, "imageDetails"),
+        (GOOD, IMAGES, "next tuesday", "--as-of"),
+        (None, IMAGES, None, "cannot read"),
+    ],
+)
+def test_preview_bad_input_exit_2_one_line(files, capsys, tmp_path, policy_text, images, as_of, expect):
+    ppath = files("p.json", policy_text) if policy_text is not None else str(tmp_path / "missing.json")
+    argv = ["lifecycle", "preview", "--policy", ppath, "--images", files("i.json", images)]
+    if as_of:
+        argv += ["--as-of", as_of]
+    code, out, err = run(argv, capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and expect in err and "Traceback" not in err
+
+
+def test_lint_errors_exit_2_one_per_line(files, capsys):
+    bad = policy(rule(1, tagStatus="tagged", countType="imageCountMoreThan", countNumber=0))
+    code, out, err = run(["lifecycle", "lint", "--policy", files("p.json", bad)], capsys)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: rule 1 (priority 1): ") for line in lines)
+
+
+def test_lint_warnings_exit_0(files, capsys):
+    text = policy(rule(1, tagStatus="tagged", tagPatternList=["a*", "b*"], countType="imageCountMoreThan", countNumber=1), rule(2, "transition", tagStatus="any", countType="sinceImagePulled", countUnit="days", countNumber=90))
+    code, out, err = run(["lifecycle", "lint", "--policy", files("p.json", text), "--images", files("i.json", IMAGES), "--as-of", "2025-03-01T00:00:00Z", "--no-pull-time-exclusions"], capsys)
+    assert code == 0 and err == ""
+    lines = out.strip().splitlines()
+    assert any("AND, not OR" in line for line in lines)
+    assert any("pull-time update exclusion" in line for line in lines)
+    assert any("expires or archives nothing" in line for line in lines)
+    assert all(line.startswith("warning: ") for line in lines)
+
+
+def test_lint_clean_policy_prints_nothing(files, capsys):
+    code, out, err = run(["lifecycle", "lint", "--policy", files("p.json", GOOD)], capsys)
+    assert (code, out, err) == (0, "", "")
+
+
+def test_missing_required_option_is_usage_error(capsys):
+    parser = argparse.ArgumentParser(prog="ecr-report")
+    add_lifecycle_parser(parser.add_subparsers(dest="command"))
+    with pytest.raises(SystemExit) as info:
+        parser.parse_args(["lifecycle", "preview", "--policy", "p.json"])
+    assert info.value.code == 2
