@@ -67,6 +67,25 @@ class ReportConfig(_Section):
 
 class LifecycleConfig(_Section):
     proposed_policy: str | None = None
+    """A lifecycle policy JSON file to evaluate as a what-if."""
+    apply_proposed_to: Literal["without_policy", "all"] = "without_policy"
+
+
+class InspectorConfig(_Section):
+    """Inputs of the Inspector pricing model (issue: Inspector pricing exposure)."""
+
+
+class PullThroughConfig(_Section):
+    """Inputs of the pull-through cache model (issue: pull-through cache economics)."""
+
+
+class PriceOverride(_Section):
+    item: str
+    region: str = "us-east-1"
+    amount: float = Field(ge=0)
+    unit: str = ""
+    source: str = "configuration"
+    date: str = ""
 
 
 class EmailConfig(_Section):
@@ -97,6 +116,9 @@ class Config(_Section):
     collect: CollectConfig = CollectConfig()
     report: ReportConfig = ReportConfig()
     lifecycle: LifecycleConfig = LifecycleConfig()
+    inspector: InspectorConfig = InspectorConfig()
+    pull_through: PullThroughConfig = PullThroughConfig()
+    prices: tuple[PriceOverride, ...] = ()
     email: EmailConfig = EmailConfig()
     archive: ArchiveConfig = ArchiveConfig()
     jobs: tuple[JobConfig, ...] = ()

@@ -25,6 +25,7 @@ from .collect import CollectOptions, Unit, collect_fleet
 from .config import Config, ConfigError
 from .evidence import EvidenceRecorder, load_raw_dir
 from .publish import publish
+from .settings import analysis_settings
 from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
 
 log = logging.getLogger("ecr_report.run")
@@ -58,6 +59,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     # Where raw/ goes is known only once the run directory exists, after the caller's
     # identity and the regions are resolved; the recorder flushes earlier calls then.
     recorder = EvidenceRecorder()
+    settings = analysis_settings(config)  # reads the files the config names: fail before collecting
     factory, units = (_demo_setup(recorder, config, demo_scale, as_of) if demo
                       else _aws_setup(recorder, config))
 
@@ -73,13 +75,14 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
         scope=scope,
         repository_workers=config.aws.repository_workers,
         repository_scan_configuration=config.collect.repository_scan_configuration,
+        settings=settings,
     )
     collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
     meta = SnapshotMeta(
         run_id=paths.run_id, as_of=as_of, units=collection.units,
         errors=tuple(e.to_json() for e in collection.errors), tool_version=tool_version(),
         demo=demo, scope=scope, stale_basic_scan_days=config.report.stale_basic_scan_days,
-        config_digest=config.digest(),
+        config_digest=config.digest(), settings=settings,
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
     analysis = analyse(build_snapshot(meta, collection.calls))

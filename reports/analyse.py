@@ -1,7 +1,9 @@
 """Analysis: snapshot tables in, result tables and headline figures out. Pure.
 
-Each concern plugs in here. Concerns not built yet are listed in `SECTIONS_NOT_COMPUTED`, and
-both `summary.json` and the report say so instead of showing zeros as if they were measured.
+Scan coverage and compliance are the foundation; every other concern plugs in through
+`reports.concerns.CONCERNS` and runs after them, in order. Concerns not built yet are listed in
+`sections_not_computed`, and both `summary.json` and the report say so instead of showing zeros
+as if they were measured.
 """
 
 from __future__ import annotations
@@ -13,19 +15,20 @@ import pandas as pd
 
 from .compliance import METHODOLOGY as COMPLIANCE_METHODOLOGY
 from .compliance import evaluate_controls
+from .concern import AnalysisContext
+from .concerns import CONCERNS, not_computed
 from .coverage import METHODOLOGY as COVERAGE_METHODOLOGY
 from .coverage import analyse_coverage
+from .prices import PriceTable
 from .snapshot import Snapshot
 from .summary import build_summary
-
-SECTIONS_NOT_COMPUTED = ("inspector", "pull_through", "lifecycle")
 
 
 @dataclass(frozen=True)
 class Analysis:
     snapshot: Snapshot
     tables: Mapping[str, pd.DataFrame]
-    """Snapshot tables plus result tables (coverage, image_scans, registry_coverage, compliance)."""
+    """Snapshot tables plus every result table (coverage, compliance, each concern's, prices)."""
     summary: Mapping[str, Any]
     notes: tuple[str, ...]
     methodology: tuple[tuple[str, tuple[str, ...]], ...]
@@ -34,26 +37,39 @@ class Analysis:
 
 def analyse(snapshot: Snapshot) -> Analysis:
     meta = snapshot.meta
-    scope = meta.scope
-    coverage = analyse_coverage(snapshot.tables, meta.as_of, scope,
+    coverage = analyse_coverage(snapshot.tables, meta.as_of, meta.scope,
                                 stale_after_days=meta.stale_basic_scan_days)
-    compliance = evaluate_controls(snapshot.tables, coverage)
-    tables = {
+    tables: dict[str, pd.DataFrame] = {
         **snapshot.tables,
         "coverage": coverage.coverage,
         "image_scans": coverage.image_scans,
         "registry_coverage": coverage.registry_coverage,
-        "compliance": compliance,
+        "compliance": evaluate_controls(snapshot.tables, coverage),
     }
-    summary = build_summary(snapshot, tables, SECTIONS_NOT_COMPUTED)
-    methodology = (
+    notes = list(coverage.notes)
+    methodology = [
         ("Scan coverage", tuple(COVERAGE_METHODOLOGY)),
         ("Compliance controls", tuple(COMPLIANCE_METHODOLOGY)),
-        ("Scope of per-image basic findings", (scope.describe(),)),
-        ("Data collection", (
-            f"{snapshot.calls_total:,} read-only API calls were made; every response is kept "
-            "verbatim under raw/ in the run directory, and every figure in this report is "
-            "computed from those responses as of the snapshot time, never from the clock.",
-        )),
-    )
-    return Analysis(snapshot, tables, summary, tuple(coverage.notes), methodology, SECTIONS_NOT_COMPUTED)
+        ("Scope of per-image basic findings", (meta.scope.describe(),)),
+    ]
+    prices = PriceTable.from_settings(meta.settings.get("prices", ()))
+    concern_summaries: dict[str, Any] = {}
+    for concern in CONCERNS:
+        if concern.analyse is None:
+            continue
+        result = concern.analyse(AnalysisContext(
+            as_of=pd.Timestamp(meta.as_of).tz_convert("UTC"), tables=dict(tables), prices=prices,
+            settings=meta.settings.get(concern.key, {}), units=meta.units, errors=meta.errors))
+        tables.update(result.tables)
+        concern_summaries[concern.key] = dict(result.summary)
+        notes.extend(result.notes)
+        methodology.append((concern.title, tuple(result.methodology)))
+    tables["prices"] = prices.used()
+    methodology.append(("Data collection", (
+        f"{snapshot.calls_total:,} read-only API calls were made; every response is kept "
+        "verbatim under raw/ in the run directory, and every figure in this report is "
+        "computed from those responses as of the snapshot time, never from the clock.",
+    )))
+    skipped = not_computed()
+    summary = build_summary(snapshot, tables, skipped, concern_summaries)
+    return Analysis(snapshot, tables, summary, tuple(notes), tuple(methodology), skipped)

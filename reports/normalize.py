@@ -43,7 +43,9 @@ class CallIndex:
 
 
 def normalize(calls: Iterable[RawCall], units: Sequence[Unit]) -> dict[str, pd.DataFrame]:
-    """Every snapshot table, conformed to its schema."""
+    """Every snapshot table (the base ones and each built concern's), conformed to its schema."""
+    from .concerns import CONCERNS  # here, not at import: concerns import this module
+
     index = CallIndex(calls)
     builders = {
         "registries": _registries,
@@ -56,11 +58,15 @@ def normalize(calls: Iterable[RawCall], units: Sequence[Unit]) -> dict[str, pd.D
         "inspector_findings": _inspector_findings,
         "pull_through_rules": _pull_through_rules,
     }
+    columns = {name: list(SNAPSHOT_TABLES[name]) for name in builders}
+    for concern in CONCERNS:
+        for name, spec in concern.snapshot_tables.items():
+            builders[name] = spec.build
+            columns[name] = list(spec.columns)
     tables = {}
     for name, build in builders.items():
         rows = [row for unit in units for row in build(index, unit)]
-        frame = pd.DataFrame(rows, columns=list(SNAPSHOT_TABLES[name]))
-        tables[name] = conform(name, frame)
+        tables[name] = conform(name, pd.DataFrame(rows, columns=columns[name]))
     return tables
 
 

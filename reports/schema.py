@@ -211,6 +211,14 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
 ALL_TABLES = {**SNAPSHOT_TABLES, **RESULT_TABLES}
 
 
+def register_table(name: str, columns: dict[str, str]) -> None:
+    """Declare a concern's table (see reports.concern); a name may be declared only once."""
+    existing = ALL_TABLES.get(name)
+    if existing is not None and dict(existing) != dict(columns):
+        raise SchemaError(f"table {name!r} declared twice with different columns")
+    ALL_TABLES[name] = dict(columns)
+
+
 class SchemaError(ValueError):
     """A frame does not have the columns its schema declares."""
 

@@ -33,6 +33,10 @@ class SnapshotMeta:
     scope: BasicFindingsScope = field(default_factory=BasicFindingsScope)
     stale_basic_scan_days: int = 30
     config_digest: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """Analysis inputs from the configuration, JSON-safe, keyed by concern (`lifecycle`,
+    `inspector`, `pull_through`) plus `prices` (overrides). Kept in the snapshot so that a
+    re-render uses exactly what the run used, not today's configuration."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +52,7 @@ class SnapshotMeta:
                       "max_images": self.scope.max_images},
             "stale_basic_scan_days": self.stale_basic_scan_days,
             "config_digest": self.config_digest,
+            "settings": dict(self.settings),
         }
 
     @classmethod
@@ -64,6 +69,7 @@ class SnapshotMeta:
             scope=BasicFindingsScope(**doc.get("scope", {})),
             stale_basic_scan_days=int(doc.get("stale_basic_scan_days", 30)),
             config_digest=doc.get("config_digest", ""),
+            settings=dict(doc.get("settings", {})),
         )
 
 

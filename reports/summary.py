@@ -16,10 +16,20 @@ FREQUENCIES = ("MANUAL", "SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 STATUSES = ("PASS", "FAIL", "UNKNOWN", "NOT_APPLICABLE")
 
 
+# The documented keys of each concern, and their value while it is not computed.
+PLACEHOLDERS: dict[str, dict[str, Any]] = {
+    "inspector": {"estimated_monthly_usd": 0.0},
+    "pull_through": {"storage_monthly_usd": 0.0, "nat_savings_monthly_usd": 0.0},
+    "lifecycle": {"images_expiring": 0, "reclaimable_bytes": 0, "reclaimable_monthly_usd": 0.0},
+}
+
+
 def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
-                  not_computed: Sequence[str]) -> dict[str, Any]:
+                  not_computed: Sequence[str],
+                  concerns: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     meta = snapshot.meta
-    return {
+    concerns = concerns or {}
+    summary = {
         "run_id": meta.run_id,
         "as_of": iso_utc(meta.as_of),
         "tool_version": meta.tool_version,
@@ -28,13 +38,15 @@ def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
         "regions": sorted({u[1] for u in meta.units}),
         "coverage": _coverage(tables["coverage"], tables["registry_coverage"]),
         "compliance": _compliance(tables["compliance"]),
-        "inspector": {"estimated_monthly_usd": 0.0},
-        "pull_through": {"storage_monthly_usd": 0.0, "nat_savings_monthly_usd": 0.0},
-        "lifecycle": {"images_expiring": 0, "reclaimable_bytes": 0, "reclaimable_monthly_usd": 0.0},
         "completeness": {"errors": [dict(e) for e in meta.errors], "calls": snapshot.calls_total,
                          "complete": not meta.errors},
         "sections_not_computed": list(not_computed),
     }
+    for key, placeholder in PLACEHOLDERS.items():
+        summary[key] = {**placeholder, **concerns.get(key, {})}
+    for key, part in concerns.items():
+        summary.setdefault(key, dict(part))
+    return summary
 
 
 def _coverage(coverage: pd.DataFrame, registries: pd.DataFrame) -> dict[str, Any]:

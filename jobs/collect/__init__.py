@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ...reports.coverage import BasicFindingsScope
 from ..aws_session import Account, SessionFactory
@@ -37,6 +37,25 @@ class CollectOptions:
     scope: BasicFindingsScope
     repository_workers: int = 4
     repository_scan_configuration: bool = True
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """Per-concern collection settings, keyed like the snapshot's settings."""
+
+
+@dataclass
+class UnitState:
+    """What the foundation collected in a unit, for the concern collectors that follow."""
+
+    scan_type: str | None
+    repositories: list[str]
+    images: dict[str, list[dict[str, Any]]]
+    """ImageDetail objects per repository, as DescribeImages returned them."""
+    inspector_status: str | None
+
+
+# Concern collectors, run in order after the foundation's: (ctx, state, options) -> None.
+# Each reads through the UnitContext, so its responses are recorded and its failures filed.
+ConcernCollector = Callable[[UnitContext, UnitState, CollectOptions], None]
+CONCERN_COLLECTORS: tuple[ConcernCollector, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,9 @@ def collect_unit(factory: SessionFactory, unit: Unit, options: CollectOptions) -
         if scan_type in ("ENHANCED", None) or status == "ENABLED":
             inspector.collect_coverage(ctx)
             inspector.collect_finding_counts(ctx)
+        state = UnitState(scan_type, names, images, status)
+        for step in CONCERN_COLLECTORS:
+            step(ctx, state, options)
     except UnitAborted:
         log.warning("%s/%s: collection stopped early: %s", unit.account_id, unit.region, ctx.errors[-1].error)
     return ctx.errors

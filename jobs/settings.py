@@ -1,0 +1,44 @@
+"""Turn the configuration (and the files it names) into the snapshot's analysis settings.
+
+The analysis is pure, so everything it needs from outside, including the *contents* of files
+the configuration points at (a proposed lifecycle policy, a list of images in use), is read here
+and stored, JSON-safe, in `snapshot.json`. Re-rendering a run therefore uses what the run used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .config import Config, ConfigError
+
+
+def analysis_settings(config: Config) -> dict[str, Any]:
+    return {
+        "prices": [dict(p) for p in config.prices],
+        "lifecycle": _lifecycle(config),
+        "inspector": _inspector(config),
+        "pull_through": _pull_through(config),
+    }
+
+
+def _lifecycle(config: Config) -> dict[str, Any]:
+    section = config.lifecycle
+    text = _read_text(section.proposed_policy, "lifecycle.proposed_policy") if section.proposed_policy else None
+    return {"proposed_policy_text": text, "proposed_policy_file": section.proposed_policy,
+            "apply_proposed_to": section.apply_proposed_to}
+
+
+def _inspector(config: Config) -> dict[str, Any]:
+    return config.inspector.model_dump(mode="json")
+
+
+def _pull_through(config: Config) -> dict[str, Any]:
+    return config.pull_through.model_dump(mode="json")
+
+
+def _read_text(path: str, key: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{key}: cannot read {path}: {exc.strerror}") from None

@@ -1,0 +1,30 @@
+"""The concerns that are built, in analysis order (a later one may read an earlier one's tables).
+
+Add a concern by appending its `Concern` to `CONCERNS`. Every key in `PLANNED` that is not built
+is listed in summary.json's `sections_not_computed`, and its report section says so.
+"""
+
+from __future__ import annotations
+
+from .concern import Concern
+from .schema import register_table
+
+PLANNED = ("lifecycle", "inspector", "pull_through")
+
+CONCERNS: tuple[Concern, ...] = ()
+
+
+def not_computed() -> tuple[str, ...]:
+    built = {c.key for c in CONCERNS}
+    return tuple(k for k in PLANNED if k not in built)
+
+
+def _register() -> None:
+    for concern in CONCERNS:
+        for name, spec in concern.snapshot_tables.items():
+            register_table(name, spec.columns)
+        for name, columns in concern.result_tables.items():
+            register_table(name, columns)
+
+
+_register()
