@@ -1,7 +1,8 @@
 """The `ecr-report` command line (design.md "Command line").
 
 Exit codes: 0 success; 1 a check failed (verify); 2 bad input or usage, with a one-line reason
-on stderr and no traceback; 3 the run completed but some data could not be collected.
+on stderr and no traceback; 3 the run completed but some data could not be collected; 4 the run
+was written (and kept) but delivering it (email, S3 upload) failed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_DELIVERY_FAILED = 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
     run.add_argument("--output", type=Path, metavar="DIR", help="output root (default report.output_dir)")
     run.add_argument("--no-pdf", action="store_true", help="skip the PDF (faster)")
+    run.add_argument("--images-in-use", type=Path, metavar="FILE",
+                     help="image references in use, whitespace-separated (e.g. kubectl get pods -A "
+                          "-o jsonpath='{..image}'); overrides pull_through.images_in_use_file")
+    run.add_argument("--deliver", action="store_true",
+                     help="then email the report and upload the run to S3, as configured in [email] / [archive]")
     run.set_defaults(func=_cmd_run)
 
     render = sub.add_parser("render", help="re-render a run from its saved snapshot")
@@ -41,9 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--no-pdf", action="store_true")
     render.set_defaults(func=_cmd_render)
 
-    verify = sub.add_parser("verify", help="check an archived run against its manifest")
+    verify = sub.add_parser("verify", help="check an archived run against its manifest and signature")
     verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    verify.add_argument("--public-key", type=Path, metavar="FILE",
+                        help="trusted Ed25519 public key (PEM); requires a valid signature by it")
+    verify.add_argument("--hmac-key-file", type=Path, metavar="FILE",
+                        help="HMAC-SHA256 key (default $ECR_REPORT_HMAC_KEY); requires a valid signature")
     verify.set_defaults(func=_cmd_verify)
+
+    deliver = sub.add_parser("deliver", help="email / upload an existing run (never twice)")
+    deliver.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    deliver.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
+    deliver.add_argument("--no-email", action="store_true", help="skip the email")
+    deliver.add_argument("--no-upload", action="store_true", help="skip the S3 upload")
+    deliver.set_defaults(func=_cmd_deliver)
+
+    schedule = sub.add_parser("schedule", help="run the [[jobs]] of the configuration on their schedules")
+    schedule.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
+    schedule.add_argument("--output", type=Path, metavar="DIR", help="output root (default report.output_dir)")
+    schedule.add_argument("--list", action="store_true", help="print each job's next run time and exit")
+    schedule.set_defaults(func=_cmd_schedule)
 
     from .lifecycle_cmd import add_lifecycle_parser
 
@@ -77,9 +101,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if args.no_pdf:
         config = config.model_copy(update={"report": config.report.model_copy(update={"pdf": False})})
+    if args.images_in_use is not None:
+        config = config.model_copy(update={"pull_through": config.pull_through.model_copy(
+            update={"images_in_use_file": str(args.images_in_use)})})
+    from .signing import load_signer
+
+    load_signer(config.archive)  # a bad signing key fails now, before collecting
     outcome = run(config, output=args.output, demo=args.demo, demo_scale=args.demo_scale)
     print(outcome.run_dir)
-    return _run_exit(outcome)
+    code = _run_exit(outcome)
+    return _after_run(outcome, config, deliver=args.deliver) or code
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -94,16 +125,65 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from .config import ConfigError
     from .rundir import verify_run
 
+    from .signing import check_signature, load_public_key, read_hmac_key
+
     if not args.run_dir.is_dir():
         raise ConfigError(f"{args.run_dir}: no such run directory")
-    problems = verify_run(args.run_dir)
+    trusted = load_public_key(args.public_key) if args.public_key else None
+    hmac_key = read_hmac_key(args.hmac_key_file)
+    problems = verify_run(args.run_dir, trusted_key=trusted, hmac_key=hmac_key)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{args.run_dir}: {len(problems)} problem(s)", file=sys.stderr)
         return EXIT_CHECK_FAILED
-    print(f"{args.run_dir}: intact")
+    signature = check_signature(args.run_dir, trusted_key=trusted, hmac_key=hmac_key)[1]
+    print(f"{args.run_dir}: intact ({signature})")
     return EXIT_OK
+
+
+def _after_run(outcome: object, config: object, *, deliver: bool) -> int:
+    """Delivery (with --deliver) and local retention; 4 when delivery failed, else 0."""
+    from .deliver import after_run
+
+    result = after_run(outcome.run_dir, config, deliver=deliver)  # type: ignore[attr-defined]
+    for line in result.lines():
+        print(line, file=sys.stderr)
+    if result.failed:
+        print(f"ecr-report: delivery failed; the run is kept in {outcome.run_dir}",  # type: ignore[attr-defined]
+              file=sys.stderr)
+        return EXIT_DELIVERY_FAILED
+    return EXIT_OK
+
+
+def _cmd_deliver(args: argparse.Namespace) -> int:
+    from .config import ConfigError, load_config
+    from .deliver import deliver_run
+
+    config = load_config(args.config)
+    if not args.run_dir.is_dir():
+        raise ConfigError(f"{args.run_dir}: no such run directory")
+    result = deliver_run(args.run_dir, config, email=not args.no_email, upload=not args.no_upload)
+    for line in result.lines():
+        print(line)
+    if result.failed:
+        print(f"ecr-report: delivery failed; the run is kept in {args.run_dir}", file=sys.stderr)
+        return EXIT_DELIVERY_FAILED
+    return EXIT_OK
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .scheduler import next_runs, serve
+
+    config = load_config(args.config)
+    output = Path(args.output or config.report.output_dir).resolve()
+    config_file = args.config.resolve() if args.config else None
+    if args.list:
+        for job_id, when, zone in next_runs(config, output=output, config_file=config_file):
+            print(f"{job_id}\t{when.isoformat() if when else 'never'}\t{zone}")
+        return EXIT_OK
+    return serve(config, output=output, config_file=config_file)
 
 
 def _run_exit(outcome: object) -> int:

@@ -69,14 +69,69 @@ class LifecycleConfig(_Section):
     proposed_policy: str | None = None
     """A lifecycle policy JSON file to evaluate as a what-if."""
     apply_proposed_to: Literal["without_policy", "all"] = "without_policy"
+    builtin_baseline: bool = True
+    """Without `proposed_policy`, evaluate ecr-report's built-in baseline policy as the what-if
+    (false: no proposed scenario at all)."""
+    exact_bytes: bool = False
+    """Read manifests (BatchGetImage) to count the layers really freed, not just image sizes."""
+    exact_bytes_max_images: int = Field(default=20_000, ge=1)
+    """Manifests read per registry at most; whole repositories, largest reclaim first."""
+    cross_check_aws: bool = False
+    """Run AWS's own lifecycle preview for a sample of repositories and report disagreements."""
+    cross_check_sample: int = Field(default=5, ge=1, le=50)
 
 
 class InspectorConfig(_Section):
     """Inputs of the Inspector pricing model (issue: Inspector pricing exposure)."""
 
+    default_rescans_per_image_month: float = Field(default=4.0, ge=0, le=1000)
+    """Rescans per continuously monitored image per 30 days where no Inspector usage can
+    calibrate it (Inspector off, or ListUsageTotals not collected). An assumption: AWS publishes
+    no rate; rescans follow new CVEs."""
+    initial_scan_push_window_days: int = Field(default=30, ge=1, le=365)
+    """Pushes in this many days before the snapshot give the push rate (scaled to 30 days)."""
+    narrow_continuous_filters: tuple[str, ...] = ("prod*",)
+    """What-if: continuous scanning kept only for repositories matching one of these
+    registry-style WILDCARD filters; empty disables the scenario."""
+    narrowed_repositories_to: Literal["SCAN_ON_PUSH", "OFF"] = "SCAN_ON_PUSH"
+    """What-if: what the repositories dropped from continuous scanning get instead."""
+
+    @field_validator("narrow_continuous_filters")
+    @classmethod
+    def _filters_valid(cls, filters: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        pattern = re.compile(r"^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$")  # ScanningRepositoryFilter
+        bad = [f for f in filters if not 1 <= len(f) <= 255 or not pattern.match(f)]
+        if bad:
+            raise ValueError(f"not a valid ECR repository filter: {bad[0]!r}")
+        return filters
+
 
 class PullThroughConfig(_Section):
     """Inputs of the pull-through cache model (issue: pull-through cache economics)."""
+
+    metrics_days: int = Field(default=30, ge=1, le=455)
+    """Window of the CloudWatch RepositoryPullCount daily sums, ending at the run's as_of."""
+    layer_reuse_fraction: float = Field(default=0.3, ge=0, lt=1)
+    """Share of an image's compressed bytes already on the pulling node (not transferred)."""
+    stale_days: int = Field(default=90, ge=1)
+    """A cached image not pulled for this many days is a stale cache entry."""
+    images_in_use_file: str | None = None
+    """Image references in use, whitespace-separated (`kubectl get pods -A -o jsonpath='{..image}'`)."""
+    images_in_use_account: str | None = Field(default=None, pattern=r"^\d{12}$")
+    """Registry the file's upstream references are pulled from (default: the first with cache rules)."""
+    images_in_use_region: str | None = None
+    uncached_pulls_per_day: float = Field(default=1.0, ge=0)
+    """Pulls per day per in-use reference when no measured pull count can stand in for it."""
+    uncached_image_size_mib: float = Field(default=150.0, gt=0)
+    """Compressed size assumed for an upstream image with no cached copy to measure."""
+    vpc_pull_shares: dict[str, float] = Field(default_factory=dict)
+    """vpc-id -> share of a registry's pulls made from that VPC (default: by NAT gateway count)."""
+    task_definitions: bool = True
+    """Read ACTIVE ECS task definitions for the images they reference."""
+    max_task_definitions: int = Field(default=300, ge=0)
+    """Per registry, newest first."""
 
 
 class PriceOverride(_Section):
@@ -89,26 +144,75 @@ class PriceOverride(_Section):
 
 
 class EmailConfig(_Section):
+    """The weekly email (jobs/deliver/email.py). Sent only by `run --deliver`, `deliver` and
+    scheduled `run` jobs, and only when `recipients` is not empty."""
+
     transport: Literal["smtp", "ses"] = "smtp"
     smtp_host: str = "localhost"
-    smtp_port: int = 587
+    smtp_port: int = Field(default=587, ge=1, le=65535)
     starttls: bool = True
+    smtp_ca_file: str | None = None
+    """CA bundle to trust for STARTTLS (default: the system's trust store)."""
+    smtp_password_file: str | None = None
+    """A file holding the SMTP password (e.g. a mounted secret); the user name and password
+    otherwise come from ECR_REPORT_SMTP_USER / ECR_REPORT_SMTP_PASSWORD, never this file."""
+    smtp_timeout_seconds: float = Field(default=60.0, gt=0)
+    ses_region: str | None = None
+    """SES region (default: the session's region)."""
     sender: str | None = None
     recipients: tuple[str, ...] = ()
+    subject_prefix: str = "ECR report"
+    attach_pdf: bool = True
+    max_attempts: int = Field(default=4, ge=1, le=20)
+    retry_backoff_seconds: float = Field(default=5.0, ge=0)
+    """First retry delay; doubled after each failed attempt."""
 
 
 class ArchiveConfig(_Section):
-    s3_uri: str | None = None
+    s3_uri: str | None = Field(default=None, pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")
     retention_days: int | None = Field(default=None, ge=1)
+    """Object Lock retention of uploaded objects, counted from the upload."""
+    object_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
     keep_runs: int | None = Field(default=None, ge=1)
+    """Local retention: keep the newest N finished runs in `<output>/runs/`."""
     signing_key_file: str | None = None
+    """ed25519: a PEM private key (password, if any, in ECR_REPORT_SIGNING_KEY_PASSWORD);
+    hmac-sha256: a file holding the shared secret. HMAC may instead take the secret from
+    ECR_REPORT_HMAC_KEY."""
+    signing_algorithm: Literal["ed25519", "hmac-sha256"] = "ed25519"
 
 
 class JobConfig(_Section):
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
     cron: str
+    """Five-field crontab (minute hour day month day-of-week), with cron's day numbers
+    (0 or 7 = Sunday); evaluated in `timezone`."""
     timezone: str = "UTC"
     command: Literal["run", "collect"] = "run"
+    """run: the full report (and delivery when `deliver`); collect: data and HTML only."""
+    deliver: bool = True
+    """For `run` jobs: email / upload / local retention as configured, after the run."""
+    misfire_grace_seconds: int = Field(default=3600, ge=1)
+    """A run missed by at most this much (scheduler down) still runs once on restart."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from .scheduler import cron_trigger
+
+        cron_trigger(value, "UTC")  # raises ValueError with the reason
+        return value
 
 
 class Config(_Section):

@@ -87,7 +87,10 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     write_json(run_dir / SNAPSHOT, meta.to_json())
     analysis = analyse(build_snapshot(meta, collection.calls))
     publish(analysis, run_dir, pdf=config.report.pdf)
-    write_manifest(run_dir, _manifest_metadata(meta))
+    write_manifest(run_dir, _manifest_metadata(meta, analysis))
+    from .signing import load_signer, sign_run
+
+    sign_run(run_dir, load_signer(config.archive))  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     return RunOutcome(final, analysis)
 
@@ -104,15 +107,31 @@ def render_run(run_dir: Path, *, pdf: bool = True) -> RunOutcome:
     calls = load_raw_dir(run_dir / "raw")
     analysis = analyse(build_snapshot(meta, calls))
     publish(analysis, run_dir, pdf=pdf)
-    write_manifest(run_dir, _manifest_metadata(meta))
+    write_manifest(run_dir, _manifest_metadata(meta, analysis))
     return RunOutcome(run_dir, analysis)
 
 
-def _manifest_metadata(meta: SnapshotMeta) -> dict[str, object]:
+def _manifest_metadata(meta: SnapshotMeta, analysis: Analysis | None = None) -> dict[str, object]:
     # No wall-clock time here: re-rendering a run must give the same manifest.
-    return {"run_id": meta.run_id, "as_of": meta.to_json()["as_of"], "tool_version": meta.tool_version,
-            "config_digest": meta.config_digest, "units": [list(u) for u in meta.units],
-            "collection_errors": [dict(e) for e in meta.errors], "demo": meta.demo}
+    doc: dict[str, object] = {
+        "run_id": meta.run_id, "as_of": meta.to_json()["as_of"], "tool_version": meta.tool_version,
+        "config_digest": meta.config_digest, "units": [list(u) for u in meta.units],
+        "accounts": sorted({str(u[0]) for u in meta.units}),
+        "regions": sorted({str(u[1]) for u in meta.units}),
+        "collection_errors": [dict(e) for e in meta.errors], "demo": meta.demo}
+    if analysis is not None:
+        doc["caller_identities"] = _caller_identities(analysis)
+    return doc
+
+
+def _caller_identities(analysis: Analysis) -> list[dict[str, str]]:
+    """Who collected: the STS caller ARN per (account, region), from data/registries."""
+    frame = analysis.tables.get("registries")
+    if frame is None or "caller_arn" not in frame.columns:
+        return []
+    rows = frame[["account_id", "region", "caller_arn"]].dropna(subset=["caller_arn"])
+    return [{"account_id": str(a), "region": str(r), "caller_arn": str(c)}
+            for a, r, c in sorted(set(map(tuple, rows.astype(str).itertuples(index=False))))]
 
 
 def _aws_setup(recorder: EvidenceRecorder, config: Config) -> tuple[SessionFactory, list[Unit]]:

@@ -3,6 +3,14 @@
 A run is written into `runs/.partial-<run_id>/` and renamed to `runs/<run_id>/` only when every
 file, the manifest last, is complete. A run that dies leaves a `.partial-` directory, which
 nothing mistakes for a finished run.
+
+Files *not* listed in the manifest, by design (`verify` neither expects nor flags them):
+
+* `manifest.json` itself, and `manifest.sig` / `manifest.pub` (its signature, written after it);
+* everything under `delivery/`: records of what was done *with* the run after it was archived
+  (the email sent and its Message-ID, the S3 upload). They are operational state that changes
+  after the evidence is sealed, so they are kept out of the signed set rather than re-writing
+  (and re-signing) the manifest after every delivery.
 """
 
 from __future__ import annotations
@@ -22,6 +30,11 @@ PARTIAL_PREFIX = ".partial-"
 MANIFEST = "manifest.json"
 SNAPSHOT = "snapshot.json"
 SUMMARY = "summary.json"
+SIGNATURE = "manifest.sig"
+PUBLIC_KEY = "manifest.pub"
+DELIVERY_DIR = "delivery"
+"""Delivery records; outside the manifest (see the module docstring)."""
+_UNLISTED_TOP = frozenset({MANIFEST, SIGNATURE, PUBLIC_KEY})
 
 
 def new_run_id(now: datetime, runs_dir: Path) -> str:
@@ -82,14 +95,36 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_manifest(run_dir: Path, metadata: Mapping[str, Any]) -> dict[str, Any]:
-    """sha256 and size of every file in the run, plus run metadata; written last."""
+    """sha256 and size of every file in the run, plus run metadata; written last.
+
+    When this changes an existing manifest (a re-render that gave other bytes), a signature of
+    the old one is removed: it no longer applies, and a stale signature must not sit beside it.
+    """
     files = {}
-    for path in sorted(p for p in run_dir.rglob("*") if p.is_file() and p.name != MANIFEST):
-        rel = path.relative_to(run_dir).as_posix()
+    for rel in sorted(manifested_files(run_dir)):
+        path = run_dir / rel
         files[rel] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
     manifest = {"manifest_version": 1, **metadata, "files": files}
-    write_json(run_dir / MANIFEST, manifest)
+    path = run_dir / MANIFEST
+    before = path.read_bytes() if path.is_file() else None
+    write_json(path, manifest)
+    if before is not None and before != path.read_bytes():
+        for name in (SIGNATURE, PUBLIC_KEY):
+            (run_dir / name).unlink(missing_ok=True)
     return manifest
+
+
+def manifested_files(run_dir: Path) -> set[str]:
+    """Relative paths of the files a manifest lists (everything but the unlisted files)."""
+    out = set()
+    for path in run_dir.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(run_dir)
+        if rel.parts[0] == DELIVERY_DIR or (len(rel.parts) == 1 and rel.name in _UNLISTED_TOP):
+            continue
+        out.add(rel.as_posix())
+    return out
 
 
 def sha256_file(path: Path) -> str:
@@ -100,8 +135,13 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_run(run_dir: Path) -> list[str]:
-    """Problems found re-checking a run against its manifest (empty: intact)."""
+def verify_run(run_dir: Path, *, signature: bool = True, trusted_key: Any = None,
+               hmac_key: bytes | None = None) -> list[str]:
+    """Problems found re-checking a run against its manifest and signature (empty: intact).
+
+    `trusted_key` (an Ed25519 public key) or `hmac_key` make a valid signature required;
+    without them a signed run is checked with its own `manifest.pub`.
+    """
     if run_dir.name.startswith(PARTIAL_PREFIX):
         return [f"{run_dir.name}: incomplete run (it never finished writing)"]
     manifest_path = run_dir / MANIFEST
@@ -112,8 +152,7 @@ def verify_run(run_dir: Path) -> list[str]:
     except (ValueError, KeyError) as exc:
         return [f"{MANIFEST}: unreadable ({exc})"]
     problems = []
-    present = {p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*")
-               if p.is_file() and p.name != MANIFEST}
+    present = manifested_files(run_dir)
     for rel, entry in sorted(listed.items()):
         path = run_dir / rel
         if rel not in present:
@@ -122,4 +161,8 @@ def verify_run(run_dir: Path) -> list[str]:
             problems.append(f"{rel}: changed (sha256 differs from the manifest)")
     for rel in sorted(present - set(listed)):
         problems.append(f"{rel}: unexpected (not in the manifest)")
+    if signature:
+        from .signing import check_signature
+
+        problems.extend(check_signature(run_dir, trusted_key=trusted_key, hmac_key=hmac_key)[0])
     return problems

@@ -7,11 +7,18 @@ is listed in summary.json's `sections_not_computed`, and its report section says
 from __future__ import annotations
 
 from .concern import Concern
+from .lifecycle.concern import CONCERN as LIFECYCLE
+from .inspector_pricing import CONCERN as INSPECTOR
 from .schema import register_table
+from .pull_through import CONCERN as PULL_THROUGH  # issue 7
 
 PLANNED = ("lifecycle", "inspector", "pull_through")
 
-CONCERNS: tuple[Concern, ...] = ()
+CONCERNS: tuple[Concern, ...] = (
+    LIFECYCLE,  # first: the Inspector concern reads its lifecycle_actions table
+    INSPECTOR,  # issue 4: after lifecycle, reads lifecycle_actions when present
+    PULL_THROUGH,  # issue 7: reads the coverage table
+)
 
 
 def not_computed() -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from ..aws_session import Account, SessionFactory
 from ..evidence import RawCall, sort_calls
 from . import ecr, inspector
 from .context import CollectionError, UnitAborted, UnitContext
+from .lifecycle import collect_lifecycle
 
 log = logging.getLogger("ecr_report.collect")
 
@@ -55,7 +56,14 @@ class UnitState:
 # Concern collectors, run in order after the foundation's: (ctx, state, options) -> None.
 # Each reads through the UnitContext, so its responses are recorded and its failures filed.
 ConcernCollector = Callable[[UnitContext, UnitState, CollectOptions], None]
-CONCERN_COLLECTORS: tuple[ConcernCollector, ...] = ()
+from .inspector_pricing import collect_inspector_pricing  # noqa: E402 (issue 4)
+from .pull_through import collect_pull_through  # noqa: E402 (issue 7)
+
+CONCERN_COLLECTORS: tuple[ConcernCollector, ...] = (
+    collect_lifecycle,  # issue 3
+    collect_inspector_pricing,
+    collect_pull_through,  # issue 7
+)
 
 
 @dataclass(frozen=True)

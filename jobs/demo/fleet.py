@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from . import names as N
@@ -552,7 +553,10 @@ class _RegistryBuilder:
         lo, hi = {"service": (40, 600), "base": (30, 300), "ml": (2, 40), "cache": (50, 1500)}.get(profile, (0.1, 2))
         if opts.get("busy"):
             lo, hi = 800, 3000
-        return round(rng.uniform(lo, hi), 1)
+        value = rng.uniform(lo, hi)
+        if opts.get("quiet"):  # a cache nobody pulls much: the rule that does not pay for itself
+            return round(value / 2000, 2)
+        return round(value, 1)
 
     def _network(self, kind):
         rng, region = self.rng, self.region
@@ -618,6 +622,12 @@ class _RegistryBuilder:
                     refs += (f"{sidecar.uri}:{sidecar.images[-1].tags[0] if sidecar.images[-1].tags else 'latest'}",)
                 status = "ACTIVE" if img.in_use_count or k == len(used) - 1 else "INACTIVE"
                 out.append(TaskDefinition(family, first_rev + k, status, refs, img.pushed_at + timedelta(minutes=9)))
+        extra = N.UPSTREAM_SIDECARS.get((self.account, self.region), {})
+        for family, upstream in extra.items():  # deterministic: no draws from the fleet RNG
+            revisions = [i for i, td in enumerate(out) if td.family == family and td.status == "ACTIVE"]
+            if revisions:
+                i = max(revisions, key=lambda j: out[j].revision)
+                out[i] = replace(out[i], images=out[i].images + tuple(upstream))
         return tuple(out)
 
 

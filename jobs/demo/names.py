@@ -61,8 +61,8 @@ PROD_US_CACHE = (
     ("ecr-public/aws-cli/aws-cli", "cache", dict(upstream="ecr-public", os="amazonlinux 2", tags=("2.17.50", "2.18.12", "2.22.4"))),
     ("quay/prometheus/node-exporter", "cache", dict(upstream="quay", multiarch=True, os="scratch", tags=("v1.8.1", "v1.8.2"))),
     ("quay/jetstack/cert-manager-controller", "cache", dict(upstream="quay", os="distroless", tags=("v1.14.4", "v1.15.3", "v1.16.2"), stale_cache=True)),
-    ("ghcr/actions/actions-runner", "cache", dict(upstream="ghcr", os="ubuntu 22.04", tags=("2.319.1", "2.320.0", "2.321.0", "latest"), big=True)),
-    ("ghcr/external-secrets/external-secrets", "cache", dict(upstream="ghcr", os="distroless", tags=("v0.10.4", "v0.10.7"))),
+    ("ghcr/actions/actions-runner", "cache", dict(upstream="ghcr", os="ubuntu 22.04", tags=("2.319.1", "2.320.0", "2.321.0", "latest"), big=True, quiet=True)),
+    ("ghcr/external-secrets/external-secrets", "cache", dict(upstream="ghcr", os="distroless", tags=("v0.10.4", "v0.10.7"), quiet=True)),
 )
 PROD_JP = (
     ("payments/api-jp", "service", dict(policy="good_count", mutability="IMMUTABLE", kms="cmk", os="amazonlinux 2023")),
@@ -95,6 +95,17 @@ SANDBOX_US = (
     ("qa/selenium-grid", "base", dict(policy=None, multiarch=True, os="ubuntu 22.04", big=True)),
     ("loadtest/k6-runner", "stale", dict(policy=None, os="alpine 3.20")),
 )
+
+# Upstream images that ECS task definitions pull directly, bypassing the cache:
+# family -> references appended to the newest revision (pull-through cache section).
+UPSTREAM_SIDECARS = {
+    ("111122223333", "us-east-1"): {"search-indexer": ("nginx:1.27-alpine",),
+                                    "web-storefront": ("docker.io/library/busybox:1.36",)},
+    ("111122223333", "ap-northeast-1"): {
+        "web-storefront-jp": ("public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0",)},
+    ("444455556666", "us-east-1"): {"data-airflow-dev": ("python:3.12-slim", "redis:7.4-alpine"),
+                                    "team-beta-chatbot": ("ollama/ollama:0.4.7",)},
+}
 
 UPSTREAMS = {
     # prefix: (upstreamRegistry enum, upstreamRegistryUrl, needs credential)

@@ -169,7 +169,12 @@ def describe_task_definition(emu, reg, params):
     td = max(candidates, key=lambda t: t.revision)
     containers = []
     for i, image in enumerate(td.images):
-        cname = td.family.split("-")[-1] if i == 0 else "nginx-sidecar"
+        if i == 0:
+            cname = td.family.split("-")[-1]
+        elif "nginx" in image:
+            cname = "nginx-sidecar"
+        else:  # an upstream sidecar: name it after its image
+            cname = image.rsplit("/", 1)[-1].split("@")[0].split(":")[0] + "-sidecar"
         containers.append({"name": cname, "image": image, "cpu": 256 if i == 0 else 64,
                            "memory": 512 if i == 0 else 128, "essential": i == 0,
                            "portMappings": [{"containerPort": 8080 if i == 0 else 80, "protocol": "tcp"}]})

@@ -704,19 +704,25 @@ def build_methodology(ctx: _Ctx, number: int) -> Section:
     for heading, paragraphs in report.methodology:
         blocks.append(Heading(str(heading)))
         blocks.extend(Paragraph(str(p)) for p in paragraphs)
+    blocks.extend(prices_table(ctx.table("prices")))  # issue 4: every price used
     if report.notes:
         blocks.append(Heading("Analysis notes"))
         blocks.append(Bullets(tuple(str(n) for n in report.notes)))
     return Section("methodology", number, "Methodology", tuple(blocks))
 
 
+from .section_inspector import build_inspector, prices_table  # noqa: E402 (issue 4)
+
+from .section_lifecycle import build_lifecycle  # noqa: E402 (issue 3)
+from .section_pull_through import build_pull_through  # noqa: E402 (issue 7)
+
 SECTION_BUILDERS: tuple[Callable[[_Ctx, int], Section], ...] = (
     build_summary,
     build_coverage,
     build_compliance,
-    _deferred_builder("inspector"),
-    _deferred_builder("pull_through"),
-    _deferred_builder("lifecycle"),
+    build_inspector,
+    build_pull_through,
+    build_lifecycle,
     build_completeness,
     build_methodology,
 )

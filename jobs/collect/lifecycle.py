@@ -1,0 +1,212 @@
+"""Read what the lifecycle analysis needs beyond the foundation's calls, for one unit.
+
+* `ListPullTimeUpdateExclusions` (registry-wide, paged): whether scanners' own pulls may keep
+  refreshing `lastRecordedPullTime`, which decides a lint warning on `sinceImagePulled` rules.
+* With `[lifecycle] exact_bytes = true`: `BatchGetImage` (100 image ids a call) for every image of
+  the repositories whose current or proposed policy acts on at least one image today, so the
+  analysis can count the layers really freed. Exact figures need *every* manifest of a
+  repository, so whole repositories are read, largest naive reclaim first, until
+  `exact_bytes_max_images` manifests per registry; the rest keep naive figures only (and the
+  report says so). Repositories on which no policy acts are never read.
+* With `[lifecycle] cross_check_aws = true` (off by default): AWS's own lifecycle preview
+  (`StartLifecyclePolicyPreview`, the one non-read call, then `GetLifecyclePolicyPreview`) for a
+  sample of repositories with a policy. The read-only guard refuses the start call unless the
+  session factory was built with `cross_check_guard()`.
+
+Which repositories a policy acts on is decided with the product's own offline evaluator over the
+DescribeImages answers already collected; the policy texts are those GetLifecyclePolicy returned
+(read back from the evidence recorder, so no call is repeated).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from ...reports.lifecycle import PolicyValidationError, evaluate_fleet, images_from_describe, parse_policy
+from ...reports.lifecycle.awsjson import AwsJsonError
+from ..aws_session import ReadOnlyGuard
+from .context import UnitContext
+
+if TYPE_CHECKING:
+    from . import CollectOptions, UnitState
+
+log = logging.getLogger("ecr_report.collect.lifecycle")
+
+BATCH_GET_IMAGE_IDS = 100  # the API maximum of imageIds per BatchGetImage call
+EXCLUSIONS_PAGE = 1000  # the API maximum of ListPullTimeUpdateExclusions maxResults
+PREVIEW_PAGE = 100
+ACCEPTED_MEDIA_TYPES = (
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+)
+CROSS_CHECK_OPERATIONS = frozenset({("ecr", "StartLifecyclePolicyPreview")})
+
+
+def cross_check_guard() -> ReadOnlyGuard:
+    """The read-only guard that also lets AWS's lifecycle preview start (cross_check_aws)."""
+    return ReadOnlyGuard(extra_allowed=CROSS_CHECK_OPERATIONS)
+
+
+def collect_lifecycle(ctx: UnitContext, state: "UnitState", options: "CollectOptions") -> None:
+    """The lifecycle concern's collector step (registered in CONCERN_COLLECTORS)."""
+    settings = options.settings.get("lifecycle") or {}
+    collect_pull_time_exclusions(ctx)
+    if settings.get("exact_bytes"):
+        targets = manifest_targets(ctx, state, settings, options.as_of)
+        collect_manifests(ctx, state, targets, workers=options.repository_workers)
+    if settings.get("cross_check_aws"):
+        if ctx.factory.guard.allows("ecr", "StartLifecyclePolicyPreview"):
+            cross_check(ctx, state, int(settings.get("cross_check_sample") or 5))
+        else:
+            log.warning("%s/%s: cross_check_aws is set but the session's read-only guard refuses "
+                        "StartLifecyclePolicyPreview (build the SessionFactory with cross_check_guard()); skipped",
+                        ctx.account_id, ctx.region)
+
+
+def collect_pull_time_exclusions(ctx: UnitContext) -> list[str]:
+    """Every registered pull-time update exclusion (principal ARNs) of the registry."""
+    found: list[str] = []
+    for page in ctx.pages("ecr", "ListPullTimeUpdateExclusions", maxResults=EXCLUSIONS_PAGE):
+        found.extend(page.get("pullTimeUpdateExclusions") or [])
+    return found
+
+
+def recorded_policies(ctx: UnitContext) -> tuple[dict[str, str], set[str]]:
+    """(policy text per repository, repositories without a policy), as GetLifecyclePolicy answered."""
+    texts: dict[str, str] = {}
+    absent: set[str] = set()
+    for call in ctx.factory.recorder.calls:
+        if (call.account_id, call.region, call.service, call.operation) != (
+                ctx.account_id, ctx.region, "ecr", "GetLifecyclePolicy"):
+            continue
+        name = str(call.params.get("repositoryName"))
+        if call.ok and isinstance(call.response.get("lifecyclePolicyText"), str):
+            texts[name] = call.response["lifecyclePolicyText"]
+        elif call.error_code == "LifecyclePolicyNotFoundException":
+            absent.add(name)
+    return texts, absent
+
+
+def manifest_targets(ctx: UnitContext, state: "UnitState", settings: Mapping[str, Any],
+                     as_of: Any) -> list[str]:
+    """Repositories whose manifests to read: some policy acts there today; within the budget.
+
+    The policies considered are the repository's own and, where the analysis will apply it, the
+    proposed one. Largest naive reclaim first; a repository that does not fit in what is left of
+    the budget is skipped (a smaller one after it may still fit), because exact figures need all
+    of a repository's manifests.
+    """
+    texts, absent = recorded_policies(ctx)
+    proposed = _parse(settings.get("proposed_policy_text"))
+    apply_all = settings.get("apply_proposed_to") == "all"
+    budget = int(settings.get("exact_bytes_max_images") or 20_000)
+    scored: list[tuple[int, str, int]] = []
+    for name in state.repositories:
+        details = state.images.get(name) or []
+        policies = [p for p in (_parse(texts.get(name)),) if p is not None]
+        if proposed is not None and (apply_all or name in absent):
+            policies.append(proposed)
+        if not details or not policies:
+            continue
+        acted = max(_acted_bytes(policy, name, details, as_of) for policy in policies)
+        if acted > 0:
+            scored.append((acted, name, len(details)))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    chosen, left = [], budget
+    for _, name, count in scored:
+        if count <= left:
+            chosen.append(name)
+            left -= count
+        else:
+            log.info("%s/%s: %s: %d manifests exceed what is left of exact_bytes_max_images (%d); "
+                     "naive bytes only", ctx.account_id, ctx.region, name, count, left)
+    return chosen
+
+
+def collect_manifests(ctx: UnitContext, state: "UnitState", repositories: list[str], *, workers: int = 4) -> int:
+    """BatchGetImage for every image of `repositories`, 100 ids a call; returns the ids asked."""
+    from .ecr import _parallel  # the foundation's bounded per-repository fan-out
+
+    batches = []
+    for name in repositories:
+        digests = sorted({d["imageDigest"] for d in state.images.get(name) or [] if d.get("imageDigest")})
+        for i in range(0, len(digests), BATCH_GET_IMAGE_IDS):
+            batches.append((name, digests[i:i + BATCH_GET_IMAGE_IDS]))
+
+    def one(batch: tuple[str, list[str]]) -> None:
+        name, digests = batch
+        ctx.call("ecr", "BatchGetImage", repositoryName=name,
+                 imageIds=[{"imageDigest": d} for d in digests],
+                 acceptedMediaTypes=list(ACCEPTED_MEDIA_TYPES),
+                 about=f"{name}, {len(digests)} images from {digests[0][:19]}")
+
+    list(_parallel(one, batches, workers))
+    return sum(len(b[1]) for b in batches)
+
+
+def cross_check(ctx: UnitContext, state: "UnitState", sample: int, *,
+                sleep: Callable[[float], None] = time.sleep, max_polls: int = 10) -> list[str]:
+    """AWS's own preview of the current policy for up to `sample` repositories with a policy.
+
+    Repositories are taken in name order among those with a policy and images (deterministic).
+    Each preview is started, then polled until COMPLETE (at most `max_polls` times, with a
+    growing pause); its result pages are recorded as evidence for the analysis to compare.
+    """
+    names = [n for n in sorted(recorded_policies(ctx)[0]) if state.images.get(n)][:sample]
+    for name in names:
+        started = ctx.call("ecr", "StartLifecyclePolicyPreview", repositoryName=name, about=name,
+                           expected=("LifecyclePolicyPreviewInProgressException",))
+        if started is None and not _in_progress(ctx, name):
+            continue
+        for attempt in range(max_polls):
+            first = ctx.call("ecr", "GetLifecyclePolicyPreview", repositoryName=name,
+                             maxResults=PREVIEW_PAGE, about=f"{name} poll {attempt + 1}")
+            if first is None or first.get("status") != "IN_PROGRESS":
+                break
+            sleep(min(2.0 * (attempt + 1), 10.0))
+        else:
+            continue
+        if first is None or first.get("status") != "COMPLETE":
+            continue
+        token = first.get("nextToken")
+        page_no = 1
+        while token:
+            page_no += 1
+            page = ctx.call("ecr", "GetLifecyclePolicyPreview", repositoryName=name,
+                            maxResults=PREVIEW_PAGE, nextToken=token, about=f"{name} page {page_no}")
+            token = (page or {}).get("nextToken")
+    return names
+
+
+def _in_progress(ctx: UnitContext, name: str) -> bool:
+    """A preview already running for `name` (started by someone else) is still worth reading."""
+    for call in reversed(ctx.factory.recorder.calls):
+        if (call.account_id, call.region, call.operation) == (ctx.account_id, ctx.region, "StartLifecyclePolicyPreview") \
+                and call.params.get("repositoryName") == name:
+            return call.error_code == "LifecyclePolicyPreviewInProgressException"
+    return False
+
+
+def _parse(text: Any) -> Any:
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_policy(text)
+    except PolicyValidationError:
+        return None
+
+
+def _acted_bytes(policy: Any, name: str, details: list[dict[str, Any]], as_of: Any) -> int:
+    """Naive bytes the policy expires or archives in this repository today (0 on bad input)."""
+    try:
+        frame = images_from_describe([{**d, "repositoryName": name} for d in details])
+        result = evaluate_fleet(frame, {name: policy}, as_of)
+    except (AwsJsonError, ValueError) as exc:
+        log.warning("%s: cannot evaluate for manifest selection: %s", name, exc)
+        return 0
+    acted = result["action"].notna().to_numpy()
+    return int(result["size_bytes"].to_numpy()[acted].sum()) or int(acted.sum())

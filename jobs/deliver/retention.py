@@ -1,0 +1,57 @@
+"""Local retention: keep the newest `[archive] keep_runs` finished runs in `<output>/runs/`.
+
+* Finished runs are ordered by run id (sortable by time); the oldest beyond `keep_runs` go.
+* A `.partial-` directory is a run that died *or one still being written*: it is removed only
+  when nothing in it changed for a day (`PARTIAL_MIN_AGE`), never sooner.
+* With `[archive] s3_uri` configured, a run whose upload is not recorded as complete
+  (`delivery/s3.json`) is kept whatever its age: local retention never deletes the only copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from ..rundir import PARTIAL_PREFIX
+from .records import read_record
+
+log = logging.getLogger("ecr_report.deliver.retention")
+
+PARTIAL_MIN_AGE = 24 * 3600.0
+
+
+def _newest_mtime(path: Path) -> float:
+    newest = path.stat().st_mtime
+    for p in path.rglob("*"):
+        try:
+            newest = max(newest, p.stat().st_mtime)
+        except FileNotFoundError:  # being written right now
+            continue
+    return newest
+
+
+def prune_runs(root: Path, keep_runs: int, *, require_uploaded: bool = False,
+               now: float | None = None) -> list[Path]:
+    """Delete old runs under `root/runs`; returns what was deleted."""
+    runs_dir = root / "runs"
+    if not runs_dir.is_dir():
+        return []
+    now = time.time() if now is None else now
+    finished = sorted(p for p in runs_dir.iterdir() if p.is_dir() and not p.name.startswith(PARTIAL_PREFIX))
+    partial = [p for p in runs_dir.iterdir() if p.is_dir() and p.name.startswith(PARTIAL_PREFIX)]
+    deleted = []
+    for run in finished[: max(0, len(finished) - keep_runs)]:
+        if require_uploaded and (read_record(run, "s3") or {}).get("status") != "uploaded":
+            log.warning("retention: keeping %s: not uploaded to the S3 archive yet", run.name)
+            continue
+        shutil.rmtree(run)
+        deleted.append(run)
+    for run in partial:
+        if now - _newest_mtime(run) >= PARTIAL_MIN_AGE:
+            shutil.rmtree(run, ignore_errors=True)
+            deleted.append(run)
+    if deleted:
+        log.info("retention: removed %d old run(s): %s", len(deleted), ", ".join(p.name for p in deleted))
+    return deleted

@@ -1,0 +1,340 @@
+"""Report section: Inspector pricing exposure (issue 4), and the methodology's "Prices used".
+
+Reads the concern's result tables (`inspector`, `inspector_reconciliation`,
+`inspector_scenarios`) and `summary["inspector"]`; builds display blocks only. `ctx` is the view
+model's context (`viewmodel._Ctx`): `table(name)`, `summary`, `not_computed(key)`,
+`partial(account, region)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import charts
+from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
+from .filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
+
+ANCHOR, TITLE = "inspector", "Inspector pricing exposure"
+TOP_REPOSITORIES = 6
+UNKNOWN = "unknown"
+FREQUENCY = {"CONTINUOUS_SCAN": "Continuous", "SCAN_ON_PUSH": "On push"}
+
+
+def _label(account: Any, region: Any) -> str:
+    return f"{fmt_text(account)} · {fmt_text(region)}"
+
+
+def _signed_usd(value: Any) -> str:
+    if is_missing(value):
+        return "n/a"
+    text = fmt_usd(value, 2)
+    return text if float(value) < 0 or round(float(value), 2) == 0 else "+" + text
+
+
+def _signed_int(value: Any) -> str:
+    if is_missing(value):
+        return ""
+    return ("+" if int(value) > 0 else "") + fmt_int(value)
+
+
+def _missing(name: str) -> Paragraph:
+    return Paragraph(f"The {name} table is not available for this run, so this part could not be "
+                     "produced. It is not evidence that there is nothing to report.", tone="alert")
+
+
+def build_inspector(ctx: Any, number: int) -> Section:
+    if ctx.not_computed("inspector"):
+        return Section(ANCHOR, number, TITLE, (NotComputed(
+            "Not computed in this version. No figure is given here, and none should be read as "
+            "zero."),), new_page=True)
+    s = ctx.summary.get("inspector") or {}
+    repos = ctx.table("inspector")
+    recon = ctx.table("inspector_reconciliation")
+    scen = ctx.table("inspector_scenarios")
+    partial = " (partial)" if ctx.report.errors else ""
+    blocks: list[object] = [
+        _figures(s, partial),
+        Paragraph("What Amazon Inspector's enhanced scanning of ECR images costs per 30 days at "
+                  "today's settings, modelled image by image (initial scans of pushed images, "
+                  "rescans of continuously monitored images) and priced per region; AWS's own "
+                  "estimate beside it; and what other settings would cost and cover. The Inspector "
+                  "prices used are UNCONFIRMED (see Methodology, Prices used)."),
+    ]
+    blocks.append(Heading("Current exposure", id="inspector-current"))
+    blocks.append(_registry_table(ctx, repos) if repos is not None else _missing("inspector"))
+    if repos is not None:
+        blocks.append(_top_repositories(repos))
+    blocks.append(Heading("Reconciliation with AWS's estimate", id="inspector-reconciliation-heading"))
+    blocks.append(_reconciliation(ctx, recon) if recon is not None else _missing("reconciliation"))
+    blocks.append(Heading("What-if scenarios", id="inspector-scenarios-heading"))
+    if scen is None:
+        blocks.append(_missing("scenario"))
+    else:
+        chart = _scenario_chart(scen)
+        if chart is not None:
+            blocks.append(chart)
+        blocks.append(_scenario_table(scen))
+        notes = _scenario_notes(scen)
+        if notes:
+            blocks.append(Bullets(tuple(notes), title="Scenario notes"))
+    blocks.append(Heading("Assumptions", id="inspector-assumptions"))
+    blocks.append(Bullets(_assumptions(repos, recon)))
+    blocks.append(Paragraph("Details: data/inspector.csv (one row per repository, FinOps view), "
+                            "data/inspector_images.csv (the verdict for every image), "
+                            "data/inspector_scenarios.csv and data/inspector_reconciliation.csv.",
+                            tone="muted"))
+    return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
+
+
+def _figures(s: dict, partial: str) -> Figures:
+    aws, diff = s.get("aws_estimated_monthly_usd"), s.get("reconciliation_difference_usd")
+    modelled_same = s.get("model_monthly_usd_where_aws_estimates")
+    return Figures((
+        Figure("Estimated Inspector cost / month" + partial, fmt_usd(s.get("estimated_monthly_usd"), 2, UNKNOWN),
+               f"initial scans {fmt_usd(s.get('initial_scan_monthly_usd'), 2, UNKNOWN)}, rescans "
+               f"{fmt_usd(s.get('rescan_monthly_usd'), 2, UNKNOWN)}"),
+        Figure("AWS's estimate / month", fmt_usd(aws, 2, "not available"),
+               "ListUsageTotals, ECR scans" if not is_missing(aws) else "no Inspector usage was read",
+               tone="unknown" if is_missing(aws) else ""),
+        Figure("Model − AWS", _signed_usd(diff),
+               (f"model {fmt_usd(modelled_same, 2)} where AWS estimates" if not is_missing(diff)
+                else "nothing to reconcile"), tone="unknown" if is_missing(diff) else ""),
+        Figure("Images monitored", fmt_int(s.get("monitored_images"), UNKNOWN),
+               "rescanned as new CVEs appear"),
+    ))
+
+
+def _registry_table(ctx: Any, repos: pd.DataFrame) -> Table:
+    rows = []
+    keys = ["account_id", "region"]
+    if len(repos):
+        grouped = repos.groupby(keys, sort=True).agg(
+            scan_type=("scan_type", "first"), settings=("rescan_settings", "first"),
+            repositories=("inspector_frequency", lambda s: int(s.notna().sum())),
+            initial=("initial_scans_month", "sum"), monitored=("monitored_images", "sum"),
+            rate=("rescans_per_image_month", "first"), rate_source=("rescan_rate_source", "first"),
+            initial_usd=("initial_scan_monthly_usd", "sum"), rescan_usd=("rescan_monthly_usd", "sum"),
+            total=("monthly_usd", "sum")).reset_index()
+        for rec in grouped.to_dict("records"):
+            partial = ctx.partial(rec["account_id"], rec["region"])
+            rows.append((
+                Cell(fmt_text(rec["account_id"]), code=True,
+                     note=fmt_text(rec["region"]) + (" · partial" if partial else "")),
+                Cell(fmt_text(rec["scan_type"], UNKNOWN), note=fmt_text(rec["settings"], "")),
+                Cell(fmt_int(rec["repositories"]), True),
+                Cell(fmt_num(rec["initial"], 0), True),
+                Cell(fmt_int(rec["monitored"]), True,
+                     note=f"{fmt_num(rec['rate'], 2)} rescans each"
+                     + (" (default)" if str(rec["rate_source"]).startswith("configured") else "")),
+                Cell(fmt_usd(rec["initial_usd"]), True),
+                Cell(fmt_usd(rec["rescan_usd"]), True),
+                Cell(fmt_usd(rec["total"]), True),
+            ))
+    return Table(
+        id="inspector-registries",
+        caption="Modelled cost per 30 days, per registry (account × region)",
+        columns=(Column("Registry"), Column("Scan type / rescan settings", width="30%"),
+                 Column("Repos scanned", True), Column("Initial scans", True),
+                 Column("Monitored images", True), Column("Initial $", True),
+                 Column("Rescans $", True), Column("Total", True)),
+        rows=tuple(rows), empty_text="No registry was collected.", compact=True)
+
+
+def _top_repositories(repos: pd.DataFrame) -> Table:
+    billed = repos[repos["monthly_usd"].fillna(0) > 0].sort_values(
+        ["monthly_usd", "account_id", "region", "repository_name"],
+        ascending=[False, True, True, True], kind="mergesort")
+    shown = billed.head(TOP_REPOSITORIES)
+    more = len(billed) - len(shown)
+    rows = tuple((
+        Cell(str(rec["repository_name"]), code=True, note=_label(rec["account_id"], rec["region"])),
+        Cell(FREQUENCY.get(str(rec["inspector_frequency"]), fmt_text(rec["inspector_frequency"]))),
+        Cell(fmt_int(rec["images_eligible"]), True),
+        Cell(fmt_num(rec["initial_scans_month"], 0), True),
+        Cell(fmt_int(rec["monitored_images"]), True),
+        Cell(fmt_usd(rec["monthly_usd"]), True),
+    ) for rec in shown.to_dict("records"))
+    return Table(
+        id="inspector-top-repositories",
+        caption="Top repositories by modelled cost per 30 days"
+                + (f" (top {TOP_REPOSITORIES} of {fmt_int(len(billed))})" if more else ""),
+        columns=(Column("Repository", width="34%"), Column("Inspector scanning"),
+                 Column("Eligible images", True), Column("Initial scans", True),
+                 Column("Monitored", True), Column("Cost", True)),
+        rows=rows, empty_text="No repository is billed by Inspector at today's settings.",
+        more_text=(f"{plural(more, 'more repository', 'more repositories')} in data/inspector.csv."
+                   if more else ""), compact=True)
+
+
+def _reconciliation(ctx: Any, recon: pd.DataFrame) -> Table:
+    rows = []
+    for rec in recon.sort_values(["account_id", "region"], kind="mergesort").to_dict("records"):
+        status = str(rec["usage_status"])
+        aws_known = not is_missing(rec["aws_estimated_monthly_usd"])
+        diff = rec["difference_usd"]
+        rows.append((
+            Cell(fmt_text(rec["account_id"]), code=True, note=fmt_text(rec["region"])),
+            Cell(f"{fmt_num(rec['model_initial_scans'], 0)} / {fmt_num(rec['aws_initial_scans'], 0, '—')}", True),
+            Cell(f"{fmt_int(rec['model_monitored_images'])} / {fmt_int(rec['inspector_active_images'], '—')}", True),
+            Cell(f"{fmt_num(rec['model_rescans'], 0)} / {fmt_num(rec['aws_rescans'], 0, '—')}", True),
+            Cell(fmt_usd(rec["model_monthly_usd"]), True),
+            Cell(fmt_usd(rec["aws_estimated_monthly_usd"], 2, "—"), True,
+                 badge="" if aws_known or status == "NOT_CALLED" else "unknown"),
+            Cell(_signed_usd(diff) if aws_known else "n/a", True,
+                 note=fmt_pct(rec["difference_pct"], 1, "") if aws_known else ""),
+            Cell(fmt_text(rec["note"], "") or fmt_text(rec["rescan_rate_source"], "")),
+        ))
+    return Table(
+        id="inspector-reconciliation",
+        caption="Model beside AWS's ListUsageTotals, last 30 days (model / AWS)",
+        columns=(Column("Registry"), Column("Initial scans", True), Column("Monitored / ACTIVE", True),
+                 Column("Rescans", True), Column("Model", True), Column("AWS estimate", True),
+                 Column("Difference", True), Column("Note", width="28%")),
+        rows=tuple(rows), empty_text="No registry was collected.", compact=True)
+
+
+def _scenario_chart(scen: pd.DataFrame) -> Chart | None:
+    ok = scen[scen["available"].fillna(False).astype(bool)]
+    if not len(ok):
+        return None
+    series = [charts.Series("Initial scans", [float(v) for v in ok["initial_scan_monthly_usd"].fillna(0)], "#6a9bd1"),
+              charts.Series("Rescans", [float(v) for v in ok["rescan_monthly_usd"].fillna(0)], "#1f4e79")]
+    labels = [_short_label(str(k), str(label)) for k, label in zip(ok["scenario"], ok["label"])]
+    svg = charts.svg_bar_chart(labels, series, chart_id="chart-inspector-scenarios",
+                               title="Modelled Inspector cost per 30 days, by scenario (USD)",
+                               unit="USD", label_width=220, bar_height=12, bar_gap=6)
+    return Chart("chart-inspector-scenarios", "Modelled cost per 30 days by scenario (USD)", svg,
+                 note="Bars are USD per 30 days at the UNCONFIRMED prices; the one-time activation "
+                      "scans are not in the bars.")
+
+
+SHORT_LABELS = {
+    "current": "Today",
+    "basic_to_enhanced_continuous": "Basic to enhanced, continuous",
+    "basic_to_enhanced_on_push": "Basic to enhanced, on push",
+    "narrow_continuous": "Continuous narrowed",
+    "lifecycle_proposed": "Proposed lifecycle first",
+}
+
+
+def _short_label(key: str, label: str) -> str:
+    if key.startswith("rescan_"):
+        text = "Rescan " + label.split(") ", 1)[-1]
+        return text.replace(" (today's setting)", " (today)")
+    return SHORT_LABELS.get(key, label)
+
+
+def _scenario_table(scen: pd.DataFrame) -> Table:
+    rows = []
+    for rec in scen.to_dict("records"):
+        if not bool(rec["available"]):
+            reason = fmt_text(rec["unavailable_reason"], "not available")
+            rows.append((Cell(str(rec["label"])), Cell("not available", badge="na", note=reason),
+                         Cell(""), Cell(""), Cell(""), Cell(""), Cell("")))
+            continue
+        current = rec["scenario"] == "current"
+        rows.append((
+            Cell(str(rec["label"])),
+            Cell(fmt_usd(rec["monthly_usd"]), True),
+            Cell("—" if current else _signed_usd(rec["change_usd"]), True,
+                 note="" if current else fmt_pct(rec["change_pct"], 0, "")),
+            Cell(fmt_usd(rec["one_time_usd"]) if float(rec["one_time_usd"] or 0) else "—", True),
+            Cell(fmt_int(rec["monitored_images"]), True,
+                 note="" if current else _signed_int(rec["monitored_images_change"])),
+            Cell(fmt_int(rec["continuous_repositories"]), True,
+                 note="" if current else _signed_int(rec["continuous_repositories_change"])),
+            Cell(f"{fmt_int(rec['inspector_repositories'])} / {fmt_int(rec['inspector_images'])}", True,
+                 note="" if current else (f"{_signed_int(rec['inspector_repositories_change'])} / "
+                                          f"{_signed_int(rec['inspector_images_change'])}")),
+        ))
+    return Table(
+        id="inspector-scenarios",
+        caption="What-if scenarios: cost per 30 days, change from today, and coverage",
+        columns=(Column("Scenario", width="32%"), Column("Cost / 30 days", True),
+                 Column("Change", True), Column("One-time", True), Column("Monitored images", True),
+                 Column("Continuous repos", True),
+                 Column("Language-package visibility (repos / images)", True)),
+        rows=tuple(rows), compact=True)
+
+
+def _scenario_notes(scen: pd.DataFrame) -> list[str]:
+    out = []
+    seen: set[str] = set()
+    for rec in scen.to_dict("records"):
+        note = fmt_text(rec["notes"], "")
+        if note and bool(rec["available"]) and note not in seen:
+            seen.add(note)
+            out.append(f"{rec['label']}: {note}")
+    return out
+
+
+def _assumptions(repos: pd.DataFrame | None, recon: pd.DataFrame | None) -> tuple[str, ...]:
+    items = [
+        "Initial scans: one per image pushed (or restored from the archive) into a repository "
+        "Inspector scans, at the pace of the recent pushes still visible in the registry.",
+        "Rescans: only images in continuously scanned repositories that are still inside the "
+        "push-date or last-in-use / last-pull window; scan-on-push repositories are never rescanned.",
+        "Never billed: archived images, manifest lists, signatures and SBOMs, and images Inspector "
+        "does not support.",
+        "Steady state: as many images stay monitored over the next 30 days as today.",
+    ]
+    if recon is not None and len(recon):
+        calibrated = recon["rescan_rate_source"].astype(str).str.startswith("calibrated")
+        if calibrated.any():
+            items.append("Rescans per monitored image come from AWS's own usage totals in "
+                         + ", ".join(_label(a, r) for a, r in zip(recon.loc[calibrated, "account_id"],
+                                                                   recon.loc[calibrated, "region"]))
+                         + "; elsewhere a configured default is used.")
+        else:
+            items.append("No Inspector usage could calibrate the rescan rate; a configured default is used.")
+    items.append("Prices are UNCONFIRMED third-party figures, listed under Methodology, Prices used.")
+    return tuple(items)
+
+
+# --- methodology: prices used ---------------------------------------------------------------
+
+
+def _price_cell(amount: Any, unit: str) -> Cell:
+    if is_missing(amount):
+        return Cell(UNKNOWN, True)
+    value = float(amount)
+    if unit == "days":  # a duration in the price table (archive minimum), not money
+        return Cell(f"{fmt_num(value, 0)} days", True)
+    digits = next((d for d in (2, 3, 4) if round(value, d) == round(value, 6)), 5)
+    return Cell(fmt_usd(value, digits), True, note=f"per {unit}" if unit else "")
+
+
+def prices_table(prices: pd.DataFrame | None) -> list[object]:
+    """The "Prices used" blocks for the methodology section (every price the analysis used)."""
+    blocks: list[object] = [Heading("Prices used", id="prices-used")]
+    if prices is None:
+        blocks.append(Paragraph("The price list was not handed to the renderer, so the prices used "
+                                "cannot be listed here; the run's data/prices.csv has them.", tone="alert"))
+        return blocks
+    # One row per distinct price; regions that fell back to it are named beside it.
+    groups: dict[tuple, dict[str, list[str]]] = {}
+    for rec in prices.sort_values(["item", "region"], kind="mergesort").to_dict("records"):
+        fallback = not is_missing(rec.get("region_fallback")) and bool(rec.get("region_fallback"))
+        key = tuple(fmt_text(rec.get(c), "") for c in ("item", "unit", "source", "date", "status")) + (
+            rec.get("amount_usd"),)
+        entry = groups.setdefault(key, {"own": [], "fallback": []})
+        entry["fallback" if fallback else "own"].append(fmt_text(rec.get("region")))
+    rows = []
+    for (item, unit, source, date, status, amount), regions in groups.items():
+        own = ", ".join(regions["own"]) or "us-east-1"
+        rows.append((
+            Cell(item, code=True),
+            Cell(own, note=("also used for " + ", ".join(regions["fallback"])) if regions["fallback"] else ""),
+            _price_cell(amount, unit),
+            Cell(status or UNKNOWN, badge="warn" if status == "UNCONFIRMED" else ("info" if "override" in status else "")),
+            Cell(f"{source} ({date or 'undated'})"),
+        ))
+    blocks.append(Table(
+        id="prices-used-table",
+        caption="Every price this report used (USD). UNCONFIRMED: no official source could be read.",
+        columns=(Column("Item"), Column("Region"), Column("Price", True), Column("Status"),
+                 Column("Source (date)", width="46%")),
+        rows=tuple(rows), empty_text="No price was used in this report.", compact=True))
+    return blocks

@@ -1,0 +1,374 @@
+"""The report section "Lifecycle reclaimable storage" (issue 3).
+
+Reads the lifecycle concern's result tables (`lifecycle`, `lifecycle_lint`) and its summary;
+shows fleet totals for the current and the proposed policies, the repositories that reclaim the
+most, the repositories without a policy and what the proposal would free there, every lint
+warning (capped), and a chart. Unknown figures read "unknown", never 0, NaN or None.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+
+from . import charts
+from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
+from .filters import fmt_bytes, fmt_int, fmt_text, fmt_usd, is_missing, plural
+
+SECTION_ID = "lifecycle"
+TITLE = "Lifecycle reclaimable storage"
+UNKNOWN = "unknown"
+TOP_ROWS = 6
+WITHOUT_POLICY_ROWS = 6
+LINT_ROWS = 12
+GROUPED_LINT = ("no-op-today", "pull-through-cache-no-policy")
+CHART_BARS = 8
+STATUS_TEXT = {"PRESENT": ("policy", ""), "ABSENT": ("none", "warn"), "UNKNOWN": ("UNKNOWN", "unknown"),
+               "INVALID": ("not evaluable", "fail"), "PROPOSED": ("proposed", "info"), "KEPT": ("own policy", "")}
+LINT_BADGE = {"pull-through-cache-no-policy": "warn", "multi-entry-tag-list": "warn", "shadowed-rule": "warn",
+              "claimed-today": "warn", "pulled-without-exclusions": "warn", "prefix-wildcard": "warn",
+              "no-op-today": "info", "not-evaluated": "fail"}
+
+
+def _get(mapping: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(mapping, Mapping) or key not in mapping:
+            return None
+        mapping = mapping[key]
+    return mapping
+
+
+def _label(account: Any, region: Any) -> str:
+    return f"{fmt_text(account)} · {fmt_text(region)}"
+
+
+def _best(rec: Mapping[str, Any], kind: str = "expiring") -> Any:
+    """Exact bytes where the manifests were read, naive otherwise; None when unknown."""
+    exact, naive = rec.get(f"bytes_{kind}_exact"), rec.get(f"bytes_{kind}")
+    if rec.get("exact_available") is True and not is_missing(exact):
+        return exact
+    return None if is_missing(naive) else naive
+
+
+def _num(value: Any) -> float:
+    return 0.0 if is_missing(value) else float(value)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with pandas' missing markers turned into None."""
+    return [{k: (None if is_missing(v) else v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def _figures(summary: Mapping[str, Any]) -> Figures:
+    prop = _get(summary, "proposed") or {}
+    evaluated = prop.get("status") == "evaluated"
+    partial = " (partial)" if summary.get("partial") else ""
+
+    def basis(part: Mapping[str, Any]) -> str:
+        if part.get("reclaimable_bytes_exact") is not None:
+            return "exact bytes"
+        return "naive bytes, upper bound" if part.get("repositories_upper_bound") else "naive bytes"
+
+    items = [
+        Figure("Images expiring now" + partial, fmt_int(summary.get("images_expiring"), UNKNOWN),
+               f"current policies; {plural(summary.get('repositories_acted_on') or 0, 'repository', 'repositories')} act today"),
+        Figure("Reclaimable storage now" + partial, fmt_bytes(summary.get("reclaimable_bytes"), missing=UNKNOWN),
+               f"{fmt_usd(summary.get('reclaimable_monthly_usd'), 2, UNKNOWN)} / month; {basis(summary)}",
+               tone="warn" if _num(summary.get("reclaimable_bytes")) else ""),
+    ]
+    if evaluated:
+        items += [
+            Figure("With the proposal", fmt_bytes(prop.get("reclaimable_bytes"), missing=UNKNOWN),
+                   f"{fmt_int(prop.get('images_expiring'), UNKNOWN)} images; "
+                   f"{fmt_usd(prop.get('reclaimable_monthly_usd'), 2, UNKNOWN)} / month; {basis(prop)}"),
+            Figure("To archive (proposal)", fmt_bytes(prop.get("bytes_to_archive"), missing=UNKNOWN),
+                   f"{fmt_int(prop.get('images_transitioning'), UNKNOWN)} images"),
+        ]
+    else:
+        invalid = prop.get("status") == "invalid"
+        items.append(Figure("Proposed policy", "invalid" if invalid else "none",
+                            "rejected; see below" if invalid else "not configured",
+                            tone="alert" if invalid else "unknown"))
+    return Figures(tuple(items))
+
+
+def _archive_sentence(summary: Mapping[str, Any], part: Mapping[str, Any]) -> str:
+    prices = summary.get("prices") or {}
+    std, arch = prices.get("standard_usd_per_gb_month"), prices.get("archive_usd_per_gb_month")
+    if is_missing(std) or is_missing(arch) or not _num(part.get("bytes_to_archive")):
+        return ""
+    status = " (UNCONFIRMED)" if prices.get("archive_status") == "UNCONFIRMED" else ""
+    saving = ("saves no storage money" if float(std) <= float(arch) else
+              f"saves {fmt_usd(float(std) - float(arch), 2)} per GB-month")
+    return (f" At the archive price used, {fmt_usd(arch, 2)} per GB-month{status} against {fmt_usd(std, 2)} for standard "
+            f"storage, archiving {saving}; archived images are billed for at least "
+            f"{fmt_int(prices.get('archive_minimum_days'))} days ({fmt_usd(part.get('archive_commitment_usd'), 2, UNKNOWN)} "
+            "for the images this would archive), and they must be restored before they can be pulled again.")
+
+
+def _totals_table(summary: Mapping[str, Any]) -> Table:
+    rows = []
+    for name, part in (("Current policies", summary), ("Proposed", _get(summary, "proposed") or {})):
+        if name == "Proposed" and part.get("status") != "evaluated":
+            continue
+        unknown = part.get("repositories_unknown") or 0
+        rows.append((
+            Cell(name, note=(f"{plural(unknown, 'repository', 'repositories')} unknown, not counted" if unknown else "")),
+            Cell(fmt_int(part.get("repositories_acted_on"), UNKNOWN), True),
+            Cell(fmt_int(part.get("images_expiring"), UNKNOWN), True),
+            Cell(fmt_bytes(part.get("reclaimable_bytes_naive"), missing=UNKNOWN), True),
+            Cell(fmt_bytes(part.get("reclaimable_bytes_exact"), missing="not read"), True),
+            Cell(fmt_bytes(part.get("bytes_to_archive"), missing=UNKNOWN), True,
+                 note=f"{fmt_int(part.get('images_transitioning'), UNKNOWN)} images"),
+            Cell(fmt_usd(part.get("reclaimable_monthly_usd"), 2, UNKNOWN), True),
+            Cell(fmt_usd(part.get("archive_commitment_usd"), 2, UNKNOWN), True),
+        ))
+    return Table(
+        id="lifecycle-totals",
+        caption="Fleet totals: what the policies would expire or archive at the next lifecycle run",
+        columns=(Column("Scenario", width="18%"), Column("Repos acting", True), Column("Images expiring", True),
+                 Column("Bytes (naive)", True), Column("Bytes (exact)", True), Column("To archive", True),
+                 Column("Saved / month", True), Column("Archive 90-day min.", True)),
+        rows=tuple(rows), empty_text="No scenario was evaluated.", compact=True)
+
+
+def _chart(cur: pd.DataFrame, prop: pd.DataFrame | None) -> Chart | None:
+    keys = ["account_id", "region", "repository_name"]
+    frame = cur.assign(_now=[_num(_best(r)) for r in _records(cur)])[keys + ["_now"]]
+    if prop is not None and len(prop):
+        p = prop.assign(_prop=[_num(_best(r)) for r in _records(prop)])[keys + ["_prop"]]
+        frame = frame.merge(p, on=keys, how="outer")
+    else:
+        frame["_prop"] = 0.0
+    frame = frame.fillna({"_now": 0.0, "_prop": 0.0})
+    frame["_added"] = (frame["_prop"] - frame["_now"]).clip(lower=0)
+    frame["_top"] = frame[["_now", "_prop"]].max(axis=1)
+    frame = frame[frame["_top"] > 0].sort_values(["_top"] + keys, ascending=[False, True, True, True], kind="mergesort")
+    if frame.empty:
+        return None
+    shown = frame.head(CHART_BARS)
+    unit, div = ("GiB", 1024 ** 3) if shown["_top"].max() >= 10 * 1024 ** 3 else ("MiB", 1024 ** 2)
+    series = [charts.Series("Current policy", [v / div for v in shown["_now"]], "#1f4e79")]
+    if shown["_added"].sum() > 0:
+        series.append(charts.Series("Added by the proposed policy", [v / div for v in shown["_added"]], "#e3a33b"))
+    title = f"Reclaimable storage by repository ({unit}), top {len(shown)}"
+    svg = charts.svg_bar_chart([str(n) for n in shown["repository_name"]], series, title=title,
+                               chart_id="chart-lifecycle", unit=unit, label_width=230)
+    more = len(frame) - len(shown)
+    return Chart("chart-lifecycle", title, svg,
+                 note=("Exact bytes where manifests were read, naive otherwise."
+                       + (f" {plural(more, 'more repository', 'more repositories')} in data/lifecycle.csv." if more else "")))
+
+
+def _top_table(cur: pd.DataFrame, prop: pd.DataFrame | None, apply_all: bool) -> Table:
+    """Repositories whose own policy acts today, most bytes first (and the proposal, when it replaces theirs)."""
+    keys = ["account_id", "region", "repository_name"]
+    p = {tuple(str(r[k]) for k in keys): r for r in _records(prop)} if (prop is not None and apply_all) else {}
+    scored = []
+    for c in _records(cur[cur["policy_status"] != "ABSENT"]):
+        key = tuple(str(c[k]) for k in keys)
+        q = p.get(key) or {}
+        score = max(_num(_best(c)), _num(_best(c, "transitioning")), _num(_best(q)), _num(_best(q, "transitioning")))
+        if score > 0 or c.get("policy_status") in ("UNKNOWN", "INVALID"):
+            scored.append((-score, c.get("policy_status") not in ("UNKNOWN", "INVALID"), key, c, q))
+    scored.sort(key=lambda t: t[:3])
+    rows = []
+    for *_, key, c, q in scored[:TOP_ROWS]:
+        text, badge = STATUS_TEXT.get(str(c.get("policy_status")), (fmt_text(c.get("policy_status"), UNKNOWN), "unknown"))
+        notes = [n for n, on in (("upper bound", c.get("upper_bound")), ("partial", c.get("partial"))) if on]
+        exact = fmt_bytes(c.get("bytes_expiring_exact"), missing="not read") if c.get("exact_available") else "not read"
+        row = [
+            Cell(key[2], code=True, note=_label(key[0], key[1]) + (" · " + "; ".join(notes) if notes else "")),
+            Cell(text, badge=badge),
+            Cell(f"{fmt_int(c.get('images_expiring'), UNKNOWN)} / {fmt_int(c.get('images_total'), UNKNOWN)}", True),
+            Cell(fmt_bytes(c.get("bytes_expiring"), missing=UNKNOWN), True),
+            Cell(exact if c.get("images_expiring") is not None else UNKNOWN, True),
+            Cell(fmt_bytes(_best(c, "transitioning"), missing=UNKNOWN), True),
+            Cell(fmt_usd(c.get("monthly_usd_saved"), 2, UNKNOWN), True),
+        ]
+        if apply_all:
+            row.append(Cell(fmt_int(q.get("images_expiring"), "n/a"), True, note=fmt_bytes(_best(q), missing="")))
+            row.append(Cell(fmt_usd(q.get("monthly_usd_saved"), 2, "n/a"), True))
+        rows.append(tuple(row))
+    more = len(scored) - len(rows)
+    columns = [Column("Repository", width="30%"), Column("Policy"), Column("Expiring / images", True),
+               Column("Bytes (naive)", True), Column("Bytes (exact)", True), Column("To archive", True),
+               Column("Saved / month", True)]
+    if apply_all:
+        columns += [Column("Proposed: expiring", True), Column("Proposed / month", True)]
+    return Table(
+        id="lifecycle-top",
+        caption="Repositories whose own policy would reclaim the most at its next run",
+        columns=tuple(columns), rows=tuple(rows), compact=True,
+        empty_text="No repository's own lifecycle policy expires or archives any image today.",
+        more_text=(f"{plural(more, 'more repository', 'more repositories')} in data/lifecycle.csv." if more else ""),
+    )
+
+
+def _without_policy_table(cur: pd.DataFrame, prop: pd.DataFrame | None) -> Table:
+    keys = ["account_id", "region", "repository_name"]
+    absent = cur[cur["policy_status"] == "ABSENT"]
+    p = {tuple(str(r[k]) for k in keys): r for r in _records(prop)} if prop is not None else {}
+    recs = []
+    for r in _records(absent):
+        q = p.get(tuple(str(r[k]) for k in keys)) or {}
+        recs.append((-_num(_best(q)), -_num(_best(q, "transitioning")), -_num(r.get("stored_bytes")), str(r["repository_name"]), r, q))
+    recs.sort(key=lambda t: t[:4])
+    rows = []
+    for *_, r, q in recs[:WITHOUT_POLICY_ROWS]:
+        applied = q.get("policy_status") == "PROPOSED"
+        rows.append((
+            Cell(str(r["repository_name"]), code=True,
+                 note=_label(r["account_id"], r["region"]) + (" · pull-through cache" if r.get("created_by_pull_through_cache") else "")),
+            Cell(fmt_int(r.get("images_total"), UNKNOWN), True, note=fmt_bytes(r.get("stored_bytes"), missing="")),
+            Cell(fmt_int(q.get("images_expiring"), UNKNOWN) if applied else "n/a", True,
+                 note=fmt_bytes(_best(q), missing="") if applied else ""),
+            Cell(fmt_bytes(_best(q, "transitioning"), missing=UNKNOWN) if applied else "n/a", True,
+                 note=f"{fmt_int(q.get('images_transitioning'))} images" if applied else ""),
+            Cell(fmt_usd(q.get("monthly_usd_saved"), 2, UNKNOWN) if applied else "n/a", True),
+        ))
+    more = len(recs) - len(rows)
+    return Table(
+        id="lifecycle-without-policy",
+        caption=f"Repositories without a lifecycle policy ({fmt_int(len(recs))}) and what the proposed policy would do there",
+        columns=(Column("Repository", width="34%"), Column("Images / stored", True), Column("Would expire", True),
+                 Column("To archive", True), Column("Saved / month", True)),
+        rows=tuple(rows), compact=True, empty_text="Every repository has a lifecycle policy.",
+        more_text=(f"{plural(more, 'more repository', 'more repositories')} in data/lifecycle.csv." if more else ""),
+    )
+
+
+def _names(names: list[str], limit: int = 12) -> str:
+    return ", ".join(names) if len(names) <= limit else ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+
+
+def _lint_table(lint: pd.DataFrame) -> Table:
+    """Every warning with its repository; the two per-repository verdicts are grouped, one row each."""
+    order = {"not-evaluated": 0, "pull-through-cache-no-policy": 1, "multi-entry-tag-list": 2, "shadowed-rule": 3,
+             "claimed-today": 4, "pulled-without-exclusions": 5, "prefix-wildcard": 6, "no-op-today": 7}
+    generic = {"no-op-today": "the policy expires or archives nothing among the repository's images today; it "
+                              "still passes Security Hub ECR.3",
+               "pull-through-cache-no-policy": "created by a pull-through cache rule and has no lifecycle policy: "
+                                               "cached images accumulate (and are billed) until deleted by hand"}
+    recs = _records(lint)
+    recs.sort(key=lambda r: (r.get("scenario") != "current", order.get(str(r.get("code")), 9), str(r.get("account_id") or ""),
+                             str(r.get("region") or ""), str(r.get("repository_name") or ""), _num(r.get("rule_priority"))))
+    rows, grouped_done = [], set()
+    for r in recs:
+        code = str(r.get("code"))
+        badge = Cell(code, badge=LINT_BADGE.get(code, "warn"))
+        if code in GROUPED_LINT and r.get("scenario") == "current" and r.get("repository_name"):
+            if code in grouped_done:
+                continue
+            grouped_done.add(code)
+            same = [x for x in recs if x.get("code") == code and x.get("scenario") == "current" and x.get("repository_name")]
+            rows.append((Cell(plural(len(same), "repository", "repositories")), badge,
+                         Cell(f"{generic[code]}: {_names([str(x['repository_name']) for x in same])}.")))
+            continue
+        if r.get("repository_name"):
+            where = Cell(str(r["repository_name"]), code=True, note=_label(r.get("account_id"), r.get("region")))
+        elif r.get("account_id"):
+            key = ("proposed-registries", code, r.get("message"))
+            if key in grouped_done:
+                continue
+            grouped_done.add(key)
+            regs = [_label(x.get("account_id"), x.get("region")) for x in recs if x.get("code") == code
+                    and x.get("scenario") == r.get("scenario") and not x.get("repository_name")
+                    and x.get("account_id") and x.get("message") == r.get("message")]
+            where = Cell("proposed policy", note="; ".join(regs))
+        else:
+            where = Cell("proposed policy")
+        rows.append((where, badge, Cell(fmt_text(r.get("message"), ""))))
+    shown = rows[:LINT_ROWS]
+    more = len(rows) - len(shown)
+    return Table(
+        id="lifecycle-lint", caption=f"Lint warnings ({fmt_int(len(recs))}): accepted by ECR, but probably not what was meant",
+        columns=(Column("Repository", width="26%"), Column("Warning", width="18%"), Column("Detail", width="56%")),
+        rows=tuple(shown), compact=True, empty_text="No lint warnings.",
+        more_text=(f"{plural(more, 'more row')} of warnings in data/lifecycle_lint.csv." if more else ""),
+    )
+
+
+def _bytes_paragraph(summary: Mapping[str, Any]) -> Paragraph:
+    naive, exact = summary.get("reclaimable_bytes_naive"), summary.get("reclaimable_bytes_exact")
+    prop = _get(summary, "proposed") or {}
+    if summary.get("exact_bytes_collected"):
+        parts = []
+        for name, part in (("current policies", summary), ("the proposed policy", prop)):
+            n, e = part.get("reclaimable_bytes_naive"), part.get("reclaimable_bytes_exact")
+            if not is_missing(n) and not is_missing(e) and n:
+                parts.append(f"for {name}, {fmt_bytes(e)} exact against {fmt_bytes(n)} naive "
+                             f"({fmt_int(100 * (1 - e / n))}% less)")
+        return Paragraph(
+            "Two byte figures. Naive adds up the image sizes ECR reports; exact reads the manifests and counts each "
+            "layer once, only when no image that stays in the repository still uses it. Shared base layers and "
+            "multi-architecture images make naive overstate what is freed"
+            + (": " + "; ".join(parts) + "." if parts else ". Where only naive bytes exist, the repository's manifests were not read (over the per-registry budget)."))
+    del naive, exact
+    return Paragraph(
+        "Bytes are naive (the image sizes ECR reports): manifests were not read ([lifecycle] exact_bytes = false). "
+        "Naive overstates what is freed when images share layers, and counts the children of multi-architecture "
+        "manifest lists, which AWS keeps while their list stays: "
+        f"{plural(summary.get('repositories_upper_bound') or 0, 'repository', 'repositories')} with a policy "
+        "(marked upper bound). Set exact_bytes = true to read manifests. Every row is in data/lifecycle.csv, "
+        "every image acted on in data/lifecycle_actions.csv.",
+        tone="muted")
+
+
+def build_lifecycle(ctx: Any, number: int) -> Section:
+    """The lifecycle section (replaces the "not computed" placeholder)."""
+    if ctx.not_computed("lifecycle"):
+        return Section(SECTION_ID, number, TITLE, (NotComputed(
+            "Not computed in this version. This section will show what lifecycle policies would expire or archive, "
+            "and the bytes and dollars that frees. No figure is given here, and none should be read as zero."),),
+            new_page=True)
+    summary = _get(ctx.summary, "lifecycle") or {}
+    table = ctx.table("lifecycle")
+    blocks: list[object] = [Paragraph(
+        "What each repository's lifecycle policy would expire or move to archive at its next run, evaluated offline "
+        "and exactly as ECR's documented rules say, as of the snapshot time; and the same for the proposed policy. "
+        "Nothing has been deleted: these are previews.")]
+    blocks.append(_figures(summary))
+    if table is None:
+        blocks.append(Paragraph("The lifecycle table is not available for this run, so this part of the report could "
+                                "not be produced. It is not evidence that there is nothing to reclaim.", tone="alert"))
+        return Section(SECTION_ID, number, TITLE, tuple(blocks), new_page=True)
+    unknown = summary.get("repositories_unknown_policy") or 0
+    if unknown:
+        blocks.append(Paragraph(
+            f"The lifecycle policy of {plural(unknown, 'repository', 'repositories')} could not be read; what "
+            f"{'it' if unknown == 1 else 'they'} would reclaim is unknown, not zero, and is not in the totals.", tone="alert"))
+    prop = _get(summary, "proposed") or {}
+    source = fmt_text(prop.get("source"), "the proposed policy")
+    if prop.get("status") == "invalid":
+        blocks.append(Paragraph(f"The proposed policy ({source}) would be rejected by ECR, so no proposed scenario was "
+                                "computed:", tone="alert"))
+        blocks.append(Bullets(tuple(str(e) for e in (prop.get("errors") or [])[:10])))
+    elif prop.get("status") == "evaluated":
+        where = "every repository" if prop.get("apply_to") == "all" else "the repositories without a policy"
+        wp = prop.get("without_policy") or {}
+        blocks.append(Paragraph(
+            f"Proposed: {source}, put on {where} ({plural(prop.get('repositories_applied') or 0, 'repository', 'repositories')}). "
+            f"In the repositories without a policy it would expire {fmt_int(wp.get('images_expiring'), UNKNOWN)} images "
+            f"({fmt_bytes(wp.get('reclaimable_bytes'), missing=UNKNOWN)}, {fmt_usd(wp.get('reclaimable_monthly_usd'), 2, UNKNOWN)} "
+            f"a month) and move {fmt_bytes(wp.get('bytes_to_archive'), missing=UNKNOWN)} to archive."
+            + _archive_sentence(summary, prop)))
+    elif _num(summary.get("bytes_to_archive")):
+        blocks.append(Paragraph(_archive_sentence(summary, summary).strip()))
+    blocks.append(_totals_table(summary))
+    cur = table[table["scenario"] == "current"]
+    proposed = table[table["scenario"] == "proposed"]
+    proposed = proposed if len(proposed) else None
+    chart = _chart(cur, proposed)
+    if chart is not None:
+        blocks.append(chart)
+    blocks.append(_bytes_paragraph(summary))
+    blocks.append(Heading("Repositories", id="lifecycle-repositories"))
+    blocks.append(_top_table(cur, proposed, prop.get("apply_to") == "all"))
+    blocks.append(Heading("Repositories without a policy", id="lifecycle-without-policy-heading"))
+    blocks.append(_without_policy_table(cur, proposed))
+    lint = ctx.table("lifecycle_lint")
+    blocks.append(Heading("Lint warnings", id="lifecycle-lint-heading"))
+    blocks.append(_lint_table(lint) if lint is not None else Paragraph("The lint table is not available.", tone="alert"))
+    return Section(SECTION_ID, number, TITLE, tuple(blocks), new_page=True)

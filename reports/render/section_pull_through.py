@@ -1,0 +1,396 @@
+"""Report section: pull-through cache economics (issue 7).
+
+Reads the concern's result tables (`pull_through`, `pull_through_topology`, `pull_through_stale`,
+`pull_through_uncached`, `pull_through_in_use`, `pull_through_rate_limits`) and
+`summary["pull_through"]`; builds display blocks only. `ctx` is the view model's context
+(`viewmodel._Ctx`): `table(name)`, `summary`, `not_computed(key)`, `partial(account, region)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import charts
+from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
+from .filters import fmt_bytes, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
+
+ANCHOR, TITLE = "pull-through", "Pull-through cache economics"
+UNKNOWN = "unknown"
+REPOSITORY_ROWS = 10
+STALE_ROWS = 6
+UNCACHED_ROWS = 8
+UPSTREAM_LABELS = {
+    "docker-hub": "Docker Hub", "ecr-public": "ECR Public", "k8s": "Kubernetes registry", "quay": "Quay",
+    "github-container-registry": "GitHub Container Registry",
+    "gitlab-container-registry": "GitLab Container Registry",
+    "azure-container-registry": "Azure Container Registry", "chainguard": "Chainguard",
+    "ecr": "Amazon ECR", "other": "other registry",
+}
+SHORT_LABELS = {"github-container-registry": "GitHub", "gitlab-container-registry": "GitLab",
+                "azure-container-registry": "Azure", "k8s": "Kubernetes"}
+TOPOLOGY_TEXT = {
+    "ENDPOINTS": "ecr.dkr + S3 endpoints",
+    "S3_GATEWAY_ONLY": "S3 endpoint only",
+    "ECR_ENDPOINTS_NO_S3": "ECR endpoints, no S3",
+    "NAT_ONLY": "no endpoints",
+    "NO_NAT": "no NAT gateway",
+}
+RATE_STATUS = {
+    "OVER_UNAUTHENTICATED": ("over the unauthenticated limit", "fail"),
+    "NEAR_UNAUTHENTICATED": ("over half the unauthenticated limit", "warn"),
+    "WITHIN": ("within the limits", "pass"),
+    "NO_NAT": ("no NAT gateway found", "unknown"),
+}
+
+
+def _label(account: Any, region: Any) -> str:
+    return f"{fmt_text(account)} · {fmt_text(region)}"
+
+
+def _upstream(value: Any) -> str:
+    return UPSTREAM_LABELS.get(str(value), str(value)) if not is_missing(value) else UNKNOWN
+
+
+def _signed_usd(value: Any) -> str:
+    if is_missing(value):
+        return UNKNOWN
+    text = fmt_usd(value, 2)
+    return text if float(value) < 0 or round(float(value), 2) == 0 else "+" + text
+
+
+def _f(series: pd.Series) -> pd.Series:
+    return series.astype("float64")
+
+
+def _known_sum(series: pd.Series) -> float | None:
+    values = _f(series)
+    return None if values.isna().all() and len(values) else float(values.fillna(0).sum())
+
+
+def _missing(name: str) -> Paragraph:
+    return Paragraph(f"The {name} table is not available for this run, so this part could not be "
+                     "produced. It is not evidence that there is nothing to report.", tone="alert")
+
+
+def build_pull_through(ctx: Any, number: int) -> Section:
+    if ctx.not_computed("pull_through"):
+        return Section(ANCHOR, number, TITLE, (NotComputed(
+            "Not computed in this version. No figure is given here, and none should be read as "
+            "zero."),), new_page=True)
+    s = ctx.summary.get("pull_through") or {}
+    pt = ctx.table("pull_through")
+    blocks: list[object] = [_figures(s, " (partial)" if s.get("partial") else "")]
+    if pt is None:
+        blocks.append(_missing("pull-through cache"))
+        return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
+    if not len(pt):
+        blocks.append(Paragraph("No pull-through cache rule was found in the collected registries, "
+                                "so there is no cached storage and no saving to report."))
+    else:
+        blocks.append(Paragraph(_lead(s)))
+        upstream = _per_upstream(pt)
+        blocks.append(_upstream_table(upstream))
+        blocks.append(Chart("chart-pull-through", "Monthly storage cost against NAT processing avoided, "
+                            "per upstream", _chart(upstream),
+                            note="Each upstream has two bars: what its cache costs in storage, and the NAT "
+                                 "gateway data processing its pulls avoid. Values in US dollars per month."))
+        blocks.append(Heading("Where the cache saves NAT processing", id="pull-through-topology"))
+        blocks.append(Paragraph(
+            "ECR keeps image layers in S3. Where a VPC reaches S3 through an endpoint, a cached pull stays off "
+            "the NAT gateway; where it does not, the layers of an ECR pull cross the NAT gateway just as an "
+            "upstream pull would, and the cache saves no NAT processing there."))
+        blocks.append(_topology_table(ctx.table("pull_through_topology")))
+        blocks.append(Heading("Cached repositories", id="pull-through-repositories"))
+        blocks.append(_repository_table(pt))
+        blocks.append(Heading("Stale cache entries", id="pull-through-stale"))
+        blocks.extend(_stale_blocks(ctx.table("pull_through_stale"), s))
+    blocks.append(Heading("Images pulled from upstreams directly", id="pull-through-uncached"))
+    blocks.extend(_uncached_blocks(ctx.table("pull_through_uncached"), ctx.table("pull_through_rate_limits"),
+                                   ctx.table("pull_through_in_use"), s))
+    blocks.append(Heading("Assumptions", id="pull-through-assumptions"))
+    blocks.append(_assumptions(s))
+    return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
+
+
+def _figures(s: dict, partial: str) -> Figures:
+    net = s.get("net_saving_monthly_usd")
+    return Figures((
+        Figure("Cache storage / month" + partial, fmt_usd(s.get("storage_monthly_usd"), 2, UNKNOWN),
+               fmt_bytes(s.get("stored_bytes"), missing=UNKNOWN) + " cached"),
+        Figure("NAT processing avoided / month" + partial, fmt_usd(s.get("nat_savings_monthly_usd"), 2, UNKNOWN),
+               f"{fmt_int(s.get('pulls_monthly'), UNKNOWN)} pulls / month"),
+        Figure("Net saving / month" + partial, fmt_usd(net, 2, UNKNOWN),
+               f"{fmt_usd(s.get('endpoint_fixed_monthly_usd'), 2, UNKNOWN)} endpoint hours not included",
+               tone="unknown" if is_missing(net) else ("good" if float(net) >= 0 else "alert")),
+        Figure("Break-even", fmt_num(s.get("break_even_pulls_per_image_monthly"), 1, "never"),
+               "pulls per cached image per month"),
+        Figure("Stale cache entries", fmt_int(s.get("stale_images"), UNKNOWN),
+               f"{fmt_usd(s.get('stale_monthly_usd'), 2, UNKNOWN)} / month, not pulled for "
+               f"{fmt_int(s.get('stale_days'))} days",
+               tone="warn" if s.get("stale_images") else ""),
+    ))
+
+
+def _lead(s: dict) -> str:
+    rules = s.get("rules") or 0
+    paying, not_paying = s.get("rules_paying") or 0, s.get("rules_not_paying") or 0
+    empty = s.get("rules_without_cached_repositories") or 0
+    text = (f"{plural(rules, 'pull-through cache rule')} cache "
+            f"{plural(s.get('cached_repositories'), 'repository', 'repositories')}. "
+            f"{fmt_int(paying)} {'pays' if paying == 1 else 'pay'} for {'its' if paying == 1 else 'their'} "
+            f"storage in avoided NAT processing")
+    text += (f"; {fmt_int(not_paying)} {'does' if not_paying == 1 else 'do'} not" if not_paying else "")
+    text += (f"; {fmt_int(empty)} {'has' if empty == 1 else 'have'} cached nothing yet." if empty else ".")
+    unscanned = s.get("repositories_not_scanned_automatically") or 0
+    if unscanned:
+        text += (f" {plural(unscanned, 'cached repository', 'cached repositories')} "
+                 f"{'is' if unscanned == 1 else 'are'} not covered by a scanning rule, so those upstream "
+                 "images are not brought under ECR scanning.")
+    return text
+
+
+def _per_upstream(pt: pd.DataFrame) -> pd.DataFrame:
+    frame = pt.assign(_upstream=pt["upstream_registry"].astype("string").fillna("unknown"),
+                      _rule=pt["account_id"].astype(str) + "/" + pt["region"].astype(str) + "/"
+                      + pt["ecr_repository_prefix"].astype(str))
+    rows = []
+    for upstream, g in frame.groupby("_upstream", sort=True):
+        repos = g[g["repository_name"].notna()]
+        rows.append({
+            "upstream": str(upstream), "rules": g["_rule"].nunique(), "repositories": len(repos),
+            "stored_bytes": int(g["stored_bytes"].sum()),
+            "storage": float(_f(g["storage_monthly_usd"]).fillna(0).sum()),
+            "pulls": _known_sum(repos["pulls_monthly"]) if len(repos) else 0.0,
+            "nat": _known_sum(g["nat_avoided_monthly_usd"]),
+            "endpoint": _known_sum(g["endpoint_data_monthly_usd"]),
+            "net": _known_sum(g["net_saving_monthly_usd"]),
+            "partial": bool(g["partial"].fillna(False).any()),
+        })
+    out = pd.DataFrame(rows)
+    return out.sort_values(["storage", "upstream"], ascending=[False, True], kind="mergesort") if len(out) else out
+
+
+def _upstream_table(upstream: pd.DataFrame) -> Table:
+    rows = []
+    for rec in upstream.to_dict("records"):
+        net = rec["net"]
+        rows.append((
+            Cell(_upstream(rec["upstream"]), note="partial" if rec["partial"] else ""),
+            Cell(fmt_int(rec["rules"]), True), Cell(fmt_int(rec["repositories"]), True),
+            Cell(fmt_num(rec["stored_bytes"] / 1024 ** 3, 2), True),
+            Cell(fmt_usd(rec["storage"], 2), True),
+            Cell(fmt_int(rec["pulls"], UNKNOWN), True),
+            Cell(fmt_usd(rec["nat"], 2, UNKNOWN), True),
+            Cell(_signed_usd(net), True,
+                 badge="" if is_missing(net) else ("pass" if net >= 0 else "fail")),
+        ))
+    return Table(
+        id="pull-through-upstreams", caption="Per upstream, monthly",
+        columns=(Column("Upstream", width="22%"), Column("Rules", True), Column("Repositories", True),
+                 Column("GB stored", True), Column("Storage", True), Column("Pulls", True),
+                 Column("NAT avoided", True), Column("Net", True)),
+        rows=tuple(rows), empty_text="No pull-through cache rule.")
+
+
+def _chart(upstream: pd.DataFrame) -> Any:
+    categories, storage, saved = [], [], []
+    for rec in upstream.to_dict("records"):
+        name = SHORT_LABELS.get(str(rec["upstream"]), _upstream(rec["upstream"]))
+        categories += [f"{name} · storage", f"{name} · NAT avoided"]
+        storage += [rec["storage"], 0.0]
+        saved += [0.0, rec["nat"] or 0.0]
+    description = "; ".join(
+        f"{_upstream(r['upstream'])}: storage {fmt_usd(r['storage'], 2)}, NAT processing avoided "
+        f"{fmt_usd(r['nat'], 2, UNKNOWN)} per month" for r in upstream.to_dict("records")) or "No data."
+    return charts.svg_bar_chart(
+        categories, (charts.Series("Storage cost", storage, "#c0504d"),
+                     charts.Series("NAT processing avoided", saved, "#1f4e79")),
+        title="Pull-through cache: storage against NAT processing avoided, USD per month",
+        description=description, chart_id="chart-pull-through", unit="USD / month", bar_height=11, bar_gap=5)
+
+
+def _topology_table(topo: pd.DataFrame | None) -> object:
+    if topo is None:
+        return _missing("VPC topology")
+    shown = topo[topo["nat_gateways"] > 0] if len(topo) else topo
+    rows = []
+    for rec in shown.to_dict("records"):
+        saves = bool(rec["cache_saves_nat"])
+        rows.append((
+            Cell(fmt_text(rec["vpc_name"], rec["vpc_id"]), note=f"{rec['vpc_id']} · {_label(rec['account_id'], rec['region'])}"),
+            Cell(fmt_int(rec["nat_gateways"]), True),
+            Cell(TOPOLOGY_TEXT.get(rec["topology"], rec["topology"]), note=fmt_text(rec["layers_path"], "")),
+            Cell(fmt_pct(100 * float(rec["pull_share"]), 0), True, note=fmt_text(rec["pull_share_source"], "")),
+            Cell("saves NAT" if saves else "saves nothing", badge="pass" if saves else "fail"),
+            Cell(fmt_usd(rec["endpoint_fixed_monthly_usd"], 2), True),
+        ))
+    return Table(
+        id="pull-through-topology-table",
+        caption="VPCs with a NAT gateway in registries that pull through a cache or from upstreams",
+        columns=(Column("VPC", width="18%"), Column("NAT GWs", True), Column("Endpoints", width="16%"),
+                 Column("Share of pulls", True), Column("Cache"), Column("Endpoint hours / month", True)),
+        rows=tuple(rows), compact=True,
+        empty_text="No VPC with a NAT gateway was found: the cache saves no NAT processing.")
+
+
+def _repository_table(pt: pd.DataFrame) -> Table:
+    repos = pt[pt["repository_name"].notna()]
+    ordered = repos.assign(_s=_f(repos["storage_monthly_usd"]).fillna(0)).sort_values(
+        ["_s", "repository_name"], ascending=[False, True], kind="mergesort")
+    shown = ordered.head(REPOSITORY_ROWS)
+    rows = []
+    for rec in shown.to_dict("records"):
+        net = rec["net_saving_monthly_usd"]
+        scanned = rec["scanned_automatically"]
+        lifecycle = fmt_text(rec["lifecycle_policy_status"], UNKNOWN)
+        template = rec["creation_template"]
+        rows.append((
+            Cell(str(rec["repository_name"]), code=True, note=_label(rec["account_id"], rec["region"])),
+            Cell(fmt_int(rec["images"]), True, note=fmt_bytes(rec["stored_bytes"])),
+            Cell(fmt_usd(rec["storage_monthly_usd"], 2), True),
+            Cell(fmt_int(rec["pulls_monthly"], UNKNOWN), True,
+                 note=f"{fmt_num(rec['pulls_per_image_monthly'], 1, 'n/a')} / image"),
+            Cell(fmt_num(rec["break_even_pulls_per_image_monthly"], 1, "never"), True),
+            Cell(fmt_usd(rec["nat_avoided_monthly_usd"], 2, UNKNOWN), True),
+            Cell(_signed_usd(net), True, badge="" if is_missing(net) else ("pass" if net >= 0 else "fail")),
+            Cell("yes" if scanned is True else ("no" if scanned is False else UNKNOWN),
+                 badge="pass" if scanned is True else ("fail" if scanned is False else "unknown"),
+                 note=fmt_text(rec["scan_frequency"], "")),
+            Cell(lifecycle.lower() if lifecycle != UNKNOWN else UNKNOWN,
+                 note=f"template {template}" if not is_missing(template) else "no template"),
+        ))
+    more = len(ordered) - len(shown)
+    return Table(
+        id="pull-through-repositories-table", caption="Cached repositories, largest storage cost first (monthly)",
+        columns=(Column("Repository", width="24%"), Column("Images", True), Column("Storage", True),
+                 Column("Pulls", True), Column("Break-even pulls / image", True), Column("NAT avoided", True),
+                 Column("Net", True), Column("Scanned"), Column("Lifecycle policy")),
+        rows=tuple(rows), compact=True, empty_text="No cached repository.",
+        more_text=f"{plural(more, 'more repository', 'more repositories')} in data/pull_through.csv." if more else "")
+
+
+def _stale_blocks(stale: pd.DataFrame | None, s: dict) -> list[object]:
+    if stale is None:
+        return [_missing("stale cache entries")]
+    blocks: list[object] = [Paragraph(
+        f"Cached images not pulled for {fmt_int(s.get('stale_days'))} days or more. They keep costing "
+        "storage; a lifecycle rule on the cached repositories (sinceImagePulled to archive, then expire), "
+        "or a repository creation template for the rule's prefix so new cached repositories get one, "
+        "would remove them.")]
+    if not len(stale):
+        blocks.append(Paragraph("No stale cache entries.", tone="muted"))
+        return blocks
+    by_repo = stale.groupby(["account_id", "region", "repository_name"], sort=True).agg(
+        images=("image_digest", "count"), bytes=("size_bytes", "sum"), usd=("monthly_usd", "sum"),
+        oldest=("days_since_pull", "max"), policy=("lifecycle_policy_status", "first"),
+        template=("creation_template", "first")).reset_index().sort_values(
+        ["usd", "repository_name"], ascending=[False, True], kind="mergesort")
+    shown = by_repo.head(STALE_ROWS)
+    blocks.append(Table(
+        id="pull-through-stale-table", caption="Stale cache entries per cached repository",
+        columns=(Column("Repository", width="30%"), Column("Stale images", True), Column("Size", True),
+                 Column("Cost / month", True), Column("Longest unpulled", True), Column("Lifecycle policy")),
+        rows=tuple((
+            Cell(str(r["repository_name"]), code=True, note=_label(r["account_id"], r["region"])),
+            Cell(fmt_int(r["images"]), True), Cell(fmt_bytes(r["bytes"]), True),
+            Cell(fmt_usd(r["usd"], 2), True), Cell(f"{fmt_int(r['oldest'])} days", True),
+            Cell(fmt_text(r["policy"], UNKNOWN).lower(),
+                 note=f"template {r['template']}" if not is_missing(r["template"]) else "no template"),
+        ) for r in shown.to_dict("records")),
+        compact=True,
+        more_text=(f"{plural(len(by_repo) - len(shown), 'more repository', 'more repositories')}; every image "
+                   "in data/pull_through_stale.csv." if len(by_repo) > len(shown)
+                   else "Every stale image is listed in data/pull_through_stale.csv.")))
+    return blocks
+
+
+def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, in_use: pd.DataFrame | None,
+                     s: dict) -> list[object]:
+    blocks: list[object] = []
+    if in_use is not None:
+        external = in_use[in_use["kind"].isin(["CACHED", "UPSTREAM"])] if len(in_use) else in_use
+        served = int(external["served_if_upstream_down"].fillna(False).astype(bool).sum()) if len(external) else 0
+        blocks.append(Paragraph(
+            f"Of {plural(len(external), 'upstream image reference')} in use (ECS task definitions"
+            f"{' and the images-in-use list' if len(in_use) and (in_use['source'] == 'images-in-use file').any() else ''}), "
+            f"{fmt_int(served)} would still be served if the upstream were down, because they are pulled "
+            "through a cache that holds them. The rest depend on the upstream being up and not "
+            "rate-limiting."))
+    if uncached is None:
+        blocks.append(_missing("uncached images"))
+        return blocks
+    if not len(uncached):
+        blocks.append(Paragraph("No image in use is pulled from an upstream registry directly.", tone="muted"))
+        return blocks
+    ordered = uncached.assign(_c=_f(uncached["nat_monthly_usd"]).fillna(0)).sort_values(
+        ["_c", "reference"], ascending=[False, True], kind="mergesort")
+    shown = ordered.head(UNCACHED_ROWS)
+    rows = []
+    for rec in shown.to_dict("records"):
+        limit = rec["docker_hub_unauthenticated_limit_per_6h"]
+        rows.append((
+            Cell(str(rec["reference"]), code=True, note=f"{rec['source']} · {rec['account_id']}"),
+            Cell(_upstream(rec["upstream_registry"]),
+                 note=f"rule {rec['rule_prefix']}" if not is_missing(rec["rule_prefix"]) else "no cache rule"),
+            Cell(fmt_num(rec["pulls_per_day"], 0), True,
+                 note="assumed" if str(rec["pulls_source"]).startswith("assumed") else "measured*"),
+            Cell(fmt_bytes(rec["size_bytes"]), True,
+                 note="assumed" if str(rec["size_source"]).startswith("assumed") else "cached copy"),
+            Cell(fmt_usd(rec["nat_monthly_usd"], 2, UNKNOWN), True),
+            Cell(fmt_usd(rec["saving_if_cached_monthly_usd"], 2, UNKNOWN), True),
+            Cell(fmt_num(rec["pulls_per_6h"], 0), True,
+                 note=f"limit {fmt_int(limit)} per IP*" if not is_missing(limit) else ""),
+        ))
+    blocks.append(Table(
+        id="pull-through-uncached-table", caption="Upstream images pulled without the cache",
+        columns=(Column("Reference", width="30%"), Column("Upstream"), Column("Pulls / day", True),
+                 Column("Size", True), Column("NAT / month", True), Column("Saved if cached", True),
+                 Column("Pulls / 6 h", True)),
+        rows=tuple(rows), compact=True,
+        more_text=(f"{plural(len(ordered) - len(shown), 'more reference')} in data/pull_through_uncached.csv."
+                   if len(ordered) > len(shown) else "")))
+    if rates is not None and len(rates):
+        blocks.append(Table(
+            id="pull-through-rate-limits",
+            caption="Docker Hub rate-limit exposure per registry (pulls without the cache; limits UNCONFIRMED*)",
+            columns=(Column("Registry"), Column("References", True), Column("NAT public IPs", True),
+                     Column("Pulls / 6 h", True), Column("Per IP / 6 h", True), Column("Verdict")),
+            rows=tuple((
+                Cell(_label(r["account_id"], r["region"])), Cell(fmt_int(r["docker_hub_references"]), True),
+                Cell(fmt_int(r["nat_public_ips"]), True), Cell(fmt_num(r["pulls_per_6h"], 0), True),
+                Cell(fmt_num(r["pulls_per_6h_per_ip"], 0), True,
+                     note=f"limit {fmt_int(r['unauthenticated_limit_per_6h'])} unauthenticated"),
+                Cell(RATE_STATUS.get(r["status"], (r["status"], "unknown"))[0],
+                     badge=RATE_STATUS.get(r["status"], (r["status"], "unknown"))[1]),
+            ) for r in rates.to_dict("records")),
+            compact=True))
+        blocks.append(Paragraph(
+            "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
+            "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which "
+            "version of the limits is live today is UNCONFIRMED (an earlier page gave hourly limits). Pulls "
+            "from private subnets share the NAT gateways' public addresses; a cache rule with a Docker Hub "
+            "credential removes this exposure. Measured pulls per day are the CloudWatch pulls of the private "
+            "image in the same ECS task definition; assumed figures come from the configuration.",
+            tone="muted"))
+    return blocks
+
+
+def _assumptions(s: dict) -> Bullets:
+    reuse = s.get("layer_reuse_fraction")
+    return Bullets((
+        f"Pulls: CloudWatch RepositoryPullCount, daily sums over the last {fmt_int(s.get('metrics_days'))} "
+        "whole days, scaled to a 730-hour month.",
+        f"Layer reuse: {fmt_pct(100 * float(reuse), 0) if not is_missing(reuse) else UNKNOWN} of an image's "
+        "compressed bytes are taken to be on the node already and are not pulled again "
+        "(pull_through.layer_reuse_fraction).",
+        "Topology: a VPC whose ECR pulls cannot reach S3 through an endpoint sends the layers through the NAT "
+        "gateway anyway, so the cache saves no NAT processing there. Pulls are split over NAT-routed VPCs by NAT "
+        "gateway count unless configured.",
+        "Endpoint hours are shown but not charged to the cache: the endpoints serve all ECR traffic. Net "
+        f"including them: {_signed_usd(s.get('net_saving_including_endpoints_monthly_usd'))} per month.",
+        "Prices: ECR storage, NAT processing and endpoint charges from the price table (us-east-1 figures "
+        "derived from the AWS Price List; the official pricing pages were not retrieved). Whether cached "
+        "images bill exactly as pushed images, and data transfer in being free, are UNCONFIRMED.",
+    ))

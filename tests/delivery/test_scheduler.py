@@ -1,0 +1,208 @@
+"""The scheduler: cron semantics, a persistent store across restarts, the lock, SIGTERM, --list,
+and the real wiring job -> execute_job -> command."""
+
+from __future__ import annotations
+
+import functools
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from ecr_report.jobs import scheduler as sched
+from ecr_report.jobs.config import ConfigError, load_config
+
+
+def _config(tmp_path: Path, jobs: str, extra: str = "") -> Path:
+    path = tmp_path / "ecr-report.toml"
+    path.write_text(extra + jobs)
+    return path
+
+
+TICK = '[[jobs]]\nid = "tick"\ncron = "* * * * *"\nmisfire_grace_seconds = 30\n'
+
+
+@pytest.mark.parametrize("cron, after, expected", [
+    # 2026-11-29 is a Sunday. Cron numbers days from Sunday = 0 (7 too); APScheduler from Monday.
+    ("0 8 * * 1", "2026-11-29T00:00:00+09:00", "2026-11-30T08:00:00+09:00"),
+    ("0 8 * * MON", "2026-11-29T00:00:00+09:00", "2026-11-30T08:00:00+09:00"),
+    ("0 8 * * 0", "2026-11-23T00:00:00+09:00", "2026-11-29T08:00:00+09:00"),
+    ("0 8 * * 7", "2026-11-23T00:00:00+09:00", "2026-11-29T08:00:00+09:00"),
+    ("0 8 * * 6-7", "2026-11-23T00:00:00+09:00", "2026-11-28T08:00:00+09:00"),
+    ("0 8 * * 1-5", "2026-11-28T00:00:00+09:00", "2026-11-30T08:00:00+09:00"),
+    ("0 8 * * */3", "2026-11-30T09:00:00+09:00", "2026-12-02T08:00:00+09:00"),  # sun, wed, sat
+])
+def test_cron_day_of_week_means_what_cron_means(cron, after, expected):
+    trigger = sched.cron_trigger(cron, "Asia/Tokyo")
+    got = trigger.get_next_fire_time(None, datetime.fromisoformat(after))
+    assert got.isoformat() == expected
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('[[jobs]]\nid = "x"\ncron = "0 8 * *"\n', "expected 5 fields"),
+    ('[[jobs]]\nid = "x"\ncron = "0 8 * * 9"\n', "out of range"),
+    ('[[jobs]]\nid = "x"\ncron = "0 8 * * 1"\ntimezone = "Mars/Olympus"\n', "unknown time zone"),
+    ('[[jobs]]\nid = "x"\ncron = "0 8 * * 1"\n[[jobs]]\nid = "x"\ncron = "0 9 * * 1"\n', "unique"),
+])
+def test_bad_jobs_are_config_errors(tmp_path, text, reason):
+    with pytest.raises(ConfigError, match=reason):
+        load_config(_config(tmp_path, text), env={})
+
+
+def _run_until(scheduler, executed: list, count: int, timeout: float = 20) -> None:
+    thread = threading.Thread(target=scheduler.start, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while len(executed) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    scheduler.shutdown(wait=True)
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_a_restart_neither_loses_nor_doubles_a_run(tmp_path, monkeypatch):
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    calls: list[str] = []
+    monkeypatch.setitem(sched.COMMANDS, "run", lambda config, output, deliver: calls.append(str(output)) or 0)
+    config_file = _config(tmp_path, TICK)
+    config = load_config(config_file, env={})
+    output = tmp_path / "out"
+    every_second = lambda job: IntervalTrigger(seconds=1, timezone=timezone.utc)  # test-only trigger
+
+    events: list[tuple[int, datetime]] = []
+
+    def build():
+        scheduler = sched.build_scheduler(config, output=output, config_file=config_file,
+                                          trigger_factory=every_second)
+        scheduler.add_listener(lambda e: events.append((e.code, e.scheduled_run_time)),
+                               EVENT_JOB_EXECUTED | EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+        return scheduler
+
+    first = build()
+    executed = events  # shared list
+    _run_until(first, executed, 3)
+    phase1 = [t for code, t in events if code == EVENT_JOB_EXECUTED]
+    stopped = datetime.now(timezone.utc)
+
+    time.sleep(2.5)  # down: ~2 runs fall due while nobody is there
+
+    restarted = datetime.now(timezone.utc)
+    second = build()
+    _run_until(second, executed, len(events) + 3)
+    phase2 = [t for code, t in events if code == EVENT_JOB_EXECUTED][len(phase1):]
+
+    assert [code for code, _ in events] == [EVENT_JOB_EXECUTED] * len(events)  # nothing missed or failed
+    times = phase1 + phase2
+    assert len(set(times)) == len(times) == len(calls)  # no run twice
+    assert times == sorted(times)
+    assert all(b - a == timedelta(seconds=1) for a, b in zip(phase1, phase1[1:]))
+    # The runs that fell due while the scheduler was down were not lost: exactly one
+    # (coalesced) catch-up run, scheduled for a time in the gap, ran right after the restart.
+    catch_up = [t for t in phase2 if t < restarted]
+    assert len(catch_up) == 1 and phase1[-1] < catch_up[0] and catch_up[0] > stopped - timedelta(seconds=1)
+    assert all(t >= restarted for t in phase2[1:])
+    assert calls == [str(output)] * len(times)
+
+
+def test_the_store_follows_the_configuration(tmp_path):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    two = TICK + '[[jobs]]\nid = "weekly"\ncron = "0 8 * * 1"\ntimezone = "Asia/Tokyo"\n'
+    output = tmp_path / "out"
+    config = load_config(_config(tmp_path, two), env={})
+    s = sched.build_scheduler(config, output=output, scheduler_cls=BackgroundScheduler)
+    s.start(paused=True)
+    assert {j.id: j.func_ref for j in s.get_jobs()} == {"tick": sched.JOB_FUNC, "weekly": sched.JOB_FUNC}
+    weekly_next = s.get_job("weekly").next_run_time
+    s.shutdown()
+
+    changed = '[[jobs]]\nid = "weekly"\ncron = "0 9 * * 1"\ntimezone = "Asia/Tokyo"\n'
+    config = load_config(_config(tmp_path, changed), env={})
+    s = sched.build_scheduler(config, output=output, scheduler_cls=BackgroundScheduler)
+    s.start(paused=True)
+    assert [j.id for j in s.get_jobs()] == ["weekly"]  # tick removed
+    assert s.get_job("weekly").next_run_time == weekly_next + timedelta(hours=1)  # rescheduled
+    s.shutdown()
+
+
+def test_list_prints_next_run_times_in_each_jobs_zone(tmp_path):
+    two = TICK + '[[jobs]]\nid = "weekly-report"\ncron = "0 8 * * MON"\ntimezone = "Asia/Tokyo"\n'
+    result = subprocess.run([sys.executable, "-m", "ecr_report.jobs.cli", "schedule", "--list",
+                             "--config", str(_config(tmp_path, two)), "--output", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    rows = dict((line.split("\t")[0], line.split("\t")[1:]) for line in result.stdout.splitlines())
+    when, zone = rows["weekly-report"]
+    assert zone == "Asia/Tokyo" and when.endswith("T08:00:00+09:00")
+    assert datetime.fromisoformat(when).weekday() == 0
+    assert rows["tick"][1] == "UTC"
+
+
+def test_a_second_scheduler_refuses_and_sigterm_stops_cleanly(tmp_path):
+    config = _config(tmp_path, '[[jobs]]\nid = "weekly"\ncron = "0 8 * * 1"\n')
+    cmd = [sys.executable, "-m", "ecr_report.jobs.cli", "schedule", "--config", str(config),
+           "--output", str(tmp_path / "out")]
+    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "out" / "scheduler.sqlite").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        second = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert "another scheduler is already running" in second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1 and "Traceback" not in second.stderr
+    finally:
+        first.send_signal(signal.SIGTERM)
+        out, err = first.communicate(timeout=30)
+    assert first.returncode == 0, err
+    assert "SIGTERM: stopping" in err and "scheduler stopped" in err
+    # and the lock is free again
+    with pytest.raises(ConfigError, match="nothing to schedule"):
+        sched.serve(load_config(_config(tmp_path, ""), env={}), output=tmp_path / "out")
+    sched.acquire_lock(tmp_path / "out").release()
+
+
+def test_the_lock_in_process(tmp_path):
+    lock = sched.acquire_lock(tmp_path)
+    try:
+        with pytest.raises(sched.SchedulerAlreadyRunning):
+            sched.acquire_lock(tmp_path)
+    finally:
+        lock.release()
+
+
+# -- the real wiring: a stored job calls execute_job, which runs the command --------------------
+
+def test_execute_job_runs_signs_delivers_and_prunes(tmp_path, monkeypatch, smtp_server, signing_key):
+    from ecr_report.jobs import run as run_module
+
+    host, port, inbox = smtp_server
+    monkeypatch.setattr(run_module, "run", functools.partial(run_module.run, demo=True))  # no AWS here
+    extra = (f'[email]\nsmtp_host = "{host}"\nsmtp_port = {port}\nstarttls = false\n'
+             f'sender = "ecr-report@example.com"\nrecipients = ["leads@example.com"]\n'
+             f'[archive]\nkeep_runs = 1\nsigning_key_file = "{signing_key}"\n')
+    config_file = _config(tmp_path, '[[jobs]]\nid = "weekly"\ncron = "0 8 * * 1"\n'
+                                    '[[jobs]]\nid = "daily"\ncron = "0 2 * * *"\ncommand = "collect"\n', extra)
+    output = tmp_path / "out"
+    spec = {s.id: s for s in sched.job_specs(load_config(config_file, env={}), config_file=config_file,
+                                             output=output)}
+    assert sched.execute_job(**spec["weekly"].kwargs) == 0
+    (run_dir,) = (output / "runs").iterdir()
+    assert (run_dir / "report.pdf").is_file() and (run_dir / "manifest.sig").is_file()
+    assert json.loads((run_dir / "delivery" / "email.json").read_text())["status"] == "sent"
+    assert len(inbox.envelopes) == 1
+
+    time.sleep(1.1)  # a new run id
+    assert sched.execute_job(**spec["daily"].kwargs) == 0
+    (collected,) = (output / "runs").iterdir()  # keep_runs = 1 pruned the weekly run
+    assert collected != run_dir and not (collected / "report.pdf").exists()
+    assert not (collected / "delivery").exists() and len(inbox.envelopes) == 1  # collect never emails
