@@ -72,8 +72,11 @@ class LifecycleConfig(_Section):
     builtin_baseline: bool = True
     """Without `proposed_policy`, evaluate ecr-report's built-in baseline policy as the what-if
     (false: no proposed scenario at all)."""
-    exact_bytes: bool = False
-    """Read manifests (BatchGetImage) to count the layers really freed, not just image sizes."""
+    exact_bytes: bool = True
+    """Read manifests (BatchGetImage, 100 images a call) to count the layers really freed and to
+    know which images a manifest list still references. On by default: without manifests an
+    untagged child of a multi-architecture image looks expirable when AWS would keep it, and the
+    figures overstate (on the demo fleet, 185 images instead of 7)."""
     exact_bytes_max_images: int = Field(default=20_000, ge=1)
     """Manifests read per registry at most; whole repositories, largest reclaim first."""
     cross_check_aws: bool = False

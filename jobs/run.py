@@ -20,7 +20,8 @@ import botocore.exceptions
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
-from .aws_session import Account, SessionFactory
+from .aws_session import Account, ReadOnlyGuard, SessionFactory
+from .collect.lifecycle import cross_check_guard
 from .collect import CollectOptions, Unit, collect_fleet
 from .config import Config, ConfigError
 from .evidence import EvidenceRecorder, load_raw_dir
@@ -139,7 +140,8 @@ def _aws_setup(recorder: EvidenceRecorder, config: Config) -> tuple[SessionFacto
     regions = list(config.aws.regions) or ([session.region_name] if session.region_name else [])
     if not regions:
         raise ConfigError("no AWS region: set [aws] regions in the config, or AWS_REGION / AWS_DEFAULT_REGION")
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=session)
+    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=session,
+                             guard=_guard(config))
     try:
         caller = factory.identify(regions[0])
     except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError) as exc:
@@ -153,6 +155,11 @@ def _aws_setup(recorder: EvidenceRecorder, config: Config) -> tuple[SessionFacto
                 for a in config.aws.accounts] or [Account(caller)]
     units = [Unit(a, a.id or caller, r) for a in accounts for r in regions]
     return factory, units
+
+
+def _guard(config: Config) -> ReadOnlyGuard:
+    # The one non-read call the tool may make, and only when asked: AWS's own lifecycle preview.
+    return cross_check_guard() if config.lifecycle.cross_check_aws else ReadOnlyGuard()
 
 
 def _demo_setup(recorder: EvidenceRecorder, config: Config, scale: float,

@@ -49,9 +49,9 @@ from .model import ReportInput
 
 TITLE = "ECR cost & compliance report"
 UNKNOWN = "unknown"
-REPOSITORY_ROWS = 40
+REPOSITORY_ROWS = 20
 """Repositories shown in the coverage table; the rest are in data/coverage.csv."""
-FAILING_ROWS_PER_CONTROL = 15
+FAILING_ROWS_PER_CONTROL = 8
 ERROR_ROWS = 50
 CLAIR_RETIREMENT = datetime(2026, 2, 2, tzinfo=timezone.utc)  # aws-facts.md §2.2 [SCAN-BASIC]
 

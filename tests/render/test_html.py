@@ -147,7 +147,7 @@ def test_executive_summary_sentences(html_clean):
 
 def test_long_lists_are_capped(html_clean):
     assert f"top {REPOSITORY_ROWS} of 60" in html_clean
-    assert "20 more repositories in data/coverage.csv." in html_clean
+    assert f"{60 - REPOSITORY_ROWS} more repositories in data/coverage.csv." in html_clean
     assert "more rows in data/compliance.csv." in html_clean
     view = build_view(make_report())
     coverage = [s for s in view.sections if s.id == "coverage"][0]
