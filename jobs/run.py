@@ -21,13 +21,14 @@ from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
 from .aws_session import Account, ReadOnlyGuard, SessionFactory
-from .collect.lifecycle import cross_check_guard
 from .collect import CollectOptions, Unit, collect_fleet
+from .collect.lifecycle import cross_check_guard
 from .config import Config, ConfigError
 from .evidence import EvidenceRecorder, load_raw_dir
 from .publish import publish
-from .settings import analysis_settings
 from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
+from .settings import analysis_settings
+from .signing import load_signer, sign_run
 
 log = logging.getLogger("ecr_report.run")
 
@@ -89,10 +90,9 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     analysis = analyse(build_snapshot(meta, collection.calls))
     publish(analysis, run_dir, pdf=config.report.pdf)
     write_manifest(run_dir, _manifest_metadata(meta, analysis))
-    from .signing import load_signer, sign_run
-
     sign_run(run_dir, load_signer(config.archive))  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
+    log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
 
 
