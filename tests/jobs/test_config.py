@@ -90,3 +90,14 @@ def test_digest_changes_with_the_config(tmp_path):
     a = load_config(_write(tmp_path, DESIGN_EXAMPLE), env={})
     b = load_config(_write(tmp_path, DESIGN_EXAMPLE), env={"ECR_REPORT__REPORT__LANGUAGE": "ja"})
     assert a.digest() != b.digest() and len(a.digest()) == 64
+
+
+def test_every_toml_example_in_the_readme_loads(tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    blocks = re.findall(r"```toml\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 3
+    for block in blocks:
+        load_config(_write(tmp_path, block), env={})
