@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import boto3
 import botocore.config
@@ -207,5 +207,3 @@ def _default_session(backend: Backend | None) -> boto3.Session:
     # the environment (and from failing on a machine that has none).
     return boto3.Session(aws_access_key_id="demo", aws_secret_access_key="demo")
 
-
-ClientMaker = Callable[[str, Account, str], Any]

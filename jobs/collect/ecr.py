@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+
+import pandas as pd
 
 from ...reports.coverage import BasicFindingsScope
 from ...reports.normalize import image_rows
+from ...reports.schema import conform
 from .context import UnitContext
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 DESCRIBE_IMAGES_PAGE = 1000  # the API maximum
 DESCRIBE_REPOSITORIES_PAGE = 1000
@@ -87,13 +93,11 @@ def collect_pull_through_rules(ctx: UnitContext) -> None:
 
 def _in_scope(images_by_repo: dict[str, list[dict[str, Any]]], scope: BasicFindingsScope,
               as_of: datetime, ctx: UnitContext) -> Iterable[tuple[str, list[str]]]:
-    import pandas as pd  # local: only this step needs a frame
-
     rows = [row for repo, details in images_by_repo.items()
             for row in image_rows(ctx.account_id, ctx.region, repo, details)]
     if not rows:
         return []
-    frame = pd.DataFrame(rows)
+    frame = conform("images", pd.DataFrame(rows))  # the same types the analysis sees
     chosen = frame[scope.select(frame, as_of).to_numpy()]
     return [(repo, list(group["image_digest"])) for repo, group in chosen.groupby("repository_name", sort=True)]
 
@@ -103,7 +107,8 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
         yield items[i:i + size]
 
 
-def _parallel(fn, items, workers):  # type: ignore[no-untyped-def]
+def _parallel(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`fn` over `items`, `workers` at a time, results in input order."""
     if workers <= 1 or len(items) <= 1:
         return [fn(item) for item in items]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecr-repo") as pool:
