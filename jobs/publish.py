@@ -10,11 +10,17 @@ from pathlib import Path
 
 from ..reports.analyse import Analysis
 from ..reports.render import ReportInput, render_html, render_pdf
+from ..reports.xlsx import finops_workbook
 from .rundir import SUMMARY, write_frames, write_json
+
+FINOPS_WORKBOOK = "finops.xlsx"
+"""data/finops.xlsx: the FinOps review's workbook (reports.xlsx), one sheet per cost table."""
 
 
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
     write_frames(run_dir / "data", analysis.tables)
+    (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
+        analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id))
     write_json(run_dir / SUMMARY, analysis.summary)
     html = render_html(report_input(analysis))
     (run_dir / "report.html").write_text(html, encoding="utf-8")

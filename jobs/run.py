@@ -25,6 +25,7 @@ from .collect import CollectOptions, Unit, collect_fleet
 from .collect.lifecycle import cross_check_guard
 from .config import Config, ConfigError
 from .evidence import EvidenceRecorder, load_raw_dir
+from .history import read_history
 from .publish import publish
 from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
 from .settings import analysis_settings
@@ -80,6 +81,9 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
         settings=settings,
     )
     collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
+    # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
+    # re-render of this run shows them as they were (render_run never reads other runs).
+    settings = {**settings, "history": read_history(root, paths.run_id, demo=demo)}
     meta = SnapshotMeta(
         run_id=paths.run_id, as_of=as_of, units=collection.units,
         errors=tuple(e.to_json() for e in collection.errors), tool_version=tool_version(),

@@ -19,6 +19,9 @@ from .concern import AnalysisContext
 from .concerns import CONCERNS, not_computed
 from .coverage import METHODOLOGY as COVERAGE_METHODOLOGY
 from .coverage import analyse_coverage
+from .finops import METHODOLOGY as FINOPS_METHODOLOGY
+from .finops import cost_lines as finops_cost_lines
+from .leadership import build_leadership
 from .prices import PriceTable
 from .snapshot import Snapshot
 from .summary import build_summary
@@ -64,6 +67,8 @@ def analyse(snapshot: Snapshot) -> Analysis:
         concern_summaries[concern.key] = dict(result.summary)
         notes.extend(result.notes)
         methodology.append((concern.title, tuple(result.methodology)))
+    tables["cost_lines"] = finops_cost_lines(tables, meta.as_of, prices)  # before prices.used(): lists its prices
+    methodology.append(("Cost lines (FinOps FOCUS columns)", FINOPS_METHODOLOGY))
     tables["prices"] = prices.used()
     methodology.append(("Data collection", (
         f"{snapshot.calls_total:,} read-only API calls were made; every response is kept "
@@ -72,4 +77,10 @@ def analyse(snapshot: Snapshot) -> Analysis:
     )))
     skipped = not_computed()
     summary = build_summary(snapshot, tables, skipped, concern_summaries)
+    # Issue 5: the first page's changes since earlier runs and its ranked actions. The history
+    # was read at run time and kept in the snapshot (absent for runs made before trends).
+    lead = build_leadership(summary, tables, meta.settings.get("history"))
+    summary["trends"], summary["actions"] = lead.trends, lead.actions
+    tables["actions"] = lead.table
+    methodology.append(("Trends and ranked actions", lead.methodology))
     return Analysis(snapshot, tables, summary, tuple(notes), tuple(methodology), skipped)

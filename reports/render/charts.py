@@ -185,3 +185,68 @@ def svg_bar_chart(
         out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def sparkline(
+    values: Sequence[float | int | None],
+    *,
+    title: str,
+    description: str = "",
+    chart_id: str = "spark",
+    width: int = 96,
+    height: int = 22,
+    color: str = "#1f4e79",
+) -> Markup:
+    """A small trend line (issue 5): one point per run, oldest left, the latest marked.
+
+    Missing values (a run that did not measure the figure) break the line; they are never drawn
+    as zero. The vertical scale runs from the smallest to the largest known value; a flat series
+    is drawn mid-height. Deterministic, escaped, with an accessible <title>/<desc>.
+    """
+    if not _COLOR.match(color):
+        raise ValueError(f"bad colour {color!r}")
+    uid = _ID.sub("-", chart_id).strip("-") or "spark"
+    points = [None if is_missing(v) else float(v) for v in values]
+    known = [v for v in points if v is not None]
+    pad = 3.0
+    lo, hi = (min(known), max(known)) if known else (0.0, 0.0)
+    n = len(points)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        x = pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
+        y = height / 2 if hi == lo else pad + (height - 2 * pad) * (hi - v) / (hi - lo)
+        return x, y
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{uid}-title {uid}-desc">',
+        f'<title id="{uid}-title">{_esc(title)}</title>',
+        f'<desc id="{uid}-desc">{_esc(description or "; ".join("n/a" if v is None else f"{v:g}" for v in points) or "No data.")}</desc>',
+        f'<line x1="{_f(pad)}" y1="{_f(height - 0.5)}" x2="{_f(width - pad)}" y2="{_f(height - 0.5)}" '
+        f'stroke="#d5d9de" stroke-width="1"/>',
+    ]
+    run: list[tuple[float, float]] = []
+    runs: list[list[tuple[float, float]]] = []
+    for i, v in enumerate(points):
+        if v is None:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(xy(i, v))
+    if run:
+        runs.append(run)
+    for segment in runs:
+        if len(segment) == 1:
+            x, y = segment[0]
+            out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="1.2" fill="{color}"/>')
+        else:
+            coords = " ".join(f"{_f(x)},{_f(y)}" for x, y in segment)
+            out.append(f'<polyline points="{coords}" fill="none" stroke="{color}" '
+                       f'stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round"/>')
+    if points and points[-1] is not None:
+        x, y = xy(n - 1, points[-1])
+        out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.2" fill="{color}"/>')
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -18,12 +18,25 @@ from .filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, p
 
 ANCHOR, TITLE = "inspector", "Inspector pricing exposure"
 TOP_REPOSITORIES = 6
+REGISTRY_ROWS = 6
+"""Registries shown in the cost and reconciliation tables (most money first); the rest are summed
+into one line, and every registry is in data/inspector.csv and data/inspector_reconciliation.csv."""
+LIST_ITEMS = 6
+"""Registries named in one sentence before "and N more"."""
+NOTE_CHARS = 480
+"""A scenario note longer than this (it names registries, so it grows with the fleet) is cut at a
+word boundary; the whole note is in data/inspector_scenarios.csv."""
 UNKNOWN = "unknown"
 FREQUENCY = {"CONTINUOUS_SCAN": "Continuous", "SCAN_ON_PUSH": "On push"}
 
 
 def _label(account: Any, region: Any) -> str:
     return f"{fmt_text(account)} · {fmt_text(region)}"
+
+
+def _list_text(items: list[str], limit: int = LIST_ITEMS) -> str:
+    return ", ".join(items) if len(items) <= limit else (
+        ", ".join(items[:limit]) + f" and {fmt_int(len(items) - limit)} more")
 
 
 def _signed_usd(value: Any) -> str:
@@ -117,7 +130,10 @@ def _registry_table(ctx: Any, repos: pd.DataFrame) -> Table:
             rate=("rescans_per_image_month", "first"), rate_source=("rescan_rate_source", "first"),
             initial_usd=("initial_scan_monthly_usd", "sum"), rescan_usd=("rescan_monthly_usd", "sum"),
             total=("monthly_usd", "sum")).reset_index()
-        for rec in grouped.to_dict("records"):
+        ordered = grouped.sort_values(["total", "account_id", "region"], ascending=[False, True, True],
+                                      kind="mergesort") if len(grouped) > REGISTRY_ROWS else grouped
+        rest = ordered.iloc[REGISTRY_ROWS:]
+        for rec in ordered.head(REGISTRY_ROWS).to_dict("records"):
             partial = ctx.partial(rec["account_id"], rec["region"])
             rows.append((
                 Cell(fmt_text(rec["account_id"]), code=True,
@@ -132,14 +148,25 @@ def _registry_table(ctx: Any, repos: pd.DataFrame) -> Table:
                 Cell(fmt_usd(rec["rescan_usd"]), True),
                 Cell(fmt_usd(rec["total"]), True),
             ))
+        if len(rest):
+            rows.append((
+                Cell(f"{plural(len(rest), 'other registry', 'other registries')}", note="summed"),
+                Cell(""), Cell(fmt_int(rest["repositories"].sum()), True),
+                Cell(fmt_num(rest["initial"].sum(), 0), True), Cell(fmt_int(rest["monitored"].sum()), True),
+                Cell(fmt_usd(rest["initial_usd"].sum()), True), Cell(fmt_usd(rest["rescan_usd"].sum()), True),
+                Cell(fmt_usd(rest["total"].sum()), True),
+            ))
     return Table(
         id="inspector-registries",
-        caption="Modelled cost per 30 days, per registry (account × region)",
+        caption="Modelled cost per 30 days, per registry (account × region)"
+                + (f"; the {REGISTRY_ROWS} costliest, the rest summed" if len(rows) > REGISTRY_ROWS else ""),
         columns=(Column("Registry"), Column("Scan type / rescan settings", width="30%"),
                  Column("Repos scanned", True), Column("Initial scans", True),
                  Column("Monitored images", True), Column("Initial $", True),
                  Column("Rescans $", True), Column("Total", True)),
-        rows=tuple(rows), empty_text="No registry was collected.", compact=True)
+        rows=tuple(rows), empty_text="No registry was collected.", compact=True,
+        more_text=("Every registry and repository is in data/inspector.csv." if len(rows) > REGISTRY_ROWS
+                   else ""))
 
 
 def _top_repositories(repos: pd.DataFrame) -> Table:
@@ -170,7 +197,14 @@ def _top_repositories(repos: pd.DataFrame) -> Table:
 
 def _reconciliation(ctx: Any, recon: pd.DataFrame) -> Table:
     rows = []
-    for rec in recon.sort_values(["account_id", "region"], kind="mergesort").to_dict("records"):
+    ordered = recon.sort_values(["account_id", "region"], kind="mergesort")
+    if len(ordered) > REGISTRY_ROWS:  # the registries where model and AWS differ most, then the costliest
+        ordered = ordered.assign(
+            _d=-ordered["difference_usd"].astype("float64").abs().fillna(-1.0),
+            _m=-ordered["model_monthly_usd"].astype("float64").fillna(0.0),
+        ).sort_values(["_d", "_m", "account_id", "region"], kind="mergesort")
+    more = max(0, len(ordered) - REGISTRY_ROWS)
+    for rec in ordered.head(REGISTRY_ROWS).to_dict("records"):
         status = str(rec["usage_status"])
         aws_known = not is_missing(rec["aws_estimated_monthly_usd"])
         diff = rec["difference_usd"]
@@ -188,11 +222,14 @@ def _reconciliation(ctx: Any, recon: pd.DataFrame) -> Table:
         ))
     return Table(
         id="inspector-reconciliation",
-        caption="Model beside AWS's ListUsageTotals, last 30 days (model / AWS)",
+        caption="Model beside AWS's ListUsageTotals, last 30 days (model / AWS)"
+                + (f"; the {REGISTRY_ROWS} registries with the largest difference" if more else ""),
         columns=(Column("Registry"), Column("Initial scans", True), Column("Monitored / ACTIVE", True),
                  Column("Rescans", True), Column("Model", True), Column("AWS estimate", True),
                  Column("Difference", True), Column("Note", width="28%")),
-        rows=tuple(rows), empty_text="No registry was collected.", compact=True)
+        rows=tuple(rows), empty_text="No registry was collected.", compact=True,
+        more_text=(f"{plural(more, 'more registry', 'more registries')} in data/inspector_reconciliation.csv."
+                   if more else ""))
 
 
 def _scenario_chart(scen: pd.DataFrame) -> Chart | None:
@@ -259,6 +296,13 @@ def _scenario_table(scen: pd.DataFrame) -> Table:
         rows=tuple(rows), compact=True)
 
 
+def _cut(note: str, limit: int = NOTE_CHARS) -> str:
+    if len(note) <= limit:
+        return note
+    head = note[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{head} … (cut; the whole note is in data/inspector_scenarios.csv)"
+
+
 def _scenario_notes(scen: pd.DataFrame) -> list[str]:
     out = []
     seen: set[str] = set()
@@ -266,7 +310,7 @@ def _scenario_notes(scen: pd.DataFrame) -> list[str]:
         note = fmt_text(rec["notes"], "")
         if note and bool(rec["available"]) and note not in seen:
             seen.add(note)
-            out.append(f"{rec['label']}: {note}")
+            out.append(f"{rec['label']}: {_cut(note)}")
     return out
 
 
@@ -284,8 +328,8 @@ def _assumptions(repos: pd.DataFrame | None, recon: pd.DataFrame | None) -> tupl
         calibrated = recon["rescan_rate_source"].astype(str).str.startswith("calibrated")
         if calibrated.any():
             items.append("Rescans per monitored image come from AWS's own usage totals in "
-                         + ", ".join(_label(a, r) for a, r in zip(recon.loc[calibrated, "account_id"],
-                                                                   recon.loc[calibrated, "region"]))
+                         + _list_text([_label(a, r) for a, r in zip(recon.loc[calibrated, "account_id"],
+                                                                     recon.loc[calibrated, "region"])])
                          + "; elsewhere a configured default is used.")
         else:
             items.append("No Inspector usage could calibrate the rescan rate; a configured default is used.")

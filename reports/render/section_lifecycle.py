@@ -21,9 +21,11 @@ TITLE = "Lifecycle reclaimable storage"
 UNKNOWN = "unknown"
 TOP_ROWS = 6
 WITHOUT_POLICY_ROWS = 6
-LINT_ROWS = 12
+LINT_ROWS = 8
 GROUPED_LINT = ("no-op-today", "pull-through-cache-no-policy")
 CHART_BARS = 8
+REGISTRY_NAMES = 6
+"""Registries named beside a proposed-policy warning before "and N more" (all in data/lifecycle_lint.csv)."""
 STATUS_TEXT = {"PRESENT": ("policy", ""), "ABSENT": ("none", "warn"), "UNKNOWN": ("UNKNOWN", "unknown"),
                "INVALID": ("not evaluable", "fail"), "PROPOSED": ("proposed", "info"), "KEPT": ("own policy", "")}
 LINT_BADGE = {"pull-through-cache-no-policy": "warn", "multi-entry-tag-list": "warn", "shadowed-rule": "warn",
@@ -276,7 +278,7 @@ def _lint_table(lint: pd.DataFrame) -> Table:
             regs = [_label(x.get("account_id"), x.get("region")) for x in recs if x.get("code") == code
                     and x.get("scenario") == r.get("scenario") and not x.get("repository_name")
                     and x.get("account_id") and x.get("message") == r.get("message")]
-            where = Cell("proposed policy", note="; ".join(regs))
+            where = Cell("proposed policy", note=_names(regs, REGISTRY_NAMES))
         else:
             where = Cell("proposed policy")
         rows.append((where, badge, Cell(fmt_text(r.get("message"), ""))))

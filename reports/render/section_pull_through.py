@@ -21,6 +21,13 @@ UNKNOWN = "unknown"
 REPOSITORY_ROWS = 10
 STALE_ROWS = 6
 UNCACHED_ROWS = 8
+TOPOLOGY_ROWS = 6
+"""VPCs shown (where the cache saves nothing first, then the largest share of pulls); every VPC is in
+data/pull_through_topology.csv."""
+RATE_ROWS = 6
+"""Registries shown in the Docker Hub rate-limit table (worst first); all in
+data/pull_through_rate_limits.csv."""
+RATE_ORDER = {"OVER_UNAUTHENTICATED": 0, "NEAR_UNAUTHENTICATED": 1, "WITHIN": 2, "NO_NAT": 3}
 UPSTREAM_LABELS = {
     "docker-hub": "Docker Hub", "ecr-public": "ECR Public", "k8s": "Kubernetes registry", "quay": "Quay",
     "github-container-registry": "GitHub Container Registry",
@@ -214,7 +221,14 @@ def _chart(upstream: pd.DataFrame) -> Any:
 def _topology_table(topo: pd.DataFrame | None) -> object:
     if topo is None:
         return _missing("VPC topology")
-    shown = topo[topo["nat_gateways"] > 0] if len(topo) else topo
+    with_nat = topo[topo["nat_gateways"] > 0] if len(topo) else topo
+    if len(with_nat) > TOPOLOGY_ROWS:
+        with_nat = with_nat.assign(
+            _saves=with_nat["cache_saves_nat"].astype("boolean").fillna(False).astype(int),
+            _share=-with_nat["pull_share"].astype("float64").fillna(0.0),
+        ).sort_values(["_saves", "_share", "account_id", "region", "vpc_id"], kind="mergesort")
+    shown = with_nat.head(TOPOLOGY_ROWS)
+    more = len(with_nat) - len(shown)
     rows = []
     for rec in shown.to_dict("records"):
         saves = bool(rec["cache_saves_nat"])
@@ -228,11 +242,14 @@ def _topology_table(topo: pd.DataFrame | None) -> object:
         ))
     return Table(
         id="pull-through-topology-table",
-        caption="VPCs with a NAT gateway in registries that pull through a cache or from upstreams",
+        caption="VPCs with a NAT gateway in registries that pull through a cache or from upstreams"
+                + (f"; {TOPOLOGY_ROWS} of {fmt_int(len(with_nat))}, where the cache saves nothing first"
+                   if more else ""),
         columns=(Column("VPC", width="18%"), Column("NAT GWs", True), Column("Endpoints", width="16%"),
                  Column("Share of pulls", True), Column("Cache"), Column("Endpoint hours / month", True)),
         rows=tuple(rows), compact=True,
-        empty_text="No VPC with a NAT gateway was found: the cache saves no NAT processing.")
+        empty_text="No VPC with a NAT gateway was found: the cache saves no NAT processing.",
+        more_text=(f"{plural(more, 'more VPC')} in data/pull_through_topology.csv." if more else ""))
 
 
 def _repository_table(pt: pd.DataFrame) -> Table:
@@ -352,9 +369,16 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
         more_text=(f"{plural(len(ordered) - len(shown), 'more reference')} in data/pull_through_uncached.csv."
                    if len(ordered) > len(shown) else "")))
     if rates is not None and len(rates):
+        ranked = rates.assign(
+            _status=rates["status"].map(RATE_ORDER).fillna(len(RATE_ORDER)),
+            _per_ip=-rates["pulls_per_6h_per_ip"].astype("float64").fillna(0.0),
+        ).sort_values(["_status", "_per_ip", "account_id", "region"], kind="mergesort") \
+            if len(rates) > RATE_ROWS else rates
+        more = len(ranked) - min(len(ranked), RATE_ROWS)
         blocks.append(Table(
             id="pull-through-rate-limits",
-            caption="Docker Hub rate-limit exposure per registry (pulls without the cache; limits UNCONFIRMED*)",
+            caption="Docker Hub rate-limit exposure per registry (pulls without the cache; limits UNCONFIRMED*)"
+                    + (f"; the {RATE_ROWS} most exposed of {fmt_int(len(ranked))}" if more else ""),
             columns=(Column("Registry"), Column("References", True), Column("NAT public IPs", True),
                      Column("Pulls / 6 h", True), Column("Per IP / 6 h", True), Column("Verdict")),
             rows=tuple((
@@ -364,8 +388,10 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
                      note=f"limit {fmt_int(r['unauthenticated_limit_per_6h'])} unauthenticated"),
                 Cell(RATE_STATUS.get(r["status"], (r["status"], "unknown"))[0],
                      badge=RATE_STATUS.get(r["status"], (r["status"], "unknown"))[1]),
-            ) for r in rates.to_dict("records")),
-            compact=True))
+            ) for r in ranked.head(RATE_ROWS).to_dict("records")),
+            compact=True,
+            more_text=(f"{plural(more, 'more registry', 'more registries')} in data/pull_through_rate_limits.csv."
+                       if more else "")))
         blocks.append(Paragraph(
             "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
             "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which "

@@ -8,6 +8,7 @@ adds its builder there (issue 5), and the table of contents follows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -49,10 +50,17 @@ from .model import ReportInput
 
 TITLE = "ECR cost & compliance report"
 UNKNOWN = "unknown"
-REPOSITORY_ROWS = 20
+REPOSITORY_ROWS = 15
 """Repositories shown in the coverage table; the rest are in data/coverage.csv."""
-FAILING_ROWS_PER_CONTROL = 8
-ERROR_ROWS = 50
+FAILING_ROWS_PER_CONTROL = 6
+ERROR_ROWS = 20
+"""Failed calls listed in Data completeness; every one is in summary.json (completeness.errors)."""
+REGISTRY_ROWS = 8
+LISTED_REGISTRIES = 8
+"""Account ids a methodology paragraph or note may list before the rest is cut (cap_registry_list)."""
+"""Registries (account × region) in the coverage table and charts: the least covered in the table,
+the largest in the charts (the rest in one "other registries" bar); all in
+data/registry_coverage.csv."""
 CLAIR_RETIREMENT = datetime(2026, 2, 2, tzinfo=timezone.utc)  # aws-facts.md §2.2 [SCAN-BASIC]
 
 CONTROL_ORDER = ("ECR.1", "ECR.2", "ECR.3", "ECR.5", "Inspector.2")
@@ -126,6 +134,25 @@ def registry_label(account: Any, region: Any) -> str:
 def _frequency(value: Any) -> str:
     text = _str(value)
     return FREQUENCY_TEXT.get(text, text) if text else UNKNOWN
+
+
+_ACCOUNT_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+def cap_registry_list(text: str, limit: int = LISTED_REGISTRIES) -> str:
+    """Cut a sentence that lists registries (12-digit account ids) after `limit` of them.
+
+    Analysis notes and methodology paragraphs name registries ("Calibrated in: ...", "Rescan
+    settings per registry: ..."); for a large fleet that list would run for pages. The cut falls
+    on the list separator before the next account id."""
+    found = list(_ACCOUNT_ID.finditer(text))
+    if len(found) <= limit:
+        return text
+    start = found[limit].start()
+    cut = max(text.rfind("; ", 0, start), text.rfind(", ", 0, start))
+    head = text[:cut if cut > found[limit - 1].end() else start].rstrip(" ,;")
+    return (f"{head} … and {fmt_int(len(found) - limit)} more (every registry's value is in "
+            "the run's data/ tables)")
 
 
 def _list_text(items: Iterable[str], limit: int = 6) -> str:
@@ -209,138 +236,8 @@ def _banner(ctx: _Ctx) -> Banner | None:
 # --- 1. executive summary ------------------------------------------------------------------
 
 
-def _headline(ctx: _Ctx) -> Figures:
-    cov = _get(ctx.summary, "coverage") or {}
-    partial = " (partial)" if ctx.report.errors else ""
-    repos_total, repos_scanned = cov.get("repositories_total"), cov.get("repositories_scanned")
-    # Denominator: images a scanner can scan (not signatures, manifest lists, archived).
-    images_total, images_scanned = cov.get("images_scannable"), cov.get("images_scanned")
-    critical = _get(cov, "open_findings", "critical")
-    high = _get(cov, "open_findings", "high")
-    failing = _get(ctx.summary, "compliance", "controls_failing")
-
-    def pct_figure(label: str, part: Any, whole: Any, noun: str, nouns: str) -> Figure:
-        pct = pct_of(part, whole)
-        return Figure(
-            label=label + partial,
-            value=fmt_pct(pct, 0, missing=UNKNOWN),
-            detail=(f"{fmt_int(part, UNKNOWN)} of {plural(whole, noun, nouns)}"
-                    if not is_missing(whole) else "not collected"),
-            tone="unknown" if pct is None else ("warn" if pct < 80 else ""),
-        )
-
-    frame = ctx.table("coverage")
-    not_checked = 0
-    if frame is not None and "images_not_checked" in frame:
-        not_checked = int(frame["images_not_checked"].fillna(0).sum())
-    scope_note = (f"{fmt_int(not_checked)} images outside the findings scope not checked"
-                  if not_checked else "in scanned images")
-    unknown_controls = sum(
-        _num((counts or {}).get("UNKNOWN"))
-        for counts in (_get(ctx.summary, "compliance", "by_control") or {}).values()
-    )
-    return Figures((
-        pct_figure("Repositories scanned", repos_scanned, repos_total, "repository", "repositories"),
-        pct_figure("Images scanned", images_scanned, images_total, "scannable image", "scannable images"),
-        Figure("Open critical findings" + partial, fmt_int(critical, UNKNOWN), scope_note,
-               tone="unknown" if is_missing(critical) else ("alert" if critical else "good")),
-        Figure("Open high findings" + partial, fmt_int(high, UNKNOWN), scope_note,
-               tone="unknown" if is_missing(high) else ("warn" if high else "good")),
-        Figure("Failing control checks" + partial, fmt_int(failing, UNKNOWN),
-               "repository × control" + (f"; {fmt_int(unknown_controls)} unknown"
-                                         if unknown_controls else ""),
-               tone="unknown" if is_missing(failing) else ("alert" if failing else "good")),
-    ))
-
-
-def _summary_sentences(ctx: _Ctx) -> list[str]:
-    out: list[str] = []
-    cov = ctx.table("coverage")
-    if cov is not None and len(cov):
-        auto = cov["automatically_scanned"]
-        never = int((auto == False).fillna(False).sum())  # noqa: E712 (nullable boolean)
-        unknown = int(auto.isna().sum())
-        tail = f" ({fmt_int(unknown)} unknown)" if unknown else ""
-        if never:
-            out.append(f"{fmt_int(never)} of {plural(len(cov), 'repository', 'repositories')} "
-                       f"{'is' if never == 1 else 'are'} never scanned automatically "
-                       f"(effective scan frequency: manual only){tail}.")
-        else:
-            out.append(f"All {plural(len(cov), 'repository', 'repositories')} with a known "
-                       f"setting are scanned automatically, on push or continuously{tail}.")
-    clair = _clair_registries(ctx)
-    if clair:
-        retired = ctx.report.as_of >= CLAIR_RETIREMENT
-        out.append(
-            f"{plural(len(clair), 'registry', 'registries')} still "
-            f"{'reports' if len(clair) == 1 else 'report'} the "
-            + ("retired Clair basic scan engine (retired by AWS on 2026-02-02)"
-               if retired else "deprecated Clair basic scan engine, which AWS retires on "
-               "2026-02-02")
-            + f": {_list_text(clair, 3)}. Switch to AWS_NATIVE basic scanning."
-        )
-    if cov is not None and len(cov):
-        crit = cov["critical"]
-        known = crit.notna()
-        with_crit = cov[known & (crit.fillna(0) > 0)]
-        if len(with_crit):
-            worst = with_crit.sort_values(
-                ["critical", "account_id", "region", "repository_name"],
-                ascending=[False, True, True, True], kind="mergesort").iloc[0]
-            out.append(
-                f"{plural(int(with_crit['critical'].sum()), 'open critical finding')} in "
-                f"{plural(len(with_crit), 'repository', 'repositories')}; the most in "
-                f"{worst['repository_name']} ({fmt_int(worst['critical'])})."
-            )
-        elif known.any():
-            scanned = int(cov["images_scanned"].sum())
-            total = int(cov["images_scannable"].sum())
-            out.append(f"No critical findings were reported for the images that have a scan "
-                       f"result ({fmt_int(scanned)} of {plural(total, 'image')}); images "
-                       "without one are not counted as clean.")
-    comp = ctx.table("compliance")
-    if comp is not None and len(comp):
-        fails = comp[comp["status"] == "FAIL"]
-        if len(fails):
-            by_control = fails.groupby("control_id", sort=True).size()
-            top = sorted(by_control.items(), key=lambda kv: (-kv[1], _control_key(kv[0])))[0]
-            evaluated = int((comp["control_id"] == top[0]).sum())
-            title = _control_title(comp, top[0])
-            out.append(f"{top[0]} ({title}) fails for {fmt_int(top[1])} of "
-                       f"{plural(evaluated, 'repository', 'repositories')}.")
-        else:
-            out.append("No repository fails a checked control.")
-        unknown = int((comp["status"] == "UNKNOWN").sum())
-        if unknown:
-            out.append(f"{plural(unknown, 'control verdict')} {'is' if unknown == 1 else 'are'} "
-                       "UNKNOWN because the data could not be collected.")
-    if cov is not None and len(cov):
-        disagree = int(cov["aws_disagrees"].fillna(False).sum())
-        if disagree:
-            out.append(f"For {plural(disagree, 'repository', 'repositories')} AWS's own "
-                       "per-repository scan setting disagrees with the registry rules; the "
-                       "repositories table shows both.")
-    reg = ctx.table("registry_coverage")
-    if reg is not None and len(reg):
-        headroom = reg["quota_headroom_pct"].astype("float64")
-        if headroom.notna().any() and headroom.min() < 25:
-            row = reg.loc[headroom.idxmin()]
-            out.append(f"Registry {registry_label(row['account_id'], row['region'])} has "
-                       f"{fmt_pct(row['quota_headroom_pct'], 0)} headroom left in the daily "
-                       "basic-scan quota on its busiest day.")
-    return out[:5]
-
-
-def _clair_registries(ctx: _Ctx) -> list[str]:
-    found: set[str] = set()
-    for name, column in (("registries", "basic_scan_engine"), ("registry_coverage", "scan_engine")):
-        frame = ctx.table(name)
-        if frame is not None and column in frame and len(frame):
-            rows = frame[frame[column].fillna("") == "CLAIR"]
-            if name == "registries" and "scan_type" in frame:
-                rows = rows[rows["scan_type"].fillna("BASIC") != "ENHANCED"]
-            found.update(registry_label(a, r) for a, r in zip(rows["account_id"], rows["region"]))
-    return sorted(found)
+# The executive summary (headline figures with trends, ranked actions, key points) is
+# built in section_summary.py (issue 5); the control helpers below are shared with it.
 
 
 def _control_key(control: str) -> tuple[int, str]:
@@ -353,52 +250,42 @@ def _control_title(comp: pd.DataFrame, control: str) -> str:
     return str(titles.iloc[0]) if len(titles) else control
 
 
-def _deferred_titles(ctx: _Ctx) -> list[str]:
-    return [DEFERRED[k][1] if k in DEFERRED else k for k in ctx.report.sections_not_computed]
-
-
-def build_summary(ctx: _Ctx, number: int) -> Section:
-    blocks: list[object] = [_headline(ctx)]
-    sentences = _summary_sentences(ctx)
-    if sentences:
-        blocks.append(Bullets(tuple(sentences), title="Key points"))
-    not_computed = _deferred_titles(ctx)
-    if not_computed:
-        blocks.append(Paragraph(
-            "Not computed in this version: " + "; ".join(not_computed) + ". "
-            + ("That section says" if len(not_computed) == 1 else "Those sections say")
-            + " so instead of showing figures.", tone="muted"))
-    return Section("summary", number, "Executive summary", tuple(blocks))
-
-
 # --- 2. scan coverage ------------------------------------------------------------------------
 
 
 def _grouped_chart(frame: pd.DataFrame, column: str, spec: tuple, *, chart_id: str, title: str,
                    unit: str) -> Markup:
     units = _registry_frame(frame)
-    keyed = frame.assign(_unit=list(zip(frame["account_id"].astype(str),
-                                        frame["region"].astype(str))))
-    counts: dict[tuple[tuple[str, str], str | None], int] = {}
-    for unit_key, value in zip(keyed["_unit"], keyed[column]):
-        key = (unit_key, _str(value))
+    unit_keys = list(zip(frame["account_id"].astype(str), frame["region"].astype(str)))
+    bars = {u: registry_label(*u) for u in units}
+    labels = list(bars.values())
+    if len(units) > REGISTRY_ROWS:  # the largest registries, the rest summed in one last bar
+        size: dict[tuple[str, str], int] = {}
+        for unit_key in unit_keys:
+            size[unit_key] = size.get(unit_key, 0) + 1
+        top = set(sorted(units, key=lambda u: (-size.get(u, 0), u))[:REGISTRY_ROWS - 1])
+        other = f"{fmt_int(len(units) - len(top))} other registries"
+        bars = {u: (registry_label(*u) if u in top else other) for u in units}
+        labels = [registry_label(*u) for u in units if u in top] + [other]
+    counts: dict[tuple[str, str | None], int] = {}
+    for unit_key, value in zip(unit_keys, frame[column]):
+        key = (bars[unit_key], _str(value))
         counts[key] = counts.get(key, 0) + 1
     known = {v for group in spec for v in group[1] if v is not None}
     series = []
     for label, values, colour in spec:
         row = []
-        for unit_key in units:
+        for bar in labels:
             if values == (None,):  # the "unknown / other" bucket
-                row.append(sum(n for (u, v), n in counts.items()
-                               if u == unit_key and (v is None or v not in known)))
+                row.append(sum(n for (b, v), n in counts.items()
+                               if b == bar and (v is None or v not in known)))
             else:
-                row.append(sum(counts.get((unit_key, v), 0) for v in values))
+                row.append(sum(counts.get((bar, v), 0) for v in values))
         if any(row):
             series.append(charts.Series(label, row, colour))
     if not series:
-        series = [charts.Series(spec[0][0], [0] * len(units), spec[0][2])]
-    return charts.svg_bar_chart([registry_label(*u) for u in units], series, title=title,
-                                chart_id=chart_id, unit=unit)
+        series = [charts.Series(spec[0][0], [0] * len(labels), spec[0][2])]
+    return charts.svg_bar_chart(labels, series, title=title, chart_id=chart_id, unit=unit)
 
 
 def _scanned_cell(part: Any, whole: Any) -> Cell:
@@ -410,7 +297,15 @@ def _scanned_cell(part: Any, whole: Any) -> Cell:
 def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
     rows = []
     ordered = frame.sort_values(["account_id", "region"], kind="mergesort")
-    for rec in ordered.to_dict("records"):
+    if len(ordered) > REGISTRY_ROWS:  # the least covered: Clair first, then the lowest image coverage
+        ordered = ordered.assign(
+            _clair=(ordered["scan_engine"].astype("string").fillna("") != "CLAIR").astype(int),
+            _pct=(ordered["images_scanned"].astype("float64")
+                  / ordered["images_scannable"].astype("float64").where(lambda v: v > 0)).fillna(0.0),
+            _headroom=ordered["quota_headroom_pct"].astype("float64").fillna(100.0),
+        ).sort_values(["_clair", "_pct", "_headroom", "account_id", "region"], kind="mergesort")
+    more = max(0, len(ordered) - REGISTRY_ROWS)
+    for rec in ordered.head(REGISTRY_ROWS).to_dict("records"):
         engine = _str(rec["scan_engine"])
         partial = ctx.partial(rec["account_id"], rec["region"])
         rows.append((
@@ -428,14 +323,18 @@ def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
         ))
     return Table(
         id="registry-coverage",
-        caption="Coverage per registry (account × region). Quota headroom: what is left of the "
-                "basic-scan daily quota on the busiest push day of the last 30 days.",
+        caption="Coverage per registry (account × region)"
+                + (f", the {REGISTRY_ROWS} least covered of {fmt_int(len(ordered))}" if more else "")
+                + ". Quota headroom: what is left of the basic-scan daily quota on the busiest push "
+                "day of the last 30 days.",
         columns=(Column("Registry"), Column("Scan type"), Column("Engine"),
                  Column("Repos scanned", True), Column("Images scanned", True),
                  Column("Pushed 24 h", True), Column("Busiest day", True),
                  Column("Quota / day", True), Column("Headroom", True)),
         rows=tuple(rows),
         empty_text="No registry was collected.",
+        more_text=(f"{plural(more, 'more registry', 'more registries')} in data/registry_coverage.csv."
+                   if more else ""),
         compact=True,
     )
 
@@ -653,10 +552,18 @@ def build_completeness(ctx: _Ctx, number: int) -> Section:
             "All API calls succeeded; no collection errors were recorded."))
     else:
         of_calls = f" of {fmt_int(calls)}" if not is_missing(calls) and calls else ""
+        grouped = len(errors) > ERROR_ROWS
         blocks.append(Paragraph(
-            f"{plural(len(errors), 'API call')}{of_calls} failed. Each failure is listed below; "
-            "figures for the affected registries are partial, and verdicts that needed the "
+            f"{plural(len(errors), 'API call')}{of_calls} failed. "
+            + ("They are grouped below by operation and error; every failure is in summary.json "
+               "(completeness.errors). " if grouped else "Each failure is listed below; ")
+            + ("Figures" if grouped else "figures")
+            + " for the affected registries are partial, and verdicts that needed the "
             "missing data are UNKNOWN. The rest of the report is complete.", tone="alert"))
+        if grouped:
+            blocks.append(_error_groups(errors))
+            return Section("completeness", number, "Data completeness", tuple(blocks),
+                           new_page=True)
         ordered = sorted(errors, key=lambda e: (str(e.get("account", "")),
                                                 str(e.get("region", "")),
                                                 str(e.get("operation", "")),
@@ -676,6 +583,35 @@ def build_completeness(ctx: _Ctx, number: int) -> Section:
             compact=True,
         ))
     return Section("completeness", number, "Data completeness", tuple(blocks), new_page=True)
+
+
+def _error_groups(errors: Iterable[Mapping[str, Any]]) -> Table:
+    """Many failures: one row per (operation, error kind), most failures first, capped."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for e in errors:
+        text = fmt_text(e.get("error"))
+        kind = text.split(":", 1)[0].strip() if ":" in text else text
+        groups.setdefault((fmt_text(e.get("operation")), kind), []).append(e)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    rows = []
+    for (operation, kind), items in ordered[:ERROR_ROWS]:
+        units = sorted({registry_label(e.get("account"), e.get("region")) for e in items})
+        example = min(fmt_text(e.get("error")) for e in items)
+        rows.append((Cell(operation, code=True), Cell(kind, note=f"e.g. {example}"),
+                     Cell(fmt_int(len(items)), True),
+                     Cell(plural(len(units), "registry", "registries"), note=_list_text(units, 3))))
+    more = len(ordered) - len(rows)
+    return Table(
+        id="errors",
+        caption="Failed calls, grouped by operation and error",
+        columns=(Column("Operation"), Column("Error", width="46%"), Column("Failed calls", True),
+                 Column("Registries", width="26%")),
+        rows=tuple(rows),
+        more_text=(f"{plural(more, 'more group')}; every failure is in summary.json "
+                   "(completeness.errors)." if more else
+                   "Every failure is in summary.json (completeness.errors)."),
+        compact=True,
+    )
 
 
 # --- 8. methodology --------------------------------------------------------------------------
@@ -703,14 +639,15 @@ def build_methodology(ctx: _Ctx, number: int) -> Section:
                                 "real AWS account.", tone="notice"))
     for heading, paragraphs in report.methodology:
         blocks.append(Heading(str(heading)))
-        blocks.extend(Paragraph(str(p)) for p in paragraphs)
+        blocks.extend(Paragraph(cap_registry_list(str(p))) for p in paragraphs)
     blocks.extend(prices_table(ctx.table("prices")))  # issue 4: every price used
     if report.notes:
         blocks.append(Heading("Analysis notes"))
-        blocks.append(Bullets(tuple(str(n) for n in report.notes)))
+        blocks.append(Bullets(tuple(cap_registry_list(str(n)) for n in report.notes)))
     return Section("methodology", number, "Methodology", tuple(blocks))
 
 
+from .section_summary import build_summary  # noqa: E402 (issue 5)
 from .section_inspector import build_inspector, prices_table  # noqa: E402 (issue 4)
 
 from .section_lifecycle import build_lifecycle  # noqa: E402 (issue 3)

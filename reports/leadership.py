@@ -1,0 +1,600 @@
+"""The leadership view: headline figures with their change since the previous run, trend series,
+and the five actions worth the most money or risk, ranked. Pure: no clock, no files.
+
+Inputs are this run's `summary` dict and result tables, plus the history of earlier runs that
+`jobs/history.py` read at run time and stored in the snapshot settings (`settings["history"]`),
+so a re-render shows the trends as they were when the run was made.
+
+Ranking rule (`RANKING_RULE`, also in the report's methodology): every candidate action gets
+
+    score = money per month (a saving counts positive, a cost negative)
+            + RISK_USD_PER_POINT x risk points
+
+where risk points are 10 per open critical finding the action addresses and, per repository
+whose failing control it fixes, the control's Security Hub severity weight (Critical 10, High 5,
+Medium 1, Low 0.5). A registry still on the retired Clair engine counts as a High failure for
+each of its repositories (its scans have stopped). Actions are ranked by score, highest first
+(ties by key); the five best are the "actions" of summary.json, all candidates are in
+data/actions.csv.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from .schema import register_table
+
+HISTORY_RUNS = 12
+"""Earlier runs shown in the trends (plus this one)."""
+TOP_ACTIONS = 5
+RISK_USD_PER_POINT = 1.0
+"""One risk point ranks like one US dollar of monthly saving."""
+CRITICAL_FINDING_POINTS = 10.0
+SEVERITY_POINTS = {"CRITICAL": 10.0, "HIGH": 5.0, "MEDIUM": 1.0, "LOW": 0.5, "INFORMATIONAL": 0.0}
+DEFAULT_SEVERITY = {"ECR.1": "High", "ECR.2": "Medium", "ECR.3": "Medium", "ECR.5": "Medium",
+                    "Inspector.2": "High"}
+CONCERN_OF_METRIC = {"inspector_monthly_usd": "inspector",
+                     "pull_through_net_saving_monthly_usd": "pull_through",
+                     "reclaimable_bytes": "lifecycle", "reclaimable_monthly_usd": "lifecycle"}
+
+RANKING_RULE = (
+    "The actions on the first page are ranked by one score: money per month (a saving counts "
+    "positive, a cost negative) plus risk points, one point ranking like $1.00 a month. Risk "
+    f"points are {CRITICAL_FINDING_POINTS:g} per open critical finding an action addresses and, "
+    "for each repository whose failing control it fixes, the control's Security Hub severity "
+    "weight: Critical 10, High 5, Medium 1, Low 0.5. A registry still on the retired Clair "
+    "engine counts as a High failure for each of its repositories, since its scans have "
+    "stopped. Actions with a score of zero or less are not proposed; ties are broken by the "
+    "action's key. The five highest are shown; every candidate, with its score and how it was "
+    "computed, is in data/actions.csv. Savings are the monthly figures of the section each "
+    "action links to, not additive across actions.")
+TRENDS_METHOD = (
+    "Changes and trend lines compare this run with the earlier complete runs kept in the same "
+    f"output directory: the last {HISTORY_RUNS} runs before this one (a run still being written, "
+    "or one without a manifest, is not used; demo and real runs are not mixed). Their headline "
+    "figures were read from their summary.json when this run was made and are stored in its "
+    "snapshot, so re-rendering this run shows the trends as they were. A figure an earlier run "
+    "did not compute (its section was not built, or its data could not be collected) is a gap "
+    "in the line, not a zero.")
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    """"pct" | "count" | "usd" | "bytes"."""
+    better: str
+    """"up" | "down" | "none": which direction of change is an improvement."""
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("repositories_pct", "Repositories scanned", "pct", "up"),
+    Metric("images_pct", "Images scanned", "pct", "up"),
+    Metric("critical", "Open critical findings", "count", "down"),
+    Metric("high", "Open high findings", "count", "down"),
+    Metric("controls_failing", "Failing control checks", "count", "down"),
+    Metric("inspector_monthly_usd", "Inspector / month", "usd", "none"),
+    Metric("pull_through_net_saving_monthly_usd", "Pull-through net saving / month", "usd", "up"),
+    Metric("reclaimable_bytes", "Reclaimable storage", "bytes", "down"),
+    Metric("reclaimable_monthly_usd", "Reclaimable / month", "usd", "down"),
+)
+METRIC = {m.key: m for m in METRICS}
+
+ACTION_COLUMNS = {
+    "rank": "Int64", "key": "string", "action": "string", "figure": "string",
+    "section": "string", "anchor": "string", "monthly_usd": "float64",
+    "risk_points": "float64", "score": "float64", "why": "string", "shown": "boolean",
+}
+register_table("actions", ACTION_COLUMNS)
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def _get(mapping: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(mapping, Mapping) or key not in mapping:
+            return None
+        mapping = mapping[key]
+    return mapping
+
+
+def _number(value: Any) -> float | int | None:
+    """A finite number (an int stays an int), or None (missing, NaN, not a number, a bool)."""
+    if value is None or isinstance(value, bool) or value is pd.NA:
+        return None
+    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"):
+        return int(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _pct(part: Any, whole: Any) -> float | None:
+    p, w = _number(part), _number(whole)
+    return None if p is None or not w else round(100.0 * p / w, 1)
+
+
+# Formatting as reports/render/filters.py does it (the analysis does not import the renderer).
+
+
+def _round(value: float, digits: int) -> Decimal:
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def fmt_int(value: Any) -> str:
+    return f"{_round(float(value), 0):,.0f}"
+
+
+def fmt_usd(value: float, digits: int = 2) -> str:
+    rounded = _round(value, digits)
+    text = f"${abs(rounded):,.{digits}f}"
+    return ("\u2212" + text) if rounded < 0 else text
+
+
+def fmt_bytes(value: float) -> str:
+    units = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+    index = 0
+    while index < len(units) - 1 and abs(value) >= 1024 ** (index + 1):
+        index += 1
+    if index == 0:
+        return f"{fmt_int(value)} B"
+    return f"{_round(value / 1024 ** index, 1):,.1f} {units[index]}"
+
+
+def _plural(n: float, one: str, many: str | None = None) -> str:
+    return f"{fmt_int(n)} {one if n == 1 else (many or one + 's')}"
+
+
+def _per_month(usd: float) -> str:
+    return f"{fmt_usd(usd, 2)}/month"
+
+
+# --- headline figures ------------------------------------------------------------------------
+
+
+def headline_figures(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The leadership figures of one summary.json (this run's, or an earlier run's).
+
+    A figure is None when it was not measured: its concern is in `sections_not_computed`, or
+    the key is absent (an older summary). `reclaimable_basis` says whether the reclaimable
+    figures assume the proposed lifecycle policy ("proposed") or today's policies ("current").
+    """
+    skipped = set(summary.get("sections_not_computed") or ())
+    cov = summary.get("coverage") if isinstance(summary.get("coverage"), Mapping) else {}
+    repos_pct = _number(cov.get("repositories_pct"))
+    if repos_pct is None:
+        repos_pct = _pct(cov.get("repositories_scanned"), cov.get("repositories_total"))
+    images_pct = _number(cov.get("images_pct"))
+    if images_pct is None:
+        images_pct = _pct(cov.get("images_scanned"), cov.get("images_scannable"))
+    pt = _get(summary, "pull_through") or {}
+    net = _number(pt.get("net_saving_monthly_usd"))
+    if net is None and _number(pt.get("nat_savings_monthly_usd")) is not None \
+            and _number(pt.get("storage_monthly_usd")) is not None:
+        net = round(float(pt["nat_savings_monthly_usd"]) - float(pt["storage_monthly_usd"]), 2)
+    life = _get(summary, "lifecycle") or {}
+    proposed = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
+    if proposed.get("status") == "evaluated" and _number(proposed.get("reclaimable_bytes")) is not None:
+        basis, source = "proposed", proposed
+    else:
+        basis, source = "current", life
+    figures: dict[str, Any] = {
+        "repositories_pct": repos_pct,
+        "images_pct": images_pct,
+        "critical": _number(_get(cov, "open_findings", "critical")),
+        "high": _number(_get(cov, "open_findings", "high")),
+        "controls_failing": _number(_get(summary, "compliance", "controls_failing")),
+        "inspector_monthly_usd": _number(_get(summary, "inspector", "estimated_monthly_usd")),
+        "pull_through_net_saving_monthly_usd": net,
+        "reclaimable_bytes": _number(source.get("reclaimable_bytes")),
+        "reclaimable_monthly_usd": _number(source.get("reclaimable_monthly_usd")),
+        "reclaimable_basis": basis,
+        "reclaimable_current_bytes": _number(life.get("reclaimable_bytes")),
+    }
+    for key, concern in CONCERN_OF_METRIC.items():
+        if concern in skipped:
+            figures[key] = None
+    if "lifecycle" in skipped:
+        figures["reclaimable_basis"] = None
+        figures["reclaimable_current_bytes"] = None
+    return figures
+
+
+def history_entry(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What the trends keep of one earlier run's summary.json (JSON-safe).
+
+    Raises ValueError for a summary this version cannot read (not an object, no run_id/as_of,
+    no coverage block), so the caller can skip it and say why.
+    """
+    if not isinstance(summary, Mapping):
+        raise ValueError("not a JSON object")
+    run_id, as_of = summary.get("run_id"), summary.get("as_of")
+    if not isinstance(run_id, str) or not isinstance(as_of, str):
+        raise ValueError("no run_id/as_of")
+    if not isinstance(summary.get("coverage"), Mapping):
+        raise ValueError("no coverage block (older summary format)")
+    completeness = summary.get("completeness")
+    complete = completeness.get("complete") if isinstance(completeness, Mapping) else None
+    if complete is None and isinstance(completeness, Mapping):
+        complete = not completeness.get("errors")
+    return {
+        "run_id": run_id,
+        "as_of": as_of,
+        "demo": bool(summary.get("demo", False)),
+        "complete": bool(complete) if complete is not None else None,
+        "accounts": sorted(str(a) for a in (summary.get("accounts") or [])),
+        "regions": sorted(str(r) for r in (summary.get("regions") or [])),
+        "figures": headline_figures(summary),
+    }
+
+
+# --- trends ----------------------------------------------------------------------------------
+
+
+def _direction(value: float | None, previous: float | None) -> tuple[float | None, str]:
+    if value is None or previous is None:
+        return None, "unknown"
+    delta = value - previous
+    if abs(delta) < 1e-9:
+        return 0.0, "flat"
+    return delta, ("up" if delta > 0 else "down")
+
+
+def _judgement(metric: Metric, direction: str) -> str:
+    if direction not in ("up", "down") or metric.better == "none":
+        return "neutral"
+    return "better" if direction == metric.better else "worse"
+
+
+def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    """Each headline figure with its change since the previous run and its series.
+
+    `history`: earlier runs (oldest first, as `history_entry` returns them), or None when the
+    run recorded no history (a run made before trends existed): then no change is claimed.
+    """
+    current = headline_figures(summary)
+    recorded = history is not None
+    past = [h for h in (history or []) if isinstance(h, Mapping)][-HISTORY_RUNS:]
+    previous = past[-1] if past else None
+    prev_figures = (previous or {}).get("figures") or {}
+    accounts = sorted(str(a) for a in (summary.get("accounts") or []))
+    regions = sorted(str(r) for r in (summary.get("regions") or []))
+    runs = [{"run_id": str(h.get("run_id")), "as_of": str(h.get("as_of")),
+             "complete": h.get("complete")} for h in past]
+    runs.append({"run_id": str(summary.get("run_id")), "as_of": str(summary.get("as_of")),
+                 "complete": _get(summary, "completeness", "complete")})
+    metrics: dict[str, Any] = {}
+    for metric in METRICS:
+        value = current.get(metric.key)
+        series = []
+        for h in past:
+            figures = h.get("figures") or {}
+            point = _number(figures.get(metric.key))
+            if metric.key.startswith("reclaimable") and figures.get("reclaimable_basis") != current["reclaimable_basis"]:
+                point = None  # measured on another basis: not comparable
+            series.append(point)
+        series.append(value)
+        prev = series[-2] if previous is not None else None
+        delta, direction = _direction(value, prev)
+        if not recorded:
+            direction = "not recorded"
+        elif previous is None:
+            direction = "first run"
+        entry = {"label": metric.label, "unit": metric.unit, "better": metric.better,
+                 "value": value, "previous": prev,
+                 "delta": None if delta is None else round(delta, 4),
+                 "direction": direction, "judgement": _judgement(metric, direction),
+                 "series": series}
+        if metric.key.startswith("reclaimable"):
+            entry["basis"] = current["reclaimable_basis"]
+        metrics[metric.key] = entry
+    scope_changed = previous is not None and (
+        list(previous.get("accounts") or []) != accounts
+        or list(previous.get("regions") or []) != regions)
+    return {
+        "recorded": recorded,
+        "first_run": recorded and previous is None,
+        "previous": (None if previous is None else
+                     {"run_id": str(previous.get("run_id")), "as_of": str(previous.get("as_of")),
+                      "complete": previous.get("complete")}),
+        "scope_changed": scope_changed,
+        "runs": runs,
+        "reclaimable_current_bytes": current.get("reclaimable_current_bytes"),
+        "metrics": metrics,
+    }
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    text: str
+    """One line, with its figure: "Cache 6 upstream images pulled through NAT: saves $233.51/month"."""
+    figure: str
+    """The figure alone, e.g. "$233.51/month" or "41 repositories"."""
+    section: str
+    """The report section holding the evidence (its id)."""
+    anchor: str
+    """The element id the line links to (the section or a heading/table inside it)."""
+    monthly_usd: float
+    """Money per month: a saving positive, a cost negative, 0 when the action is about risk."""
+    risk_points: float
+    why: str
+    """How the score was computed, in words."""
+
+    @property
+    def score(self) -> float:
+        return round(self.monthly_usd + RISK_USD_PER_POINT * self.risk_points, 4)
+
+    def to_json(self, rank: int) -> dict[str, Any]:
+        return {"rank": rank, **asdict(self), "monthly_usd": round(self.monthly_usd, 2),
+                "risk_points": round(self.risk_points, 2), "score": round(self.score, 2)}
+
+
+def _severity_points(severity: Any) -> float:
+    return SEVERITY_POINTS.get(str(severity or "MEDIUM").upper(), SEVERITY_POINTS["MEDIUM"])
+
+
+def _failing_controls(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, Any]]:
+    """control -> {failing, severity, title, registries}: from the compliance table, else summary."""
+    out: dict[str, dict[str, Any]] = {}
+    comp = tables.get("compliance")
+    if isinstance(comp, pd.DataFrame) and {"control_id", "status"} <= set(comp.columns):
+        fails = comp[comp["status"] == "FAIL"]
+        for control, rows in fails.groupby("control_id", sort=True):
+            severity = rows["severity"].dropna() if "severity" in rows else pd.Series([], dtype=object)
+            titles = rows["title"].dropna() if "title" in rows else pd.Series([], dtype=object)
+            units = set(zip(rows["account_id"].astype(str), rows["region"].astype(str))) \
+                if {"account_id", "region"} <= set(rows.columns) else set()
+            out[str(control)] = {
+                "failing": int(len(rows)),
+                "severity": str(severity.iloc[0]) if len(severity) else DEFAULT_SEVERITY.get(str(control), "Medium"),
+                "title": str(titles.iloc[0]) if len(titles) else str(control),
+                "registries": len(units)}
+        return out
+    for control, counts in sorted((_get(summary, "compliance", "by_control") or {}).items()):
+        failing = _number((counts or {}).get("FAIL")) or 0
+        if failing:
+            out[str(control)] = {"failing": int(failing), "severity": DEFAULT_SEVERITY.get(str(control), "Medium"),
+                                 "title": str(control), "registries": 0, "no_table": True}
+    return out
+
+
+def _critical_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
+    cov = tables.get("coverage")
+    if not isinstance(cov, pd.DataFrame) or "critical" not in cov or not len(cov):
+        return None
+    crit = pd.to_numeric(cov["critical"], errors="coerce").fillna(0)
+    hit = cov.assign(_crit=crit)[crit > 0]
+    total = int(crit.sum())
+    if not total:
+        return None
+    worst = hit.sort_values(["_crit", "account_id", "region", "repository_name"],
+                            ascending=[False, True, True, True], kind="mergesort").iloc[0]
+    return Action(
+        "critical_findings",
+        f"Fix {_plural(total, 'open critical finding')} in "
+        f"{_plural(len(hit), 'repository', 'repositories')}, first {worst['repository_name']} "
+        f"({fmt_int(worst['_crit'])})",
+        f"{fmt_int(total)} critical", "coverage", "coverage-repositories", 0.0,
+        total * CRITICAL_FINDING_POINTS,
+        f"{fmt_int(total)} critical findings x {CRITICAL_FINDING_POINTS:g} points")
+
+
+def _clair_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
+    reg = tables.get("registries")
+    if not isinstance(reg, pd.DataFrame) or "basic_scan_engine" not in reg or not len(reg):
+        return None
+    rows = reg[reg["basic_scan_engine"].fillna("") == "CLAIR"]
+    if "scan_type" in rows:
+        rows = rows[rows["scan_type"].fillna("BASIC") != "ENHANCED"]
+    units = sorted(set(zip(rows["account_id"].astype(str), rows["region"].astype(str))))
+    if not units:
+        return None
+    repos = 0
+    cov = tables.get("coverage")
+    if isinstance(cov, pd.DataFrame) and len(cov):
+        keys = list(zip(cov["account_id"].astype(str), cov["region"].astype(str)))
+        repos = sum(1 for k in keys if k in set(units))
+    points = max(repos, 1) * SEVERITY_POINTS["HIGH"]
+    return Action(
+        "clair_to_native",
+        f"Move {_plural(len(units), 'registry', 'registries')} off the retired Clair engine to "
+        f"AWS_NATIVE scanning ({_plural(repos, 'repository', 'repositories')})",
+        _plural(len(units), "registry", "registries"), "coverage", "coverage-registries", 0.0, points,
+        f"{fmt_int(max(repos, 1))} repositories no longer scanned x High ({SEVERITY_POINTS['HIGH']:g} points)")
+
+
+def _lifecycle_action(summary: Mapping[str, Any], controls: Mapping[str, Mapping[str, Any]]) -> Action | None:
+    life = _get(summary, "lifecycle") or {}
+    prop = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
+    if prop.get("status") != "evaluated":
+        return None
+    applied = int(_number(prop.get("repositories_applied")) or 0)
+    if prop.get("apply_to") != "all" and isinstance(prop.get("without_policy"), Mapping):
+        freed = prop["without_policy"]
+        gained_bytes, usd = _number(freed.get("reclaimable_bytes")), _number(freed.get("reclaimable_monthly_usd"))
+    else:
+        gained_bytes = (_number(prop.get("reclaimable_bytes")) or 0) - (_number(life.get("reclaimable_bytes")) or 0)
+        usd = (_number(prop.get("reclaimable_monthly_usd")) or 0) - (_number(life.get("reclaimable_monthly_usd")) or 0)
+    usd = max(usd or 0.0, 0.0)
+    gained_bytes = max(gained_bytes or 0.0, 0.0)
+    ecr3 = controls.get("ECR.3")
+    fixes = min(applied, ecr3["failing"]) if ecr3 else 0
+    points = fixes * _severity_points(ecr3["severity"]) if ecr3 else 0.0
+    if not applied or (usd <= 0 and points <= 0):
+        return None
+    source = str(prop.get("source") or "")
+    name = "the baseline lifecycle policy" if "baseline" in source.lower() else "the proposed lifecycle policy"
+    text = f"Apply {name} to {_plural(applied, 'repository', 'repositories')}"
+    figure = _per_month(usd)
+    if gained_bytes > 0:
+        text += f": frees {fmt_bytes(gained_bytes)}, {figure}"
+    else:
+        text += " (ECR.3)"
+    why = f"saves {figure}" + (f" + {fmt_int(fixes)} ECR.3 failures x {ecr3['severity']}" if fixes else "")
+    return Action("lifecycle_proposed", text, figure, "lifecycle", "lifecycle", usd, points, why)
+
+
+def _control_actions(controls: Mapping[str, Mapping[str, Any]], summary: Mapping[str, Any],
+                     lifecycle: Action | None) -> list[Action]:
+    out = []
+    for control, info in sorted(controls.items()):
+        n = info["failing"]
+        points = n * _severity_points(info["severity"])
+        repos = _plural(n, "repository", "repositories")
+        slug = control.lower().replace(".", "-")
+        # The report has a heading per failing control only when it has the compliance table.
+        anchor, usd, cost = ("compliance" if info.get("no_table") else f"control-{slug}"), 0.0, ""
+        if control == "ECR.1":
+            text = f"Turn on scan on push for {repos} never scanned automatically (ECR.1)"
+        elif control == "ECR.2":
+            text = f"Make image tags immutable in {repos} (ECR.2)"
+        elif control == "ECR.3":
+            if lifecycle is not None:
+                continue  # the lifecycle action fixes it, with its saving
+            text = f"Add a lifecycle policy to {repos} (ECR.3)"
+        elif control == "ECR.5":
+            text = f"Encrypt {repos} with a customer managed KMS key (ECR.5)"
+        elif control == "Inspector.2":
+            scen = _get(summary, "inspector", "scenarios", "basic_to_enhanced_on_push") or {}
+            change = _number(scen.get("change_usd")) if scen.get("available") else None
+            text = f"Turn on Amazon Inspector for {repos} (Inspector.2)"
+            if change is not None and change > 0:
+                usd, cost = -change, f": costs {_per_month(change)}"
+                text += cost
+        else:
+            text = f"Fix {control} ({info['title']}) for {repos}"
+        why = (f"{fmt_int(n)} failures x {info['severity']} ({_severity_points(info['severity']):g} points)"
+               + (f" - costs {_per_month(-usd)}" if usd < 0 else ""))
+        out.append(Action(f"control_{slug}", text, repos, "compliance", anchor, usd, points, why))
+    return out
+
+
+def _pull_through_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> list[Action]:
+    s = _get(summary, "pull_through") or {}
+    out = []
+    refs = int(_number(s.get("uncached_references")) or 0)
+    saving = _number(s.get("uncached_saving_if_cached_monthly_usd")) or 0.0
+    if refs and saving > 0:
+        out.append(Action(
+            "pull_through_uncached",
+            f"Cache {_plural(refs, 'upstream image')} pulled through NAT: saves {_per_month(saving)}",
+            _per_month(saving), "pull-through", "pull-through-uncached", saving, 0.0,
+            f"saves {_per_month(saving)}"))
+    stale = int(_number(s.get("stale_images")) or 0)
+    stale_usd = _number(s.get("stale_monthly_usd")) or 0.0
+    if stale and stale_usd > 0:
+        days = _number(s.get("stale_days"))
+        since = f" not pulled for {fmt_int(days)} days" if days else ""
+        out.append(Action(
+            "pull_through_stale",
+            f"Expire {_plural(stale, 'stale cached image')}{since}: frees "
+            f"{fmt_bytes(_number(s.get('stale_bytes')) or 0)}, {_per_month(stale_usd)}",
+            _per_month(stale_usd), "pull-through", "pull-through-stale", stale_usd, 0.0,
+            f"saves {_per_month(stale_usd)}"))
+    pt = tables.get("pull_through")
+    key = ["account_id", "region", "ecr_repository_prefix"]
+    if isinstance(pt, pd.DataFrame) and len(pt) and set(key + ["net_saving_monthly_usd"]) <= set(pt.columns):
+        net = pt.assign(_net=pd.to_numeric(pt["net_saving_monthly_usd"], errors="coerce")) \
+            .groupby(key, sort=True)["_net"].sum(min_count=1)
+        losing = net[net < 0]
+        loss = -float(losing.sum())
+        if len(losing) and round(loss, 2) > 0:
+            out.append(Action(
+                "pull_through_not_paying",
+                f"Review {_plural(len(losing), 'pull-through cache rule')} costing more than "
+                f"{'it saves' if len(losing) == 1 else 'they save'}: {_per_month(loss)}",
+                _per_month(loss), "pull-through", "pull-through-repositories", loss, 0.0,
+                f"saves {_per_month(loss)}"))
+    return out
+
+
+def _inspector_actions(summary: Mapping[str, Any]) -> list[Action]:
+    scenarios = _get(summary, "inspector", "scenarios") or {}
+    out = []
+    narrow = scenarios.get("narrow_continuous") or {}
+    change = _number(narrow.get("change_usd"))
+    if narrow.get("available") and change is not None and change < 0:
+        label = str(narrow.get("label") or "")
+        prefix = "Continuous narrowed to "
+        target = label[len(prefix):].split(";")[0].strip() if label.startswith(prefix) else ""
+        text = (f"Narrow continuous scanning to {target}" if target else "Narrow continuous scanning")
+        out.append(Action("inspector_narrow_continuous", f"{text}: saves {_per_month(-change)}",
+                          _per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
+                          f"saves {_per_month(-change)}"))
+    best: tuple[float, str, Mapping[str, Any]] | None = None
+    for key, scen in sorted(scenarios.items()):
+        if not key.startswith("rescan_") or not isinstance(scen, Mapping) or not scen.get("available"):
+            continue
+        change = _number(scen.get("change_usd"))
+        if change is not None and change < 0 and (best is None or change < best[0]):
+            best = (change, key, scen)
+    if best is not None:
+        change, key, _ = best
+        days = key.rsplit("_", 1)[-1]
+        what = f"to {days} days" if days.isdigit() else "(" + str(best[2].get("label")) + ")"
+        out.append(Action("inspector_rescan_duration",
+                          f"Shorten Inspector's rescan duration {what}: saves {_per_month(-change)}",
+                          _per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
+                          f"saves {_per_month(-change)}"))
+    return out
+
+
+def rank_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> list[Action]:
+    """Every candidate action with a positive score, best first (see RANKING_RULE)."""
+    skipped = set(summary.get("sections_not_computed") or ())
+    controls = _failing_controls(summary, tables)
+    lifecycle = None if "lifecycle" in skipped else _lifecycle_action(summary, controls)
+    candidates: list[Action | None] = [_critical_action(tables), _clair_action(tables), lifecycle]
+    candidates.extend(_control_actions(controls, summary if "inspector" not in skipped else {}, lifecycle))
+    if "pull_through" not in skipped:
+        candidates.extend(_pull_through_actions(summary, tables))
+    if "inspector" not in skipped:
+        candidates.extend(_inspector_actions(summary))
+    found = [a for a in candidates if a is not None and a.score > 0]
+    return sorted(found, key=lambda a: (-a.score, a.key))
+
+
+def actions_frame(actions: Sequence[Action]) -> pd.DataFrame:
+    rows = [{**a.to_json(rank), "action": a.text, "shown": rank <= TOP_ACTIONS}
+            for rank, a in enumerate(actions, start=1)]
+    frame = pd.DataFrame(rows, columns=[*ACTION_COLUMNS, "text"]).drop(columns=["text"])
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in ACTION_COLUMNS.items()})
+    return frame.astype(ACTION_COLUMNS)
+
+
+# --- all together ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leadership:
+    trends: dict[str, Any]
+    actions: list[dict[str, Any]]
+    """The top five, JSON-safe, ranked."""
+    table: pd.DataFrame
+    """Every candidate (data/actions.csv)."""
+    methodology: tuple[str, ...]
+
+
+def build_leadership(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
+                     history: Sequence[Mapping[str, Any]] | None) -> Leadership:
+    ranked = rank_actions(summary, tables)
+    return Leadership(
+        trends=build_trends(summary, history),
+        actions=[a.to_json(rank) for rank, a in enumerate(ranked[:TOP_ACTIONS], start=1)],
+        table=actions_frame(ranked),
+        methodology=(TRENDS_METHOD, RANKING_RULE),
+    )
