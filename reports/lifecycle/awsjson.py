@@ -84,6 +84,40 @@ def images_from_describe(doc: Any) -> pd.DataFrame:
     return frame
 
 
+def manifest_records(item: Any, where: str = "image") -> tuple[list[dict], list[dict], list[dict]]:
+    """One BatchGetImage `images[]` entry -> (blob rows, child rows, known-image rows).
+
+    Plain records, no DataFrames: the fleet-wide normaliser calls this once per image.
+    Raises AwsJsonError for an entry that is not a readable manifest.
+    """
+    if not isinstance(item, dict):
+        raise AwsJsonError(f"{where}: expected an object")
+    digest = (item.get("imageId") or {}).get("imageDigest")
+    if not isinstance(digest, str):
+        raise AwsJsonError(f"{where}: imageId.imageDigest is required")
+    try:
+        manifest = json.loads(item.get("imageManifest") or "")
+    except (json.JSONDecodeError, TypeError):
+        raise AwsJsonError(f"{where}: imageManifest is not a JSON document") from None
+    if not isinstance(manifest, dict):
+        raise AwsJsonError(f"{where}: imageManifest is not a JSON object")
+    key = {"account_id": str(item.get("registryId") or ""), "region": "",
+           "repository_name": str(item.get("repositoryName") or "")}
+    media = manifest.get("mediaType") or item.get("imageManifestMediaType")
+    if "manifests" in manifest or media in LIST_MEDIA_TYPES:
+        children = [{**key, "parent_digest": digest, "child_digest": child["digest"]}
+                    for child in manifest.get("manifests") or []
+                    if isinstance(child, dict) and isinstance(child.get("digest"), str)]
+        return [], children, [{**key, "image_digest": digest}]
+    entries = [manifest.get("config")] + list(manifest.get("layers") or []) + list(manifest.get("blobs") or [])
+    sized = [e for e in entries if isinstance(e, dict) and isinstance(e.get("digest"), str)]
+    if any(not isinstance(e.get("size"), int) for e in sized) or (not sized and "fsLayers" in manifest):
+        return [], [], []  # schema 1 or sizes missing: this image's bytes stay unknown
+    blobs = [{**key, "image_digest": digest, "blob_digest": e["digest"], "blob_size": int(e["size"])}
+             for e in sized]
+    return blobs, [], [{**key, "image_digest": digest}]
+
+
 def manifests_from_batch_get(doc: Any) -> Manifests:
     """``aws ecr batch-get-image`` output -> blobs, manifest-list children and known images."""
     images = doc.get("images") if isinstance(doc, dict) else doc
@@ -91,32 +125,10 @@ def manifests_from_batch_get(doc: Any) -> Manifests:
         raise AwsJsonError("manifests: expected an object with \"images\" (aws ecr batch-get-image output)")
     blobs, children, known = [], [], []
     for i, item in enumerate(images):
-        if not isinstance(item, dict):
-            raise AwsJsonError(f"images[{i}]: expected an object")
-        digest = (item.get("imageId") or {}).get("imageDigest")
-        if not isinstance(digest, str):
-            raise AwsJsonError(f"images[{i}]: imageId.imageDigest is required")
-        try:
-            manifest = json.loads(item.get("imageManifest") or "")
-        except (json.JSONDecodeError, TypeError):
-            raise AwsJsonError(f"images[{i}]: imageManifest is not a JSON document") from None
-        if not isinstance(manifest, dict):
-            raise AwsJsonError(f"images[{i}]: imageManifest is not a JSON object")
-        key = {"account_id": str(item.get("registryId") or ""), "region": "", "repository_name": str(item.get("repositoryName") or "")}
-        media = manifest.get("mediaType") or item.get("imageManifestMediaType")
-        if "manifests" in manifest or media in LIST_MEDIA_TYPES:
-            for child in manifest.get("manifests") or []:
-                if isinstance(child, dict) and isinstance(child.get("digest"), str):
-                    children.append({**key, "parent_digest": digest, "child_digest": child["digest"]})
-            known.append({**key, "image_digest": digest})
-            continue
-        entries = [manifest.get("config")] + list(manifest.get("layers") or []) + list(manifest.get("blobs") or [])
-        sized = [e for e in entries if isinstance(e, dict) and isinstance(e.get("digest"), str)]
-        if any(not isinstance(e.get("size"), int) for e in sized) or (not sized and "fsLayers" in manifest):
-            continue  # schema 1 or sizes missing: this image's bytes stay unknown
-        for e in sized:
-            blobs.append({**key, "image_digest": digest, "blob_digest": e["digest"], "blob_size": int(e["size"])})
-        known.append({**key, "image_digest": digest})
+        item_blobs, item_children, item_known = manifest_records(item, f"images[{i}]")
+        blobs.extend(item_blobs)
+        children.extend(item_children)
+        known.extend(item_known)
     return Manifests(
         pd.DataFrame(blobs, columns=list(BLOB_COLUMNS)).astype({"blob_size": "int64"}),
         pd.DataFrame(children, columns=list(CHILD_COLUMNS)),

@@ -27,7 +27,7 @@ import pandas as pd
 from ..concern import AnalysisContext, Concern, ConcernResult, TableSpec
 from ..prices import GB
 from ..schema import BOOL, INT, STR, UNIT_KEY
-from .awsjson import LIST_MEDIA_TYPES, AwsJsonError, manifests_from_batch_get
+from .awsjson import LIST_MEDIA_TYPES, AwsJsonError, manifest_records
 from .evaluate import evaluate_fleet
 from .frame import KEY_COLUMNS
 from .lint import LintWarning, lint, static_warnings
@@ -155,20 +155,21 @@ def _manifest_rows(index: Any, unit: tuple[str, str]) -> list[dict[str, Any]]:
         repo = call.params.get("repositoryName")
         for item in call.response.get("images") or []:
             try:
-                parsed = manifests_from_batch_get({"images": [{**item, "repositoryName": item.get("repositoryName") or repo}]})
+                blobs, children, known = manifest_records(
+                    {**item, "repositoryName": item.get("repositoryName") or repo})
             except AwsJsonError:
                 continue  # unreadable manifest: the image stays unknown, exact bytes unavailable
             key = {"account_id": unit[0], "region": unit[1]}
-            for rec in parsed.known.to_dict("records"):
+            for rec in known:
                 if (rec["repository_name"], rec["image_digest"]) in seen:
                     break
                 seen.add((rec["repository_name"], rec["image_digest"]))
                 rows.append({**key, "repository_name": rec["repository_name"], "image_digest": rec["image_digest"],
                              "kind": "READ", "ref_digest": None, "size_bytes": None})
-                for blob in parsed.blobs.to_dict("records"):
+                for blob in blobs:
                     rows.append({**key, "repository_name": blob["repository_name"], "image_digest": blob["image_digest"],
                                  "kind": "BLOB", "ref_digest": blob["blob_digest"], "size_bytes": int(blob["blob_size"])})
-                for child in parsed.children.to_dict("records"):
+                for child in children:
                     rows.append({**key, "repository_name": child["repository_name"], "image_digest": child["parent_digest"],
                                  "kind": "CHILD", "ref_digest": child["child_digest"], "size_bytes": None})
     return rows
