@@ -20,8 +20,10 @@ from datetime import datetime, timezone
 
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, Unit, collect_fleet
+from ecr_report.jobs.config import Config
 from ecr_report.jobs.demo import DemoEmulator, build_fleet
 from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.settings import analysis_settings
 from ecr_report.reports.coverage import BasicFindingsScope
 
 AS_OF = datetime(2026, 11, 30, tzinfo=timezone.utc)
@@ -34,7 +36,11 @@ PAGED = {
     "inspector2.ListCoverage": ("coveredResources", 200, None),
     "inspector2.ListFindingAggregations": ("responses", 100, None),
 }
-BATCHED = {"ecr.BatchGetRepositoryScanningConfiguration": ("repositoryNames", 25)}
+# operation -> (request member, API maximum per call, parameter that names the resource)
+BATCHED = {
+    "ecr.BatchGetRepositoryScanningConfiguration": ("repositoryNames", 25, None),
+    "ecr.BatchGetImage": ("imageIds", 100, "repositoryName"),
+}
 
 
 def collect(scale: float) -> tuple[EvidenceRecorder, float, int]:
@@ -44,7 +50,9 @@ def collect(scale: float) -> tuple[EvidenceRecorder, float, int]:
     accounts = {a: Account(a, None if a == fleet.caller_account else fleet.role_arn(a)) for a in fleet.accounts}
     units = [Unit(accounts[a], a, r) for a, r in fleet.units]
     started = time.perf_counter()
-    collection = collect_fleet(factory, units, CollectOptions(as_of=AS_OF, scope=BasicFindingsScope()))
+    # The product's default settings (e.g. lifecycle.exact_bytes reads manifests).
+    options = CollectOptions(as_of=AS_OF, scope=BasicFindingsScope(), settings=analysis_settings(Config()))
+    collection = collect_fleet(factory, units, options)
     elapsed = time.perf_counter() - started
     assert not collection.errors, collection.errors
     images = sum(len(r.images) for reg in fleet.registries.values() for r in reg.repositories)
@@ -61,8 +69,9 @@ def lower_bound(recorder: EvidenceRecorder) -> Counter[str]:
             key = (op, call.account_id, call.region, str(call.params.get(resource, "")))
             items[key] += len(call.response.get(member, []))
         elif op in BATCHED:
-            member, size = BATCHED[op]
-            items[(op, call.account_id, call.region)] += len(call.params.get(member, []))
+            member, _, resource = BATCHED[op]
+            key = (op, call.account_id, call.region, str(call.params.get(resource, "")))
+            items[key] += len(call.params.get(member, []))
         else:
             bound[op] += 1  # no bulk form: one call per resource is the floor
     for key, count in items.items():
