@@ -6,18 +6,49 @@ the same bytes.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from ..reports.analyse import Analysis
 from ..reports.render import ReportInput, render_html, render_pdf
 from ..reports.xlsx import finops_workbook
+from .config import ConfigError
 from .rundir import SUMMARY, write_frames, write_json
 
 FINOPS_WORKBOOK = "finops.xlsx"
 """data/finops.xlsx: the FinOps review's workbook (reports.xlsx), one sheet per cost table."""
 
 
+JAPANESE_FONT_PACKAGE = "fonts-ipaexfont-gothic"
+"""The Debian package README.md documents for the Japanese edition's PDF font."""
+
+
+def japanese_fonts() -> list[str]:
+    """Font families fontconfig knows that cover Japanese (`fc-list :lang=ja family`)."""
+    try:
+        result = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True,
+                                text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def check_fonts(language: str, *, pdf: bool = True) -> None:
+    """Fail (ConfigError: one line, exit code 2) before anything is written when a Japanese PDF
+    is asked for and no Japanese font is installed: the PDF would print empty boxes."""
+    if language == "ja" and pdf and not japanese_fonts():
+        raise ConfigError("report.language = \"ja\" needs a Japanese font for the PDF and "
+                          "fontconfig finds none (fc-list :lang=ja); install one: "
+                          f"apt-get install {JAPANESE_FONT_PACKAGE}")
+
+
+def report_language(analysis: Analysis) -> str:
+    """The run's report language, as stored in its snapshot (English for older runs)."""
+    return str(analysis.snapshot.meta.settings.get("report_language") or "en")
+
+
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
+    check_fonts(report_language(analysis), pdf=pdf)
     write_frames(run_dir / "data", analysis.tables)
     (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
         analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id))
@@ -41,4 +72,5 @@ def report_input(analysis: Analysis) -> ReportInput:
         methodology=list(analysis.methodology),
         sections_not_computed=list(analysis.sections_not_computed),
         demo=meta.demo,
+        language=report_language(analysis),
     )

@@ -26,7 +26,7 @@ from .collect.lifecycle import cross_check_guard
 from .config import Config, ConfigError
 from .evidence import EvidenceRecorder, load_raw_dir
 from .history import read_history
-from .publish import publish
+from .publish import check_fonts, publish
 from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
 from .settings import analysis_settings
 from .signing import load_signer, sign_run
@@ -63,6 +63,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     # identity and the regions are resolved; the recorder flushes earlier calls then.
     recorder = EvidenceRecorder()
     settings = analysis_settings(config)  # reads the files the config names: fail before collecting
+    check_fonts(config.report.language, pdf=config.report.pdf)  # a ja PDF needs a Japanese font
     factory, units = (_demo_setup(recorder, config, demo_scale, as_of) if demo
                       else _aws_setup(recorder, config))
 

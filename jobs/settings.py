@@ -19,6 +19,8 @@ def analysis_settings(config: Config) -> dict[str, Any]:
         "lifecycle": _lifecycle(config),
         "inspector": _inspector(config),
         "pull_through": _pull_through(config),
+        # Kept in snapshot.json so `ecr-report render` re-renders an old run in its language.
+        "report_language": config.report.language,
     }
 
 

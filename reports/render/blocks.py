@@ -112,6 +112,7 @@ class Chart:
 class NotComputed:
     kind: ClassVar[str] = "not_computed"
     text: str
+    badge_text: str = "Not computed"
 
 
 @dataclass(frozen=True)

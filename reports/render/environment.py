@@ -8,6 +8,7 @@ from functools import lru_cache
 import jinja2
 
 from .filters import FILTERS
+from .i18n import t
 
 TEMPLATE_PACKAGE = "ecr_report.templates"
 
@@ -29,6 +30,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.filters["t"] = t  # {{ "Contents" | t(meta.lang) }}: English unchanged
     return env
 
 

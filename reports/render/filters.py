@@ -124,18 +124,26 @@ def _as_utc(value: Any) -> datetime:
     raise TypeError(f"not a date or time: {value!r}")
 
 
-def fmt_datetime(value: Any, missing: str = MISSING) -> str:
-    """ISO-like UTC, to the minute: "2026-03-02 08:00 UTC"."""
+def fmt_datetime(value: Any, missing: str = MISSING, lang: str = "en") -> str:
+    """ISO-like UTC, to the minute: "2026-03-02 08:00 UTC"; ja: "2026年3月2日 08:00 UTC"."""
     if is_missing(value):
         return missing
-    return _as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
+    moment = _as_utc(value)
+    if lang == "ja":
+        return f"{_ja_date(moment)} {moment:%H:%M} UTC"
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def fmt_date(value: Any, missing: str = MISSING) -> str:
-    """ISO date in UTC: "2026-03-02"."""
+def fmt_date(value: Any, missing: str = MISSING, lang: str = "en") -> str:
+    """ISO date in UTC: "2026-03-02"; ja: "2026年3月2日"."""
     if is_missing(value):
         return missing
-    return _as_utc(value).strftime("%Y-%m-%d")
+    moment = _as_utc(value)
+    return _ja_date(moment) if lang == "ja" else moment.strftime("%Y-%m-%d")
+
+
+def _ja_date(moment: datetime) -> str:
+    return f"{moment.year}年{moment.month}月{moment.day}日"
 
 
 def fmt_iso(value: Any) -> str:

@@ -9,6 +9,8 @@ from .model import ReportInput
 from .viewmodel import build_view
 
 STYLESHEET = "report.css"
+LANGUAGE_STYLESHEETS = {"ja": "report.ja.css"}
+"""Appended to the stylesheet for that language: CJK font stack, running header/footer words."""
 TEMPLATE = "report.html.j2"
 
 
@@ -16,4 +18,7 @@ def render_html(report: ReportInput) -> str:
     """The report as an HTML string; a pure function of `report`."""
     view = build_view(report)
     template = environment().get_template(TEMPLATE)
-    return template.render(view=view, css=Markup(read_static(STYLESHEET)))
+    css = read_static(STYLESHEET)
+    if view.meta.lang in LANGUAGE_STYLESHEETS:
+        css += read_static(LANGUAGE_STYLESHEETS[view.meta.lang])
+    return template.render(view=view, css=Markup(css))

@@ -46,6 +46,8 @@ class ReportInput:
     they say so plainly instead of showing zeros."""
     demo: bool
     """True when the data comes from the emulated demo fleet: a visible DEMO marker."""
+    language: str = "en"
+    """Report language: "en" (default) or "ja" (reports/render/i18n.py)."""
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None or self.as_of.utcoffset() is None:

@@ -46,6 +46,7 @@ from .filters import (
     pct_of,
     plural,
 )
+from .i18n import localize_view
 from .model import ReportInput
 
 TITLE = "ECR cost & compliance report"
@@ -671,5 +672,7 @@ def build_view(report: ReportInput) -> ReportView:
                                  for e in report.errors))
     sections = tuple(build(ctx, number)
                      for number, build in enumerate(SECTION_BUILDERS, start=1))
-    return ReportView(meta=_meta(report), banner=_banner(ctx), sections=sections,
+    view = ReportView(meta=_meta(report), banner=_banner(ctx), sections=sections,
                       toc=tuple(s for s in sections if s.in_toc))
+    # Built in English; another language is applied to the finished view (i18n.py).
+    return localize_view(view, report.language, as_of=report.as_of)
