@@ -104,9 +104,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.images_in_use is not None:
         config = config.model_copy(update={"pull_through": config.pull_through.model_copy(
             update={"images_in_use_file": str(args.images_in_use)})})
-    from .signing import load_signer
-
-    load_signer(config.archive)  # a bad signing key fails now, before collecting
     outcome = run(config, output=args.output, demo=args.demo, demo_scale=args.demo_scale)
     print(outcome.run_dir)
     code = _run_exit(outcome)

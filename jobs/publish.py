@@ -48,7 +48,7 @@ def report_language(analysis: Analysis) -> str:
 
 
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
-    check_fonts(report_language(analysis), pdf=pdf)
+    """Callers check fonts first (`check_fonts`), before any expensive or irreversible work."""
     write_frames(run_dir / "data", analysis.tables)
     (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
         analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id))

@@ -64,6 +64,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     recorder = EvidenceRecorder()
     settings = analysis_settings(config)  # reads the files the config names: fail before collecting
     check_fonts(config.report.language, pdf=config.report.pdf)  # a ja PDF needs a Japanese font
+    signer = load_signer(config.archive)  # a bad signing key fails now, before collecting
     factory, units = (_demo_setup(recorder, config, demo_scale, as_of) if demo
                       else _aws_setup(recorder, config))
 
@@ -95,7 +96,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     analysis = analyse(build_snapshot(meta, collection.calls))
     publish(analysis, run_dir, pdf=config.report.pdf)
     write_manifest(run_dir, _manifest_metadata(meta, analysis))
-    sign_run(run_dir, load_signer(config.archive))  # manifest.sig (+ .pub) when a key is configured
+    sign_run(run_dir, signer)  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
@@ -110,6 +111,7 @@ def render_run(run_dir: Path, *, pdf: bool = True) -> RunOutcome:
         meta = SnapshotMeta.from_json(json.loads(snapshot_path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{snapshot_path}: unreadable snapshot ({exc})") from None
+    check_fonts(str(meta.settings.get("report_language") or "en"), pdf=pdf)
     calls = load_raw_dir(run_dir / "raw")
     analysis = analyse(build_snapshot(meta, calls))
     publish(analysis, run_dir, pdf=pdf)

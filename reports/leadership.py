@@ -28,6 +28,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from .schema import register_table
+from .summary import dig
 
 HISTORY_RUNS = 12
 """Earlier runs shown in the trends (plus this one)."""
@@ -96,13 +97,6 @@ register_table("actions", ACTION_COLUMNS)
 
 # --- small helpers ---------------------------------------------------------------------------
 
-
-def _get(mapping: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(mapping, Mapping) or key not in mapping:
-            return None
-        mapping = mapping[key]
-    return mapping
 
 
 def _number(value: Any) -> float | int | None:
@@ -176,12 +170,12 @@ def headline_figures(summary: Mapping[str, Any]) -> dict[str, Any]:
     images_pct = _number(cov.get("images_pct"))
     if images_pct is None:
         images_pct = _pct(cov.get("images_scanned"), cov.get("images_scannable"))
-    pt = _get(summary, "pull_through") or {}
+    pt = dig(summary, "pull_through") or {}
     net = _number(pt.get("net_saving_monthly_usd"))
     if net is None and _number(pt.get("nat_savings_monthly_usd")) is not None \
             and _number(pt.get("storage_monthly_usd")) is not None:
         net = round(float(pt["nat_savings_monthly_usd"]) - float(pt["storage_monthly_usd"]), 2)
-    life = _get(summary, "lifecycle") or {}
+    life = dig(summary, "lifecycle") or {}
     proposed = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
     if proposed.get("status") == "evaluated" and _number(proposed.get("reclaimable_bytes")) is not None:
         basis, source = "proposed", proposed
@@ -190,10 +184,10 @@ def headline_figures(summary: Mapping[str, Any]) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "repositories_pct": repos_pct,
         "images_pct": images_pct,
-        "critical": _number(_get(cov, "open_findings", "critical")),
-        "high": _number(_get(cov, "open_findings", "high")),
-        "controls_failing": _number(_get(summary, "compliance", "controls_failing")),
-        "inspector_monthly_usd": _number(_get(summary, "inspector", "estimated_monthly_usd")),
+        "critical": _number(dig(cov, "open_findings", "critical")),
+        "high": _number(dig(cov, "open_findings", "high")),
+        "controls_failing": _number(dig(summary, "compliance", "controls_failing")),
+        "inspector_monthly_usd": _number(dig(summary, "inspector", "estimated_monthly_usd")),
         "pull_through_net_saving_monthly_usd": net,
         "reclaimable_bytes": _number(source.get("reclaimable_bytes")),
         "reclaimable_monthly_usd": _number(source.get("reclaimable_monthly_usd")),
@@ -265,13 +259,12 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
     recorded = history is not None
     past = [h for h in (history or []) if isinstance(h, Mapping)][-HISTORY_RUNS:]
     previous = past[-1] if past else None
-    prev_figures = (previous or {}).get("figures") or {}
     accounts = sorted(str(a) for a in (summary.get("accounts") or []))
     regions = sorted(str(r) for r in (summary.get("regions") or []))
     runs = [{"run_id": str(h.get("run_id")), "as_of": str(h.get("as_of")),
              "complete": h.get("complete")} for h in past]
     runs.append({"run_id": str(summary.get("run_id")), "as_of": str(summary.get("as_of")),
-                 "complete": _get(summary, "completeness", "complete")})
+                 "complete": dig(summary, "completeness", "complete")})
     metrics: dict[str, Any] = {}
     for metric in METRICS:
         value = current.get(metric.key)
@@ -363,7 +356,7 @@ def _failing_controls(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFr
                 "title": str(titles.iloc[0]) if len(titles) else str(control),
                 "registries": len(units)}
         return out
-    for control, counts in sorted((_get(summary, "compliance", "by_control") or {}).items()):
+    for control, counts in sorted((dig(summary, "compliance", "by_control") or {}).items()):
         failing = _number((counts or {}).get("FAIL")) or 0
         if failing:
             out[str(control)] = {"failing": int(failing), "severity": DEFAULT_SEVERITY.get(str(control), "Medium"),
@@ -417,7 +410,7 @@ def _clair_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
 
 
 def _lifecycle_action(summary: Mapping[str, Any], controls: Mapping[str, Mapping[str, Any]]) -> Action | None:
-    life = _get(summary, "lifecycle") or {}
+    life = dig(summary, "lifecycle") or {}
     prop = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
     if prop.get("status") != "evaluated":
         return None
@@ -468,7 +461,7 @@ def _control_actions(controls: Mapping[str, Mapping[str, Any]], summary: Mapping
         elif control == "ECR.5":
             text = f"Encrypt {repos} with a customer managed KMS key (ECR.5)"
         elif control == "Inspector.2":
-            scen = _get(summary, "inspector", "scenarios", "basic_to_enhanced_on_push") or {}
+            scen = dig(summary, "inspector", "scenarios", "basic_to_enhanced_on_push") or {}
             change = _number(scen.get("change_usd")) if scen.get("available") else None
             text = f"Turn on Amazon Inspector for {repos} (Inspector.2)"
             if change is not None and change > 0:
@@ -483,7 +476,7 @@ def _control_actions(controls: Mapping[str, Mapping[str, Any]], summary: Mapping
 
 
 def _pull_through_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> list[Action]:
-    s = _get(summary, "pull_through") or {}
+    s = dig(summary, "pull_through") or {}
     out = []
     refs = int(_number(s.get("uncached_references")) or 0)
     saving = _number(s.get("uncached_saving_if_cached_monthly_usd")) or 0.0
@@ -522,7 +515,7 @@ def _pull_through_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.Da
 
 
 def _inspector_actions(summary: Mapping[str, Any]) -> list[Action]:
-    scenarios = _get(summary, "inspector", "scenarios") or {}
+    scenarios = dig(summary, "inspector", "scenarios") or {}
     out = []
     narrow = scenarios.get("narrow_continuous") or {}
     change = _number(narrow.get("change_usd"))

@@ -127,6 +127,19 @@ class Section:
     in_toc: bool = True
 
 
+def not_computed_section(anchor: str, number: int, title: str) -> Section:
+    """A concern's section when its analysis did not run: says so, shows no figure."""
+    return Section(anchor, number, title, (NotComputed(
+        "Not computed in this version. No figure is given here, and none should be read as "
+        "zero."),), new_page=True)
+
+
+def missing_table(name: str) -> Paragraph:
+    """Said where a result table is absent: absence of data is not an all-clear."""
+    return Paragraph(f"The {name} table is not available for this run, so this part could not be "
+                     "produced. It is not evidence that there is nothing to report.", tone="alert")
+
+
 @dataclass(frozen=True)
 class Meta:
     title: str

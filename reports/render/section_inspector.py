@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import charts
-from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
+from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
 from .filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
 
 ANCHOR, TITLE = "inspector", "Inspector pricing exposure"
@@ -52,16 +52,9 @@ def _signed_int(value: Any) -> str:
     return ("+" if int(value) > 0 else "") + fmt_int(value)
 
 
-def _missing(name: str) -> Paragraph:
-    return Paragraph(f"The {name} table is not available for this run, so this part could not be "
-                     "produced. It is not evidence that there is nothing to report.", tone="alert")
-
-
 def build_inspector(ctx: Any, number: int) -> Section:
     if ctx.not_computed("inspector"):
-        return Section(ANCHOR, number, TITLE, (NotComputed(
-            "Not computed in this version. No figure is given here, and none should be read as "
-            "zero."),), new_page=True)
+        return not_computed_section(ANCHOR, number, TITLE)
     s = ctx.summary.get("inspector") or {}
     repos = ctx.table("inspector")
     recon = ctx.table("inspector_reconciliation")
@@ -76,14 +69,14 @@ def build_inspector(ctx: Any, number: int) -> Section:
                   "prices used are UNCONFIRMED (see Methodology, Prices used)."),
     ]
     blocks.append(Heading("Current exposure", id="inspector-current"))
-    blocks.append(_registry_table(ctx, repos) if repos is not None else _missing("inspector"))
+    blocks.append(_registry_table(ctx, repos) if repos is not None else missing_table("inspector"))
     if repos is not None:
         blocks.append(_top_repositories(repos))
     blocks.append(Heading("Reconciliation with AWS's estimate", id="inspector-reconciliation-heading"))
-    blocks.append(_reconciliation(ctx, recon) if recon is not None else _missing("reconciliation"))
+    blocks.append(_reconciliation(ctx, recon) if recon is not None else missing_table("reconciliation"))
     blocks.append(Heading("What-if scenarios", id="inspector-scenarios-heading"))
     if scen is None:
-        blocks.append(_missing("scenario"))
+        blocks.append(missing_table("scenario"))
     else:
         chart = _scenario_chart(scen)
         if chart is not None:

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..summary import dig
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
 from .filters import fmt_bytes, fmt_int, fmt_text, fmt_usd, is_missing, plural
@@ -32,13 +33,6 @@ LINT_BADGE = {"pull-through-cache-no-policy": "warn", "multi-entry-tag-list": "w
               "claimed-today": "warn", "pulled-without-exclusions": "warn", "prefix-wildcard": "warn",
               "no-op-today": "info", "not-evaluated": "fail"}
 
-
-def _get(mapping: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(mapping, Mapping) or key not in mapping:
-            return None
-        mapping = mapping[key]
-    return mapping
 
 
 def _label(account: Any, region: Any) -> str:
@@ -63,7 +57,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _figures(summary: Mapping[str, Any]) -> Figures:
-    prop = _get(summary, "proposed") or {}
+    prop = dig(summary, "proposed") or {}
     evaluated = prop.get("status") == "evaluated"
     partial = " (partial)" if summary.get("partial") else ""
 
@@ -111,7 +105,7 @@ def _archive_sentence(summary: Mapping[str, Any], part: Mapping[str, Any]) -> st
 
 def _totals_table(summary: Mapping[str, Any]) -> Table:
     rows = []
-    for name, part in (("Current policies", summary), ("Proposed", _get(summary, "proposed") or {})):
+    for name, part in (("Current policies", summary), ("Proposed", dig(summary, "proposed") or {})):
         if name == "Proposed" and part.get("status") != "evaluated":
             continue
         unknown = part.get("repositories_unknown") or 0
@@ -294,7 +288,7 @@ def _lint_table(lint: pd.DataFrame) -> Table:
 
 def _bytes_paragraph(summary: Mapping[str, Any]) -> Paragraph:
     naive, exact = summary.get("reclaimable_bytes_naive"), summary.get("reclaimable_bytes_exact")
-    prop = _get(summary, "proposed") or {}
+    prop = dig(summary, "proposed") or {}
     if summary.get("exact_bytes_collected"):
         parts = []
         for name, part in (("current policies", summary), ("the proposed policy", prop)):
@@ -325,7 +319,7 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
             "Not computed in this version. This section will show what lifecycle policies would expire or archive, "
             "and the bytes and dollars that frees. No figure is given here, and none should be read as zero."),),
             new_page=True)
-    summary = _get(ctx.summary, "lifecycle") or {}
+    summary = dig(ctx.summary, "lifecycle") or {}
     table = ctx.table("lifecycle")
     blocks: list[object] = [Paragraph(
         "What each repository's lifecycle policy would expire or move to archive at its next run, evaluated offline "
@@ -341,7 +335,7 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
         blocks.append(Paragraph(
             f"The lifecycle policy of {plural(unknown, 'repository', 'repositories')} could not be read; what "
             f"{'it' if unknown == 1 else 'they'} would reclaim is unknown, not zero, and is not in the totals.", tone="alert"))
-    prop = _get(summary, "proposed") or {}
+    prop = dig(summary, "proposed") or {}
     source = fmt_text(prop.get("source"), "the proposed policy")
     if prop.get("status") == "invalid":
         blocks.append(Paragraph(f"The proposed policy ({source}) would be rejected by ECR, so no proposed scenario was "

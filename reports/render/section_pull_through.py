@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from . import charts
-from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
-from .filters import fmt_bytes, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
+from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
+from .filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
 
 ANCHOR, TITLE = "pull-through", "Pull-through cache economics"
 UNKNOWN = "unknown"
@@ -76,21 +76,14 @@ def _known_sum(series: pd.Series) -> float | None:
     return None if values.isna().all() and len(values) else float(values.fillna(0).sum())
 
 
-def _missing(name: str) -> Paragraph:
-    return Paragraph(f"The {name} table is not available for this run, so this part could not be "
-                     "produced. It is not evidence that there is nothing to report.", tone="alert")
-
-
 def build_pull_through(ctx: Any, number: int) -> Section:
     if ctx.not_computed("pull_through"):
-        return Section(ANCHOR, number, TITLE, (NotComputed(
-            "Not computed in this version. No figure is given here, and none should be read as "
-            "zero."),), new_page=True)
+        return not_computed_section(ANCHOR, number, TITLE)
     s = ctx.summary.get("pull_through") or {}
     pt = ctx.table("pull_through")
     blocks: list[object] = [_figures(s, " (partial)" if s.get("partial") else "")]
     if pt is None:
-        blocks.append(_missing("pull-through cache"))
+        blocks.append(missing_table("pull-through cache"))
         return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
     if not len(pt):
         blocks.append(Paragraph("No pull-through cache rule was found in the collected registries, "
@@ -220,7 +213,7 @@ def _chart(upstream: pd.DataFrame) -> Any:
 
 def _topology_table(topo: pd.DataFrame | None) -> object:
     if topo is None:
-        return _missing("VPC topology")
+        return missing_table("VPC topology")
     with_nat = topo[topo["nat_gateways"] > 0] if len(topo) else topo
     if len(with_nat) > TOPOLOGY_ROWS:
         with_nat = with_nat.assign(
@@ -290,7 +283,7 @@ def _repository_table(pt: pd.DataFrame) -> Table:
 
 def _stale_blocks(stale: pd.DataFrame | None, s: dict) -> list[object]:
     if stale is None:
-        return [_missing("stale cache entries")]
+        return [missing_table("stale cache entries")]
     blocks: list[object] = [Paragraph(
         f"Cached images not pulled for {fmt_int(s.get('stale_days'))} days or more. They keep costing "
         "storage; a lifecycle rule on the cached repositories (sinceImagePulled to archive, then expire), "
@@ -336,7 +329,7 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
             "through a cache that holds them. The rest depend on the upstream being up and not "
             "rate-limiting."))
     if uncached is None:
-        blocks.append(_missing("uncached images"))
+        blocks.append(missing_table("uncached images"))
         return blocks
     if not len(uncached):
         blocks.append(Paragraph("No image in use is pulled from an upstream registry directly.", tone="muted"))

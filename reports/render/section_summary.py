@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Mapping
 from markupsafe import Markup
 
 from .. import leadership as lead
+from ..summary import dig
 from . import charts
 from .blocks import Bullets, Paragraph, Section
 from .filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd, is_missing, pct_of, plural
@@ -26,7 +27,6 @@ from .viewmodel import (
     _control_key,
     _control_title,
     _Ctx,
-    _get,
     _list_text,
     registry_label,
 )
@@ -98,7 +98,7 @@ class Actions:
 
 
 def _trends(ctx: _Ctx) -> Mapping[str, Any]:
-    trends = _get(ctx.summary, "trends")
+    trends = dig(ctx.summary, "trends")
     if isinstance(trends, Mapping) and isinstance(trends.get("metrics"), Mapping):
         return trends
     return lead.build_trends(ctx.summary, None)
@@ -153,7 +153,7 @@ def _headline(ctx: _Ctx) -> Headline:
     trends = _trends(ctx)
     metrics = trends.get("metrics") or {}
     runs = len(trends.get("runs") or [])
-    cov = _get(ctx.summary, "coverage") or {}
+    cov = dig(ctx.summary, "coverage") or {}
     # Collection errors: the figures are partial. Said in the detail line, so the labels stay
     # one line and the first page keeps its contents.
     partial = "partial: " if ctx.report.errors else ""
@@ -178,9 +178,9 @@ def _headline(ctx: _Ctx) -> Headline:
                     "unknown" if pct is None else ("warn" if pct < 80 else ""),
                     lambda v: fmt_pct(v, 1))
 
-    critical = _get(cov, "open_findings", "critical")
-    high = _get(cov, "open_findings", "high")
-    failing = _get(ctx.summary, "compliance", "controls_failing")
+    critical = dig(cov, "open_findings", "critical")
+    high = dig(cov, "open_findings", "high")
+    failing = dig(ctx.summary, "compliance", "controls_failing")
     frame = ctx.table("coverage")
     not_checked = 0
     if frame is not None and "images_not_checked" in frame:
@@ -189,10 +189,10 @@ def _headline(ctx: _Ctx) -> Headline:
                             if not_checked else "in scanned images")
     unknown_controls = sum(
         0 if is_missing((counts or {}).get("UNKNOWN")) else float((counts or {}).get("UNKNOWN"))
-        for counts in (_get(ctx.summary, "compliance", "by_control") or {}).values())
+        for counts in (dig(ctx.summary, "compliance", "by_control") or {}).values())
 
-    inspector = _get(ctx.summary, "inspector", "estimated_monthly_usd")
-    pt = _get(ctx.summary, "pull_through") or {}
+    inspector = dig(ctx.summary, "inspector", "estimated_monthly_usd")
+    pt = dig(ctx.summary, "pull_through") or {}
     net = metric("pull_through_net_saving_monthly_usd").get("value")
     if net is None:
         net = lead.headline_figures(ctx.summary).get("pull_through_net_saving_monthly_usd")
@@ -273,7 +273,7 @@ def _parse(text: Any) -> Any:
 
 
 def _actions(ctx: _Ctx) -> Actions:
-    items = _get(ctx.summary, "actions")
+    items = dig(ctx.summary, "actions")
     if not isinstance(items, list):
         ranked = lead.rank_actions(ctx.summary, ctx.report.tables)[:lead.TOP_ACTIONS]
         items = [a.to_json(rank) for rank, a in enumerate(ranked, start=1)]

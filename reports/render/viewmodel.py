@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from ..summary import dig
 from . import charts
 from .blocks import (
     Banner,
@@ -24,24 +25,19 @@ from .blocks import (
     Cell,
     Chart,
     Column,
-    Figure,
-    Figures,
     Heading,
     Meta,
-    NotComputed,
     Paragraph,
     ReportView,
     Section,
     Table,
 )
 from .filters import (
-    fmt_bytes,
     fmt_datetime,
     fmt_int,
     fmt_iso,
     fmt_pct,
     fmt_text,
-    fmt_usd,
     is_missing,
     pct_of,
     plural,
@@ -105,14 +101,6 @@ DEFERRED = {
 
 # --- small helpers ---------------------------------------------------------------------------
 
-
-def _get(mapping: Any, *path: str) -> Any:
-    """summary["a"]["b"] or None when any level is missing."""
-    for key in path:
-        if not isinstance(mapping, Mapping) or key not in mapping:
-            return None
-        mapping = mapping[key]
-    return mapping
 
 
 def _bool(value: Any) -> bool | None:
@@ -203,8 +191,8 @@ def _registry_frame(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def _meta(report: ReportInput) -> Meta:
-    accounts = [str(a) for a in (_get(report.summary, "accounts") or [])]
-    regions = [str(r) for r in (_get(report.summary, "regions") or [])]
+    accounts = [str(a) for a in (dig(report.summary, "accounts") or [])]
+    regions = [str(r) for r in (dig(report.summary, "regions") or [])]
     return Meta(
         title=TITLE,
         as_of=fmt_datetime(report.as_of),
@@ -223,7 +211,7 @@ def _banner(ctx: _Ctx) -> Banner | None:
     if not errors:
         return None
     units = len(ctx.error_units)
-    calls = _get(ctx.summary, "completeness", "calls")
+    calls = dig(ctx.summary, "completeness", "calls")
     of_calls = f" of {fmt_int(calls)}" if not is_missing(calls) and calls else ""
     return Banner(
         title="Incomplete data",
@@ -498,53 +486,12 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
     return Section("compliance", number, "Compliance", tuple(blocks), new_page=True)
 
 
-# --- 4-6. the concerns not built yet ---------------------------------------------------------
-
-
-def _deferred_figures(ctx: _Ctx, key: str) -> Figures:
-    s = ctx.summary
-    if key == "inspector":
-        return Figures((Figure("Estimated Inspector cost / month",
-                               fmt_usd(_get(s, "inspector", "estimated_monthly_usd"), 2, UNKNOWN)),))
-    if key == "pull_through":
-        storage = _get(s, "pull_through", "storage_monthly_usd")
-        saving = _get(s, "pull_through", "nat_savings_monthly_usd")
-        net = (None if is_missing(storage) or is_missing(saving)
-               else float(saving) - float(storage))
-        return Figures((Figure("Cache storage / month", fmt_usd(storage, 2, UNKNOWN)),
-                        Figure("NAT egress saved / month", fmt_usd(saving, 2, UNKNOWN)),
-                        Figure("Net saving / month", fmt_usd(net, 2, UNKNOWN))))
-    return Figures((
-        Figure("Images expiring now", fmt_int(_get(s, "lifecycle", "images_expiring"), UNKNOWN)),
-        Figure("Reclaimable storage", fmt_bytes(_get(s, "lifecycle", "reclaimable_bytes"),
-                                                missing=UNKNOWN)),
-        Figure("Reclaimable / month", fmt_usd(_get(s, "lifecycle", "reclaimable_monthly_usd"),
-                                              2, UNKNOWN)),
-    ))
-
-
-def _deferred_builder(key: str) -> Callable[[_Ctx, int], Section]:
-    anchor, title, what, data_file = DEFERRED[key]
-
-    def build(ctx: _Ctx, number: int) -> Section:
-        if ctx.not_computed(key):
-            blocks: tuple[object, ...] = (NotComputed(
-                f"Not computed in this version. This section will show {what}. No figure is "
-                "given here, and none should be read as zero."),)
-        else:
-            blocks = (_deferred_figures(ctx, key),
-                      Paragraph(f"Details in {data_file}.", tone="muted"))
-        return Section(anchor, number, title, blocks)
-
-    return build
-
-
 # --- 7. data completeness --------------------------------------------------------------------
 
 
 def build_completeness(ctx: _Ctx, number: int) -> Section:
     errors = ctx.report.errors
-    calls = _get(ctx.summary, "completeness", "calls")
+    calls = dig(ctx.summary, "completeness", "calls")
     blocks: list[object] = []
     if not errors:
         blocks.append(Paragraph(
