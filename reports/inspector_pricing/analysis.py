@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..concern import AnalysisContext, ConcernResult
+from ..concern import AnalysisContext
 from . import rules
 from .rules import CONTINUOUS, ON_PUSH, PERIOD_DAYS, RescanSettings
 from .tables import COLLECTED
