@@ -9,9 +9,8 @@ Inspector pricing, ...) is built in Python without touching the templates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from markupsafe import Markup
 
 #: Badge tones the stylesheet knows; anything else is a bug.
 BADGES = frozenset({"pass", "fail", "unknown", "na", "warn", "info", "partial"})
@@ -104,7 +103,8 @@ class Chart:
     kind: ClassVar[str] = "chart"
     id: str
     caption: str
-    svg: Markup
+    svg: Any
+    """A charts.BarChart spec (drawn by the template), or ready SVG Markup."""
     note: str = ""
 
 

@@ -2,7 +2,12 @@
 
 Output is deterministic (fixed float formatting, no ids from counters or randomness), escapes
 every label, carries an accessible <title>/<desc>, and is inlined into the HTML, so the PDF gets
-vector graphics. Fonts: DejaVu Sans (the only family the renderer may assume).
+vector graphics. Fonts: DejaVu Sans (the only family the renderer may assume), with the
+Japanese font first in a Japanese report.
+
+Section builders make a `BarChart` or `Sparkline` spec rather than SVG text: the spec keeps its
+labels as strings until the template draws it (`__html__`), so the language pass
+(reports/render/i18n) can translate them like any other label.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,8 +25,12 @@ from .filters import fmt_int, is_missing
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
 _ID = re.compile(r"[^A-Za-z0-9_-]+")
-_FONT = "DejaVu Sans, Verdana, sans-serif"
+_FONTS = {"en": "DejaVu Sans, Verdana, sans-serif",
+          "ja": "IPAexGothic, IPAGothic, Noto Sans CJK JP, DejaVu Sans, sans-serif"}
 _CHAR_W = 6.1  # average advance of an 11 px DejaVu Sans glyph, for layout estimates
+#: The chart's own words, per language.
+_WORDS = {"en": {"total": "total", "no_data": "No data"},
+          "ja": {"total": "合計", "no_data": "データなし"}}
 
 
 @dataclass(frozen=True)
@@ -43,8 +53,30 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _cells(text: str) -> int:
+    """Width in fifths of an average Latin glyph (exact integers, so layout never depends on
+    float rounding): 5 per narrow glyph, 9 per full-width (CJK) one, which is one em."""
+    return sum(9 if unicodedata.east_asian_width(c) in ("W", "F") else 5 for c in text)
+
+
+def _text_width(text: str) -> float:
+    """Estimated width in px of `text` at 11 px (a full-width glyph is one em, 11 px)."""
+    wide = sum(1 for c in text if unicodedata.east_asian_width(c) in ("W", "F"))
+    return (len(text) - wide) * _CHAR_W + wide * 11.0
+
+
 def _truncate(text: str, max_chars: int) -> str:
-    return text if len(text) <= max_chars else text[: max(1, max_chars - 1)] + "\u2026"
+    """`text` cut to the width of `max_chars` average Latin glyphs, with an ellipsis."""
+    budget = max_chars * 5
+    if _cells(text) <= budget:
+        return text
+    out, used = [], 5  # room for the ellipsis
+    for char in text:
+        used += _cells(char)
+        if used > budget:
+            break
+        out.append(char)
+    return "".join(out or text[:1]) + "\u2026"
 
 
 def _axis(value: float) -> tuple[float, int]:
@@ -82,6 +114,7 @@ def svg_bar_chart(
     label_width: int = 200,
     bar_height: int = 16,
     bar_gap: int = 10,
+    lang: str = "en",
 ) -> Markup:
     """Horizontal stacked bar chart, one bar per category, one segment per series.
 
@@ -109,7 +142,7 @@ def svg_bar_chart(
     legend_items: list[tuple[float, float, Series]] = []
     x, y = float(pad), 0.0
     for item in series:
-        item_w = 14 + len(item.label) * _CHAR_W + 18
+        item_w = 14 + _text_width(item.label) + 18
         if x + item_w > width - pad and x > pad:
             x, y = float(pad), y + 18
         legend_items.append((x, y, item))
@@ -125,16 +158,17 @@ def svg_bar_chart(
 
     out: list[str] = []
     label_max = int((label_width - 4) / _CHAR_W)
+    words = _WORDS.get(lang, _WORDS["en"])
     desc = description or "; ".join(
         f"{cat}: " + ", ".join(f"{s.label} {fmt_int(vals[i])}" for s, vals in zip(series, values))
-        + f" (total {fmt_int(totals[i])}{' ' + unit if unit else ''})"
+        + f" ({words['total']} {fmt_int(totals[i])}{' ' + unit if unit else ''})"
         for i, cat in enumerate(categories)
-    ) or "No data."
+    ) or f"{words['no_data']}."
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{uid}-title {uid}-desc" '
-        f'font-family="{_FONT}" font-size="11">'
+        f'font-family="{_FONTS.get(lang, _FONTS["en"])}" font-size="11">'
     )
     out.append(f'<title id="{uid}-title">{_esc(title)}</title>')
     out.append(f'<desc id="{uid}-desc">{_esc(desc)}</desc>')
@@ -160,7 +194,7 @@ def svg_bar_chart(
     out.append("</g>")
 
     if not categories:
-        out.append(f'<text x="{_f(plot_x)}" y="{_f(top + 12)}" fill="#666">No data</text>')
+        out.append(f'<text x="{_f(plot_x)}" y="{_f(top + 12)}" fill="#666">{_esc(words["no_data"])}</text>')
     for row, category in enumerate(categories):
         by = top + row * (bar_height + bar_gap) + bar_gap / 2
         out.append('<g class="bar">')
@@ -196,6 +230,7 @@ def sparkline(
     width: int = 96,
     height: int = 22,
     color: str = "#1f4e79",
+    lang: str = "en",
 ) -> Markup:
     """A small trend line (issue 5): one point per run, oldest left, the latest marked.
 
@@ -222,7 +257,7 @@ def sparkline(
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{uid}-title {uid}-desc">',
         f'<title id="{uid}-title">{_esc(title)}</title>',
-        f'<desc id="{uid}-desc">{_esc(description or "; ".join("n/a" if v is None else f"{v:g}" for v in points) or "No data.")}</desc>',
+        f'<desc id="{uid}-desc">{_esc(description or "; ".join("n/a" if v is None else f"{v:g}" for v in points) or _WORDS.get(lang, _WORDS["en"])["no_data"] + ".")}</desc>',
         f'<line x1="{_f(pad)}" y1="{_f(height - 0.5)}" x2="{_f(width - pad)}" y2="{_f(height - 0.5)}" '
         f'stroke="#d5d9de" stroke-width="1"/>',
     ]
@@ -250,3 +285,62 @@ def sparkline(
         out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.2" fill="{color}"/>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+# --- specs: a chart kept as data until the template draws it ---------------------------------
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """`svg_bar_chart`'s arguments; drawn when the template prints it (`__html__`)."""
+
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    title: str
+    description: str = ""
+    chart_id: str = "chart"
+    unit: str = ""
+    width: int = 680
+    label_width: int = 200
+    bar_height: int = 16
+    bar_gap: int = 10
+    lang: str = "en"
+
+    def __html__(self) -> str:
+        return str(svg_bar_chart(
+            self.categories, self.series, title=self.title, description=self.description,
+            chart_id=self.chart_id, unit=self.unit, width=self.width,
+            label_width=self.label_width, bar_height=self.bar_height, bar_gap=self.bar_gap,
+            lang=self.lang))
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def bar_chart(categories: Sequence[str], series: Sequence[Series], **options: object) -> BarChart:
+    """A `BarChart` spec with `svg_bar_chart`'s arguments; checked now, drawn later."""
+    chart = BarChart(tuple(categories), tuple(series), **options)  # type: ignore[arg-type]
+    chart.__html__()  # bad input fails where the chart is built, not in the template
+    return chart
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """`sparkline`'s arguments; drawn when the template prints it (`__html__`)."""
+
+    values: tuple[float | int | None, ...]
+    title: str
+    description: str = ""
+    chart_id: str = "spark"
+    width: int = 96
+    height: int = 22
+    color: str = "#1f4e79"
+    lang: str = "en"
+
+    def __html__(self) -> str:
+        return str(sparkline(self.values, title=self.title, description=self.description,
+                             chart_id=self.chart_id, width=self.width, height=self.height,
+                             color=self.color, lang=self.lang))
+
+    def __str__(self) -> str:
+        return self.__html__()

@@ -232,7 +232,7 @@ def _scenario_chart(scen: pd.DataFrame) -> Chart | None:
     series = [charts.Series("Initial scans", [float(v) for v in ok["initial_scan_monthly_usd"].fillna(0)], "#6a9bd1"),
               charts.Series("Rescans", [float(v) for v in ok["rescan_monthly_usd"].fillna(0)], "#1f4e79")]
     labels = [_short_label(str(k), str(label)) for k, label in zip(ok["scenario"], ok["label"])]
-    svg = charts.svg_bar_chart(labels, series, chart_id="chart-inspector-scenarios",
+    svg = charts.bar_chart(labels, series, chart_id="chart-inspector-scenarios",
                                title="Modelled Inspector cost per 30 days, by scenario (USD)",
                                unit="USD", label_width=220, bar_height=12, bar_gap=6)
     return Chart("chart-inspector-scenarios", "Modelled cost per 30 days by scenario (USD)", svg,

@@ -149,7 +149,7 @@ def _chart(cur: pd.DataFrame, prop: pd.DataFrame | None) -> Chart | None:
     if shown["_added"].sum() > 0:
         series.append(charts.Series("Added by the proposed policy", [v / div for v in shown["_added"]], "#e3a33b"))
     title = f"Reclaimable storage by repository ({unit}), top {len(shown)}"
-    svg = charts.svg_bar_chart([str(n) for n in shown["repository_name"]], series, title=title,
+    svg = charts.bar_chart([str(n) for n in shown["repository_name"]], series, title=title,
                                chart_id="chart-lifecycle", unit=unit, label_width=230)
     more = len(frame) - len(shown)
     return Chart("chart-lifecycle", title, svg,

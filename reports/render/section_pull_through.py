@@ -204,7 +204,7 @@ def _chart(upstream: pd.DataFrame) -> Any:
     description = "; ".join(
         f"{_upstream(r['upstream'])}: storage {fmt_usd(r['storage'], 2)}, NAT processing avoided "
         f"{fmt_usd(r['nat'], 2, UNKNOWN)} per month" for r in upstream.to_dict("records")) or "No data."
-    return charts.svg_bar_chart(
+    return charts.bar_chart(
         categories, (charts.Series("Storage cost", storage, "#c0504d"),
                      charts.Series("NAT processing avoided", saved, "#1f4e79")),
         title="Pull-through cache: storage against NAT processing avoided, USD per month",

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
-from markupsafe import Markup
 
 from .. import leadership as lead
 from ..summary import dig
@@ -63,7 +62,7 @@ class Tile:
     """"▲ 3 since the previous run", "first run", "no change"."""
     change_tone: str = ""
     """"good" | "bad" | "" (neutral)."""
-    spark: Markup | None = None
+    spark: "charts.Sparkline | None" = None
 
 
 @dataclass(frozen=True)
@@ -137,14 +136,14 @@ def _change(metric: Mapping[str, Any], computed: bool) -> tuple[str, str]:
     return "change unknown", ""
 
 
-def _spark(key: str, metric: Mapping[str, Any], runs: int, fmt: Any) -> Markup | None:
+def _spark(key: str, metric: Mapping[str, Any], runs: int, fmt: Any) -> charts.Sparkline | None:
     series = list(metric.get("series") or [])
     known = [v for v in series if not is_missing(v)]
     if runs < 2 or len(series) < 2 or len(known) < 2:
         return None
     reading = "; ".join(UNKNOWN if is_missing(v) else fmt(v) for v in series)
-    return charts.sparkline(
-        series, title=f"{metric.get('label', key)}, last {plural(len(series), 'run')}",
+    return charts.Sparkline(
+        tuple(series), title=f"{metric.get('label', key)}, last {plural(len(series), 'run')}",
         description=f"Oldest first: {reading}.", chart_id=f"spark-{key.replace('_', '-')}",
         color=SPARK_COLOR)
 

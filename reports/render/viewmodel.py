@@ -274,7 +274,7 @@ def _grouped_chart(frame: pd.DataFrame, column: str, spec: tuple, *, chart_id: s
             series.append(charts.Series(label, row, colour))
     if not series:
         series = [charts.Series(spec[0][0], [0] * len(labels), spec[0][2])]
-    return charts.svg_bar_chart(labels, series, title=title, chart_id=chart_id, unit=unit)
+    return charts.bar_chart(labels, series, title=title, chart_id=chart_id, unit=unit)
 
 
 def _scanned_cell(part: Any, whole: Any) -> Cell:

@@ -1,0 +1,65 @@
+"""Sentences that can be said in another language: `msg(template, **params)`.
+
+The analysis and the view model write their sentences in English. A sentence with figures or
+names in it is built with `msg`, which returns a `Text`: an ordinary `str` holding the English
+sentence, that also remembers its template and parameters. The report's language pass
+(reports/render/i18n) looks the template up in a catalog and formats the translation with the
+same parameters, so a translated sentence can never show different figures from the English
+one, and the English output is exactly what `template.format(**params)` gives.
+
+Parameters that are themselves `Text` are translated too; anything else (numbers already
+formatted, repository names, AWS identifiers) is kept as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class Text(str):
+    """An English sentence with the template and parameters it was formatted from."""
+
+    __slots__ = ("template", "params")
+    template: str
+    params: Mapping[str, object]
+
+    def __new__(cls, template: str, params: Mapping[str, object] | None = None) -> "Text":
+        params = dict(params or {})
+        value = template.format(**params) if params else template
+        text = super().__new__(cls, value)
+        text.template = template
+        text.params = params
+        return text
+
+    def __reduce__(self):  # noqa: ANN204 - pickling keeps the template (multiprocessing, copies)
+        return (Text, (self.template, self.params))
+
+
+def msg(template: str, /, **params: object) -> Text:
+    """`template.format(**params)` as a `Text` a catalog can translate.
+
+    Without parameters the template is the sentence itself (braces are then literal)."""
+    return Text(template, params)
+
+
+class Joined(Text):
+    """Sentences said one after another; each part is translated on its own."""
+
+    __slots__ = ("separator",)
+    separator: str
+
+    def __new__(cls, parts: "list[str] | tuple[str, ...]", separator: str = " ") -> "Joined":
+        names = {f"p{i}": part for i, part in enumerate(parts)}
+        template = separator.replace("{", "{{").replace("}", "}}").join("{" + n + "}" for n in names)
+        text = super().__new__(cls, template, names)
+        text.separator = separator
+        return text
+
+    def __reduce__(self):  # noqa: ANN204
+        return (Joined, (tuple(self.params.values()), self.separator))
+
+
+def join(parts: "list[str] | tuple[str, ...]", separator: str = " ") -> Joined:
+    """Several sentences as one paragraph, each part still translatable on its own (a Japanese
+    paragraph joins them without the space)."""
+    return Joined(parts, separator)
