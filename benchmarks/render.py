@@ -11,7 +11,7 @@ The stage times come from wrapping the functions `jobs.run` and `jobs.publish` c
 "Collect + analyse" is from the start of the run to the start of publish; writing data/ (CSV
 and Parquet) is reported on its own line as the rest of publish.
 
-    .venv/bin/python benchmarks/render.py [--scales 1 10 [40]] [--keep DIR]
+    .venv/bin/python benchmarks/render.py [--scales 1 10 [40]] [--language ja] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pypdf import PdfReader
 
 from ecr_report.jobs import publish as publish_module
 from ecr_report.jobs import run as run_module
-from ecr_report.jobs.config import Config
+from ecr_report.jobs.config import Config, ReportConfig
 
 AS_OF = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
 
@@ -88,11 +88,12 @@ def _timed(figures: Figures, started: float) -> Iterator[None]:
         publish_module.render_pdf = original_pdf
 
 
-def measure(scale: float, root: Path) -> Figures:
+def measure(scale: float, root: Path, language: str = "en") -> Figures:
     figures = Figures(scale)
     started = time.perf_counter()
+    config = Config(report=ReportConfig(language=language))
     with _timed(figures, started):
-        outcome = run_module.run(Config(), output=root / f"scale-{scale:g}", demo=True,
+        outcome = run_module.run(config, output=root / f"scale-{scale:g}-{language}", demo=True,
                                  demo_scale=scale, now=AS_OF)
     figures.total_s = time.perf_counter() - started
     pdf = (outcome.run_dir / "report.pdf").read_bytes()
@@ -136,6 +137,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0],
                         help="demo scales to run, in order (default: 1 10; 40 takes minutes)")
+    parser.add_argument("--language", choices=("en", "ja"), default="en",
+                        help="report language (ja needs a Japanese font; see README)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="write the runs here instead of a temporary directory")
     args = parser.parse_args(argv)
@@ -143,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="ecr-report-bench-") as tmp:
         root = args.keep or Path(tmp)
         for scale in args.scales:
-            figures = measure(scale, root)
+            figures = measure(scale, root, args.language)
             print(f"scale {scale:g}: {figures.images:,} images, {figures.pages} pages, "
                   f"{figures.total_s:.1f} s", flush=True)
             results.append(figures)

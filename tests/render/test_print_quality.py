@@ -553,3 +553,11 @@ def test_a_huge_demo_fleet_stays_under_25_pages(demo, reader):
     pages, _ = _pages(big)
     small = len(reader.pages)
     assert pages < MAX_PAGES, f"{pages} pages at 40x the demo fleet (scale 1: {small})"
+
+
+def test_the_japanese_edition_of_a_huge_demo_fleet_stays_under_25_pages(demo):
+    """The same 40x fleet in Japanese: translated methodology and notes must fit the budget too."""
+    big = replace(inflate(report_input(demo.analysis), 40), language="ja")
+    pages, html_text = _pages(big)
+    assert '<html lang="ja">' in html_text
+    assert pages < MAX_PAGES, f"{pages} pages at 40x the demo fleet, in Japanese"
