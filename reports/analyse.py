@@ -25,6 +25,7 @@ from .leadership import build_leadership
 from .prices import PriceTable
 from .snapshot import Snapshot
 from .summary import build_summary
+from .text import msg
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,10 @@ class Analysis:
     """Snapshot tables plus every result table (coverage, compliance, each concern's, prices)."""
     summary: Mapping[str, Any]
     notes: tuple[str, ...]
+    """Plain-language caveats; sentences with figures in them are `reports.text.Text` (msg)."""
     methodology: tuple[tuple[str, tuple[str, ...]], ...]
+    """(heading, paragraphs): headings are the catalog's section titles, paragraphs `Text`
+    (msg) or fixed sentences the catalog knows; the report translates both."""
     sections_not_computed: tuple[str, ...]
 
 
@@ -71,9 +75,9 @@ def analyse(snapshot: Snapshot) -> Analysis:
     methodology.append(("Cost lines (FinOps FOCUS columns)", FINOPS_METHODOLOGY))
     tables["prices"] = prices.used()
     methodology.append(("Data collection", (
-        f"{snapshot.calls_total:,} read-only API calls were made; every response is kept "
-        "verbatim under raw/ in the run directory, and every figure in this report is "
-        "computed from those responses as of the snapshot time, never from the clock.",
+        msg("{n} read-only API calls were made; every response is kept verbatim under raw/ in "
+            "the run directory, and every figure in this report is computed from those responses "
+            "as of the snapshot time, never from the clock.", n=f"{snapshot.calls_total:,}"),
     )))
     skipped = not_computed()
     summary = build_summary(snapshot, tables, skipped, concern_summaries)

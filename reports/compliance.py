@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from . import schema
 from .coverage import CoverageResult
+from .scanfilters import source_text
+from .text import Text, msg
 
 REPO = list(schema.REPO_KEY)
 UNIT = list(schema.UNIT_KEY)
@@ -94,20 +98,20 @@ CONTROLS: dict[str, Control] = {
 }
 
 METHODOLOGY: tuple[str, ...] = (
-    "Control verdicts are this report's own evaluation of the documented logic of the AWS "
-    "Security Hub controls ECR.1, ECR.2, ECR.3, ECR.5 and Inspector.2, one row per repository; "
-    "they are not Security Hub findings. A verdict is UNKNOWN whenever the data it needs could "
-    "not be collected: missing data never passes or fails.",
-    "ECR.1 uses the effective scan frequency computed from the registry rules (see scan "
-    "coverage). ECR.2 passes only IMMUTABLE; IMMUTABLE_WITH_EXCLUSION and "
-    "MUTABLE_WITH_EXCLUSION fail, because the control text passes only IMMUTABLE and how "
-    "Security Hub treats the exclusion values is unconfirmed. ECR.3 checks only that a "
-    "lifecycle policy is present; its content is judged in the lifecycle section. ECR.5 "
-    "passes KMS or KMS_DSSE encryption with a key reference other than the AWS managed "
-    "alias/aws/ecr; a KMS repository without a key ARN uses the AWS managed key and fails. A "
-    "key referenced only by key ARN is taken as customer managed (telling an AWS managed key's "
-    "ARN apart needs kms:DescribeKey). Inspector.2 is an account-and-Region control, repeated "
-    "on each repository: it passes when Amazon Inspector ECR scanning is ENABLED.",
+    msg("Control verdicts are this report's own evaluation of the documented logic of the AWS "
+        "Security Hub controls ECR.1, ECR.2, ECR.3, ECR.5 and Inspector.2, one row per repository; "
+        "they are not Security Hub findings. A verdict is UNKNOWN whenever the data it needs could "
+        "not be collected: missing data never passes or fails."),
+    msg("ECR.1 uses the effective scan frequency computed from the registry rules (see scan "
+        "coverage). ECR.2 passes only IMMUTABLE; IMMUTABLE_WITH_EXCLUSION and "
+        "MUTABLE_WITH_EXCLUSION fail, because the control text passes only IMMUTABLE and how "
+        "Security Hub treats the exclusion values is unconfirmed. ECR.3 checks only that a "
+        "lifecycle policy is present; its content is judged in the lifecycle section. ECR.5 "
+        "passes KMS or KMS_DSSE encryption with a key reference other than the AWS managed "
+        "alias/aws/ecr; a KMS repository without a key ARN uses the AWS managed key and fails. A "
+        "key referenced only by key ARN is taken as customer managed (telling an AWS managed key's "
+        "ARN apart needs kms:DescribeKey). Inspector.2 is an account-and-Region control, repeated "
+        "on each repository: it passes when Amazon Inspector ECR scanning is ENABLED."),
 )
 
 Evaluator = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]]
@@ -232,6 +236,71 @@ def _inspector2(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         len(frame),
         "Amazon Inspector ECR scanning status not collected",
     )
+
+
+def _word(value: str) -> str:
+    """A value the evaluators write in words when it is missing ("unknown", "not collected")."""
+    return msg("unknown") if value == "unknown" else (
+        msg("not collected") if value == "not collected" else value)
+
+
+#: (pattern, sentence) for every evidence string the evaluators above write; `evidence_text`
+#: rebuilds the sentence from the pattern's groups.
+_EVIDENCE: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), build) for pattern, build in (
+        (r"effective scan frequency (\S+) from (.*) \(AWS's per-repository answer: (.+)\)",
+         lambda m: msg("effective scan frequency {frequency} from {source} (AWS's per-repository "
+                       "answer: {aws})", frequency=_word(m[1]), source=source_text(m[2]),
+                       aws=m[3])),
+        (r"effective scan frequency (\S+) from (.*)",
+         lambda m: msg("effective scan frequency {frequency} from {source}",
+                       frequency=_word(m[1]), source=source_text(m[2]))),
+        (r"effective scan frequency not known: (.*)",
+         lambda m: msg("effective scan frequency not known: {source}", source=source_text(m[1]))),
+        (r"imageTagMutability (\S+): tags matching the exclusion filters stay mutable; the control "
+         r"passes only IMMUTABLE \(treatment of \*_WITH_EXCLUSION by Security Hub is UNCONFIRMED\)",
+         lambda m: msg("imageTagMutability {value}: tags matching the exclusion filters stay "
+                       "mutable; the control passes only IMMUTABLE (treatment of *_WITH_EXCLUSION "
+                       "by Security Hub is UNCONFIRMED)", value=m[1])),
+        (r"imageTagMutability (\S+) \(not IMMUTABLE\)",
+         lambda m: msg("imageTagMutability {value} (not IMMUTABLE)", value=m[1])),
+        (r"imageTagMutability (\S+)", lambda m: msg("imageTagMutability {value}", value=m[1])),
+        (r"lifecycle policy status (.+): GetLifecyclePolicy could not be read",
+         lambda m: msg("lifecycle policy status {status}: GetLifecyclePolicy could not be read",
+                       status=_word(m[1]))),
+        (r"encryptionType (\S+) with no key ARN: AWS managed key aws/ecr",
+         lambda m: msg("encryptionType {encryption} with no key ARN: AWS managed key aws/ecr",
+                       encryption=m[1])),
+        (r"encryptionType (\S+) with the AWS managed key (.*)",
+         lambda m: msg("encryptionType {encryption} with the AWS managed key {key}",
+                       encryption=m[1], key=m[2])),
+        (r"encryptionType (\S+) with customer managed key (.*)",
+         lambda m: msg("encryptionType {encryption} with customer managed key {key}",
+                       encryption=m[1], key=m[2])),
+        (r"encryptionType (\S+)", lambda m: msg("encryptionType {encryption}", encryption=m[1])),
+        (r"Amazon Inspector ECR scanning status (\S+) for account (.+) in (\S+)",
+         lambda m: msg("Amazon Inspector ECR scanning status {status} for account {account} in "
+                       "{region}", status=m[1], account=m[2], region=m[3])),
+    )
+)
+
+
+def evidence_text(evidence: str) -> str:
+    """An evidence string (as kept in the compliance table) as a sentence the report's language
+    pass can translate; its English is `evidence` itself, character for character.
+
+    The table holds plain strings (data/compliance.csv); the report rebuilds the `Text` here,
+    with the values (enums, key ARNs, account ids) as parameters. The fixed evidence strings,
+    and any string the evaluators did not write, come back as a `Text` without parameters, looked
+    up whole."""
+    evidence = str(evidence)
+    for pattern, build in _EVIDENCE:
+        match = pattern.fullmatch(evidence)
+        if match:
+            text = build(match)
+            if str(text) == evidence:
+                return text
+    return Text(evidence)
 
 
 EVALUATORS: dict[str, Evaluator] = {

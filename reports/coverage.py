@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import imagekinds, schema
+from .text import Text, join, msg
 from .scanfilters import (
     SCAN_ON_PUSH,
     SOURCE_LEGACY,
@@ -43,48 +44,48 @@ CLAIR_RETIREMENT = pd.Timestamp("2026-02-02T00:00:00Z")
 SOURCE_AWS_FALLBACK = "AWS per-repository answer (registry scanning configuration not collected)"
 
 METHODOLOGY: tuple[str, ...] = (
-    "Effective scan frequency is computed from each registry's scanning rules, not read from "
-    "AWS. A repository filter without '*' matches every repository name that contains it; with "
-    "'*', each '*' stands for zero or more characters and the rest of the filter must match "
-    "the whole name (Amazon ECR User Guide, 'Filters to choose which repositories are "
-    "scanned'). In enhanced (Amazon Inspector) registries a continuous-scanning filter wins "
-    "over a scan-on-push filter, and a repository matching no filter is not scanned at all: "
-    "enhanced scanning has no manual scans. In basic registries (and registries with no "
-    "scanning configuration, which default to basic) a matching scan-on-push filter means scan "
-    "on push; otherwise manual.",
-    "The deprecated repository-level 'scanOnPush' setting: AWS documents that in a basic "
-    "registry 'any repositories not matching a basic scanning scan on push filter will be set "
-    "to the manual scan frequency', so where the registry has scanning filters the old flag is "
-    "reported but does not count. Where the registry has no scanning rules at all, the flag is "
-    "the only setting there is and we honour it (source 'repository scanOnPush (deprecated "
-    "setting)'); AWS does not document that case. We flag every repository "
-    "where AWS's own per-repository answer (BatchGetRepositoryScanningConfiguration) "
-    "disagrees. Where both are available the report shows both; AWS's answer is never taken as "
-    "the truth (local emulators are known not to follow the documented filter semantics). "
-    "When a registry's scanning configuration could not be collected, AWS's per-repository "
-    "answer is used if present; otherwise the frequency is left blank and the repository is "
-    "counted neither as scanned nor as unscanned.",
-    "Each image has one scan state. Enhanced registries: from Amazon Inspector coverage "
-    "(ACTIVE = monitored for continuous repositories, scanned once for scan-on-push ones; "
-    "INACTIVE with its reason, e.g. SCAN_ELIGIBILITY_EXPIRED when the rescan duration has "
-    "lapsed; PENDING; UNSUPPORTED; no coverage record = never scanned). Basic registries: from "
-    "DescribeImageScanFindings, or the image's legacy scan status; basic results never "
-    "refresh, so a completed basic scan older than the stale threshold is shown as STALE_BASIC. "
-    "Archived images cannot be scanned. Signature/SBOM artifacts (referrers), manifest lists "
-    "(whose per-platform images are scanned instead) and other non-image OCI artifacts are "
-    "marked UNSUPPORTED and left out of every 'scannable images' figure.",
-    "'Not checked' means we did not look, not that the image is clean or unscanned: "
-    "DescribeImageScanFindings is one call per image, so it is called only for the images in "
-    "the basic-findings scope stated in this report. Severity totals add the latest known "
-    "result of each image; a blank means nothing is known, never zero. Amazon Inspector "
-    "finding aggregations carry critical, high and medium counts only.",
-    "Basic-scan quota: 100,000 basic image scans per 24 hours per account and Region, not "
-    "adjustable, counting scan-on-push and manual scans alike (Amazon ECR service quotas). "
-    "Headroom is 100% x (1 - busiest UTC day's pushes to scan-on-push repositories in the last "
-    "30 days / 100,000), counting only container images still present in the registry; "
-    "deleted images and manual scans are not visible, so real usage can be higher.",
-    "The Clair basic scan engine was deprecated and retired on 2 February 2026 (Amazon ECR "
-    "User Guide, basic scanning); registries still reporting CLAIR are flagged.",
+    msg("Effective scan frequency is computed from each registry's scanning rules, not read from "
+        "AWS. A repository filter without '*' matches every repository name that contains it; with "
+        "'*', each '*' stands for zero or more characters and the rest of the filter must match "
+        "the whole name (Amazon ECR User Guide, 'Filters to choose which repositories are "
+        "scanned'). In enhanced (Amazon Inspector) registries a continuous-scanning filter wins "
+        "over a scan-on-push filter, and a repository matching no filter is not scanned at all: "
+        "enhanced scanning has no manual scans. In basic registries (and registries with no "
+        "scanning configuration, which default to basic) a matching scan-on-push filter means scan "
+        "on push; otherwise manual."),
+    msg("The deprecated repository-level 'scanOnPush' setting: AWS documents that in a basic "
+        "registry 'any repositories not matching a basic scanning scan on push filter will be set "
+        "to the manual scan frequency', so where the registry has scanning filters the old flag is "
+        "reported but does not count. Where the registry has no scanning rules at all, the flag is "
+        "the only setting there is and we honour it (source 'repository scanOnPush (deprecated "
+        "setting)'); AWS does not document that case. We flag every repository "
+        "where AWS's own per-repository answer (BatchGetRepositoryScanningConfiguration) "
+        "disagrees. Where both are available the report shows both; AWS's answer is never taken as "
+        "the truth (local emulators are known not to follow the documented filter semantics). "
+        "When a registry's scanning configuration could not be collected, AWS's per-repository "
+        "answer is used if present; otherwise the frequency is left blank and the repository is "
+        "counted neither as scanned nor as unscanned."),
+    msg("Each image has one scan state. Enhanced registries: from Amazon Inspector coverage "
+        "(ACTIVE = monitored for continuous repositories, scanned once for scan-on-push ones; "
+        "INACTIVE with its reason, e.g. SCAN_ELIGIBILITY_EXPIRED when the rescan duration has "
+        "lapsed; PENDING; UNSUPPORTED; no coverage record = never scanned). Basic registries: from "
+        "DescribeImageScanFindings, or the image's legacy scan status; basic results never "
+        "refresh, so a completed basic scan older than the stale threshold is shown as STALE_BASIC. "
+        "Archived images cannot be scanned. Signature/SBOM artifacts (referrers), manifest lists "
+        "(whose per-platform images are scanned instead) and other non-image OCI artifacts are "
+        "marked UNSUPPORTED and left out of every 'scannable images' figure."),
+    msg("'Not checked' means we did not look, not that the image is clean or unscanned: "
+        "DescribeImageScanFindings is one call per image, so it is called only for the images in "
+        "the basic-findings scope stated in this report. Severity totals add the latest known "
+        "result of each image; a blank means nothing is known, never zero. Amazon Inspector "
+        "finding aggregations carry critical, high and medium counts only."),
+    msg("Basic-scan quota: 100,000 basic image scans per 24 hours per account and Region, not "
+        "adjustable, counting scan-on-push and manual scans alike (Amazon ECR service quotas). "
+        "Headroom is 100% x (1 - busiest UTC day's pushes to scan-on-push repositories in the last "
+        "30 days / 100,000), counting only container images still present in the registry; "
+        "deleted images and manual scans are not visible, so real usage can be higher."),
+    msg("The Clair basic scan engine was deprecated and retired on 2 February 2026 (Amazon ECR "
+        "User Guide, basic scanning); registries still reporting CLAIR are flagged."),
 )
 
 
@@ -106,15 +107,18 @@ class BasicFindingsScope:
     def describe(self) -> str:
         parts = []
         if self.newest_per_repository:
-            parts.append("the newest image of each repository")
+            parts.append(msg("the newest image of each repository"))
         if self.pushed_within_days is not None:
-            parts.append(f"every image pushed in the {self.pushed_within_days} days before the snapshot")
-        what = " and ".join(parts) if parts else "no images"
-        cap = f", at most {self.max_images:,} images in all" if self.max_images else ""
-        return (
-            f"Basic scan findings were read for {what}{cap}; archived images, manifest lists and "
+            parts.append(msg("every image pushed in the {days} days before the snapshot",
+                             days=self.pushed_within_days))
+        what = (msg("{first} and {second}", first=parts[0], second=parts[1]) if len(parts) == 2
+                else parts[0] if parts else msg("no images"))
+        cap = msg(", at most {n} images in all", n=f"{self.max_images:,}") if self.max_images else ""
+        return msg(
+            "Basic scan findings were read for {what}{cap}; archived images, manifest lists and "
             "signature/SBOM artifacts are never in scope. Other images in basic-scanning "
-            "registries are shown as 'not checked', never as clean or unscanned."
+            "registries are shown as 'not checked', never as clean or unscanned.",
+            what=what, cap=cap,
         )
 
     def select(self, images: pd.DataFrame, as_of: datetime) -> pd.Series:
@@ -361,8 +365,16 @@ def _registry_coverage(
     return schema.conform("registry_coverage", out[list(schema.RESULT_TABLES["registry_coverage"])])
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+def _repositories(n: int) -> Text:
+    return msg("{n} repository", n=f"{n:,}") if n == 1 else msg("{n} repositories", n=f"{n:,}")
+
+
+def _images(n: int) -> Text:
+    return msg("{n} image", n=f"{n:,}") if n == 1 else msg("{n} images", n=f"{n:,}")
+
+
+def _artifacts(n: int) -> Text:
+    return msg("{n} artifact", n=f"{n:,}") if n == 1 else msg("{n} artifacts", n=f"{n:,}")
 
 
 def _notes(
@@ -379,81 +391,75 @@ def _notes(
     reason = scans["scan_state_reason"].fillna("")
 
     outside = int((reason.str.startswith("outside the basic-findings scope")).sum())
-    notes.append(scope.describe() + (f" Images not checked for that reason: {outside:,}." if outside else ""))
+    notes.append(join([scope.describe(), msg("Images not checked for that reason: {n}.", n=f"{outside:,}")])
+                 if outside else scope.describe())
 
     disagree = int(coverage["aws_disagrees"].fillna(False).sum())
     if disagree:
-        notes.append(
-            f"{_plural(disagree, 'repository', 'repositories')}: AWS's "
-            "per-repository scan frequency disagrees with the registry rules; both are shown and "
-            "the registry rules (documented semantics) decide the reported frequency."
-        )
+        notes.append(msg(
+            "{repositories}: AWS's per-repository scan frequency disagrees with the registry "
+            "rules; both are shown and the registry rules (documented semantics) decide the "
+            "reported frequency.", repositories=_repositories(disagree)))
     legacy = int((coverage["frequency_source"] == SOURCE_LEGACY).sum())
     if legacy:
-        notes.append(
-            f"{_plural(legacy, 'repository', 'repositories')}: scan on push only through "
-            "the deprecated repository-level scanOnPush setting; a registry scan-on-push filter "
-            "should replace it."
-        )
+        notes.append(msg(
+            "{repositories}: scan on push only through the deprecated repository-level "
+            "scanOnPush setting; a registry scan-on-push filter should replace it.",
+            repositories=_repositories(legacy)))
     ignored = int(coverage["frequency_source"].fillna("").str.endswith(SOURCE_LEGACY_IGNORED).sum())
     if ignored:
-        notes.append(
-            f"{_plural(ignored, 'repository', 'repositories')} still set the deprecated "
-            "repository-level scanOnPush=true, which no longer applies because the registry's "
-            "scan-on-push filters do not match them: they are scanned manually only."
-        )
+        notes.append(msg(
+            "{repositories} still set the deprecated repository-level scanOnPush=true, which no "
+            "longer applies because the registry's scan-on-push filters do not match them: they "
+            "are scanned manually only.", repositories=_repositories(ignored)))
     enhanced = (coverage["scan_type"] == "ENHANCED").fillna(False)
     disabled = coverage[enhanced & (coverage["automatically_scanned"] == False).fillna(False)]  # noqa: E712
     if len(disabled):
-        notes.append(
-            f"{_plural(len(disabled), 'repository', 'repositories')} in enhanced-scanning "
-            "registries: no scanning filter matches, so Amazon Inspector does not scan them at all."
-        )
+        notes.append(msg(
+            "{repositories} in enhanced-scanning registries: no scanning filter matches, so "
+            "Amazon Inspector does not scan them at all.", repositories=_repositories(len(disabled))))
     unknown = registry_coverage[registry_coverage["scan_type"].isna()]
     if len(unknown):
         where = ", ".join(f"{a}/{r}" for a, r in zip(unknown["account_id"], unknown["region"]))
-        notes.append(
-            f"Registry scanning configuration was not collected for {where}: scan frequency and "
-            "image scan states there are unknown, not zero."
-        )
+        notes.append(msg(
+            "Registry scanning configuration was not collected for {registries}: scan frequency "
+            "and image scan states there are unknown, not zero.", registries=where))
     clair = registry_coverage[(registry_coverage["scan_engine"] == "CLAIR").fillna(False)]
     if len(clair):
         where = ", ".join(f"{a}/{r}" for a, r in zip(clair["account_id"], clair["region"]))
         if as_of >= CLAIR_RETIREMENT:
-            notes.append(
-                f"Registries reporting the Clair basic scan engine, retired on 2026-02-02: {where}. "
-                "Clair scans and their earlier results are no longer available and AWS moves "
-                "such registries to AWS_NATIVE basic scanning; re-check the account setting."
-            )
+            notes.append(msg(
+                "Registries reporting the Clair basic scan engine, retired on 2026-02-02: "
+                "{registries}. Clair scans and their earlier results are no longer available and "
+                "AWS moves such registries to AWS_NATIVE basic scanning; re-check the account "
+                "setting.", registries=where))
         else:
-            notes.append(
-                f"Registries using the deprecated Clair basic scan engine: {where}. Clair is "
-                "retired on 2026-02-02; switch BASIC_SCAN_TYPE_VERSION to AWS_NATIVE."
-            )
+            notes.append(msg(
+                "Registries using the deprecated Clair basic scan engine: {registries}. Clair is "
+                "retired on 2026-02-02; switch BASIC_SCAN_TYPE_VERSION to AWS_NATIVE.",
+                registries=where))
     stale = int((state == "STALE_BASIC").sum())
     if stale:
-        notes.append(
-            f"{_plural(stale, 'image')} with a basic scan older than {stale_after_days:g} days: "
-            "basic results never refresh, so newer CVEs are not reflected."
-        )
+        notes.append(msg(
+            "{images} with a basic scan older than {days} days: basic results never refresh, so "
+            "newer CVEs are not reflected.", images=_images(stale), days=f"{stale_after_days:g}"))
     no_cov = int((reason == "no Inspector coverage data for this account/region").sum())
     if no_cov:
-        notes.append(
-            f"{_plural(no_cov, 'image')} in enhanced-scanning registries not checked: no Amazon "
-            "Inspector coverage data was available for their account and Region."
-        )
+        notes.append(msg(
+            "{images} in enhanced-scanning registries not checked: no Amazon Inspector coverage "
+            "data was available for their account and Region.", images=_images(no_cov)))
     excluded = int((~scans["_scannable"]).sum())
     if excluded:
-        notes.append(
-            f"{_plural(excluded, 'artifact')} left out of the scannable totals: signatures/SBOMs, "
-            "manifest lists and non-image OCI artifacts are not container images to scan."
-        )
+        notes.append(msg(
+            "{artifacts} left out of the scannable totals: signatures/SBOMs, manifest lists and "
+            "non-image OCI artifacts are not container images to scan.",
+            artifacts=_artifacts(excluded)))
     tight = registry_coverage[(registry_coverage["quota_headroom_pct"] < 20).fillna(False)]
     for row in tight.itertuples(index=False):
-        notes.append(
-            f"{row.account_id}/{row.region}: basic-scan quota headroom is only "
-            f"{row.quota_headroom_pct:.1f}% on the busiest day of the last 30."
-        )
+        notes.append(msg(
+            "{account}/{region}: basic-scan quota headroom is only {pct}% on the busiest day of "
+            "the last 30.", account=row.account_id, region=row.region,
+            pct=f"{row.quota_headroom_pct:.1f}"))
     return tuple(notes)
 
 

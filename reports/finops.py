@@ -42,6 +42,7 @@ import pandas as pd
 
 from .prices import GB, HOURS_PER_MONTH, PriceTable
 from .schema import BOOL, STR, TS, conform, empty_frame, register_table
+from .text import msg
 
 FOCUS_VERSION = "1.1"
 FOCUS_SOURCE = ("FinOps Open Cost and Usage Specification 1.1, https://focus.finops.org/ "
@@ -137,11 +138,12 @@ _ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "s3")
 _DEAD_ENDPOINT_STATES = ("deleted", "deleting", "failed", "rejected", "expired")
 
 METHODOLOGY: tuple[str, ...] = (
-    "data/cost_lines.csv restates every monthly figure above, one row per resource and cost component, "
-    f"with FinOps FOCUS {FOCUS_VERSION} column names (focus.finops.org) where FOCUS has the column and "
-    "x_ columns of ours otherwise; the about sheet of data/finops.xlsx lists which is which. They are "
-    "list-price projections for the 30 days after the snapshot, not bills: BilledCost is left empty, "
-    "and avoided costs and savings are negative rows, told apart by x_CostKind.",
+    msg("data/cost_lines.csv restates every monthly figure above, one row per resource and cost "
+        "component, with FinOps FOCUS {version} column names (focus.finops.org) where FOCUS has the "
+        "column and x_ columns of ours otherwise; the about sheet of data/finops.xlsx lists which "
+        "is which. They are list-price projections for the 30 days after the snapshot, not bills: "
+        "BilledCost is left empty, and avoided costs and savings are negative rows, told apart by "
+        "x_CostKind.", version=FOCUS_VERSION),
 )
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .schema import register_table
 from .summary import dig
+from .text import Text, msg
 
 HISTORY_RUNS = 12
 """Earlier runs shown in the trends (plus this one)."""
@@ -43,25 +44,25 @@ CONCERN_OF_METRIC = {"inspector_monthly_usd": "inspector",
                      "pull_through_net_saving_monthly_usd": "pull_through",
                      "reclaimable_bytes": "lifecycle", "reclaimable_monthly_usd": "lifecycle"}
 
-RANKING_RULE = (
+RANKING_RULE = msg(
     "The actions on the first page are ranked by one score: money per month (a saving counts "
     "positive, a cost negative) plus risk points, one point ranking like $1.00 a month. Risk "
-    f"points are {CRITICAL_FINDING_POINTS:g} per open critical finding an action addresses and, "
+    "points are {points} per open critical finding an action addresses and, "
     "for each repository whose failing control it fixes, the control's Security Hub severity "
     "weight: Critical 10, High 5, Medium 1, Low 0.5. A registry still on the retired Clair "
     "engine counts as a High failure for each of its repositories, since its scans have "
     "stopped. Actions with a score of zero or less are not proposed; ties are broken by the "
     "action's key. The five highest are shown; every candidate, with its score and how it was "
     "computed, is in data/actions.csv. Savings are the monthly figures of the section each "
-    "action links to, not additive across actions.")
-TRENDS_METHOD = (
+    "action links to, not additive across actions.", points=f"{CRITICAL_FINDING_POINTS:g}")
+TRENDS_METHOD = msg(
     "Changes and trend lines compare this run with the earlier complete runs kept in the same "
-    f"output directory: the last {HISTORY_RUNS} runs before this one (a run still being written, "
+    "output directory: the last {runs} runs before this one (a run still being written, "
     "or one without a manifest, is not used; demo and real runs are not mixed). Their headline "
     "figures were read from their summary.json when this run was made and are stored in its "
     "snapshot, so re-rendering this run shows the trends as they were. A figure an earlier run "
     "did not compute (its section was not built, or its data could not be collected) is a gap "
-    "in the line, not a zero.")
+    "in the line, not a zero.", runs=HISTORY_RUNS)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,24 @@ def _plural(n: float, one: str, many: str | None = None) -> str:
 
 def _per_month(usd: float) -> str:
     return f"{fmt_usd(usd, 2)}/month"
+
+
+# Counted nouns of the action lines, as sentences' parameters (each said in the catalog's
+# language; the English is `_plural`'s).
+
+
+def _repositories(n: float) -> Text:
+    return msg("{n} repository", n=fmt_int(n)) if n == 1 else msg("{n} repositories", n=fmt_int(n))
+
+
+def _registries(n: float) -> Text:
+    return msg("{n} registry", n=fmt_int(n)) if n == 1 else msg("{n} registries", n=fmt_int(n))
+
+
+def _kept(text: Any) -> Text:
+    """A name from the data (a control's title, a scenario's label) as a parameter: the
+    catalog translates it when it knows it, else it stays as it is."""
+    return text if isinstance(text, Text) else Text(str(text))
 
 
 # --- headline figures ------------------------------------------------------------------------
@@ -312,7 +331,7 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
 @dataclass(frozen=True)
 class Action:
     key: str
-    text: str
+    text: Text
     """One line, with its figure: "Cache 6 upstream images pulled through NAT: saves $233.51/month"."""
     figure: str
     """The figure alone, e.g. "$233.51/month" or "41 repositories"."""
@@ -375,11 +394,13 @@ def _critical_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
         return None
     worst = hit.sort_values(["_crit", "account_id", "region", "repository_name"],
                             ascending=[False, True, True, True], kind="mergesort").iloc[0]
+    findings = (msg("{n} open critical finding", n=fmt_int(total)) if total == 1
+                else msg("{n} open critical findings", n=fmt_int(total)))
     return Action(
         "critical_findings",
-        f"Fix {_plural(total, 'open critical finding')} in "
-        f"{_plural(len(hit), 'repository', 'repositories')}, first {worst['repository_name']} "
-        f"({fmt_int(worst['_crit'])})",
+        msg("Fix {findings} in {repos}, first {repo} ({worst})", findings=findings,
+            repos=_repositories(len(hit)), repo=worst["repository_name"],
+            worst=fmt_int(worst["_crit"])),
         f"{fmt_int(total)} critical", "coverage", "coverage-repositories", 0.0,
         total * CRITICAL_FINDING_POINTS,
         f"{fmt_int(total)} critical findings x {CRITICAL_FINDING_POINTS:g} points")
@@ -403,8 +424,8 @@ def _clair_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
     points = max(repos, 1) * SEVERITY_POINTS["HIGH"]
     return Action(
         "clair_to_native",
-        f"Move {_plural(len(units), 'registry', 'registries')} off the retired Clair engine to "
-        f"AWS_NATIVE scanning ({_plural(repos, 'repository', 'repositories')})",
+        msg("Move {registries} off the retired Clair engine to AWS_NATIVE scanning ({repos})",
+            registries=_registries(len(units)), repos=_repositories(repos)),
         _plural(len(units), "registry", "registries"), "coverage", "coverage-registries", 0.0, points,
         f"{fmt_int(max(repos, 1))} repositories no longer scanned x High ({SEVERITY_POINTS['HIGH']:g} points)")
 
@@ -429,13 +450,14 @@ def _lifecycle_action(summary: Mapping[str, Any], controls: Mapping[str, Mapping
     if not applied or (usd <= 0 and points <= 0):
         return None
     source = str(prop.get("source") or "")
-    name = "the baseline lifecycle policy" if "baseline" in source.lower() else "the proposed lifecycle policy"
-    text = f"Apply {name} to {_plural(applied, 'repository', 'repositories')}"
+    name = (msg("the baseline lifecycle policy") if "baseline" in source.lower()
+            else msg("the proposed lifecycle policy"))
     figure = _per_month(usd)
     if gained_bytes > 0:
-        text += f": frees {fmt_bytes(gained_bytes)}, {figure}"
+        text = msg("Apply {policy} to {repos}: frees {size}, {usd}/month", policy=name,
+                   repos=_repositories(applied), size=fmt_bytes(gained_bytes), usd=fmt_usd(usd, 2))
     else:
-        text += " (ECR.3)"
+        text = msg("Apply {policy} to {repos} (ECR.3)", policy=name, repos=_repositories(applied))
     why = f"saves {figure}" + (f" + {fmt_int(fixes)} ECR.3 failures x {ecr3['severity']}" if fixes else "")
     return Action("lifecycle_proposed", text, figure, "lifecycle", "lifecycle", usd, points, why)
 
@@ -447,28 +469,33 @@ def _control_actions(controls: Mapping[str, Mapping[str, Any]], summary: Mapping
         n = info["failing"]
         points = n * _severity_points(info["severity"])
         repos = _plural(n, "repository", "repositories")
+        counted = _repositories(n)
         slug = control.lower().replace(".", "-")
         # The report has a heading per failing control only when it has the compliance table.
-        anchor, usd, cost = ("compliance" if info.get("no_table") else f"control-{slug}"), 0.0, ""
+        anchor, usd = ("compliance" if info.get("no_table") else f"control-{slug}"), 0.0
+        text: Text
         if control == "ECR.1":
-            text = f"Turn on scan on push for {repos} never scanned automatically (ECR.1)"
+            text = msg("Turn on scan on push for {repos} never scanned automatically (ECR.1)",
+                       repos=counted)
         elif control == "ECR.2":
-            text = f"Make image tags immutable in {repos} (ECR.2)"
+            text = msg("Make image tags immutable in {repos} (ECR.2)", repos=counted)
         elif control == "ECR.3":
             if lifecycle is not None:
                 continue  # the lifecycle action fixes it, with its saving
-            text = f"Add a lifecycle policy to {repos} (ECR.3)"
+            text = msg("Add a lifecycle policy to {repos} (ECR.3)", repos=counted)
         elif control == "ECR.5":
-            text = f"Encrypt {repos} with a customer managed KMS key (ECR.5)"
+            text = msg("Encrypt {repos} with a customer managed KMS key (ECR.5)", repos=counted)
         elif control == "Inspector.2":
             scen = dig(summary, "inspector", "scenarios", "basic_to_enhanced_on_push") or {}
             change = _number(scen.get("change_usd")) if scen.get("available") else None
-            text = f"Turn on Amazon Inspector for {repos} (Inspector.2)"
+            text = msg("Turn on Amazon Inspector for {repos} (Inspector.2)", repos=counted)
             if change is not None and change > 0:
-                usd, cost = -change, f": costs {_per_month(change)}"
-                text += cost
+                usd = -change
+                text = msg("Turn on Amazon Inspector for {repos} (Inspector.2): costs {usd}/month",
+                           repos=counted, usd=fmt_usd(change, 2))
         else:
-            text = f"Fix {control} ({info['title']}) for {repos}"
+            text = msg("Fix {control} ({title}) for {repos}", control=control,
+                       title=_kept(info["title"]), repos=counted)
         why = (f"{fmt_int(n)} failures x {info['severity']} ({_severity_points(info['severity']):g} points)"
                + (f" - costs {_per_month(-usd)}" if usd < 0 else ""))
         out.append(Action(f"control_{slug}", text, repos, "compliance", anchor, usd, points, why))
@@ -483,18 +510,25 @@ def _pull_through_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.Da
     if refs and saving > 0:
         out.append(Action(
             "pull_through_uncached",
-            f"Cache {_plural(refs, 'upstream image')} pulled through NAT: saves {_per_month(saving)}",
+            msg("Cache {images} pulled through NAT: saves {usd}/month",
+                images=(msg("{n} upstream image", n=fmt_int(refs)) if refs == 1
+                        else msg("{n} upstream images", n=fmt_int(refs))),
+                usd=fmt_usd(saving, 2)),
             _per_month(saving), "pull-through", "pull-through-uncached", saving, 0.0,
             f"saves {_per_month(saving)}"))
     stale = int(_number(s.get("stale_images")) or 0)
     stale_usd = _number(s.get("stale_monthly_usd")) or 0.0
     if stale and stale_usd > 0:
         days = _number(s.get("stale_days"))
-        since = f" not pulled for {fmt_int(days)} days" if days else ""
+        images = (msg("{n} stale cached image", n=fmt_int(stale)) if stale == 1
+                  else msg("{n} stale cached images", n=fmt_int(stale)))
+        size, usd = fmt_bytes(_number(s.get("stale_bytes")) or 0), fmt_usd(stale_usd, 2)
         out.append(Action(
             "pull_through_stale",
-            f"Expire {_plural(stale, 'stale cached image')}{since}: frees "
-            f"{fmt_bytes(_number(s.get('stale_bytes')) or 0)}, {_per_month(stale_usd)}",
+            (msg("Expire {images} not pulled for {days} days: frees {size}, {usd}/month",
+                 images=images, days=fmt_int(days), size=size, usd=usd) if days
+             else msg("Expire {images}: frees {size}, {usd}/month", images=images, size=size,
+                      usd=usd)),
             _per_month(stale_usd), "pull-through", "pull-through-stale", stale_usd, 0.0,
             f"saves {_per_month(stale_usd)}"))
     pt = tables.get("pull_through")
@@ -507,8 +541,12 @@ def _pull_through_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.Da
         if len(losing) and round(loss, 2) > 0:
             out.append(Action(
                 "pull_through_not_paying",
-                f"Review {_plural(len(losing), 'pull-through cache rule')} costing more than "
-                f"{'it saves' if len(losing) == 1 else 'they save'}: {_per_month(loss)}",
+                (msg("Review {rules} costing more than it saves: {usd}/month",
+                     rules=msg("{n} pull-through cache rule", n=fmt_int(len(losing))),
+                     usd=fmt_usd(loss, 2)) if len(losing) == 1
+                 else msg("Review {rules} costing more than they save: {usd}/month",
+                          rules=msg("{n} pull-through cache rules", n=fmt_int(len(losing))),
+                          usd=fmt_usd(loss, 2))),
                 _per_month(loss), "pull-through", "pull-through-repositories", loss, 0.0,
                 f"saves {_per_month(loss)}"))
     return out
@@ -523,8 +561,10 @@ def _inspector_actions(summary: Mapping[str, Any]) -> list[Action]:
         label = str(narrow.get("label") or "")
         prefix = "Continuous narrowed to "
         target = label[len(prefix):].split(";")[0].strip() if label.startswith(prefix) else ""
-        text = (f"Narrow continuous scanning to {target}" if target else "Narrow continuous scanning")
-        out.append(Action("inspector_narrow_continuous", f"{text}: saves {_per_month(-change)}",
+        text = (msg("Narrow continuous scanning to {target}: saves {usd}/month", target=target,
+                    usd=fmt_usd(-change, 2)) if target
+                else msg("Narrow continuous scanning: saves {usd}/month", usd=fmt_usd(-change, 2)))
+        out.append(Action("inspector_narrow_continuous", text,
                           _per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
                           f"saves {_per_month(-change)}"))
     best: tuple[float, str, Mapping[str, Any]] | None = None
@@ -537,9 +577,11 @@ def _inspector_actions(summary: Mapping[str, Any]) -> list[Action]:
     if best is not None:
         change, key, _ = best
         days = key.rsplit("_", 1)[-1]
-        what = f"to {days} days" if days.isdigit() else "(" + str(best[2].get("label")) + ")"
-        out.append(Action("inspector_rescan_duration",
-                          f"Shorten Inspector's rescan duration {what}: saves {_per_month(-change)}",
+        text = (msg("Shorten Inspector's rescan duration to {days} days: saves {usd}/month",
+                    days=days, usd=fmt_usd(-change, 2)) if days.isdigit()
+                else msg("Shorten Inspector's rescan duration ({label}): saves {usd}/month",
+                         label=_kept(best[2].get("label")), usd=fmt_usd(-change, 2)))
+        out.append(Action("inspector_rescan_duration", text,
                           _per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
                           f"saves {_per_month(-change)}"))
     return out

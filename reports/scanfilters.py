@@ -40,6 +40,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .text import Text, msg
+
 MANUAL = "MANUAL"
 SCAN_ON_PUSH = "SCAN_ON_PUSH"
 CONTINUOUS_SCAN = "CONTINUOUS_SCAN"
@@ -54,6 +56,9 @@ SOURCE_ENHANCED_NONE = (
     "no enhanced scanning filter matches: scanning disabled (enhanced scanning has no manual scans)"
 )
 SOURCE_UNKNOWN = "unknown: registry scanning configuration not collected"
+SOURCE_ENHANCED_LEGACY_IGNORED = (
+    "; the repository's deprecated scanOnPush=true does not apply to enhanced scanning"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -105,10 +110,41 @@ def _first_match(
 def _by_filter(frequency: str, filter_text: str) -> EffectiveScan:
     return EffectiveScan(
         scan_frequency=frequency,
-        frequency_source=f"registry {frequency} rule, filter '{filter_text}'",
+        frequency_source=msg("registry {frequency} rule, filter '{filter}'", frequency=frequency,
+                             filter=filter_text),
         matched_filter=filter_text,
         automatically_scanned=True,
     )
+
+
+_RULE_SOURCE = re.compile(r"registry (\S+) rule, filter '(.*)'", re.DOTALL)
+
+
+def source_text(source: str) -> str:
+    """A `frequency_source` string (as kept in the coverage table) as a sentence the report's
+    language pass can translate; its English is `source` itself, character for character.
+
+    The table holds plain strings (data/coverage.csv); the report rebuilds the `Text` here:
+    a filter rule's source with its frequency and filter as parameters, the fixed sources
+    (SOURCE_*) and the "does not apply" suffixes as catalog sentences. A string this module
+    did not write is returned as a `Text` without parameters, looked up whole."""
+    source = str(source)
+    text: Text | None = None
+    match = _RULE_SOURCE.fullmatch(source)
+    if match:
+        text = msg("registry {frequency} rule, filter '{filter}'", frequency=match[1], filter=match[2])
+    elif source.endswith(SOURCE_LEGACY_IGNORED) and len(source) > len(SOURCE_LEGACY_IGNORED):
+        text = msg("{source}; the repository's deprecated scanOnPush=true does not apply: the "
+                   "registry's filters decide",
+                   source=source_text(source[:-len(SOURCE_LEGACY_IGNORED)]))
+    elif (source.endswith(SOURCE_ENHANCED_LEGACY_IGNORED)
+          and len(source) > len(SOURCE_ENHANCED_LEGACY_IGNORED)):
+        text = msg("{source}; the repository's deprecated scanOnPush=true does not apply to "
+                   "enhanced scanning",
+                   source=source_text(source[:-len(SOURCE_ENHANCED_LEGACY_IGNORED)]))
+    if text is not None and str(text) == source:
+        return text
+    return Text(source)
 
 
 def _is_missing(value: object) -> bool:
@@ -138,7 +174,7 @@ def effective_scan_setting(
                 return _by_filter(frequency, matched)
         source = SOURCE_ENHANCED_NONE
         if not _is_missing(repository_scan_on_push) and bool(repository_scan_on_push):
-            source += "; the repository's deprecated scanOnPush=true does not apply to enhanced scanning"
+            source += SOURCE_ENHANCED_LEGACY_IGNORED
         return EffectiveScan(MANUAL, source, None, False)
 
     # BASIC: only SCAN_ON_PUSH filters mean anything (BASIC supports SCAN_ON_PUSH only, §2.3).

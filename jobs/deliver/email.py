@@ -40,8 +40,9 @@ from email.utils import format_datetime, formatdate
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
+from ...reports.text import Text, join, msg
 from ..config import ConfigError, EmailConfig
-from ..rundir import PARTIAL_PREFIX, SUMMARY
+from ..rundir import PARTIAL_PREFIX, SNAPSHOT, SUMMARY
 from .charts import Chart, headline_charts
 from .records import channel_lock, read_record, utc_now, write_record
 
@@ -95,9 +96,24 @@ def _get(doc: Mapping[str, Any], *path: str) -> Any:
     return doc
 
 
-def email_view(summary: Mapping[str, Any], *, has_pdf: bool) -> dict[str, Any]:
-    """What the templates see: display strings, prepared here (never raw summary access)."""
-    from ...reports.render.filters import fmt_bytes, fmt_int, fmt_pct, fmt_usd
+def report_language(run_dir: Path) -> str:
+    """The run's report language (snapshot settings `report_language`): the email is written in
+    it too. English when the snapshot does not say (older runs) or cannot be read."""
+    try:
+        settings = json.loads((run_dir / SNAPSHOT).read_text(encoding="utf-8")).get("settings")
+    except (OSError, ValueError, AttributeError):
+        return "en"
+    language = settings.get("report_language") if isinstance(settings, Mapping) else None
+    return str(language) if language else "en"
+
+
+def email_view(summary: Mapping[str, Any], *, has_pdf: bool, lang: str = "en") -> dict[str, Any]:
+    """What the templates see: display strings, prepared here (never raw summary access).
+
+    Built in English (the sentences with `msg`), then said in `lang` with the report's catalog;
+    English is never touched."""
+    from ...reports.render.filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd
+    from ...reports.render.i18n import t
 
     not_computed = set(summary.get("sections_not_computed") or ())
 
@@ -106,10 +122,14 @@ def email_view(summary: Mapping[str, Any], *, has_pdf: bool) -> dict[str, Any]:
 
     cov = summary.get("coverage") or {}
     figures = [
-        ("Repositories scanned", f"{fmt_int(cov.get('repositories_scanned'))} of "
-                                 f"{fmt_int(cov.get('repositories_total'))} ({fmt_pct(cov.get('repositories_pct'))})"),
-        ("Images scanned", f"{fmt_int(cov.get('images_scanned'))} of {fmt_int(cov.get('images_scannable'))} "
-                           f"scannable ({fmt_pct(cov.get('images_pct'))})"),
+        ("Repositories scanned", msg("{part} of {whole} ({pct})",
+                                     part=fmt_int(cov.get("repositories_scanned")),
+                                     whole=fmt_int(cov.get("repositories_total")),
+                                     pct=fmt_pct(cov.get("repositories_pct")))),
+        ("Images scanned", msg("{part} of {whole} scannable ({pct})",
+                               part=fmt_int(cov.get("images_scanned")),
+                               whole=fmt_int(cov.get("images_scannable")),
+                               pct=fmt_pct(cov.get("images_pct")))),
         ("Open critical / high findings", f"{fmt_int(_get(cov, 'open_findings', 'critical'))} / "
                                           f"{fmt_int(_get(cov, 'open_findings', 'high'))}"),
         ("Failing control checks", fmt_int(_get(summary, "compliance", "controls_failing"))),
@@ -120,30 +140,77 @@ def email_view(summary: Mapping[str, Any], *, has_pdf: bool) -> dict[str, Any]:
     if "lifecycle" in not_computed:
         figures.append(("Lifecycle: reclaimable now", "not computed yet"))
     else:
-        figures.append(("Lifecycle: reclaimable now",
-                        f"{fmt_int(_get(summary, 'lifecycle', 'images_expiring'))} images, "
-                        f"{fmt_bytes(_get(summary, 'lifecycle', 'reclaimable_bytes'))} "
-                        f"({fmt_usd(_get(summary, 'lifecycle', 'reclaimable_monthly_usd'))} per month)"))
+        figures.append(("Lifecycle: reclaimable now", msg(
+            "{images} images, {size} ({usd} per month)",
+            images=fmt_int(_get(summary, "lifecycle", "images_expiring")),
+            size=fmt_bytes(_get(summary, "lifecycle", "reclaimable_bytes")),
+            usd=fmt_usd(_get(summary, "lifecycle", "reclaimable_monthly_usd")))))
     errors = _get(summary, "completeness", "errors") or []
     accounts, regions = summary.get("accounts") or [], summary.get("regions") or []
+    as_of = summary.get("as_of", "")
+    if lang != "en":
+        moment = _parse_time(as_of)
+        as_of = fmt_datetime(moment, lang=lang) if moment is not None else as_of
     return {
+        "lang": lang,
         "run_id": summary.get("run_id", ""),
-        "as_of": summary.get("as_of", ""),
-        "scope": f"{len(accounts)} account(s), {len(regions)} region(s): {', '.join(regions)}",
-        "figures": figures,
+        "as_of": as_of,
+        "scope": t(msg("{accounts} account(s), {regions} region(s): {names}", accounts=len(accounts),
+                       regions=len(regions), names=", ".join(regions)), lang),
+        "figures": [(t(label, lang), t(value, lang)) for label, value in figures],
         "errors": len(errors),
+        "incomplete": t(msg("{n} API call(s) failed. The attached report marks what is missing; "
+                            "figures below may be understated.", n=len(errors)), lang),
         "demo": bool(summary.get("demo")),
         "has_pdf": has_pdf,
     }
 
 
-def _subject(prefix: str, summary: Mapping[str, Any]) -> str:
+def _parse_time(text: Any) -> Any:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _subject(prefix: str, summary: Mapping[str, Any], lang: str = "en") -> str:
+    from ...reports.render.i18n import t
+
     cov = summary.get("coverage") or {}
-    flags = ("[DEMO] " if summary.get("demo") else "") + \
-            ("[INCOMPLETE] " if _get(summary, "completeness", "errors") else "")
-    return (f"{flags}{prefix} {str(summary.get('as_of', ''))[:10]}: "
-            f"{cov.get('repositories_scanned', 0)}/{cov.get('repositories_total', 0)} repositories scanned, "
-            f"{_get(summary, 'compliance', 'controls_failing') or 0} failing control checks")
+    flags = ([Text("[DEMO] ")] if summary.get("demo") else []) + \
+            ([Text("[INCOMPLETE] ")] if _get(summary, "completeness", "errors") else [])
+    subject = msg("{flags}{prefix} {date}: {scanned}/{total} repositories scanned, {failing} failing "
+                  "control checks",
+                  flags=join(flags, "") if flags else "", prefix=Text(prefix) if prefix else "",
+                  date=Text(str(summary.get("as_of", ""))[:10]),
+                  scanned=cov.get("repositories_scanned", 0), total=cov.get("repositories_total", 0),
+                  failing=_get(summary, "compliance", "controls_failing") or 0)
+    return t(subject, lang) if lang != "en" else str(subject)
+
+
+def _chart_alt(chart: Chart, summary: Mapping[str, Any], lang: str) -> str:
+    """A chart's alt text in `lang` (jobs/deliver/charts.py words it in English)."""
+    from ...reports.render.i18n import t
+
+    if lang == "en":
+        return chart.alt
+    cov = summary.get("coverage") or {}
+    if chart.cid == "coverage":
+        return t(msg("Scan coverage: {repos_scanned} of {repos_total} repositories and "
+                     "{images_scanned} of {images_scannable} scannable images scanned",
+                     repos_scanned=int(cov.get("repositories_scanned", 0)),
+                     repos_total=int(cov.get("repositories_total", 0)),
+                     images_scanned=int(cov.get("images_scanned", 0)),
+                     images_scannable=int(cov.get("images_scannable", 0))), lang)
+    if chart.cid == "compliance":
+        by_control = (summary.get("compliance") or {}).get("by_control") or {}
+        return t(msg("Compliance by control: {controls}", controls="; ".join(
+            t(msg("{control} {passed} pass, {failed} fail", control=c, passed=v.get("PASS", 0),
+                  failed=v.get("FAIL", 0)), lang)
+            for c, v in sorted(by_control.items()))), lang)
+    return chart.alt
 
 
 def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> EmailMessage:
@@ -162,29 +229,31 @@ def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> Email
     domain = _domain(cfg.sender)
     charts = headline_charts(summary)
     cids = {c.cid: f"{c.cid}.{run_id}@{domain}" for c in charts}
-    view = email_view(summary, has_pdf=has_pdf)
-    view["charts"] = [{"cid": cids[c.cid], "alt": c.alt, "title": c.title} for c in charts]
+    lang = report_language(run_dir)
+    view = email_view(summary, has_pdf=has_pdf, lang=lang)
+    view["charts"] = [{"cid": cids[c.cid], "alt": _chart_alt(c, summary, lang), "title": c.title}
+                      for c in charts]
     env = environment()
     html = env.get_template("email.html.j2").render(email=view)
     text = env.get_template("email.txt.j2").render(email=view)
 
-    msg = EmailMessage()
-    msg["Subject"] = _subject(cfg.subject_prefix, summary)
-    msg["From"] = cfg.sender
-    msg["To"] = ", ".join(cfg.recipients)
-    msg["Date"] = format_datetime(date) if date is not None else formatdate(localtime=False, usegmt=True)
-    msg["Message-ID"] = message_id_for(run_id, cfg.sender, cfg.recipients)
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to a report
-    msg["X-ECR-Report-Run"] = run_id
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
-    html_part = msg.get_payload()[1]
+    message = EmailMessage()
+    message["Subject"] = _subject(cfg.subject_prefix, summary, lang)
+    message["From"] = cfg.sender
+    message["To"] = ", ".join(cfg.recipients)
+    message["Date"] = format_datetime(date) if date is not None else formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = message_id_for(run_id, cfg.sender, cfg.recipients)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to a report
+    message["X-ECR-Report-Run"] = run_id
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    html_part = message.get_payload()[1]
     for chart in charts:
         _attach_chart(html_part, chart, cids[chart.cid])
     if has_pdf:
-        msg.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf",
-                           filename=f"ecr-report-{run_id}.pdf")
-    return msg
+        message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf",
+                               filename=f"ecr-report-{run_id}.pdf")
+    return message
 
 
 def _attach_chart(html_part: EmailMessage, chart: Chart, cid: str) -> None:

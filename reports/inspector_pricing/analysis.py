@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import schema
 from ..concern import AnalysisContext
+from ..text import msg
 from . import rules
 from .rules import CONTINUOUS, ON_PUSH, PERIOD_DAYS, RescanSettings
 from .tables import COLLECTED
@@ -228,9 +229,9 @@ class Model:
                 source = "GetConfiguration"
             else:
                 settings = rules.DEFAULT_SETTINGS
-                why = {"FAILED": "GetConfiguration failed", "NOT_CALLED": "Inspector ECR scanning off"}.get(
-                    str(getattr(row, "configuration_status", "")), "not collected")
-                source = f"documented defaults ({why})"
+                why = {"FAILED": msg("GetConfiguration failed"), "NOT_CALLED": msg("Inspector ECR scanning off")}.get(
+                    str(getattr(row, "configuration_status", "")), msg("not collected"))
+                source = msg("documented defaults ({why})", why=why)
             initial = ctx.prices.get(INITIAL_ITEM, key[1])
             rescan = ctx.prices.get(RESCAN_ITEM, key[1])
             statuses = sorted({initial.status, rescan.status})
@@ -308,19 +309,21 @@ class Model:
             ecr_lines = {k: v for k, v in by_type.items() if k in ("ECR_INITIAL_SCAN", "ECR_RESCAN")}
             model_monitored = monitored_by_unit.get(key, 0)
             active_n = active.get(key) if collected.get(key) else None
-            rate = Rate(default, f"configured default ({default:g} per image per 30 days)", False)
+            rate = Rate(default, msg("configured default ({rate} per image per 30 days)", rate=f"{default:g}"), False)
             note = ""
             if status == COLLECTED and "ECR_RESCAN" in ecr_lines:
                 denominator = active_n if active_n else model_monitored
-                basis = "Inspector's ACTIVE images" if active_n else "modelled monitored images"
+                basis = msg("Inspector's ACTIVE images") if active_n else msg("modelled monitored images")
                 if denominator:
                     value = ecr_lines["ECR_RESCAN"][0] / denominator
-                    rate = Rate(value, f"calibrated: {ecr_lines['ECR_RESCAN'][0]:g} rescans in 30 days / "
-                                       f"{denominator:,} {basis}", True)
+                    rate = Rate(value, msg("calibrated: {rescans} rescans in 30 days / {images} {basis}",
+                                           rescans=f"{ecr_lines['ECR_RESCAN'][0]:g}",
+                                           images=f"{denominator:,}", basis=basis), True)
                 else:
-                    note = "No monitored image to calibrate the rescan rate on; default used."
+                    note = msg("No monitored image to calibrate the rescan rate on; default used.")
             elif status == "FAILED":
-                note = "ListUsageTotals failed: the rescan rate is the configured default and AWS's estimate is unknown."
+                note = msg("ListUsageTotals failed: the rescan rate is the configured default and AWS's "
+                           "estimate is unknown.")
             rates[key] = rate
             model_initial = initial_by_unit.get(key, 0) * PERIOD_DAYS / self.window
             model_rescans = model_monitored * rate.value
@@ -328,9 +331,9 @@ class Model:
             has_aws = status == COLLECTED
             aws_usd = (sum(float(c) for _, c in ecr_lines.values() if not pd.isna(c)) if has_aws else None)
             if has_aws and not ecr_lines:
-                note = note or "AWS reports no ECR scanning usage in the last 30 days."
+                note = note or msg("AWS reports no ECR scanning usage in the last 30 days.")
             if status == "NOT_CALLED":
-                note = note or "Inspector ECR scanning is not enabled here: nothing to reconcile."
+                note = note or msg("Inspector ECR scanning is not enabled here: nothing to reconcile.")
             diff = None if aws_usd is None else model_usd - aws_usd
             recon.append({
                 "account_id": key[0], "region": key[1],

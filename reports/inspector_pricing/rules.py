@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .. import imagekinds
+from ..text import Text, msg
 
 CONTINUOUS, ON_PUSH = "CONTINUOUS_SCAN", "SCAN_ON_PUSH"
 LAST_IN_USE_AT, LAST_PULL_DATE = "LAST_IN_USE_AT", "LAST_PULL_DATE"
@@ -64,10 +65,12 @@ class RescanSettings:
     def pull_days(self) -> float:
         return DURATION_DAYS.get(self.pull_date_rescan_duration, 14.0)
 
-    def describe(self) -> str:
-        pull = "last pull" if self.pull_date_rescan_mode == LAST_PULL_DATE else "last in use"
-        push = "lifetime" if self.rescan_duration == "LIFETIME" else f"{self.push_days:g} days"
-        return f"push {push}, {pull} {self.pull_days:g} days"
+    def describe(self) -> Text:
+        """E.g. "push 14 days, last in use 14 days" (a `Text`, so the report can translate it)."""
+        pull = msg("last pull") if self.pull_date_rescan_mode == LAST_PULL_DATE else msg("last in use")
+        push = (msg("lifetime") if self.rescan_duration == "LIFETIME"
+                else msg("{duration_days} days", duration_days=f"{self.push_days:g}"))
+        return msg("push {push}, {mode} {pull} days", push=push, mode=pull, pull=f"{self.pull_days:g}")
 
 
 DEFAULT_SETTINGS = RescanSettings()
@@ -78,7 +81,7 @@ def duration_label(value: str) -> str:
     days = DURATION_DAYS.get(value)
     if days is None:
         return value
-    return "lifetime" if days == float("inf") else f"{days:g} days"
+    return msg("lifetime") if days == float("inf") else msg("{duration_days} days", duration_days=f"{days:g}")
 
 
 IMAGE_COLUMNS = ("account_id", "region", "repository_name", "image_digest", "excluded_reason",

@@ -25,12 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ..scanfilters import filter_matches
+from ..text import msg
 from . import rules
 from .analysis import CONTINUOUS, ON_PUSH, REPO, Model, Outcome, Rate, Setup
-
-FREE_TRIAL = ("Inspector ECR scanning is off in {units}: an account that never activated it gets a "
-              "15-day free trial [INS-USAGE], which these figures ignore (the API cannot say "
-              "whether it ever did).")
 
 
 @dataclass(frozen=True)
@@ -43,7 +40,7 @@ class Scenario:
 
 
 def build_scenarios(model: Model, rates: dict[tuple[str, str], Rate]) -> list[Scenario]:
-    out = [Scenario("current", "Today's settings", model.current())]
+    out = [Scenario("current", msg("Today's settings"), model.current())]
     out.extend(_basic_to_enhanced(model, rates))
     out.append(_narrow(model))
     out.extend(_rescan_durations(model))
@@ -57,29 +54,31 @@ def _label_units(units: list[tuple[str, str]]) -> str:
 
 def _basic_to_enhanced(model: Model, rates: dict[tuple[str, str], Rate]) -> list[Scenario]:
     basic = sorted(k for k, u in model.units.items() if u.scan_type == "BASIC")
-    labels = (("basic_to_enhanced_continuous", "Basic registries switched to enhanced, continuous everywhere",
+    labels = (("basic_to_enhanced_continuous", msg("Basic registries switched to enhanced, continuous everywhere"),
                CONTINUOUS),
-              ("basic_to_enhanced_on_push", "Basic registries switched to enhanced, scan on push only", ON_PUSH))
+              ("basic_to_enhanced_on_push", msg("Basic registries switched to enhanced, scan on push only"), ON_PUSH))
     if not basic:
-        return [Scenario(k, label, None, "no registry uses basic scanning") for k, label, _ in labels]
+        return [Scenario(k, label, None, msg("no registry uses basic scanning")) for k, label, _ in labels]
     in_basic = np.array([u in set(basic) for u in model.repo_unit], dtype=bool)
-    notes = [f"Switched: {_label_units(basic)}."]
+    notes = [msg("Switched: {units}.", units=_label_units(basic))]
     off = [k for k in basic if model.units[k].inspector_ecr_status != "ENABLED"]
     if off:
-        notes.append(FREE_TRIAL.format(units=_label_units(off)))
+        notes.append(msg("Inspector ECR scanning is off in {units}: an account that never activated it gets a "
+                         "15-day free trial [INS-USAGE], which these figures ignore (the API cannot say "
+                         "whether it ever did).", units=_label_units(off)))
     defaults = [k for k in basic if not rates[k].calibrated]
     if defaults:
-        notes.append(f"Rescans there: the configured default, "
-                     f"{model.options.default_rescans_per_image_month:g} per monitored image per 30 days.")
+        notes.append(msg("Rescans there: the configured default, {rate} per monitored image per 30 days.",
+                         rate=f"{model.options.default_rescans_per_image_month:g}"))
     no_in_use = [k for k in basic if model.units[k].settings.pull_date_rescan_mode == rules.LAST_IN_USE_AT]
     if no_in_use:
-        notes.append("Last pull dates stand in for the unknown last-in-use dates.")
+        notes.append(msg("Last pull dates stand in for the unknown last-in-use dates."))
     out = []
     for key, label, frequency in labels:
         freq = model.current_frequency().copy()
         freq[in_basic] = frequency
         these = (notes if frequency == CONTINUOUS else
-                 ["Initial scans only, no rescans."])
+                 [msg("Initial scans only, no rescans.")])
         out.append(Scenario(key, label, Setup(freq, {k: u.settings for k, u in model.units.items()},
                                               switched_units=frozenset(basic)),
                             notes=tuple(these)))
@@ -89,22 +88,24 @@ def _basic_to_enhanced(model: Model, rates: dict[tuple[str, str], Rate]) -> list
 def _narrow(model: Model) -> Scenario:
     filters = tuple(model.options.narrow_continuous_filters)
     to = model.options.narrowed_repositories_to
-    label = f"Continuous narrowed to {', '.join(filters)}" if filters else "Continuous narrowed"
+    label = (msg("Continuous narrowed to {filters}", filters=", ".join(filters)) if filters
+             else msg("Continuous narrowed"))
     if not filters:
         return Scenario("narrow_continuous", label, None,
-                        "no filters configured ([inspector] narrow_continuous_filters)")
+                        msg("no filters configured ([inspector] narrow_continuous_filters)"))
     freq = model.current_frequency().copy()
     if not (freq == CONTINUOUS).any():
-        return Scenario("narrow_continuous", label, None, "no repository is scanned continuously today")
+        return Scenario("narrow_continuous", label, None, msg("no repository is scanned continuously today"))
     names = model.repos["repository_name"].astype(str)
     keep = np.array([any(filter_matches(f, n) for f in filters) for n in names], dtype=bool)
     dropped = (freq == CONTINUOUS).to_numpy() & ~keep
     freq[dropped] = ON_PUSH if to == "SCAN_ON_PUSH" else None
-    then = "scan on push" if to == "SCAN_ON_PUSH" else "no enhanced scanning"
-    return Scenario("narrow_continuous", label + f"; others {then}",
+    then = msg("scan on push") if to == "SCAN_ON_PUSH" else msg("no enhanced scanning")
+    return Scenario("narrow_continuous",
+                    msg("Continuous narrowed to {filters}; others {then}", filters=", ".join(filters), then=then),
                     Setup(freq, {k: u.settings for k, u in model.units.items()}),
-                    notes=(f"{int(dropped.sum())} continuous repositories match none of the filters and "
-                           f"move to {then}.",))
+                    notes=(msg("{count} continuous repositories match none of the filters and move to {then}.",
+                               count=int(dropped.sum()), then=then),))
 
 
 def _rescan_durations(model: Model) -> list[Scenario]:
@@ -112,31 +113,33 @@ def _rescan_durations(model: Model) -> list[Scenario]:
     current = {model.units[k].settings.rescan_duration for k in enhanced}
     out = []
     for option in rules.CONSOLE_DURATIONS:
-        label = f"Rescan duration (push date) {rules.duration_label(option)}"
+        duration = rules.duration_label(option)
+        label = msg("Rescan duration (push date) {duration}", duration=duration)
         key = f"rescan_{option.lower()}"
         if not enhanced:
-            out.append(Scenario(key, label, None, "no registry uses enhanced scanning"))
+            out.append(Scenario(key, label, None, msg("no registry uses enhanced scanning")))
             continue
         if current == {option}:
-            label += " (today's setting)"
+            label = msg("Rescan duration (push date) {duration} (today's setting)", duration=duration)
         settings = {k: (u.settings if k not in enhanced else
                         rules.RescanSettings(option, u.settings.pull_date_rescan_duration,
                                              u.settings.pull_date_rescan_mode))
                     for k, u in model.units.items()}
-        notes = ("Steady state; images already inactive stay inactive after a raise [INS-DUR], so "
-                 "the first month costs less.",)
+        notes = (msg("Steady state; images already inactive stay inactive after a raise [INS-DUR], so "
+                     "the first month costs less."),)
         out.append(Scenario(key, label, Setup(model.current_frequency(), settings), notes=notes))
     return out
 
 
 def _lifecycle(model: Model) -> Scenario:
-    key, label = "lifecycle_proposed", "Proposed lifecycle policy applied first"
+    key, label = "lifecycle_proposed", msg("Proposed lifecycle policy applied first")
     actions = model.lifecycle
     if not isinstance(actions, pd.DataFrame):
-        return Scenario(key, label, None, "the lifecycle analysis is not part of this run")
+        return Scenario(key, label, None, msg("the lifecycle analysis is not part of this run"))
     proposed = actions[actions["scenario"].astype(str) == "proposed"] if "scenario" in actions else actions.iloc[:0]
     if not len(proposed):
-        return Scenario(key, label, None, "no proposed lifecycle policy was evaluated ([lifecycle] proposed_policy)")
+        return Scenario(key, label, None,
+                        msg("no proposed lifecycle policy was evaluated ([lifecycle] proposed_policy)"))
     gone = proposed[REPO + ["image_digest"]].astype(str).drop_duplicates()
     keys = pd.MultiIndex.from_frame(gone)
     idx = pd.MultiIndex.from_frame(model.images[REPO + ["image_digest"]].astype(str))
@@ -144,9 +147,10 @@ def _lifecycle(model: Model) -> Scenario:
     counts = proposed["action"].astype(str).value_counts()
     return Scenario(key, label, Setup(model.current_frequency(), {k: u.settings for k, u in model.units.items()},
                                       removed=np.asarray(removed, dtype=bool)),
-                    notes=(f"Across all registries the proposed policy expires {int(counts.get('EXPIRE', 0)):,} and archives "
-                           f"{int(counts.get('TRANSITION', 0)):,} images; neither is rescanned. Pushes, and so "
-                           "initial scans, are unchanged.",))
+                    notes=(msg("Across all registries the proposed policy expires {expired} and archives {archived} "
+                               "images; neither is rescanned. Pushes, and so initial scans, are unchanged.",
+                               expired=f"{int(counts.get('EXPIRE', 0)):,}",
+                               archived=f"{int(counts.get('TRANSITION', 0)):,}"),))
 
 
 def scenario_rows(model: Model, scenarios: list[Scenario], rates: dict[tuple[str, str], Rate],

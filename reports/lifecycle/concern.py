@@ -25,13 +25,16 @@ import numpy as np
 import pandas as pd
 
 from ..concern import AnalysisContext, Concern, ConcernResult, TableSpec
-from ..prices import GB
+from ..prices import DERIVED, GB, OFFICIAL
 from ..schema import BOOL, INT, STR, UNIT_KEY
+from ..text import Text, join, msg
 from .awsjson import LIST_MEDIA_TYPES, AwsJsonError, manifest_records
+from .baseline import BASELINE_NAME
 from .evaluate import evaluate_fleet
 from .frame import KEY_COLUMNS
 from .lint import LintWarning, lint, static_warnings
 from .manifests import BLOB_COLUMNS, CHILD_COLUMNS, KNOWN_COLUMNS, Manifests
+from .messages import issues_text
 from .methodology import METHODOLOGY
 from .policy import Policy, parse_policy
 from .reclaim import reclaimable
@@ -543,23 +546,38 @@ def _summary(lifecycle: pd.DataFrame, lint_frame: pd.DataFrame, settings: Mappin
 
 def _notes(summary: Mapping[str, Any], invalid: Mapping[tuple[str, str, str], list[str]], proposed_issues: list[str],
            settings: Mapping[str, Any]) -> list[str]:
-    notes = []
+    notes: list[str] = []
     unknown = summary["repositories_unknown_policy"]
     if unknown:
-        notes.append(f"Lifecycle: the policy of {unknown} repositor{'y' if unknown == 1 else 'ies'} could not be read; "
-                     "what it would reclaim is unknown (not zero) and is left out of the totals.")
+        notes.append(
+            msg("Lifecycle: the policy of {n} repository could not be read; what it would reclaim is unknown (not zero) "
+                "and is left out of the totals.", n=unknown) if unknown == 1 else
+            msg("Lifecycle: the policy of {n} repositories could not be read; what it would reclaim is unknown (not "
+                "zero) and is left out of the totals.", n=unknown))
     if invalid:
-        notes.append(f"Lifecycle: {len(invalid)} repositor{'y has' if len(invalid) == 1 else 'ies have'} a policy that "
-                     "ecr-report's validator does not accept; their figures are unknown (see data/lifecycle_lint.csv).")
+        notes.append(
+            msg("Lifecycle: {n} repository has a policy that ecr-report's validator does not accept; their figures are "
+                "unknown (see data/lifecycle_lint.csv).", n=len(invalid)) if len(invalid) == 1 else
+            msg("Lifecycle: {n} repositories have a policy that ecr-report's validator does not accept; their figures "
+                "are unknown (see data/lifecycle_lint.csv).", n=len(invalid)))
     if proposed_issues:
-        src = settings.get("proposed_policy_source") or settings.get("proposed_policy_file") or "the proposed policy"
-        notes.append(f"Lifecycle: {src} is not a policy ECR would accept, so no proposed scenario was computed: "
-                     + "; ".join(proposed_issues[:5]) + (" ..." if len(proposed_issues) > 5 else ""))
+        src = settings.get("proposed_policy_source") or settings.get("proposed_policy_file")
+        notes.append(msg("Lifecycle: {source} is not a policy ECR would accept, so no proposed scenario was computed: "
+                         "{issues}{more}", source=_source_text(src, msg("the proposed policy")),
+                         issues=issues_text(proposed_issues[:5]), more=" ..." if len(proposed_issues) > 5 else ""))
     cross = summary.get("cross_check")
     if cross and cross["disagreements"]:
-        notes.append(f"Lifecycle: AWS's own preview disagrees with ecr-report's evaluation for "
-                     f"{len(cross['disagreements'])} of {cross['repositories_compared']} sampled repositories.")
+        notes.append(msg("Lifecycle: AWS's own preview disagrees with ecr-report's evaluation for {n} of {total} "
+                         "sampled repositories.", n=len(cross["disagreements"]), total=cross["repositories_compared"]))
     return notes
+
+
+def _source_text(source: Any, missing: str) -> str:
+    """The proposed policy's source as the report names it: the built-in baseline (a translatable
+    name), a file name (kept), or `missing` when none is configured."""
+    if not source:
+        return missing
+    return msg("ecr-report built-in baseline") if source == BASELINE_NAME else str(source)
 
 
 def methodology_paragraphs(text: str = METHODOLOGY) -> list[str]:
@@ -575,6 +593,12 @@ def methodology_paragraphs(text: str = METHODOLOGY) -> list[str]:
     return out
 
 
+#: A price's status (prices.py: official | derived from the AWS Price List | UNCONFIRMED | config
+#: override) as a translatable word: the same catalog entry as the "Prices used" table's status
+#: (prices' units and sources too are looked up whole, as that table's cells are).
+_PRICE_STATUS: dict[str, str] = {status: Text(status) for status in (OFFICIAL, DERIVED, "config override")}
+
+
 def _methodology(ctx: AnalysisContext, lifecycle: pd.DataFrame, settings: Mapping[str, Any], exact: bool) -> list[str]:
     regions = sorted(set(lifecycle["region"].dropna().astype(str))) or ["us-east-1"]
     std = [ctx.prices.get("ecr.storage.standard", r) for r in regions]
@@ -584,40 +608,48 @@ def _methodology(ctx: AnalysisContext, lifecycle: pd.DataFrame, settings: Mappin
     def describe(prices: list) -> str:
         p = prices[0]
         fallback = [x.region for x in prices if x.region_fallback]
-        text = f"${p.amount:.2f} per {p.unit} ({p.source}, {p.date}; status: {p.status})"
+        text = msg("${amount} per {unit} ({source}, {date}; status: {status})", amount=f"{p.amount:.2f}",
+                   unit=Text(p.unit), source=Text(p.source), date=p.date, status=_PRICE_STATUS.get(p.status, p.status))
         if fallback:
-            text += f"; the us-east-1 price is used for {', '.join(fallback)}"
+            text = msg("{price}; the us-east-1 price is used for {regions}", price=text, regions=", ".join(fallback))
         return text
 
     unconfirmed = sorted({p.item for p in (*std, *arch, mind) if p.status == "UNCONFIRMED"})
-    paragraphs = methodology_paragraphs()
+    source = settings.get("proposed_policy_source") or settings.get("proposed_policy_file")
+    prices = msg(
+        "Prices: standard storage {standard}; archive storage {archive}. Archived images are billed for at least "
+        "{days} days ({source}): archive_commitment_usd is that minimum for the bytes a policy would move to "
+        "archive, the least it costs even if those images are deleted early. With the archive price equal to the "
+        "standard one below 150 TB, archiving saves no storage money at that scale; it only keeps images "
+        "restorable at the same price.", standard=describe(std), archive=describe(arch), days=f"{mind.amount:.0f}",
+        source=Text(mind.source))
+    if unconfirmed:
+        prices = join([prices, msg("UNCONFIRMED prices (no official source could be retrieved): {items}.",
+                                   items=", ".join(unconfirmed))])
+    paragraphs: list[str] = list(methodology_paragraphs())
     paragraphs += [
-        "Scenarios. 'Current' evaluates each repository's own lifecycle policy as collected. A repository whose "
-        "policy could not be read (UNKNOWN) or that ecr-report's validator refuses (INVALID) has unknown figures and "
-        "is left out of the totals, never counted as reclaiming nothing. 'Proposed' is the fleet after the proposed "
-        f"policy ({settings.get('proposed_policy_source') or settings.get('proposed_policy_file') or 'none configured'}) "
-        "is put on " + ("every repository" if settings.get("apply_proposed_to") == "all" else
-                        "the repositories without a policy; the others keep their own (KEPT)") + ".",
-        "Dollar model. Monthly saving = GiB expired from standard storage x the standard storage price + GiB "
-        "expired from archive x the archive price + GiB moved to archive x (standard - archive price). Bytes are "
-        "the exact figure where every manifest of the repository was read, the naive one otherwise (the bytes_basis "
-        "column says which); 1 GiB = 2^30 bytes. The saving is a monthly run rate from the next lifecycle run on; "
-        "ECR acts within 24 hours of an image meeting a rule.",
-        f"Prices: standard storage {describe(std)}; archive storage {describe(arch)}. Archived images are billed for "
-        f"at least {mind.amount:.0f} days ({mind.source}): archive_commitment_usd is that minimum for the bytes a "
-        "policy would move to archive, the least it costs even if those images are deleted early. With the archive "
-        "price equal to the standard one below 150 TB, archiving saves no storage money at that scale; it only keeps "
-        "images restorable at the same price."
-        + (f" UNCONFIRMED prices (no official source could be retrieved): {', '.join(unconfirmed)}." if unconfirmed else ""),
-        "Exact bytes. " + ("Manifests were read with BatchGetImage for the repositories where some policy acts today, "
-                           "whole repositories, largest reclaim first, up to [lifecycle] exact_bytes_max_images per "
-                           "registry; elsewhere only naive bytes are shown." if exact else
-                           "Manifests were not read in this run ([lifecycle] exact_bytes = false), so only naive "
-                           "bytes are shown; naive bytes overstate what is freed when expiring images share layers "
-                           "with images that stay. Without manifests, the child images of a multi-architecture "
-                           "manifest list cannot be recognised either: AWS keeps them while their list stays, the "
-                           "offline evaluation may count them, so a repository holding manifest lists has figures that "
-                           "are an upper bound (upper_bound column)."),
+        join([msg("Scenarios."),
+              msg("'Current' evaluates each repository's own lifecycle policy as collected."),
+              msg("A repository whose policy could not be read (UNKNOWN) or that ecr-report's validator refuses "
+                  "(INVALID) has unknown figures and is left out of the totals, never counted as reclaiming nothing."),
+              msg("'Proposed' is the fleet after the proposed policy ({source}) is put on {where}.",
+                  source=_source_text(source, msg("none configured")),
+                  where=msg("every repository") if settings.get("apply_proposed_to") == "all" else
+                  msg("the repositories without a policy; the others keep their own (KEPT)"))]),
+        msg("Dollar model. Monthly saving = GiB expired from standard storage x the standard storage price + GiB "
+            "expired from archive x the archive price + GiB moved to archive x (standard - archive price). Bytes are "
+            "the exact figure where every manifest of the repository was read, the naive one otherwise (the "
+            "bytes_basis column says which); 1 GiB = 2^30 bytes. The saving is a monthly run rate from the next "
+            "lifecycle run on; ECR acts within 24 hours of an image meeting a rule."),
+        prices,
+        msg("Exact bytes. Manifests were read with BatchGetImage for the repositories where some policy acts today, "
+            "whole repositories, largest reclaim first, up to [lifecycle] exact_bytes_max_images per registry; "
+            "elsewhere only naive bytes are shown.") if exact else
+        msg("Exact bytes. Manifests were not read in this run ([lifecycle] exact_bytes = false), so only naive bytes "
+            "are shown; naive bytes overstate what is freed when expiring images share layers with images that stay. "
+            "Without manifests, the child images of a multi-architecture manifest list cannot be recognised either: "
+            "AWS keeps them while their list stays, the offline evaluation may count them, so a repository holding "
+            "manifest lists has figures that are an upper bound (upper_bound column)."),
     ]
     return paragraphs
 

@@ -33,6 +33,7 @@ from ..concern import AnalysisContext, ConcernResult
 from ..imagekinds import is_manifest_list, is_referrer
 from ..prices import GB, HOURS_PER_MONTH
 from ..schema import BOOL, STR, TS, conform, register_table
+from ..text import msg
 from .methodology import methodology
 from .refs import UPSTREAM_LABELS, ImageRef, parse_reference
 
@@ -845,13 +846,13 @@ def _notes(out: Mapping[str, pd.DataFrame], networks: Mapping[Unit, UnitNetwork]
     for unit in sorted(rules_by):
         net = networks.get(unit)
         if net is not None and not net.known:
-            notes.append(f"Pull-through cache: the VPC topology of {unit[0]}/{unit[1]} could not be collected, "
-                         "so its NAT savings are unknown.")
+            notes.append(msg("Pull-through cache: the VPC topology of {account}/{region} could not be "
+                             "collected, so its NAT savings are unknown.", account=unit[0], region=unit[1]))
     pt = out["pull_through"]
     missing = pt[pt["repository_name"].notna() & pt["pulls_window"].isna()]
     if len(missing):
-        notes.append(f"Pull-through cache: pull counts are missing for {len(missing)} cached "
-                     "repositories; their savings are unknown, not zero.")
+        notes.append(msg("Pull-through cache: pull counts are missing for {n} cached "
+                         "repositories; their savings are unknown, not zero.", n=len(missing)))
     return notes
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..text import Text, msg
+
 
 #: Badge tones the stylesheet knows; anything else is a bug.
 BADGES = frozenset({"pass", "fail", "unknown", "na", "warn", "info", "partial"})
@@ -26,6 +28,10 @@ class Cell:
     """A second, smaller line (e.g. account · region under a repository name)."""
     code: bool = False
     """Monospace (identifiers, filters)."""
+    verbatim: bool = False
+    """AWS's own words (an API error message), shown as received: never translated. The English
+    report sets it as ordinary text; another language sets it (and its note) in code font, so it
+    reads as a quotation rather than as untranslated prose."""
 
     def __post_init__(self) -> None:
         if self.badge and self.badge not in BADGES:
@@ -51,6 +57,9 @@ class Table:
     more_text: str = ""
     """"18 more in data/coverage.csv" when the list was capped."""
     compact: bool = False
+    lang: str = "en"
+    """The report's language (set by the language pass); the template reads it for `verbatim`
+    cells."""
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -135,9 +144,13 @@ def not_computed_section(anchor: str, number: int, title: str) -> Section:
 
 
 def missing_table(name: str) -> Paragraph:
-    """Said where a result table is absent: absence of data is not an all-clear."""
-    return Paragraph(f"The {name} table is not available for this run, so this part could not be "
-                     "produced. It is not evidence that there is nothing to report.", tone="alert")
+    """Said where a result table is absent: absence of data is not an all-clear.
+
+    `name` is best a `msg(...)` (then it is translated with the sentence); a plain string is
+    looked up whole in the catalog."""
+    return Paragraph(msg("The {name} table is not available for this run, so this part could not "
+                         "be produced. It is not evidence that there is nothing to report.",
+                         name=name if isinstance(name, Text) else Text(str(name))), tone="alert")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..inspector_pricing import wording
+from ..text import Joined, Text, msg
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
 from .filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
@@ -35,8 +37,8 @@ def _label(account: Any, region: Any) -> str:
 
 
 def _list_text(items: list[str], limit: int = LIST_ITEMS) -> str:
-    return ", ".join(items) if len(items) <= limit else (
-        ", ".join(items[:limit]) + f" and {fmt_int(len(items) - limit)} more")
+    return ", ".join(items) if len(items) <= limit else msg(
+        "{items} and {count} more", items=", ".join(items[:limit]), count=fmt_int(len(items) - limit))
 
 
 def _signed_usd(value: Any) -> str:
@@ -62,11 +64,11 @@ def build_inspector(ctx: Any, number: int) -> Section:
     partial = " (partial)" if ctx.report.errors else ""
     blocks: list[object] = [
         _figures(s, partial),
-        Paragraph("What Amazon Inspector's enhanced scanning of ECR images costs per 30 days at "
-                  "today's settings, modelled image by image (initial scans of pushed images, "
-                  "rescans of continuously monitored images) and priced per region; AWS's own "
-                  "estimate beside it; and what other settings would cost and cover. The Inspector "
-                  "prices used are UNCONFIRMED (see Methodology, Prices used)."),
+        Paragraph(msg("What Amazon Inspector's enhanced scanning of ECR images costs per 30 days at "
+                      "today's settings, modelled image by image (initial scans of pushed images, "
+                      "rescans of continuously monitored images) and priced per region; AWS's own "
+                      "estimate beside it; and what other settings would cost and cover. The Inspector "
+                      "prices used are UNCONFIRMED (see Methodology, Prices used).")),
     ]
     blocks.append(Heading("Current exposure", id="inspector-current"))
     blocks.append(_registry_table(ctx, repos) if repos is not None else missing_table("inspector"))
@@ -87,9 +89,9 @@ def build_inspector(ctx: Any, number: int) -> Section:
             blocks.append(Bullets(tuple(notes), title="Scenario notes"))
     blocks.append(Heading("Assumptions", id="inspector-assumptions"))
     blocks.append(Bullets(_assumptions(repos, recon)))
-    blocks.append(Paragraph("Details: data/inspector.csv (one row per repository, FinOps view), "
-                            "data/inspector_images.csv (the verdict for every image), "
-                            "data/inspector_scenarios.csv and data/inspector_reconciliation.csv.",
+    blocks.append(Paragraph(msg("Details: data/inspector.csv (one row per repository, FinOps view), "
+                                "data/inspector_images.csv (the verdict for every image), "
+                                "data/inspector_scenarios.csv and data/inspector_reconciliation.csv."),
                             tone="muted"))
     return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
 
@@ -97,16 +99,19 @@ def build_inspector(ctx: Any, number: int) -> Section:
 def _figures(s: dict, partial: str) -> Figures:
     aws, diff = s.get("aws_estimated_monthly_usd"), s.get("reconciliation_difference_usd")
     modelled_same = s.get("model_monthly_usd_where_aws_estimates")
+    unknown = msg("unknown")
     return Figures((
-        Figure("Estimated Inspector cost / month" + partial, fmt_usd(s.get("estimated_monthly_usd"), 2, UNKNOWN),
-               f"initial scans {fmt_usd(s.get('initial_scan_monthly_usd'), 2, UNKNOWN)}, rescans "
-               f"{fmt_usd(s.get('rescan_monthly_usd'), 2, UNKNOWN)}"),
+        Figure(msg("Estimated Inspector cost / month (partial)") if partial else "Estimated Inspector cost / month",
+               fmt_usd(s.get("estimated_monthly_usd"), 2, UNKNOWN),
+               msg("initial scans {initial}, rescans {rescans}",
+                   initial=fmt_usd(s.get("initial_scan_monthly_usd"), 2, unknown),
+                   rescans=fmt_usd(s.get("rescan_monthly_usd"), 2, unknown))),
         Figure("AWS's estimate / month", fmt_usd(aws, 2, "not available"),
-               "ListUsageTotals, ECR scans" if not is_missing(aws) else "no Inspector usage was read",
+               msg("ListUsageTotals, ECR scans") if not is_missing(aws) else msg("no Inspector usage was read"),
                tone="unknown" if is_missing(aws) else ""),
         Figure("Model − AWS", _signed_usd(diff),
-               (f"model {fmt_usd(modelled_same, 2)} where AWS estimates" if not is_missing(diff)
-                else "nothing to reconcile"), tone="unknown" if is_missing(diff) else ""),
+               (msg("model {model} where AWS estimates", model=fmt_usd(modelled_same, 2)) if not is_missing(diff)
+                else msg("nothing to reconcile")), tone="unknown" if is_missing(diff) else ""),
         Figure("Images monitored", fmt_int(s.get("monitored_images"), UNKNOWN),
                "rescanned as new CVEs appear"),
     ))
@@ -131,19 +136,22 @@ def _registry_table(ctx: Any, repos: pd.DataFrame) -> Table:
             rows.append((
                 Cell(fmt_text(rec["account_id"]), code=True,
                      note=fmt_text(rec["region"]) + (" · partial" if partial else "")),
-                Cell(fmt_text(rec["scan_type"], UNKNOWN), note=fmt_text(rec["settings"], "")),
+                Cell(fmt_text(rec["scan_type"], UNKNOWN),
+                     note=wording.match(fmt_text(rec["settings"], ""), wording.SETTINGS_TEMPLATES)),
                 Cell(fmt_int(rec["repositories"]), True),
                 Cell(fmt_num(rec["initial"], 0), True),
                 Cell(fmt_int(rec["monitored"]), True,
-                     note=f"{fmt_num(rec['rate'], 2)} rescans each"
-                     + (" (default)" if str(rec["rate_source"]).startswith("configured") else "")),
+                     note=(msg("{rate} rescans each (default)", rate=fmt_num(rec["rate"], 2))
+                           if str(rec["rate_source"]).startswith("configured")
+                           else msg("{rate} rescans each", rate=fmt_num(rec["rate"], 2)))),
                 Cell(fmt_usd(rec["initial_usd"]), True),
                 Cell(fmt_usd(rec["rescan_usd"]), True),
                 Cell(fmt_usd(rec["total"]), True),
             ))
         if len(rest):
             rows.append((
-                Cell(f"{plural(len(rest), 'other registry', 'other registries')}", note="summed"),
+                Cell(msg("{count} other registry", count=fmt_int(len(rest))) if len(rest) == 1
+                     else msg("{count} other registries", count=fmt_int(len(rest))), note=msg("summed")),
                 Cell(""), Cell(fmt_int(rest["repositories"].sum()), True),
                 Cell(fmt_num(rest["initial"].sum(), 0), True), Cell(fmt_int(rest["monitored"].sum()), True),
                 Cell(fmt_usd(rest["initial_usd"].sum()), True), Cell(fmt_usd(rest["rescan_usd"].sum()), True),
@@ -151,14 +159,15 @@ def _registry_table(ctx: Any, repos: pd.DataFrame) -> Table:
             ))
     return Table(
         id="inspector-registries",
-        caption="Modelled cost per 30 days, per registry (account × region)"
-                + (f"; the {REGISTRY_ROWS} costliest, the rest summed" if len(rows) > REGISTRY_ROWS else ""),
+        caption=(msg("Modelled cost per 30 days, per registry (account × region); the {count} costliest, "
+                     "the rest summed", count=REGISTRY_ROWS) if len(rows) > REGISTRY_ROWS
+                 else "Modelled cost per 30 days, per registry (account × region)"),
         columns=(Column("Registry"), Column("Scan type / rescan settings", width="30%"),
                  Column("Repos scanned", True), Column("Initial scans", True),
                  Column("Monitored images", True), Column("Initial $", True),
                  Column("Rescans $", True), Column("Total", True)),
         rows=tuple(rows), empty_text="No registry was collected.", compact=True,
-        more_text=("Every registry and repository is in data/inspector.csv." if len(rows) > REGISTRY_ROWS
+        more_text=(msg("Every registry and repository is in data/inspector.csv.") if len(rows) > REGISTRY_ROWS
                    else ""))
 
 
@@ -178,8 +187,9 @@ def _top_repositories(repos: pd.DataFrame) -> Table:
     ) for rec in shown.to_dict("records"))
     return Table(
         id="inspector-top-repositories",
-        caption="Top repositories by modelled cost per 30 days"
-                + (f" (top {TOP_REPOSITORIES} of {fmt_int(len(billed))})" if more else ""),
+        caption=(msg("Top repositories by modelled cost per 30 days (top {top} of {total})",
+                     top=TOP_REPOSITORIES, total=fmt_int(len(billed))) if more
+                 else msg("Top repositories by modelled cost per 30 days")),
         columns=(Column("Repository", width="34%"), Column("Inspector scanning"),
                  Column("Eligible images", True), Column("Initial scans", True),
                  Column("Monitored", True), Column("Cost", True)),
@@ -211,17 +221,21 @@ def _reconciliation(ctx: Any, recon: pd.DataFrame) -> Table:
                  badge="" if aws_known or status == "NOT_CALLED" else "unknown"),
             Cell(_signed_usd(diff) if aws_known else "n/a", True,
                  note=fmt_pct(rec["difference_pct"], 1, "") if aws_known else ""),
-            Cell(fmt_text(rec["note"], "") or fmt_text(rec["rescan_rate_source"], "")),
+            Cell(fmt_text(rec["note"], "")
+                 or wording.match(fmt_text(rec["rescan_rate_source"], ""), wording.RATE_SOURCE_TEMPLATES)),
         ))
     return Table(
         id="inspector-reconciliation",
-        caption="Model beside AWS's ListUsageTotals, last 30 days (model / AWS)"
-                + (f"; the {REGISTRY_ROWS} registries with the largest difference" if more else ""),
+        caption=(msg("Model beside AWS's ListUsageTotals, last 30 days (model / AWS); the {count} registries "
+                     "with the largest difference", count=REGISTRY_ROWS) if more
+                 else "Model beside AWS's ListUsageTotals, last 30 days (model / AWS)"),
         columns=(Column("Registry"), Column("Initial scans", True), Column("Monitored / ACTIVE", True),
                  Column("Rescans", True), Column("Model", True), Column("AWS estimate", True),
                  Column("Difference", True), Column("Note", width="28%")),
         rows=tuple(rows), empty_text="No registry was collected.", compact=True,
-        more_text=(f"{plural(more, 'more registry', 'more registries')} in data/inspector_reconciliation.csv."
+        more_text=((msg("{count} more registry in data/inspector_reconciliation.csv.", count=fmt_int(more))
+                    if more == 1 else
+                    msg("{count} more registries in data/inspector_reconciliation.csv.", count=fmt_int(more)))
                    if more else ""))
 
 
@@ -233,27 +247,40 @@ def _scenario_chart(scen: pd.DataFrame) -> Chart | None:
               charts.Series("Rescans", [float(v) for v in ok["rescan_monthly_usd"].fillna(0)], "#1f4e79")]
     labels = [_short_label(str(k), str(label)) for k, label in zip(ok["scenario"], ok["label"])]
     svg = charts.bar_chart(labels, series, chart_id="chart-inspector-scenarios",
-                               title="Modelled Inspector cost per 30 days, by scenario (USD)",
+                               title=msg("Modelled Inspector cost per 30 days, by scenario (USD)"),
                                unit="USD", label_width=220, bar_height=12, bar_gap=6)
     return Chart("chart-inspector-scenarios", "Modelled cost per 30 days by scenario (USD)", svg,
-                 note="Bars are USD per 30 days at the UNCONFIRMED prices; the one-time activation "
-                      "scans are not in the bars.")
+                 note=msg("Bars are USD per 30 days at the UNCONFIRMED prices; the one-time activation "
+                          "scans are not in the bars."))
 
 
 SHORT_LABELS = {
-    "current": "Today",
-    "basic_to_enhanced_continuous": "Basic to enhanced, continuous",
-    "basic_to_enhanced_on_push": "Basic to enhanced, on push",
-    "narrow_continuous": "Continuous narrowed",
-    "lifecycle_proposed": "Proposed lifecycle first",
+    "current": msg("Today"),
+    "basic_to_enhanced_continuous": msg("Basic to enhanced, continuous"),
+    "basic_to_enhanced_on_push": msg("Basic to enhanced, on push"),
+    "narrow_continuous": msg("Continuous narrowed"),
+    "lifecycle_proposed": msg("Proposed lifecycle first"),
 }
 
 
 def _short_label(key: str, label: str) -> str:
     if key.startswith("rescan_"):
-        text = "Rescan " + label.split(") ", 1)[-1]
-        return text.replace(" (today's setting)", " (today)")
-    return SHORT_LABELS.get(key, label)
+        text = ("Rescan " + label.split(") ", 1)[-1]).replace(" (today's setting)", " (today)")
+        full = _label_text(label)
+        if isinstance(full, Text) and "duration" in full.params:
+            today = full.template.endswith("(today's setting)")
+            short = (msg("Rescan {duration} (today)", duration=full.params["duration"]) if today
+                     else msg("Rescan {duration}", duration=full.params["duration"]))
+            if short == text:
+                return short
+        return text
+    return SHORT_LABELS.get(key, _label_text(label))
+
+
+def _label_text(label: str) -> str:
+    """A scenario's label from the scenarios table, translatable again (see inspector_pricing.wording)."""
+    text = wording.match(label, wording.LABEL_TEMPLATES)
+    return text if isinstance(text, Text) else Text(label)
 
 
 def _scenario_table(scen: pd.DataFrame) -> Table:
@@ -261,12 +288,12 @@ def _scenario_table(scen: pd.DataFrame) -> Table:
     for rec in scen.to_dict("records"):
         if not bool(rec["available"]):
             reason = fmt_text(rec["unavailable_reason"], "not available")
-            rows.append((Cell(str(rec["label"])), Cell("not available", badge="na", note=reason),
+            rows.append((Cell(_label_text(str(rec["label"]))), Cell("not available", badge="na", note=reason),
                          Cell(""), Cell(""), Cell(""), Cell(""), Cell("")))
             continue
         current = rec["scenario"] == "current"
         rows.append((
-            Cell(str(rec["label"])),
+            Cell(_label_text(str(rec["label"]))),
             Cell(fmt_usd(rec["monthly_usd"]), True),
             Cell("—" if current else _signed_usd(rec["change_usd"]), True,
                  note="" if current else fmt_pct(rec["change_pct"], 0, "")),
@@ -290,9 +317,16 @@ def _scenario_table(scen: pd.DataFrame) -> Table:
 
 
 def _cut(note: str, limit: int = NOTE_CHARS) -> str:
+    """The note, cut at a word boundary after `limit` characters. A note rebuilt as sentences
+    (`Joined`) is cut in other languages too: they show the sentences the English shows (a registry
+    list cut where the English cuts it; see `wording.cut_parts`)."""
     if len(note) <= limit:
         return note
     head = note[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+    if isinstance(note, Joined):
+        # The English shows `head`; a translation shows `shown` instead (":.0" prints nothing).
+        return msg("{head}{shown:.0} … (cut; the whole note is in data/inspector_scenarios.csv)",
+                   head=head, shown=Joined(wording.cut_parts(note, len(head))))
     return f"{head} … (cut; the whole note is in data/inspector_scenarios.csv)"
 
 
@@ -303,30 +337,31 @@ def _scenario_notes(scen: pd.DataFrame) -> list[str]:
         note = fmt_text(rec["notes"], "")
         if note and bool(rec["available"]) and note not in seen:
             seen.add(note)
-            out.append(f"{rec['label']}: {_cut(note)}")
+            out.append(msg("{scenario}: {note}", scenario=_label_text(str(rec["label"])),
+                           note=_cut(wording.sentences(note))))
     return out
 
 
 def _assumptions(repos: pd.DataFrame | None, recon: pd.DataFrame | None) -> tuple[str, ...]:
     items = [
-        "Initial scans: one per image pushed (or restored from the archive) into a repository "
-        "Inspector scans, at the pace of the recent pushes still visible in the registry.",
-        "Rescans: only images in continuously scanned repositories that are still inside the "
-        "push-date or last-in-use / last-pull window; scan-on-push repositories are never rescanned.",
-        "Never billed: archived images, manifest lists, signatures and SBOMs, and images Inspector "
-        "does not support.",
-        "Steady state: as many images stay monitored over the next 30 days as today.",
+        msg("Initial scans: one per image pushed (or restored from the archive) into a repository "
+            "Inspector scans, at the pace of the recent pushes still visible in the registry."),
+        msg("Rescans: only images in continuously scanned repositories that are still inside the "
+            "push-date or last-in-use / last-pull window; scan-on-push repositories are never rescanned."),
+        msg("Never billed: archived images, manifest lists, signatures and SBOMs, and images Inspector "
+            "does not support."),
+        msg("Steady state: as many images stay monitored over the next 30 days as today."),
     ]
     if recon is not None and len(recon):
         calibrated = recon["rescan_rate_source"].astype(str).str.startswith("calibrated")
         if calibrated.any():
-            items.append("Rescans per monitored image come from AWS's own usage totals in "
-                         + _list_text([_label(a, r) for a, r in zip(recon.loc[calibrated, "account_id"],
-                                                                     recon.loc[calibrated, "region"])])
-                         + "; elsewhere a configured default is used.")
+            items.append(msg("Rescans per monitored image come from AWS's own usage totals in {registries}; "
+                             "elsewhere a configured default is used.",
+                             registries=_list_text([_label(a, r) for a, r in zip(
+                                 recon.loc[calibrated, "account_id"], recon.loc[calibrated, "region"])])))
         else:
-            items.append("No Inspector usage could calibrate the rescan rate; a configured default is used.")
-    items.append("Prices are UNCONFIRMED third-party figures, listed under Methodology, Prices used.")
+            items.append(msg("No Inspector usage could calibrate the rescan rate; a configured default is used."))
+    items.append(msg("Prices are UNCONFIRMED third-party figures, listed under Methodology, Prices used."))
     return tuple(items)
 
 
@@ -338,17 +373,17 @@ def _price_cell(amount: Any, unit: str) -> Cell:
         return Cell(UNKNOWN, True)
     value = float(amount)
     if unit == "days":  # a duration in the price table (archive minimum), not money
-        return Cell(f"{fmt_num(value, 0)} days", True)
+        return Cell(msg("{duration_days} days", duration_days=fmt_num(value, 0)), True)
     digits = next((d for d in (2, 3, 4) if round(value, d) == round(value, 6)), 5)
-    return Cell(fmt_usd(value, digits), True, note=f"per {unit}" if unit else "")
+    return Cell(fmt_usd(value, digits), True, note=msg("per {unit}", unit=Text(unit)) if unit else "")
 
 
 def prices_table(prices: pd.DataFrame | None) -> list[object]:
     """The "Prices used" blocks for the methodology section (every price the analysis used)."""
     blocks: list[object] = [Heading("Prices used", id="prices-used")]
     if prices is None:
-        blocks.append(Paragraph("The price list was not handed to the renderer, so the prices used "
-                                "cannot be listed here; the run's data/prices.csv has them.", tone="alert"))
+        blocks.append(Paragraph(msg("The price list was not handed to the renderer, so the prices used "
+                                    "cannot be listed here; the run's data/prices.csv has them."), tone="alert"))
         return blocks
     # One row per distinct price; regions that fell back to it are named beside it.
     groups: dict[tuple, dict[str, list[str]]] = {}
@@ -363,10 +398,11 @@ def prices_table(prices: pd.DataFrame | None) -> list[object]:
         own = ", ".join(regions["own"]) or "us-east-1"
         rows.append((
             Cell(item, code=True),
-            Cell(own, note=("also used for " + ", ".join(regions["fallback"])) if regions["fallback"] else ""),
+            Cell(own, note=(msg("also used for {regions}", regions=", ".join(regions["fallback"]))
+                            if regions["fallback"] else "")),
             _price_cell(amount, unit),
             Cell(status or UNKNOWN, badge="warn" if status == "UNCONFIRMED" else ("info" if "override" in status else "")),
-            Cell(f"{source} ({date or 'undated'})"),
+            Cell(msg("{source} ({date})", source=Text(source), date=date or msg("undated"))),
         ))
     blocks.append(Table(
         id="prices-used-table",

@@ -4,6 +4,11 @@ Reads the lifecycle concern's result tables (`lifecycle`, `lifecycle_lint`) and 
 shows fleet totals for the current and the proposed policies, the repositories that reclaim the
 most, the repositories without a policy and what the proposal would free there, every lint
 warning (capped), and a chart. Unknown figures read "unknown", never 0, NaN or None.
+
+Sentences with figures are `msg` templates (translated by reports/render/i18n/ja_lifecycle.py);
+lint messages and validation issues come out of the analysis as plain strings and are turned
+back into templates by reports/lifecycle/messages.py. "N repositories", "N images" and "N more
+repositories in data/lifecycle.csv." stay plain strings the catalog's patterns translate.
 """
 
 from __future__ import annotations
@@ -12,14 +17,18 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..lifecycle.baseline import BASELINE_NAME
+from ..lifecycle.messages import issue_text, lint_text
 from ..summary import dig
+from ..text import join, msg
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
-from .filters import fmt_bytes, fmt_int, fmt_text, fmt_usd, is_missing, plural
+from .filters import MISSING, fmt_bytes, fmt_int, fmt_text, fmt_usd, is_missing, plural
 
 SECTION_ID = "lifecycle"
 TITLE = "Lifecycle reclaimable storage"
 UNKNOWN = "unknown"
+NOT_READ = "not read"
 TOP_ROWS = 6
 WITHOUT_POLICY_ROWS = 6
 LINT_ROWS = 8
@@ -47,6 +56,16 @@ def _best(rec: Mapping[str, Any], kind: str = "expiring") -> Any:
     return None if is_missing(naive) else naive
 
 
+def _count(value: Any) -> str:
+    """A count for a sentence: the number, or "unknown" (translatable)."""
+    return msg("unknown") if is_missing(value) else fmt_int(value)
+
+
+def _one(count: Any) -> bool:
+    """Is `count` exactly 1 (the singular sentence), as `plural` decides?"""
+    return not is_missing(count) and int(count) == 1
+
+
 def _num(value: Any) -> float:
     return 0.0 if is_missing(value) else float(value)
 
@@ -59,27 +78,32 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _figures(summary: Mapping[str, Any]) -> Figures:
     prop = dig(summary, "proposed") or {}
     evaluated = prop.get("status") == "evaluated"
-    partial = " (partial)" if summary.get("partial") else ""
+    partial = bool(summary.get("partial"))
 
     def basis(part: Mapping[str, Any]) -> str:
         if part.get("reclaimable_bytes_exact") is not None:
-            return "exact bytes"
-        return "naive bytes, upper bound" if part.get("repositories_upper_bound") else "naive bytes"
+            return msg("exact bytes")
+        return msg("naive bytes, upper bound") if part.get("repositories_upper_bound") else msg("naive bytes")
 
+    acting = summary.get("repositories_acted_on") or 0
     items = [
-        Figure("Images expiring now" + partial, fmt_int(summary.get("images_expiring"), UNKNOWN),
-               f"current policies; {plural(summary.get('repositories_acted_on') or 0, 'repository', 'repositories')} act today"),
-        Figure("Reclaimable storage now" + partial, fmt_bytes(summary.get("reclaimable_bytes"), missing=UNKNOWN),
-               f"{fmt_usd(summary.get('reclaimable_monthly_usd'), 2, UNKNOWN)} / month; {basis(summary)}",
+        Figure("Images expiring now (partial)" if partial else "Images expiring now",
+               fmt_int(summary.get("images_expiring"), UNKNOWN),
+               msg("current policies; {n} repository act today", n=fmt_int(acting)) if _one(acting) else
+               msg("current policies; {n} repositories act today", n=fmt_int(acting))),
+        Figure("Reclaimable storage now (partial)" if partial else "Reclaimable storage now",
+               fmt_bytes(summary.get("reclaimable_bytes"), missing=UNKNOWN),
+               msg("{usd} / month; {basis}", usd=fmt_usd(summary.get("reclaimable_monthly_usd"), 2, UNKNOWN),
+                   basis=basis(summary)),
                tone="warn" if _num(summary.get("reclaimable_bytes")) else ""),
     ]
     if evaluated:
         items += [
             Figure("With the proposal", fmt_bytes(prop.get("reclaimable_bytes"), missing=UNKNOWN),
-                   f"{fmt_int(prop.get('images_expiring'), UNKNOWN)} images; "
-                   f"{fmt_usd(prop.get('reclaimable_monthly_usd'), 2, UNKNOWN)} / month; {basis(prop)}"),
+                   msg("{n} images; {usd} / month; {basis}", n=fmt_int(prop.get("images_expiring"), UNKNOWN),
+                       usd=fmt_usd(prop.get("reclaimable_monthly_usd"), 2, UNKNOWN), basis=basis(prop))),
             Figure("To archive (proposal)", fmt_bytes(prop.get("bytes_to_archive"), missing=UNKNOWN),
-                   f"{fmt_int(prop.get('images_transitioning'), UNKNOWN)} images"),
+                   _images(prop.get("images_transitioning"), UNKNOWN)),
         ]
     else:
         invalid = prop.get("status") == "invalid"
@@ -89,18 +113,27 @@ def _figures(summary: Mapping[str, Any]) -> Figures:
     return Figures(tuple(items))
 
 
+def _images(count: Any, missing: str = UNKNOWN) -> str:
+    """"12 images" (a cell note or figure detail; the ja catalog's pattern translates it), or
+    "unknown images" / "n/a images" (catalog entries)."""
+    return f"{fmt_int(count, missing)} images"
+
+
 def _archive_sentence(summary: Mapping[str, Any], part: Mapping[str, Any]) -> str:
+    """What archiving saves and costs at the prices used ("" when nothing moves to archive)."""
     prices = summary.get("prices") or {}
     std, arch = prices.get("standard_usd_per_gb_month"), prices.get("archive_usd_per_gb_month")
     if is_missing(std) or is_missing(arch) or not _num(part.get("bytes_to_archive")):
         return ""
     status = " (UNCONFIRMED)" if prices.get("archive_status") == "UNCONFIRMED" else ""
-    saving = ("saves no storage money" if float(std) <= float(arch) else
-              f"saves {fmt_usd(float(std) - float(arch), 2)} per GB-month")
-    return (f" At the archive price used, {fmt_usd(arch, 2)} per GB-month{status} against {fmt_usd(std, 2)} for standard "
-            f"storage, archiving {saving}; archived images are billed for at least "
-            f"{fmt_int(prices.get('archive_minimum_days'))} days ({fmt_usd(part.get('archive_commitment_usd'), 2, UNKNOWN)} "
-            "for the images this would archive), and they must be restored before they can be pulled again.")
+    saving = (msg("saves no storage money") if float(std) <= float(arch) else
+              msg("saves {usd} per GB-month", usd=fmt_usd(float(std) - float(arch), 2)))
+    return msg("At the archive price used, {archive} per GB-month{status} against {standard} for standard storage, "
+               "archiving {saving}; archived images are billed for at least {days} days ({commitment} for the images "
+               "this would archive), and they must be restored before they can be pulled again.",
+               archive=fmt_usd(arch, 2), status=status, standard=fmt_usd(std, 2), saving=saving,
+               days=fmt_int(prices.get("archive_minimum_days")),
+               commitment=fmt_usd(part.get("archive_commitment_usd"), 2, UNKNOWN))
 
 
 def _totals_table(summary: Mapping[str, Any]) -> Table:
@@ -109,14 +142,18 @@ def _totals_table(summary: Mapping[str, Any]) -> Table:
         if name == "Proposed" and part.get("status") != "evaluated":
             continue
         unknown = part.get("repositories_unknown") or 0
+        note = ""
+        if unknown:
+            note = (msg("{n} repository unknown, not counted", n=fmt_int(unknown)) if _one(unknown) else
+                    msg("{n} repositories unknown, not counted", n=fmt_int(unknown)))
         rows.append((
-            Cell(name, note=(f"{plural(unknown, 'repository', 'repositories')} unknown, not counted" if unknown else "")),
+            Cell(name, note=note),
             Cell(fmt_int(part.get("repositories_acted_on"), UNKNOWN), True),
             Cell(fmt_int(part.get("images_expiring"), UNKNOWN), True),
             Cell(fmt_bytes(part.get("reclaimable_bytes_naive"), missing=UNKNOWN), True),
-            Cell(fmt_bytes(part.get("reclaimable_bytes_exact"), missing="not read"), True),
+            Cell(fmt_bytes(part.get("reclaimable_bytes_exact"), missing=NOT_READ), True),
             Cell(fmt_bytes(part.get("bytes_to_archive"), missing=UNKNOWN), True,
-                 note=f"{fmt_int(part.get('images_transitioning'), UNKNOWN)} images"),
+                 note=_images(part.get("images_transitioning"), UNKNOWN)),
             Cell(fmt_usd(part.get("reclaimable_monthly_usd"), 2, UNKNOWN), True),
             Cell(fmt_usd(part.get("archive_commitment_usd"), 2, UNKNOWN), True),
         ))
@@ -148,13 +185,14 @@ def _chart(cur: pd.DataFrame, prop: pd.DataFrame | None) -> Chart | None:
     series = [charts.Series("Current policy", [v / div for v in shown["_now"]], "#1f4e79")]
     if shown["_added"].sum() > 0:
         series.append(charts.Series("Added by the proposed policy", [v / div for v in shown["_added"]], "#e3a33b"))
-    title = f"Reclaimable storage by repository ({unit}), top {len(shown)}"
+    title = msg("Reclaimable storage by repository ({unit}), top {n}", unit=unit, n=len(shown))
     svg = charts.bar_chart([str(n) for n in shown["repository_name"]], series, title=title,
                                chart_id="chart-lifecycle", unit=unit, label_width=230)
     more = len(frame) - len(shown)
-    return Chart("chart-lifecycle", title, svg,
-                 note=("Exact bytes where manifests were read, naive otherwise."
-                       + (f" {plural(more, 'more repository', 'more repositories')} in data/lifecycle.csv." if more else "")))
+    note = msg("Exact bytes where manifests were read, naive otherwise.")
+    if more:  # "N more repositories in data/lifecycle.csv.": the ja catalog's pattern
+        note = join([note, f"{plural(more, 'more repository', 'more repositories')} in data/lifecycle.csv."])
+    return Chart("chart-lifecycle", title, svg, note=note)
 
 
 def _top_table(cur: pd.DataFrame, prop: pd.DataFrame | None, apply_all: bool) -> Table:
@@ -172,12 +210,15 @@ def _top_table(cur: pd.DataFrame, prop: pd.DataFrame | None, apply_all: bool) ->
     rows = []
     for *_, key, c, q in scored[:TOP_ROWS]:
         text, badge = STATUS_TEXT.get(str(c.get("policy_status")), (fmt_text(c.get("policy_status"), UNKNOWN), "unknown"))
-        notes = [n for n, on in (("upper bound", c.get("upper_bound")), ("partial", c.get("partial"))) if on]
-        exact = fmt_bytes(c.get("bytes_expiring_exact"), missing="not read") if c.get("exact_available") else "not read"
+        notes = [n for n, on in ((msg("upper bound"), c.get("upper_bound")), (msg("partial"), c.get("partial"))) if on]
+        exact = fmt_bytes(c.get("bytes_expiring_exact"), missing=NOT_READ) if c.get("exact_available") else NOT_READ
+        where = _label(key[0], key[1])
         row = [
-            Cell(key[2], code=True, note=_label(key[0], key[1]) + (" · " + "; ".join(notes) if notes else "")),
+            Cell(key[2], code=True, note=msg("{where} · {notes}", where=where, notes=join(notes, "; "))
+                 if notes else where),
             Cell(text, badge=badge),
-            Cell(f"{fmt_int(c.get('images_expiring'), UNKNOWN)} / {fmt_int(c.get('images_total'), UNKNOWN)}", True),
+            Cell(msg("{expiring} / {total}", expiring=_count(c.get("images_expiring")), total=_count(c.get("images_total"))),
+                 True),
             Cell(fmt_bytes(c.get("bytes_expiring"), missing=UNKNOWN), True),
             Cell(exact if c.get("images_expiring") is not None else UNKNOWN, True),
             Cell(fmt_bytes(_best(c, "transitioning"), missing=UNKNOWN), True),
@@ -216,12 +257,13 @@ def _without_policy_table(cur: pd.DataFrame, prop: pd.DataFrame | None) -> Table
         applied = q.get("policy_status") == "PROPOSED"
         rows.append((
             Cell(str(r["repository_name"]), code=True,
-                 note=_label(r["account_id"], r["region"]) + (" · pull-through cache" if r.get("created_by_pull_through_cache") else "")),
+                 note=msg("{where} · pull-through cache", where=_label(r["account_id"], r["region"]))
+                 if r.get("created_by_pull_through_cache") else _label(r["account_id"], r["region"])),
             Cell(fmt_int(r.get("images_total"), UNKNOWN), True, note=fmt_bytes(r.get("stored_bytes"), missing="")),
             Cell(fmt_int(q.get("images_expiring"), UNKNOWN) if applied else "n/a", True,
                  note=fmt_bytes(_best(q), missing="") if applied else ""),
             Cell(fmt_bytes(_best(q, "transitioning"), missing=UNKNOWN) if applied else "n/a", True,
-                 note=f"{fmt_int(q.get('images_transitioning'))} images" if applied else ""),
+                 note=_images(q.get("images_transitioning"), MISSING) if applied else ""),
             Cell(fmt_usd(q.get("monthly_usd_saved"), 2, UNKNOWN) if applied else "n/a", True),
         ))
     more = len(recs) - len(rows)
@@ -236,17 +278,19 @@ def _without_policy_table(cur: pd.DataFrame, prop: pd.DataFrame | None) -> Table
 
 
 def _names(names: list[str], limit: int = 12) -> str:
-    return ", ".join(names) if len(names) <= limit else ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    if len(names) <= limit:
+        return ", ".join(names)
+    return msg("{names} and {n} more", names=", ".join(names[:limit]), n=len(names) - limit)
 
 
 def _lint_table(lint: pd.DataFrame) -> Table:
     """Every warning with its repository; the two per-repository verdicts are grouped, one row each."""
     order = {"not-evaluated": 0, "pull-through-cache-no-policy": 1, "multi-entry-tag-list": 2, "shadowed-rule": 3,
              "claimed-today": 4, "pulled-without-exclusions": 5, "prefix-wildcard": 6, "no-op-today": 7}
-    generic = {"no-op-today": "the policy expires or archives nothing among the repository's images today; it "
-                              "still passes Security Hub ECR.3",
-               "pull-through-cache-no-policy": "created by a pull-through cache rule and has no lifecycle policy: "
-                                               "cached images accumulate (and are billed) until deleted by hand"}
+    generic = {"no-op-today": msg("the policy expires or archives nothing among the repository's images today; it "
+                                  "still passes Security Hub ECR.3"),
+               "pull-through-cache-no-policy": msg("created by a pull-through cache rule and has no lifecycle policy: "
+                                                   "cached images accumulate (and are billed) until deleted by hand")}
     recs = _records(lint)
     recs.sort(key=lambda r: (r.get("scenario") != "current", order.get(str(r.get("code")), 9), str(r.get("account_id") or ""),
                              str(r.get("region") or ""), str(r.get("repository_name") or ""), _num(r.get("rule_priority"))))
@@ -260,7 +304,8 @@ def _lint_table(lint: pd.DataFrame) -> Table:
             grouped_done.add(code)
             same = [x for x in recs if x.get("code") == code and x.get("scenario") == "current" and x.get("repository_name")]
             rows.append((Cell(plural(len(same), "repository", "repositories")), badge,
-                         Cell(f"{generic[code]}: {_names([str(x['repository_name']) for x in same])}.")))
+                         Cell(msg("{warning}: {repositories}.", warning=generic[code],
+                                  repositories=_names([str(x["repository_name"]) for x in same])))))
             continue
         if r.get("repository_name"):
             where = Cell(str(r["repository_name"]), code=True, note=_label(r.get("account_id"), r.get("region")))
@@ -275,14 +320,16 @@ def _lint_table(lint: pd.DataFrame) -> Table:
             where = Cell("proposed policy", note=_names(regs, REGISTRY_NAMES))
         else:
             where = Cell("proposed policy")
-        rows.append((where, badge, Cell(fmt_text(r.get("message"), ""))))
+        message = r.get("message")
+        rows.append((where, badge, Cell(lint_text(message) if not is_missing(message) else "")))
     shown = rows[:LINT_ROWS]
     more = len(rows) - len(shown)
     return Table(
         id="lifecycle-lint", caption=f"Lint warnings ({fmt_int(len(recs))}): accepted by ECR, but probably not what was meant",
         columns=(Column("Repository", width="26%"), Column("Warning", width="18%"), Column("Detail", width="56%")),
         rows=tuple(shown), compact=True, empty_text="No lint warnings.",
-        more_text=(f"{plural(more, 'more row')} of warnings in data/lifecycle_lint.csv." if more else ""),
+        more_text=((msg("{n} more row of warnings in data/lifecycle_lint.csv.", n=fmt_int(more)) if more == 1 else
+                    msg("{n} more rows of warnings in data/lifecycle_lint.csv.", n=fmt_int(more))) if more else ""),
     )
 
 
@@ -291,25 +338,43 @@ def _bytes_paragraph(summary: Mapping[str, Any]) -> Paragraph:
     prop = dig(summary, "proposed") or {}
     if summary.get("exact_bytes_collected"):
         parts = []
-        for name, part in (("current policies", summary), ("the proposed policy", prop)):
+        for name, part in ((msg("current policies"), summary), (msg("the proposed policy"), prop)):
             n, e = part.get("reclaimable_bytes_naive"), part.get("reclaimable_bytes_exact")
             if not is_missing(n) and not is_missing(e) and n:
-                parts.append(f"for {name}, {fmt_bytes(e)} exact against {fmt_bytes(n)} naive "
-                             f"({fmt_int(100 * (1 - e / n))}% less)")
-        return Paragraph(
-            "Two byte figures. Naive adds up the image sizes ECR reports; exact reads the manifests and counts each "
-            "layer once, only when no image that stays in the repository still uses it. Shared base layers and "
-            "multi-architecture images make naive overstate what is freed"
-            + (": " + "; ".join(parts) + "." if parts else ". Where only naive bytes exist, the repository's manifests were not read (over the per-registry budget)."))
+                parts.append(msg("for {scenario}, {exact} exact against {naive} naive ({pct}% less)", scenario=name,
+                                 exact=fmt_bytes(e), naive=fmt_bytes(n), pct=fmt_int(100 * (1 - e / n))))
+        intro = [msg("Two byte figures."),
+                 msg("Naive adds up the image sizes ECR reports; exact reads the manifests and counts each layer "
+                     "once, only when no image that stays in the repository still uses it.")]
+        if not parts:
+            return Paragraph(join([*intro, msg(
+                "Shared base layers and multi-architecture images make naive overstate what is freed."),
+                msg("Where only naive bytes exist, the repository's manifests were not read (over the per-registry "
+                    "budget).")]))
+        figures = parts[0] if len(parts) == 1 else msg("{first}; {second}", first=parts[0], second=parts[1])
+        return Paragraph(join([*intro, msg(
+            "Shared base layers and multi-architecture images make naive overstate what is freed: {figures}.",
+            figures=figures)]))
     del naive, exact
-    return Paragraph(
-        "Bytes are naive (the image sizes ECR reports): manifests were not read ([lifecycle] exact_bytes = false). "
-        "Naive overstates what is freed when images share layers, and counts the children of multi-architecture "
-        "manifest lists, which AWS keeps while their list stays: "
-        f"{plural(summary.get('repositories_upper_bound') or 0, 'repository', 'repositories')} with a policy "
-        "(marked upper bound). Set exact_bytes = true to read manifests. Every row is in data/lifecycle.csv, "
-        "every image acted on in data/lifecycle_actions.csv.",
-        tone="muted")
+    upper = summary.get("repositories_upper_bound") or 0
+    return Paragraph(join([
+        msg("Bytes are naive (the image sizes ECR reports): manifests were not read ([lifecycle] exact_bytes = false)."),
+        msg("Naive overstates what is freed when images share layers, and counts the children of multi-architecture "
+            "manifest lists, which AWS keeps while their list stays: {n} repository with a policy (marked upper "
+            "bound).", n=fmt_int(upper)) if _one(upper) else
+        msg("Naive overstates what is freed when images share layers, and counts the children of multi-architecture "
+            "manifest lists, which AWS keeps while their list stays: {n} repositories with a policy (marked upper "
+            "bound).", n=fmt_int(upper)),
+        msg("Set exact_bytes = true to read manifests."),
+        msg("Every row is in data/lifecycle.csv, every image acted on in data/lifecycle_actions.csv."),
+    ]), tone="muted")
+
+
+def _source(source: Any) -> str:
+    """Where the proposed policy came from: the built-in baseline (translated) or a file name."""
+    if is_missing(source):
+        return msg("the proposed policy")
+    return msg("ecr-report built-in baseline") if str(source) == BASELINE_NAME else str(source)
 
 
 def build_lifecycle(ctx: Any, number: int) -> Section:
@@ -321,37 +386,49 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
             new_page=True)
     summary = dig(ctx.summary, "lifecycle") or {}
     table = ctx.table("lifecycle")
-    blocks: list[object] = [Paragraph(
-        "What each repository's lifecycle policy would expire or move to archive at its next run, evaluated offline "
-        "and exactly as ECR's documented rules say, as of the snapshot time; and the same for the proposed policy. "
-        "Nothing has been deleted: these are previews.")]
+    blocks: list[object] = [Paragraph(join([
+        msg("What each repository's lifecycle policy would expire or move to archive at its next run, evaluated "
+            "offline and exactly as ECR's documented rules say, as of the snapshot time; and the same for the "
+            "proposed policy."),
+        msg("Nothing has been deleted: these are previews.")]))]
     blocks.append(_figures(summary))
     if table is None:
-        blocks.append(Paragraph("The lifecycle table is not available for this run, so this part of the report could "
-                                "not be produced. It is not evidence that there is nothing to reclaim.", tone="alert"))
+        blocks.append(Paragraph(join([
+            msg("The lifecycle table is not available for this run, so this part of the report could not be produced."),
+            msg("It is not evidence that there is nothing to reclaim.")]), tone="alert"))
         return Section(SECTION_ID, number, TITLE, tuple(blocks), new_page=True)
     unknown = summary.get("repositories_unknown_policy") or 0
     if unknown:
         blocks.append(Paragraph(
-            f"The lifecycle policy of {plural(unknown, 'repository', 'repositories')} could not be read; what "
-            f"{'it' if unknown == 1 else 'they'} would reclaim is unknown, not zero, and is not in the totals.", tone="alert"))
+            msg("The lifecycle policy of {n} repository could not be read; what it would reclaim is unknown, not zero, "
+                "and is not in the totals.", n=fmt_int(unknown)) if _one(unknown) else
+            msg("The lifecycle policy of {n} repositories could not be read; what they would reclaim is unknown, not "
+                "zero, and is not in the totals.", n=fmt_int(unknown)), tone="alert"))
     prop = dig(summary, "proposed") or {}
-    source = fmt_text(prop.get("source"), "the proposed policy")
+    source = _source(prop.get("source"))
     if prop.get("status") == "invalid":
-        blocks.append(Paragraph(f"The proposed policy ({source}) would be rejected by ECR, so no proposed scenario was "
-                                "computed:", tone="alert"))
-        blocks.append(Bullets(tuple(str(e) for e in (prop.get("errors") or [])[:10])))
+        blocks.append(Paragraph(msg("The proposed policy ({source}) would be rejected by ECR, so no proposed scenario "
+                                    "was computed:", source=source), tone="alert"))
+        blocks.append(Bullets(tuple(issue_text(str(e)) for e in (prop.get("errors") or [])[:10])))
     elif prop.get("status") == "evaluated":
-        where = "every repository" if prop.get("apply_to") == "all" else "the repositories without a policy"
+        where = msg("every repository") if prop.get("apply_to") == "all" else msg("the repositories without a policy")
         wp = prop.get("without_policy") or {}
-        blocks.append(Paragraph(
-            f"Proposed: {source}, put on {where} ({plural(prop.get('repositories_applied') or 0, 'repository', 'repositories')}). "
-            f"In the repositories without a policy it would expire {fmt_int(wp.get('images_expiring'), UNKNOWN)} images "
-            f"({fmt_bytes(wp.get('reclaimable_bytes'), missing=UNKNOWN)}, {fmt_usd(wp.get('reclaimable_monthly_usd'), 2, UNKNOWN)} "
-            f"a month) and move {fmt_bytes(wp.get('bytes_to_archive'), missing=UNKNOWN)} to archive."
-            + _archive_sentence(summary, prop)))
+        applied = prop.get("repositories_applied") or 0
+        sentences = [
+            msg("Proposed: {source}, put on {where} ({n} repository).", source=source, where=where,
+                n=fmt_int(applied)) if _one(applied) else
+            msg("Proposed: {source}, put on {where} ({n} repositories).", source=source, where=where,
+                n=fmt_int(applied)),
+            msg("In the repositories without a policy it would expire {images} images ({bytes}, {usd} a month) and "
+                "move {archive} to archive.", images=fmt_int(wp.get("images_expiring"), UNKNOWN),
+                bytes=fmt_bytes(wp.get("reclaimable_bytes"), missing=UNKNOWN),
+                usd=fmt_usd(wp.get("reclaimable_monthly_usd"), 2, UNKNOWN),
+                archive=fmt_bytes(wp.get("bytes_to_archive"), missing=UNKNOWN)),
+        ]
+        archive = _archive_sentence(summary, prop)
+        blocks.append(Paragraph(join(sentences + ([archive] if archive else []))))
     elif _num(summary.get("bytes_to_archive")):
-        blocks.append(Paragraph(_archive_sentence(summary, summary).strip()))
+        blocks.append(Paragraph(_archive_sentence(summary, summary)))
     blocks.append(_totals_table(summary))
     cur = table[table["scenario"] == "current"]
     proposed = table[table["scenario"] == "proposed"]
@@ -366,5 +443,5 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
     blocks.append(_without_policy_table(cur, proposed))
     lint = ctx.table("lifecycle_lint")
     blocks.append(Heading("Lint warnings", id="lifecycle-lint-heading"))
-    blocks.append(_lint_table(lint) if lint is not None else Paragraph("The lint table is not available.", tone="alert"))
+    blocks.append(_lint_table(lint) if lint is not None else Paragraph(msg("The lint table is not available."), tone="alert"))
     return Section(SECTION_ID, number, TITLE, tuple(blocks), new_page=True)

@@ -14,10 +14,13 @@ import pandas as pd
 
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
-from .filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
+from .filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing
+from ..text import Text, join, msg
 
 ANCHOR, TITLE = "pull-through", "Pull-through cache economics"
-UNKNOWN = "unknown"
+UNKNOWN = msg("unknown")
+NOT_AVAILABLE = msg("n/a")
+NEVER = msg("never")
 REPOSITORY_ROWS = 10
 STALE_ROWS = 6
 UNCACHED_ROWS = 8
@@ -29,11 +32,11 @@ RATE_ROWS = 6
 data/pull_through_rate_limits.csv."""
 RATE_ORDER = {"OVER_UNAUTHENTICATED": 0, "NEAR_UNAUTHENTICATED": 1, "WITHIN": 2, "NO_NAT": 3}
 UPSTREAM_LABELS = {
-    "docker-hub": "Docker Hub", "ecr-public": "ECR Public", "k8s": "Kubernetes registry", "quay": "Quay",
+    "docker-hub": "Docker Hub", "ecr-public": "ECR Public", "k8s": msg("Kubernetes registry"), "quay": "Quay",
     "github-container-registry": "GitHub Container Registry",
     "gitlab-container-registry": "GitLab Container Registry",
     "azure-container-registry": "Azure Container Registry", "chainguard": "Chainguard",
-    "ecr": "Amazon ECR", "other": "other registry",
+    "ecr": "Amazon ECR", "other": msg("other registry"),
 }
 SHORT_LABELS = {"github-container-registry": "GitHub", "gitlab-container-registry": "GitLab",
                 "azure-container-registry": "Azure", "k8s": "Kubernetes"}
@@ -81,26 +84,26 @@ def build_pull_through(ctx: Any, number: int) -> Section:
         return not_computed_section(ANCHOR, number, TITLE)
     s = ctx.summary.get("pull_through") or {}
     pt = ctx.table("pull_through")
-    blocks: list[object] = [_figures(s, " (partial)" if s.get("partial") else "")]
+    blocks: list[object] = [_figures(s, bool(s.get("partial")))]
     if pt is None:
-        blocks.append(missing_table("pull-through cache"))
+        blocks.append(missing_table(msg("pull-through cache")))
         return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
     if not len(pt):
-        blocks.append(Paragraph("No pull-through cache rule was found in the collected registries, "
-                                "so there is no cached storage and no saving to report."))
+        blocks.append(Paragraph(msg("No pull-through cache rule was found in the collected registries, "
+                                    "so there is no cached storage and no saving to report.")))
     else:
         blocks.append(Paragraph(_lead(s)))
         upstream = _per_upstream(pt)
         blocks.append(_upstream_table(upstream))
         blocks.append(Chart("chart-pull-through", "Monthly storage cost against NAT processing avoided, "
                             "per upstream", _chart(upstream),
-                            note="Each upstream has two bars: what its cache costs in storage, and the NAT "
-                                 "gateway data processing its pulls avoid. Values in US dollars per month."))
+                            note=msg("Each upstream has two bars: what its cache costs in storage, and the NAT "
+                                     "gateway data processing its pulls avoid. Values in US dollars per month.")))
         blocks.append(Heading("Where the cache saves NAT processing", id="pull-through-topology"))
-        blocks.append(Paragraph(
+        blocks.append(Paragraph(msg(
             "ECR keeps image layers in S3. Where a VPC reaches S3 through an endpoint, a cached pull stays off "
             "the NAT gateway; where it does not, the layers of an ECR pull cross the NAT gateway just as an "
-            "upstream pull would, and the cache saves no NAT processing there."))
+            "upstream pull would, and the cache saves no NAT processing there.")))
         blocks.append(_topology_table(ctx.table("pull_through_topology")))
         blocks.append(Heading("Cached repositories", id="pull-through-repositories"))
         blocks.append(_repository_table(pt))
@@ -114,41 +117,65 @@ def build_pull_through(ctx: Any, number: int) -> Section:
     return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
 
 
-def _figures(s: dict, partial: str) -> Figures:
+def _figures(s: dict, partial: bool) -> Figures:
     net = s.get("net_saving_monthly_usd")
     return Figures((
-        Figure("Cache storage / month" + partial, fmt_usd(s.get("storage_monthly_usd"), 2, UNKNOWN),
-               fmt_bytes(s.get("stored_bytes"), missing=UNKNOWN) + " cached"),
-        Figure("NAT processing avoided / month" + partial, fmt_usd(s.get("nat_savings_monthly_usd"), 2, UNKNOWN),
-               f"{fmt_int(s.get('pulls_monthly'), UNKNOWN)} pulls / month"),
-        Figure("Net saving / month" + partial, fmt_usd(net, 2, UNKNOWN),
-               f"{fmt_usd(s.get('endpoint_fixed_monthly_usd'), 2, UNKNOWN)} endpoint hours not included",
+        Figure(msg("Cache storage / month (partial)") if partial else "Cache storage / month",
+               fmt_usd(s.get("storage_monthly_usd"), 2, UNKNOWN),
+               msg("{size} cached", size=fmt_bytes(s.get("stored_bytes"), missing=UNKNOWN))),
+        Figure(msg("NAT processing avoided / month (partial)") if partial else "NAT processing avoided / month",
+               fmt_usd(s.get("nat_savings_monthly_usd"), 2, UNKNOWN),
+               msg("{pulls} pulls / month", pulls=fmt_int(s.get("pulls_monthly"), UNKNOWN))),
+        Figure(msg("Net saving / month (partial)") if partial else "Net saving / month", fmt_usd(net, 2, UNKNOWN),
+               msg("{usd} endpoint hours not included",
+                   usd=fmt_usd(s.get("endpoint_fixed_monthly_usd"), 2, UNKNOWN)),
                tone="unknown" if is_missing(net) else ("good" if float(net) >= 0 else "alert")),
-        Figure("Break-even", fmt_num(s.get("break_even_pulls_per_image_monthly"), 1, "never"),
+        Figure("Break-even", fmt_num(s.get("break_even_pulls_per_image_monthly"), 1, NEVER),
                "pulls per cached image per month"),
         Figure("Stale cache entries", fmt_int(s.get("stale_images"), UNKNOWN),
-               f"{fmt_usd(s.get('stale_monthly_usd'), 2, UNKNOWN)} / month, not pulled for "
-               f"{fmt_int(s.get('stale_days'))} days",
+               msg("{usd} / month, not pulled for {days} days", usd=fmt_usd(s.get("stale_monthly_usd"), 2, UNKNOWN),
+                   days=fmt_int(s.get("stale_days"), NOT_AVAILABLE)),
                tone="warn" if s.get("stale_images") else ""),
     ))
 
 
-def _lead(s: dict) -> str:
+def _one(count: Any) -> bool:
+    """Whether `count` takes the singular (as filters.plural decides)."""
+    return not is_missing(count) and int(count) == 1
+
+
+def _lead(s: dict) -> Text:
     rules = s.get("rules") or 0
     paying, not_paying = s.get("rules_paying") or 0, s.get("rules_not_paying") or 0
     empty = s.get("rules_without_cached_repositories") or 0
-    text = (f"{plural(rules, 'pull-through cache rule')} cache "
-            f"{plural(s.get('cached_repositories'), 'repository', 'repositories')}. "
-            f"{fmt_int(paying)} {'pays' if paying == 1 else 'pay'} for {'its' if paying == 1 else 'their'} "
-            f"storage in avoided NAT processing")
-    text += (f"; {fmt_int(not_paying)} {'does' if not_paying == 1 else 'do'} not" if not_paying else "")
-    text += (f"; {fmt_int(empty)} {'has' if empty == 1 else 'have'} cached nothing yet." if empty else ".")
+    cached = s.get("cached_repositories")
+    rule_text = (msg("{n} pull-through cache rule", n=fmt_int(rules)) if _one(rules)
+                 else msg("{n} pull-through cache rules", n=fmt_int(rules)))
+    first = (msg("{rules} cache {n} repository.", rules=rule_text, n=fmt_int(cached)) if _one(cached)
+             else msg("{rules} cache {n} repositories.", rules=rule_text, n=fmt_int(cached, NOT_AVAILABLE)))
+    pays = (msg("{n} pays for its storage in avoided NAT processing", n=fmt_int(paying)) if paying == 1
+            else msg("{n} pay for their storage in avoided NAT processing", n=fmt_int(paying)))
+    does_not = (msg("{n} does not", n=fmt_int(not_paying)) if not_paying == 1
+                else msg("{n} do not", n=fmt_int(not_paying)))
+    nothing = (msg("{n} has cached nothing yet", n=fmt_int(empty)) if empty == 1
+               else msg("{n} have cached nothing yet", n=fmt_int(empty)))
+    if not_paying and empty:
+        second = msg("{paying}; {not_paying}; {empty}.", paying=pays, not_paying=does_not, empty=nothing)
+    elif not_paying:
+        second = msg("{paying}; {not_paying}.", paying=pays, not_paying=does_not)
+    elif empty:
+        second = msg("{paying}; {empty}.", paying=pays, empty=nothing)
+    else:
+        second = msg("{paying}.", paying=pays)
+    sentences = [first, second]
     unscanned = s.get("repositories_not_scanned_automatically") or 0
     if unscanned:
-        text += (f" {plural(unscanned, 'cached repository', 'cached repositories')} "
-                 f"{'is' if unscanned == 1 else 'are'} not covered by a scanning rule, so those upstream "
-                 "images are not brought under ECR scanning.")
-    return text
+        sentences.append(
+            msg("{n} cached repository is not covered by a scanning rule, so those upstream images are not "
+                "brought under ECR scanning.", n=fmt_int(unscanned)) if unscanned == 1
+            else msg("{n} cached repositories are not covered by a scanning rule, so those upstream images "
+                     "are not brought under ECR scanning.", n=fmt_int(unscanned)))
+    return join(sentences)
 
 
 def _per_upstream(pt: pd.DataFrame) -> pd.DataFrame:
@@ -198,22 +225,27 @@ def _chart(upstream: pd.DataFrame) -> Any:
     categories, storage, saved = [], [], []
     for rec in upstream.to_dict("records"):
         name = SHORT_LABELS.get(str(rec["upstream"]), _upstream(rec["upstream"]))
-        categories += [f"{name} · storage", f"{name} · NAT avoided"]
+        categories += [msg("{name} · storage", name=name), msg("{name} · NAT avoided", name=name)]
         storage += [rec["storage"], 0.0]
         saved += [0.0, rec["nat"] or 0.0]
-    description = "; ".join(
-        f"{_upstream(r['upstream'])}: storage {fmt_usd(r['storage'], 2)}, NAT processing avoided "
-        f"{fmt_usd(r['nat'], 2, UNKNOWN)} per month" for r in upstream.to_dict("records")) or "No data."
+    description: Text = msg("No data.")
+    for number, r in enumerate(upstream.to_dict("records")):
+        item = msg("{upstream}: storage {storage}, NAT processing avoided {nat} per month",
+                   upstream=_upstream(r["upstream"]), storage=fmt_usd(r["storage"], 2),
+                   nat=fmt_usd(r["nat"], 2, UNKNOWN))
+        description = item if number == 0 else msg("{upstreams}; {next_upstream}", upstreams=description,
+                                                    next_upstream=item)
     return charts.bar_chart(
-        categories, (charts.Series("Storage cost", storage, "#c0504d"),
-                     charts.Series("NAT processing avoided", saved, "#1f4e79")),
-        title="Pull-through cache: storage against NAT processing avoided, USD per month",
-        description=description, chart_id="chart-pull-through", unit="USD / month", bar_height=11, bar_gap=5)
+        categories, (charts.Series(msg("Storage cost"), storage, "#c0504d"),
+                     charts.Series(msg("NAT processing avoided"), saved, "#1f4e79")),
+        title=msg("Pull-through cache: storage against NAT processing avoided, USD per month"),
+        description=description, chart_id="chart-pull-through", unit=msg("USD / month"), bar_height=11,
+        bar_gap=5)
 
 
 def _topology_table(topo: pd.DataFrame | None) -> object:
     if topo is None:
-        return missing_table("VPC topology")
+        return missing_table(msg("VPC topology"))
     with_nat = topo[topo["nat_gateways"] > 0] if len(topo) else topo
     if len(with_nat) > TOPOLOGY_ROWS:
         with_nat = with_nat.assign(
@@ -235,14 +267,16 @@ def _topology_table(topo: pd.DataFrame | None) -> object:
         ))
     return Table(
         id="pull-through-topology-table",
-        caption="VPCs with a NAT gateway in registries that pull through a cache or from upstreams"
-                + (f"; {TOPOLOGY_ROWS} of {fmt_int(len(with_nat))}, where the cache saves nothing first"
-                   if more else ""),
+        caption=(msg("VPCs with a NAT gateway in registries that pull through a cache or from upstreams; "
+                     "{shown} of {total}, where the cache saves nothing first",
+                     shown=TOPOLOGY_ROWS, total=fmt_int(len(with_nat))) if more
+                 else "VPCs with a NAT gateway in registries that pull through a cache or from upstreams"),
         columns=(Column("VPC", width="18%"), Column("NAT GWs", True), Column("Endpoints", width="16%"),
                  Column("Share of pulls", True), Column("Cache"), Column("Endpoint hours / month", True)),
         rows=tuple(rows), compact=True,
         empty_text="No VPC with a NAT gateway was found: the cache saves no NAT processing.",
-        more_text=(f"{plural(more, 'more VPC')} in data/pull_through_topology.csv." if more else ""))
+        more_text=((msg("{n} more VPC in data/pull_through_topology.csv.", n=fmt_int(more)) if more == 1
+                    else msg("{n} more VPCs in data/pull_through_topology.csv.", n=fmt_int(more))) if more else ""))
 
 
 def _repository_table(pt: pd.DataFrame) -> Table:
@@ -261,15 +295,15 @@ def _repository_table(pt: pd.DataFrame) -> Table:
             Cell(fmt_int(rec["images"]), True, note=fmt_bytes(rec["stored_bytes"])),
             Cell(fmt_usd(rec["storage_monthly_usd"], 2), True),
             Cell(fmt_int(rec["pulls_monthly"], UNKNOWN), True,
-                 note=f"{fmt_num(rec['pulls_per_image_monthly'], 1, 'n/a')} / image"),
-            Cell(fmt_num(rec["break_even_pulls_per_image_monthly"], 1, "never"), True),
+                 note=msg("{n} / image", n=fmt_num(rec["pulls_per_image_monthly"], 1, NOT_AVAILABLE))),
+            Cell(fmt_num(rec["break_even_pulls_per_image_monthly"], 1, NEVER), True),
             Cell(fmt_usd(rec["nat_avoided_monthly_usd"], 2, UNKNOWN), True),
             Cell(_signed_usd(net), True, badge="" if is_missing(net) else ("pass" if net >= 0 else "fail")),
             Cell("yes" if scanned is True else ("no" if scanned is False else UNKNOWN),
                  badge="pass" if scanned is True else ("fail" if scanned is False else "unknown"),
                  note=fmt_text(rec["scan_frequency"], "")),
             Cell(lifecycle.lower() if lifecycle != UNKNOWN else UNKNOWN,
-                 note=f"template {template}" if not is_missing(template) else "no template"),
+                 note=msg("template {prefix}", prefix=template) if not is_missing(template) else "no template"),
         ))
     more = len(ordered) - len(shown)
     return Table(
@@ -278,19 +312,20 @@ def _repository_table(pt: pd.DataFrame) -> Table:
                  Column("Pulls", True), Column("Break-even pulls / image", True), Column("NAT avoided", True),
                  Column("Net", True), Column("Scanned"), Column("Lifecycle policy")),
         rows=tuple(rows), compact=True, empty_text="No cached repository.",
-        more_text=f"{plural(more, 'more repository', 'more repositories')} in data/pull_through.csv." if more else "")
+        more_text=((msg("{n} more repository in data/pull_through.csv.", n=fmt_int(more)) if more == 1
+                    else msg("{n} more repositories in data/pull_through.csv.", n=fmt_int(more))) if more else ""))
 
 
 def _stale_blocks(stale: pd.DataFrame | None, s: dict) -> list[object]:
     if stale is None:
-        return [missing_table("stale cache entries")]
-    blocks: list[object] = [Paragraph(
-        f"Cached images not pulled for {fmt_int(s.get('stale_days'))} days or more. They keep costing "
+        return [missing_table(msg("stale cache entries"))]
+    blocks: list[object] = [Paragraph(msg(
+        "Cached images not pulled for {days} days or more. They keep costing "
         "storage; a lifecycle rule on the cached repositories (sinceImagePulled to archive, then expire), "
         "or a repository creation template for the rule's prefix so new cached repositories get one, "
-        "would remove them.")]
+        "would remove them.", days=fmt_int(s.get("stale_days"), NOT_AVAILABLE)))]
     if not len(stale):
-        blocks.append(Paragraph("No stale cache entries.", tone="muted"))
+        blocks.append(Paragraph(msg("No stale cache entries."), tone="muted"))
         return blocks
     by_repo = stale.groupby(["account_id", "region", "repository_name"], sort=True).agg(
         images=("image_digest", "count"), bytes=("size_bytes", "sum"), usd=("monthly_usd", "sum"),
@@ -305,15 +340,22 @@ def _stale_blocks(stale: pd.DataFrame | None, s: dict) -> list[object]:
         rows=tuple((
             Cell(str(r["repository_name"]), code=True, note=_label(r["account_id"], r["region"])),
             Cell(fmt_int(r["images"]), True), Cell(fmt_bytes(r["bytes"]), True),
-            Cell(fmt_usd(r["usd"], 2), True), Cell(f"{fmt_int(r['oldest'])} days", True),
+            Cell(fmt_usd(r["usd"], 2), True),
+            Cell(msg("{days} days", days=fmt_int(r["oldest"], NOT_AVAILABLE)), True),
             Cell(fmt_text(r["policy"], UNKNOWN).lower(),
-                 note=f"template {r['template']}" if not is_missing(r["template"]) else "no template"),
+                 note=msg("template {prefix}", prefix=r["template"]) if not is_missing(r["template"])
+                 else "no template"),
         ) for r in shown.to_dict("records")),
         compact=True,
-        more_text=(f"{plural(len(by_repo) - len(shown), 'more repository', 'more repositories')}; every image "
-                   "in data/pull_through_stale.csv." if len(by_repo) > len(shown)
-                   else "Every stale image is listed in data/pull_through_stale.csv.")))
+        more_text=(_more_stale(len(by_repo) - len(shown)) if len(by_repo) > len(shown)
+                   else msg("Every stale image is listed in data/pull_through_stale.csv."))))
     return blocks
+
+
+def _more_stale(more: int) -> Text:
+    if more == 1:
+        return msg("{n} more repository; every image in data/pull_through_stale.csv.", n=fmt_int(more))
+    return msg("{n} more repositories; every image in data/pull_through_stale.csv.", n=fmt_int(more))
 
 
 def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, in_use: pd.DataFrame | None,
@@ -322,17 +364,23 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
     if in_use is not None:
         external = in_use[in_use["kind"].isin(["CACHED", "UPSTREAM"])] if len(in_use) else in_use
         served = int(external["served_if_upstream_down"].fillna(False).astype(bool).sum()) if len(external) else 0
-        blocks.append(Paragraph(
-            f"Of {plural(len(external), 'upstream image reference')} in use (ECS task definitions"
-            f"{' and the images-in-use list' if len(in_use) and (in_use['source'] == 'images-in-use file').any() else ''}), "
-            f"{fmt_int(served)} would still be served if the upstream were down, because they are pulled "
+        with_list = bool(len(in_use)) and bool((in_use["source"] == "images-in-use file").any())
+        blocks.append(Paragraph(msg(
+            "Of {references} in use ({sources}), "
+            "{served} would still be served if the upstream were down, because they are pulled "
             "through a cache that holds them. The rest depend on the upstream being up and not "
-            "rate-limiting."))
+            "rate-limiting.",
+            references=(msg("{n} upstream image reference", n=fmt_int(len(external))) if len(external) == 1
+                        else msg("{n} upstream image references", n=fmt_int(len(external)))),
+            sources=(msg("ECS task definitions and the images-in-use list") if with_list
+                     else msg("ECS task definitions")),
+            served=fmt_int(served))))
     if uncached is None:
-        blocks.append(missing_table("uncached images"))
+        blocks.append(missing_table(msg("uncached images")))
         return blocks
     if not len(uncached):
-        blocks.append(Paragraph("No image in use is pulled from an upstream registry directly.", tone="muted"))
+        blocks.append(Paragraph(msg("No image in use is pulled from an upstream registry directly."),
+                                tone="muted"))
         return blocks
     ordered = uncached.assign(_c=_f(uncached["nat_monthly_usd"]).fillna(0)).sort_values(
         ["_c", "reference"], ascending=[False, True], kind="mergesort")
@@ -343,7 +391,8 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
         rows.append((
             Cell(str(rec["reference"]), code=True, note=f"{rec['source']} · {rec['account_id']}"),
             Cell(_upstream(rec["upstream_registry"]),
-                 note=f"rule {rec['rule_prefix']}" if not is_missing(rec["rule_prefix"]) else "no cache rule"),
+                 note=msg("rule {prefix}", prefix=rec["rule_prefix"]) if not is_missing(rec["rule_prefix"])
+                 else "no cache rule"),
             Cell(fmt_num(rec["pulls_per_day"], 0), True,
                  note="assumed" if str(rec["pulls_source"]).startswith("assumed") else "measured*"),
             Cell(fmt_bytes(rec["size_bytes"]), True,
@@ -351,7 +400,7 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
             Cell(fmt_usd(rec["nat_monthly_usd"], 2, UNKNOWN), True),
             Cell(fmt_usd(rec["saving_if_cached_monthly_usd"], 2, UNKNOWN), True),
             Cell(fmt_num(rec["pulls_per_6h"], 0), True,
-                 note=f"limit {fmt_int(limit)} per IP*" if not is_missing(limit) else ""),
+                 note=msg("limit {n} per IP*", n=fmt_int(limit)) if not is_missing(limit) else ""),
         ))
     blocks.append(Table(
         id="pull-through-uncached-table", caption="Upstream images pulled without the cache",
@@ -359,8 +408,7 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
                  Column("Size", True), Column("NAT / month", True), Column("Saved if cached", True),
                  Column("Pulls / 6 h", True)),
         rows=tuple(rows), compact=True,
-        more_text=(f"{plural(len(ordered) - len(shown), 'more reference')} in data/pull_through_uncached.csv."
-                   if len(ordered) > len(shown) else "")))
+        more_text=(_more_references(len(ordered) - len(shown)) if len(ordered) > len(shown) else "")))
     if rates is not None and len(rates):
         ranked = rates.assign(
             _status=rates["status"].map(RATE_ORDER).fillna(len(RATE_ORDER)),
@@ -370,46 +418,61 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
         more = len(ranked) - min(len(ranked), RATE_ROWS)
         blocks.append(Table(
             id="pull-through-rate-limits",
-            caption="Docker Hub rate-limit exposure per registry (pulls without the cache; limits UNCONFIRMED*)"
-                    + (f"; the {RATE_ROWS} most exposed of {fmt_int(len(ranked))}" if more else ""),
+            caption=(msg("Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
+                         "UNCONFIRMED*); the {shown} most exposed of {total}", shown=RATE_ROWS,
+                         total=fmt_int(len(ranked))) if more
+                     else "Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
+                          "UNCONFIRMED*)"),
             columns=(Column("Registry"), Column("References", True), Column("NAT public IPs", True),
                      Column("Pulls / 6 h", True), Column("Per IP / 6 h", True), Column("Verdict")),
             rows=tuple((
                 Cell(_label(r["account_id"], r["region"])), Cell(fmt_int(r["docker_hub_references"]), True),
                 Cell(fmt_int(r["nat_public_ips"]), True), Cell(fmt_num(r["pulls_per_6h"], 0), True),
                 Cell(fmt_num(r["pulls_per_6h_per_ip"], 0), True,
-                     note=f"limit {fmt_int(r['unauthenticated_limit_per_6h'])} unauthenticated"),
+                     note=msg("limit {n} unauthenticated", n=fmt_int(r["unauthenticated_limit_per_6h"]))),
                 Cell(RATE_STATUS.get(r["status"], (r["status"], "unknown"))[0],
                      badge=RATE_STATUS.get(r["status"], (r["status"], "unknown"))[1]),
             ) for r in ranked.head(RATE_ROWS).to_dict("records")),
             compact=True,
-            more_text=(f"{plural(more, 'more registry', 'more registries')} in data/pull_through_rate_limits.csv."
-                       if more else "")))
-        blocks.append(Paragraph(
+            more_text=(_more_registries(more) if more else "")))
+        blocks.append(Paragraph(msg(
             "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
             "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which "
             "version of the limits is live today is UNCONFIRMED (an earlier page gave hourly limits). Pulls "
             "from private subnets share the NAT gateways' public addresses; a cache rule with a Docker Hub "
             "credential removes this exposure. Measured pulls per day are the CloudWatch pulls of the private "
-            "image in the same ECS task definition; assumed figures come from the configuration.",
+            "image in the same ECS task definition; assumed figures come from the configuration."),
             tone="muted"))
     return blocks
+
+
+def _more_references(more: int) -> Text:
+    if more == 1:
+        return msg("{n} more reference in data/pull_through_uncached.csv.", n=fmt_int(more))
+    return msg("{n} more references in data/pull_through_uncached.csv.", n=fmt_int(more))
+
+
+def _more_registries(more: int) -> Text:
+    if more == 1:
+        return msg("{n} more registry in data/pull_through_rate_limits.csv.", n=fmt_int(more))
+    return msg("{n} more registries in data/pull_through_rate_limits.csv.", n=fmt_int(more))
 
 
 def _assumptions(s: dict) -> Bullets:
     reuse = s.get("layer_reuse_fraction")
     return Bullets((
-        f"Pulls: CloudWatch RepositoryPullCount, daily sums over the last {fmt_int(s.get('metrics_days'))} "
-        "whole days, scaled to a 730-hour month.",
-        f"Layer reuse: {fmt_pct(100 * float(reuse), 0) if not is_missing(reuse) else UNKNOWN} of an image's "
-        "compressed bytes are taken to be on the node already and are not pulled again "
-        "(pull_through.layer_reuse_fraction).",
-        "Topology: a VPC whose ECR pulls cannot reach S3 through an endpoint sends the layers through the NAT "
+        msg("Pulls: CloudWatch RepositoryPullCount, daily sums over the last {days} "
+            "whole days, scaled to a 730-hour month.", days=fmt_int(s.get("metrics_days"), NOT_AVAILABLE)),
+        msg("Layer reuse: {reuse} of an image's "
+            "compressed bytes are taken to be on the node already and are not pulled again "
+            "(pull_through.layer_reuse_fraction).",
+            reuse=fmt_pct(100 * float(reuse), 0) if not is_missing(reuse) else UNKNOWN),
+        msg("Topology: a VPC whose ECR pulls cannot reach S3 through an endpoint sends the layers through the NAT "
         "gateway anyway, so the cache saves no NAT processing there. Pulls are split over NAT-routed VPCs by NAT "
-        "gateway count unless configured.",
-        "Endpoint hours are shown but not charged to the cache: the endpoints serve all ECR traffic. Net "
-        f"including them: {_signed_usd(s.get('net_saving_including_endpoints_monthly_usd'))} per month.",
-        "Prices: ECR storage, NAT processing and endpoint charges from the price table (us-east-1 figures "
+        "gateway count unless configured."),
+        msg("Endpoint hours are shown but not charged to the cache: the endpoints serve all ECR traffic. Net "
+            "including them: {usd} per month.", usd=_signed_usd(s.get("net_saving_including_endpoints_monthly_usd"))),
+        msg("Prices: ECR storage, NAT processing and endpoint charges from the price table (us-east-1 figures "
         "derived from the AWS Price List; the official pricing pages were not retrieved). Whether cached "
-        "images bill exactly as pushed images, and data transfer in being free, are UNCONFIRMED.",
+        "images bill exactly as pushed images, and data transfer in being free, are UNCONFIRMED."),
     ))

@@ -16,9 +16,10 @@ from typing import Any, ClassVar, Mapping
 
 from .. import leadership as lead
 from ..summary import dig
+from ..text import Text, join, msg
 from . import charts
 from .blocks import Bullets, Paragraph, Section
-from .filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd, is_missing, pct_of, plural
+from .filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd, is_missing, pct_of
 from .viewmodel import (
     CLAIR_RETIREMENT,
     DEFERRED,
@@ -26,7 +27,6 @@ from .viewmodel import (
     _control_key,
     _control_title,
     _Ctx,
-    _list_text,
     registry_label,
 )
 
@@ -93,6 +93,37 @@ class Actions:
     note: str = ""
 
 
+# --- sentences' parts ------------------------------------------------------------------------
+
+
+def _known(text: str) -> str:
+    """A formatted figure as a parameter: "unknown" is said in the report's language."""
+    return msg("unknown") if text == UNKNOWN else text
+
+
+def _repositories(n: Any) -> Text:
+    return (msg("{n} repository", n=fmt_int(n)) if int(n) == 1
+            else msg("{n} repositories", n=fmt_int(n)))
+
+
+def _runs(n: int) -> Text:
+    return msg("{n} run", n=fmt_int(n)) if n == 1 else msg("{n} runs", n=fmt_int(n))
+
+
+def _label(text: Any) -> Text:
+    """A label kept in summary.json (English) as a parameter the catalog translates."""
+    return text if isinstance(text, Text) else Text(str(text))
+
+
+def _listed(items: list[str], limit: int) -> str:
+    """`viewmodel._list_text`, with its "and N more" said in the report's language."""
+    if not items:
+        return msg("none")
+    if len(items) <= limit:
+        return ", ".join(items)
+    return msg("{items} and {n} more", items=", ".join(items[:limit]), n=str(len(items) - limit))
+
+
 # --- headline figures ------------------------------------------------------------------------
 
 
@@ -106,8 +137,9 @@ def _trends(ctx: _Ctx) -> Mapping[str, Any]:
 def _delta_text(unit: str, delta: float) -> str:
     size = abs(delta)
     if unit == "pct":
-        text = f"{fmt_pct(size, 1)[:-1]} pts"
-    elif unit == "usd":
+        return msg("{arrow} {points} pts", arrow=UP if delta > 0 else DOWN,
+                   points=fmt_pct(size, 1)[:-1])
+    if unit == "usd":
         text = fmt_usd(size, 2)
     elif unit == "bytes":
         text = fmt_bytes(size)
@@ -141,11 +173,12 @@ def _spark(key: str, metric: Mapping[str, Any], runs: int, fmt: Any) -> charts.S
     known = [v for v in series if not is_missing(v)]
     if runs < 2 or len(series) < 2 or len(known) < 2:
         return None
-    reading = "; ".join(UNKNOWN if is_missing(v) else fmt(v) for v in series)
+    reading = join([msg("unknown") if is_missing(v) else fmt(v) for v in series], "; ")
     return charts.Sparkline(
-        tuple(series), title=f"{metric.get('label', key)}, last {plural(len(series), 'run')}",
-        description=f"Oldest first: {reading}.", chart_id=f"spark-{key.replace('_', '-')}",
-        color=SPARK_COLOR)
+        tuple(series), title=msg("{label}, last {runs}", label=_label(metric.get("label", key)),
+                                 runs=_runs(len(series))),
+        description=msg("Oldest first: {values}.", values=reading),
+        chart_id=f"spark-{key.replace('_', '-')}", color=SPARK_COLOR)
 
 
 def _headline(ctx: _Ctx) -> Headline:
@@ -155,7 +188,9 @@ def _headline(ctx: _Ctx) -> Headline:
     cov = dig(ctx.summary, "coverage") or {}
     # Collection errors: the figures are partial. Said in the detail line, so the labels stay
     # one line and the first page keeps its contents.
-    partial = "partial: " if ctx.report.errors else ""
+
+    def partial(detail: str) -> str:
+        return msg("partial: {detail}", detail=detail) if ctx.report.errors else detail
 
     def metric(key: str) -> Mapping[str, Any]:
         return metrics.get(key) or {}
@@ -169,11 +204,19 @@ def _headline(ctx: _Ctx) -> Headline:
         return Tile(key, label, value, detail, tone, change, change_tone,
                     _spark(key, metric(key), runs, fmt))
 
-    def pct_tile(key: str, label: str, part: Any, whole: Any, noun: str, nouns: str) -> Tile:
+    def pct_tile(key: str, label: str, part: Any, whole: Any, images: bool) -> Tile:
         pct = pct_of(part, whole)
-        return tile(key, label, fmt_pct(pct, 0, missing=UNKNOWN),
-                    partial + (f"{fmt_int(part, UNKNOWN)} of {plural(whole, noun, nouns)}"
-                               if not is_missing(whole) else "not collected"),
+        if is_missing(whole):
+            detail = msg("not collected")
+        else:
+            args = {"part": _known(fmt_int(part, UNKNOWN)), "n": fmt_int(whole)}
+            if images:
+                detail = (msg("{part} of {n} scannable image", **args) if int(whole) == 1
+                          else msg("{part} of {n} scannable images", **args))
+            else:
+                detail = (msg("{part} of {n} repository", **args) if int(whole) == 1
+                          else msg("{part} of {n} repositories", **args))
+        return tile(key, label, fmt_pct(pct, 0, missing=UNKNOWN), partial(detail),
                     "unknown" if pct is None else ("warn" if pct < 80 else ""),
                     lambda v: fmt_pct(v, 1))
 
@@ -184,8 +227,8 @@ def _headline(ctx: _Ctx) -> Headline:
     not_checked = 0
     if frame is not None and "images_not_checked" in frame:
         not_checked = int(frame["images_not_checked"].fillna(0).sum())
-    scope_note = partial + (f"{fmt_int(not_checked)} images not checked"
-                            if not_checked else "in scanned images")
+    scope_note = partial(msg("{n} images not checked", n=fmt_int(not_checked))
+                         if not_checked else msg("in scanned images"))
     unknown_controls = sum(
         0 if is_missing((counts or {}).get("UNKNOWN")) else float((counts or {}).get("UNKNOWN"))
         for counts in (dig(ctx.summary, "compliance", "by_control") or {}).values())
@@ -199,12 +242,13 @@ def _headline(ctx: _Ctx) -> Headline:
     reclaim_usd = metric("reclaimable_monthly_usd").get("value")
     basis = reclaim.get("basis")
     current_bytes = trends.get("reclaimable_current_bytes")
-    reclaim_detail = f"{fmt_usd(reclaim_usd, 2, UNKNOWN)}/month"
     if basis == "proposed":
-        reclaim_detail += (f" with the proposed policy (today's: "
-                           f"{fmt_bytes(current_bytes, missing=UNKNOWN)})")
+        reclaim_detail = msg("{usd}/month with the proposed policy (today's: {today})",
+                             usd=_known(fmt_usd(reclaim_usd, 2, UNKNOWN)),
+                             today=_known(fmt_bytes(current_bytes, missing=UNKNOWN)))
     else:
-        reclaim_detail += " with today's policies"
+        reclaim_detail = msg("{usd}/month with today's policies",
+                             usd=_known(fmt_usd(reclaim_usd, 2, UNKNOWN)))
     reclaim_tile = tile("reclaimable_bytes", "Reclaimable storage",
                         fmt_bytes(reclaim.get("value"), missing=UNKNOWN), reclaim_detail,
                         "unknown" if reclaim.get("value") is None else "",
@@ -212,27 +256,29 @@ def _headline(ctx: _Ctx) -> Headline:
     usd_change, _ = _change(metric("reclaimable_monthly_usd"), not ctx.not_computed("lifecycle"))
     if usd_change and reclaim_tile.change and usd_change not in ("first run", "no change") \
             and usd_change != reclaim_tile.change:
-        reclaim_tile = Tile(**{**reclaim_tile.__dict__, "change": f"{reclaim_tile.change} · {usd_change}"})
+        reclaim_tile = Tile(**{**reclaim_tile.__dict__,
+                               "change": join([reclaim_tile.change, usd_change], " · ")})
 
     tiles = (
         pct_tile("repositories_pct", "Repositories scanned", cov.get("repositories_scanned"),
-                 cov.get("repositories_total"), "repository", "repositories"),
+                 cov.get("repositories_total"), images=False),
         pct_tile("images_pct", "Images scanned", cov.get("images_scanned"),
-                 cov.get("images_scannable"), "scannable image", "scannable images"),
+                 cov.get("images_scannable"), images=True),
         tile("critical", "Open critical findings", fmt_int(critical, UNKNOWN), scope_note,
              "unknown" if is_missing(critical) else ("alert" if critical else "good"), fmt_int),
         tile("high", "Open high findings", fmt_int(high, UNKNOWN), scope_note,
              "unknown" if is_missing(high) else ("warn" if high else "good"), fmt_int),
         tile("controls_failing", "Failing control checks", fmt_int(failing, UNKNOWN),
-             partial + "repository × control" + (f"; {fmt_int(unknown_controls)} unknown"
-                                                 if unknown_controls else ""),
+             partial(msg("repository × control; {n} unknown", n=fmt_int(unknown_controls))
+                     if unknown_controls else msg("repository × control")),
              "unknown" if is_missing(failing) else ("alert" if failing else "good"), fmt_int),
         tile("inspector_monthly_usd", "Inspector cost / month", fmt_usd(inspector, 2, UNKNOWN),
              "at today's settings",
              "unknown" if is_missing(inspector) else "", lambda v: fmt_usd(v, 2), "inspector"),
         tile("pull_through_net_saving_monthly_usd", "Pull-through saving",
              fmt_usd(net, 2, UNKNOWN),
-             f"per month, net of {fmt_usd(pt.get('storage_monthly_usd'), 2, UNKNOWN)} storage",
+             msg("per month, net of {usd} storage",
+                 usd=_known(fmt_usd(pt.get("storage_monthly_usd"), 2, UNKNOWN))),
              "unknown" if is_missing(net) else ("good" if float(net) >= 0 else "alert"),
              lambda v: fmt_usd(v, 2), "pull_through"),
         reclaim_tile,
@@ -248,15 +294,17 @@ def _trend_note(trends: Mapping[str, Any], runs: int) -> str:
         return ("First run: no earlier complete run was found in this output directory, so "
                 "changes and trend lines start with the next run.")
     prev = trends.get("previous") or {}
-    when = fmt_datetime(_parse(prev.get("as_of")), missing=str(prev.get("as_of")))
-    text = (f"Changes are since the previous run, {prev.get('run_id')} ({when}); trend lines "
-            f"show the last {plural(runs, 'run')}, oldest left.")
+    # A date as a parameter the catalog's date pattern says in the report's language.
+    when = Text(fmt_datetime(_parse(prev.get("as_of")), missing=str(prev.get("as_of"))))
+    sentences = [msg("Changes are since the previous run, {run} ({when}); trend lines show the "
+                     "last {runs}, oldest left.", run=str(prev.get("run_id")), when=when,
+                     runs=_runs(runs))]
     if prev.get("complete") is False:
-        text += " That run had collection errors, so its figures were partial."
+        sentences.append(msg("That run had collection errors, so its figures were partial."))
     if trends.get("scope_changed"):
-        text += (" It covered other accounts or regions, so part of each change is the change "
-                 "of scope.")
-    return text
+        sentences.append(msg("It covered other accounts or regions, so part of each change is "
+                             "the change of scope."))
+    return sentences[0] if len(sentences) == 1 else join(sentences)
 
 
 def _parse(text: Any) -> Any:
@@ -282,7 +330,9 @@ def _actions(ctx: _Ctx) -> Actions:
         if ctx.not_computed(section.replace("-", "_")):
             continue
         anchor = str(item.get("anchor") or section)
-        lines.append(ActionLine(int(item.get("rank") or len(lines) + 1), str(item.get("text")),
+        text = item.get("text")  # a Text (reports/leadership.py), unless read back from JSON
+        lines.append(ActionLine(int(item.get("rank") or len(lines) + 1),
+                                text if isinstance(text, Text) else str(text),
                                 f"#{anchor}", SECTION_TITLES.get(section, section),
                                 str(item.get("key") or "")))
     return Actions(
@@ -304,25 +354,38 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
         auto = cov["automatically_scanned"]
         never = int((auto == False).fillna(False).sum())  # noqa: E712 (nullable boolean)
         unknown = int(auto.isna().sum())
-        tail = f" ({fmt_int(unknown)} unknown)" if unknown else ""
+        tail = msg(" ({n} unknown)", n=fmt_int(unknown)) if unknown else ""
         if never:
-            out.append(("control_ecr-1", f"{fmt_int(never)} of {plural(len(cov), 'repository', 'repositories')} "
-                       f"{'is' if never == 1 else 'are'} never scanned automatically "
-                       f"(effective scan frequency: manual only){tail}."))
+            args = {"never": fmt_int(never), "repos": _repositories(len(cov)), "tail": tail}
+            out.append(("control_ecr-1", (
+                msg("{never} of {repos} is never scanned automatically (effective scan "
+                    "frequency: manual only){tail}.", **args) if never == 1
+                else msg("{never} of {repos} are never scanned automatically (effective scan "
+                         "frequency: manual only){tail}.", **args))))
         else:
-            out.append(("", f"All {plural(len(cov), 'repository', 'repositories')} with a known "
-                       f"setting are scanned automatically, on push or continuously{tail}."))
+            out.append(("", msg("All {repos} with a known setting are scanned automatically, on "
+                                "push or continuously{tail}.", repos=_repositories(len(cov)),
+                                tail=tail)))
     clair = _clair_registries(ctx)
     if clair:
         retired = ctx.report.as_of >= CLAIR_RETIREMENT
-        out.append(("clair_to_native",
-            f"{plural(len(clair), 'registry', 'registries')} still "
-            f"{'reports' if len(clair) == 1 else 'report'} the "
-            + ("retired Clair basic scan engine (retired by AWS on 2026-02-02)"
-               if retired else "deprecated Clair basic scan engine, which AWS retires on "
-               "2026-02-02")
-            + f": {_list_text(clair, 3)}. Switch to AWS_NATIVE basic scanning."
-        ))
+        args = {"list": _listed(clair, 3), "n": fmt_int(len(clair))}
+        if len(clair) == 1:
+            sentence = (
+                msg("{n} registry still reports the retired Clair basic scan engine (retired by "
+                    "AWS on 2026-02-02): {list}. Switch to AWS_NATIVE basic scanning.", **args)
+                if retired else
+                msg("{n} registry still reports the deprecated Clair basic scan engine, which AWS "
+                    "retires on 2026-02-02: {list}. Switch to AWS_NATIVE basic scanning.", **args))
+        else:
+            sentence = (
+                msg("{n} registries still report the retired Clair basic scan engine (retired by "
+                    "AWS on 2026-02-02): {list}. Switch to AWS_NATIVE basic scanning.", **args)
+                if retired else
+                msg("{n} registries still report the deprecated Clair basic scan engine, which "
+                    "AWS retires on 2026-02-02: {list}. Switch to AWS_NATIVE basic scanning.",
+                    **args))
+        out.append(("clair_to_native", sentence))
     if cov is not None and len(cov):
         crit = cov["critical"]
         known = crit.notna()
@@ -331,17 +394,22 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
             worst = with_crit.sort_values(
                 ["critical", "account_id", "region", "repository_name"],
                 ascending=[False, True, True, True], kind="mergesort").iloc[0]
-            out.append(("critical_findings",
-                f"{plural(int(with_crit['critical'].sum()), 'open critical finding')} in "
-                f"{plural(len(with_crit), 'repository', 'repositories')}; the most in "
-                f"{worst['repository_name']} ({fmt_int(worst['critical'])})."
-            ))
+            total = int(with_crit["critical"].sum())
+            findings = (msg("{n} open critical finding", n=fmt_int(total)) if total == 1
+                        else msg("{n} open critical findings", n=fmt_int(total)))
+            out.append(("critical_findings", msg(
+                "{findings} in {repos}; the most in {repo} ({count}).", findings=findings,
+                repos=_repositories(len(with_crit)), repo=worst["repository_name"],
+                count=fmt_int(worst["critical"]))))
         elif known.any():
             scanned = int(cov["images_scanned"].sum())
             total = int(cov["images_scannable"].sum())
-            out.append(("", f"No critical findings were reported for the images that have a scan "
-                       f"result ({fmt_int(scanned)} of {plural(total, 'image')}); images "
-                       "without one are not counted as clean."))
+            out.append(("", msg(
+                "No critical findings were reported for the images that have a scan result "
+                "({scanned} of {images}); images without one are not counted as clean.",
+                scanned=fmt_int(scanned),
+                images=(msg("{n} image", n=fmt_int(total)) if total == 1
+                        else msg("{n} images", n=fmt_int(total))))))
     comp = ctx.table("compliance")
     if comp is not None and len(comp):
         fails = comp[comp["status"] == "FAIL"]
@@ -351,28 +419,33 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
             evaluated = int((comp["control_id"] == top[0]).sum())
             title = _control_title(comp, top[0])
             out.append((f"control_{str(top[0]).lower().replace('.', '-')}",
-                        f"{top[0]} ({title}) fails for {fmt_int(top[1])} of "
-                        f"{plural(evaluated, 'repository', 'repositories')}."))
+                        msg("{control} ({title}) fails for {n} of {repos}.", control=str(top[0]),
+                            title=_label(title), n=fmt_int(top[1]),
+                            repos=_repositories(evaluated))))
         else:
             out.append(("", "No repository fails a checked control."))
         unknown = int((comp["status"] == "UNKNOWN").sum())
         if unknown:
-            out.append(("", f"{plural(unknown, 'control verdict')} {'is' if unknown == 1 else 'are'} "
-                       "UNKNOWN because the data could not be collected."))
+            out.append(("", (
+                msg("{n} control verdict is UNKNOWN because the data could not be collected.",
+                    n=fmt_int(unknown)) if unknown == 1
+                else msg("{n} control verdicts are UNKNOWN because the data could not be "
+                         "collected.", n=fmt_int(unknown)))))
     if cov is not None and len(cov):
         disagree = int(cov["aws_disagrees"].fillna(False).sum())
         if disagree:
-            out.append(("", f"For {plural(disagree, 'repository', 'repositories')} AWS's own "
-                       "per-repository scan setting disagrees with the registry rules; the "
-                       "repositories table shows both."))
+            out.append(("", msg("For {repos} AWS's own per-repository scan setting disagrees "
+                                "with the registry rules; the repositories table shows both.",
+                                repos=_repositories(disagree))))
     reg = ctx.table("registry_coverage")
     if reg is not None and len(reg):
         headroom = reg["quota_headroom_pct"].astype("float64")
         if headroom.notna().any() and headroom.min() < 25:
             row = reg.loc[headroom.idxmin()]
-            out.append(("", f"Registry {registry_label(row['account_id'], row['region'])} has "
-                       f"{fmt_pct(row['quota_headroom_pct'], 0)} headroom left in the daily "
-                       "basic-scan quota on its busiest day."))
+            out.append(("", msg("Registry {registry} has {pct} headroom left in the daily "
+                                "basic-scan quota on its busiest day.",
+                                registry=registry_label(row["account_id"], row["region"]),
+                                pct=fmt_pct(row["quota_headroom_pct"], 0))))
     return out
 
 
@@ -406,8 +479,10 @@ def build_summary(ctx: _Ctx, number: int) -> Section:
         blocks.append(Bullets(tuple(sentences[:KEY_POINTS]), title="Key points"))
     not_computed = _deferred_titles(ctx)
     if not_computed:
+        sections = join(not_computed, "; ")
         blocks.append(Paragraph(
-            "Not computed in this version: " + "; ".join(not_computed) + ". "
-            + ("That section says" if len(not_computed) == 1 else "Those sections say")
-            + " so instead of showing figures.", tone="muted"))
+            msg("Not computed in this version: {sections}. That section says so instead of "
+                "showing figures.", sections=sections) if len(not_computed) == 1
+            else msg("Not computed in this version: {sections}. Those sections say so instead "
+                     "of showing figures.", sections=sections), tone="muted"))
     return Section(SECTION_ID, number, TITLE, tuple(blocks))

@@ -17,7 +17,10 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from ..compliance import evidence_text
+from ..scanfilters import source_text
 from ..summary import dig
+from ..text import Joined, Text, join, msg
 from . import charts
 from .blocks import (
     Banner,
@@ -125,7 +128,115 @@ def _frequency(value: Any) -> str:
     return FREQUENCY_TEXT.get(text, text) if text else UNKNOWN
 
 
+def known(text: Any) -> Text:
+    """A display string the catalog knows whole (a control title, a status word kept in a
+    table) as a `Text`, so that it is translated where it is a `msg` parameter too. A `Text`
+    is returned as it is."""
+    return text if isinstance(text, Text) else Text(str(text))
+
+
+def _api_calls(n: int) -> Text:
+    return msg("{n} API call", n=fmt_int(n)) if n == 1 else msg("{n} API calls", n=fmt_int(n))
+
+
+def _registries(n: int) -> Text:
+    return msg("{n} registry", n=fmt_int(n)) if n == 1 else msg("{n} registries", n=fmt_int(n))
+
+
 _ACCOUNT_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+def _more_registries(head: str, more: int) -> Text:
+    return msg("{head} … and {n} more (every registry's value is in the run's data/ tables)",
+               head=head, n=fmt_int(more))
+
+
+def _cut(text: str, limit: int) -> tuple[str, int] | None:
+    """Where cap_registry_list cuts `text`: (the part kept, how many ids are left out)."""
+    found = list(_ACCOUNT_ID.finditer(text))
+    if len(found) <= limit:
+        return None
+    start = found[limit].start()
+    cut = max(text.rfind("; ", 0, start), text.rfind(", ", 0, start))
+    head = text[:cut if cut > found[limit - 1].end() else start].rstrip(" ,;")
+    return head, len(found) - limit
+
+
+def capped_list(items: Iterable[str], limit: int = LISTED_REGISTRIES, separator: str = ", ") -> str:
+    """Registries (or anything naming them) listed with `separator`, cut after `limit` items with
+    "… and N more (every registry's value is in the run's data/ tables)".
+
+    For a builder that puts a list of registries into a `msg` sentence: give it this as the
+    parameter, so the sentence is cut the same way in every language. The items may be `Text`;
+    the list is then a `join` and each item is translated. (This cuts on items, not on account
+    ids; `cap_registry_list` on the finished sentence leaves a sentence with at most `limit` ids
+    unchanged.)"""
+    items = list(items)
+    shown = items[:limit]
+    listed = (join(shown, separator) if any(isinstance(i, Text) for i in shown)
+              else separator.join(shown))
+    if len(items) <= limit:
+        return listed
+    return _more_registries(listed, len(items) - limit)
+
+
+class _CappedText(Text):
+    """A cut sentence: its English is the old character cut (below), its `template` and
+    `params` are the sentence with each registry-list parameter capped, for translation."""
+
+    __slots__ = ()
+
+    def __reduce__(self):  # noqa: ANN204 - keep the English cut through a copy
+        return (_with_english, (str(self), Text(self.template, self.params)))
+
+
+class _CappedJoined(Joined):
+    __slots__ = ()
+
+    def __reduce__(self):  # noqa: ANN204
+        return (_with_english, (str(self), Joined(tuple(self.params.values()), self.separator)))
+
+
+def _with_english(english: str, translated: Text) -> Text:
+    """`translated`'s template and parameters, with `english` as its English."""
+    if isinstance(translated, Joined):
+        out: Text = str.__new__(_CappedJoined, english)
+        out.separator = translated.separator  # type: ignore[attr-defined]
+    else:
+        out = str.__new__(_CappedText, english)
+    out.template, out.params = translated.template, translated.params
+    return out
+
+
+def _cap_params(text: str, limit: int) -> str:
+    """`text` with every registry list in it cut after `limit` account ids, for translation:
+    a plain string is cut like cap_registry_list does; a `Text` has its parameters capped one
+    by one (each keeps up to `limit` ids), a `join`ed paragraph keeps its first parts."""
+    if not isinstance(text, Text) or not text.params:
+        cut = _cut(str(text), limit)
+        if cut is None:
+            return text
+        return _more_registries(cut[0], cut[1])
+    if len(_ACCOUNT_ID.findall(text)) <= limit:
+        return text
+    if isinstance(text, Joined):
+        parts = list(text.params.values())
+        kept: list[str] = []
+        seen = 0
+        for part in parts:
+            ids = len(_ACCOUNT_ID.findall(part)) if isinstance(part, str) else 0
+            if seen + ids > limit and kept:
+                dropped = sum(len(_ACCOUNT_ID.findall(p)) for p in parts[len(kept):]
+                              if isinstance(p, str))
+                return _more_registries(join(kept, text.separator), dropped)
+            kept.append(_cap_params(part, limit) if isinstance(part, str) else part)
+            seen += ids
+        return join(kept, text.separator)
+    params = {name: (_cap_params(value, limit) if isinstance(value, str) else value)
+              for name, value in text.params.items()}
+    if all(params[name] is value for name, value in text.params.items()):
+        return text
+    return Text(text.template, params)
 
 
 def cap_registry_list(text: str, limit: int = LISTED_REGISTRIES) -> str:
@@ -133,24 +244,31 @@ def cap_registry_list(text: str, limit: int = LISTED_REGISTRIES) -> str:
 
     Analysis notes and methodology paragraphs name registries ("Calibrated in: ...", "Rescan
     settings per registry: ..."); for a large fleet that list would run for pages. The cut falls
-    on the list separator before the next account id."""
-    found = list(_ACCOUNT_ID.finditer(text))
-    if len(found) <= limit:
+    on the list separator before the next account id, and the rest of the sentence is replaced
+    by "… and N more (every registry's value is in the run's data/ tables)".
+
+    Languages: a sentence with at most `limit` ids is returned unchanged (a `Text` stays a
+    `Text`). A cut `Text` keeps its English exactly as above, but is translated as the whole
+    sentence with each registry-list *parameter* cut after `limit` ids (`_cap_params`), so the
+    translated sentence keeps its grammar and its end. Only a plain string (no template) is
+    translated as the English head plus the translated "… and N more"; builders avoid that by
+    making the sentence a `msg` with the list as a parameter, best built with `capped_list`."""
+    cut = _cut(str(text), limit)
+    if cut is None:
         return text
-    start = found[limit].start()
-    cut = max(text.rfind("; ", 0, start), text.rfind(", ", 0, start))
-    head = text[:cut if cut > found[limit - 1].end() else start].rstrip(" ,;")
-    return (f"{head} … and {fmt_int(len(found) - limit)} more (every registry's value is in "
-            "the run's data/ tables)")
+    english = str(_more_registries(*cut))
+    if isinstance(text, Text) and text.params:
+        return _with_english(english, _cap_params(text, limit))
+    return _more_registries(*cut)
 
 
 def _list_text(items: Iterable[str], limit: int = 6) -> str:
     items = list(items)
     if not items:
-        return "none"
+        return msg("none")
     if len(items) <= limit:
         return ", ".join(items)
-    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return msg("{items} and {n} more", items=", ".join(items[:limit]), n=str(len(items) - limit))
 
 
 @dataclass(frozen=True)
@@ -176,10 +294,10 @@ class _Ctx:
         return (str(account), str(region)) in self.error_units
 
 
-def _missing_table(name: str) -> Paragraph:
-    return Paragraph(f"The {name} table is not available for this run, so this part of the "
-                     "report could not be produced. It is not evidence that there is nothing "
-                     "to report.", tone="alert")
+def _missing_table(name: Text) -> Paragraph:
+    return Paragraph(msg("The {name} table is not available for this run, so this part of the "
+                         "report could not be produced. It is not evidence that there is nothing "
+                         "to report.", name=name), tone="alert")
 
 
 def _registry_frame(frame: pd.DataFrame) -> list[tuple[str, str]]:
@@ -212,13 +330,14 @@ def _banner(ctx: _Ctx) -> Banner | None:
         return None
     units = len(ctx.error_units)
     calls = dig(ctx.summary, "completeness", "calls")
-    of_calls = f" of {fmt_int(calls)}" if not is_missing(calls) and calls else ""
+    failed = _api_calls(len(errors))
+    if not is_missing(calls) and calls:
+        failed = msg("{calls} of {total}", calls=failed, total=fmt_int(calls))
     return Banner(
         title="Incomplete data",
-        text=(f"{plural(len(errors), 'API call')}{of_calls} failed in "
-              f"{plural(units, 'registry', 'registries')} (account × region). Figures that "
-              "depend on them are marked unknown or partial; a missing value is not a zero. "
-              "See Data completeness for the list."),
+        text=msg("{calls} failed in {registries} (account × region). Figures that depend on "
+                 "them are marked unknown or partial; a missing value is not a zero. See Data "
+                 "completeness for the list.", calls=failed, registries=_registries(units)),
     )
 
 
@@ -253,7 +372,7 @@ def _grouped_chart(frame: pd.DataFrame, column: str, spec: tuple, *, chart_id: s
         for unit_key in unit_keys:
             size[unit_key] = size.get(unit_key, 0) + 1
         top = set(sorted(units, key=lambda u: (-size.get(u, 0), u))[:REGISTRY_ROWS - 1])
-        other = f"{fmt_int(len(units) - len(top))} other registries"
+        other = msg("{n} other registries", n=fmt_int(len(units) - len(top)))
         bars = {u: (registry_label(*u) if u in top else other) for u in units}
         labels = [registry_label(*u) for u in units if u in top] + [other]
     counts: dict[tuple[str, str | None], int] = {}
@@ -299,7 +418,8 @@ def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
         partial = ctx.partial(rec["account_id"], rec["region"])
         rows.append((
             Cell(fmt_text(rec["account_id"]), code=True,
-                 note=fmt_text(rec["region"]) + (" · partial" if partial else "")),
+                 note=(msg("{where} · partial", where=fmt_text(rec["region"])) if partial
+                       else fmt_text(rec["region"]))),
             Cell(fmt_text(rec["scan_type"], UNKNOWN)),
             Cell("CLAIR (retired)", badge="fail") if engine == "CLAIR" else
             Cell(fmt_text(engine, UNKNOWN)),
@@ -312,17 +432,21 @@ def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
         ))
     return Table(
         id="registry-coverage",
-        caption="Coverage per registry (account × region)"
-                + (f", the {REGISTRY_ROWS} least covered of {fmt_int(len(ordered))}" if more else "")
-                + ". Quota headroom: what is left of the basic-scan daily quota on the busiest push "
-                "day of the last 30 days.",
+        caption=(msg("Coverage per registry (account × region), the {rows} least covered of "
+                     "{total}. Quota headroom: what is left of the basic-scan daily quota on the "
+                     "busiest push day of the last 30 days.", rows=REGISTRY_ROWS,
+                     total=fmt_int(len(ordered))) if more else
+                 "Coverage per registry (account × region). Quota headroom: what is left of the "
+                 "basic-scan daily quota on the busiest push day of the last 30 days."),
         columns=(Column("Registry"), Column("Scan type"), Column("Engine"),
                  Column("Repos scanned", True), Column("Images scanned", True),
                  Column("Pushed 24 h", True), Column("Busiest day", True),
                  Column("Quota / day", True), Column("Headroom", True)),
         rows=tuple(rows),
         empty_text="No registry was collected.",
-        more_text=(f"{plural(more, 'more registry', 'more registries')} in data/registry_coverage.csv."
+        more_text=((msg("{n} more registry in data/registry_coverage.csv.", n=fmt_int(more))
+                    if more == 1 else
+                    msg("{n} more registries in data/registry_coverage.csv.", n=fmt_int(more)))
                    if more else ""),
         compact=True,
     )
@@ -341,13 +465,13 @@ def _repositories_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
     shown = ordered.head(REPOSITORY_ROWS)
     rows = []
     for rec in shown.to_dict("records"):
-        source = _str(rec["frequency_source"]) or ""
+        source = source_text(_str(rec["frequency_source"]) or "")
         matched = _str(rec["matched_filter"])
-        note = source + (f" (filter {matched})" if matched else "")
+        note = msg("{source} (filter {filter})", source=source, filter=matched) if matched else source
         aws = _str(rec["aws_scan_frequency"])
         disagrees = _bool(rec["aws_disagrees"])
         if disagrees:
-            aws_cell = Cell("DIFFERS", badge="warn", note=f"AWS: {_frequency(aws)}")
+            aws_cell = Cell("DIFFERS", badge="warn", note=msg("AWS: {frequency}", frequency=known(_frequency(aws))))
         elif aws:
             aws_cell = Cell("agrees", note=_frequency(aws))
         else:
@@ -359,40 +483,43 @@ def _repositories_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
         not_checked = _num(rec["images_not_checked"])
         rows.append((
             Cell(str(rec["repository_name"]), code=True,
-                 note=registry_label(rec["account_id"], rec["region"])
-                 + (" · partial" if partial else "")),
+                 note=(msg("{where} · partial", where=registry_label(rec["account_id"], rec["region"]))
+                       if partial else registry_label(rec["account_id"], rec["region"]))),
             Cell(fmt_text(rec["scan_type"], UNKNOWN),
                  note=("Clair (retired)" if engine == "CLAIR" else fmt_text(engine, ""))),
             Cell(frequency, badge="fail" if auto is False else ("unknown" if auto is None else ""),
                  note=note),
             aws_cell,
             Cell(f"{fmt_int(rec['images_scanned'])} / {fmt_int(rec['images_scannable'])}", True,
-                 note=f"{fmt_int(not_checked)} not checked" if not_checked else ""),
+                 note=msg("{n} not checked", n=fmt_int(not_checked)) if not_checked else ""),
             Cell(fmt_int(rec["critical"], UNKNOWN), True),
             Cell(fmt_int(rec["high"], UNKNOWN), True),
         ))
     more = len(ordered) - len(shown)
     return Table(
         id="repositories",
-        caption=("Repositories, highest risk first (open critical, then high findings, then not "
-                 "scanned automatically)" + (f"; top {REPOSITORY_ROWS} of {fmt_int(len(ordered))}"
-                                             if more else "")),
+        caption=(msg("Repositories, highest risk first (open critical, then high findings, then "
+                     "not scanned automatically); top {rows} of {total}", rows=REPOSITORY_ROWS,
+                     total=fmt_int(len(ordered))) if more else
+                 "Repositories, highest risk first (open critical, then high findings, then not "
+                 "scanned automatically)"),
         columns=(Column("Repository", width="24%"), Column("Scan type"),
                  Column("Effective frequency", width="22%"), Column("AWS's answer"),
                  Column("Images scanned", True), Column("Critical", True), Column("High", True)),
         rows=tuple(rows),
         empty_text="No repositories were found in the collected registries.",
-        more_text=(f"{plural(more, 'more repository', 'more repositories')} in data/coverage.csv."
+        more_text=((msg("{n} more repository in data/coverage.csv.", n=fmt_int(more)) if more == 1
+                    else msg("{n} more repositories in data/coverage.csv.", n=fmt_int(more)))
                    if more else ""),
     )
 
 
 def build_coverage(ctx: _Ctx, number: int) -> Section:
-    blocks: list[object] = [Paragraph(
+    blocks: list[object] = [Paragraph(msg(
         "The effective scan frequency is what applies to a repository after the registry's "
         "scanning rules and their repository filters (continuous wins over scan on push), or the "
         "legacy repository-level scan-on-push setting on basic registries. Manual only means no "
-        "scan happens unless someone starts one.")]
+        "scan happens unless someone starts one."))]
     cov = ctx.table("coverage")
     scans = ctx.table("image_scans")
     reg = ctx.table("registry_coverage")
@@ -401,20 +528,20 @@ def build_coverage(ctx: _Ctx, number: int) -> Section:
             "chart-repositories", "Repositories by effective scan frequency, per registry",
             _grouped_chart(cov, "scan_frequency", FREQUENCY_SERIES, chart_id="chart-repos",
                            title="Repositories by effective scan frequency, per registry",
-                           unit="repositories")))
+                           unit=msg("repositories"))))
     if scans is not None and len(scans):
         blocks.append(Chart(
             "chart-images", "Images by scan state, per registry",
             _grouped_chart(scans, "scan_state", SCAN_STATE_SERIES, chart_id="chart-images",
-                           title="Images by scan state, per registry", unit="images"),
+                           title="Images by scan state, per registry", unit=msg("images")),
             note="Not checked: outside the basic-findings scope (see Methodology), so neither "
                  "clean nor vulnerable as far as this report knows."))
     blocks.append(Heading("Registries", id="coverage-registries"))
     blocks.append(_registry_table(ctx, reg) if reg is not None else
-                  _missing_table("registry coverage"))
+                  _missing_table(msg("registry coverage")))
     blocks.append(Heading("Repositories", id="coverage-repositories"))
     blocks.append(_repositories_table(ctx, cov) if cov is not None else
-                  _missing_table("repository coverage"))
+                  _missing_table(msg("repository coverage")))
     return Section("coverage", number, "Scan coverage", tuple(blocks), new_page=True)
 
 
@@ -423,12 +550,12 @@ def build_coverage(ctx: _Ctx, number: int) -> Section:
 
 def build_compliance(ctx: _Ctx, number: int) -> Section:
     comp = ctx.table("compliance")
-    blocks: list[object] = [Paragraph(
+    blocks: list[object] = [Paragraph(msg(
         "Per-repository verdicts for the AWS Security Hub controls on ECR, computed from the "
         "collected configuration. UNKNOWN means the data needed for the verdict could not be "
-        "collected; it is neither a pass nor a fail.")]
+        "collected; it is neither a pass nor a fail."))]
     if comp is None:
-        blocks.append(_missing_table("compliance"))
+        blocks.append(_missing_table(msg("compliance")))
         return Section("compliance", number, "Compliance", tuple(blocks), new_page=True)
     controls = sorted(comp["control_id"].dropna().astype(str).unique(), key=_control_key)
     summary_rows = []
@@ -466,10 +593,13 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
         shown = ordered.head(FAILING_ROWS_PER_CONTROL)
         more = len(ordered) - len(shown)
         slug = control.lower().replace(".", "-")
-        blocks.append(Heading(f"{control}: {_control_title(comp, control)}", id=f"control-{slug}"))
+        blocks.append(Heading(msg("{control}: {title}", control=control,
+                                  title=known(_control_title(comp, control))),
+                              id=f"control-{slug}"))
         blocks.append(Table(
             id=f"control-{slug}-failing",
-            caption=f"{control}: repositories failing or unknown ({fmt_int(len(ordered))})",
+            caption=msg("{control}: repositories failing or unknown ({n})", control=control,
+                        n=fmt_int(len(ordered))),
             columns=(Column("Repository", width="30%"), Column("Status"),
                      Column("Evidence", width="56%")),
             rows=tuple(
@@ -477,10 +607,13 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
                       note=registry_label(rec["account_id"], rec["region"])),
                  Cell(STATUS_TEXT.get(rec["status"], rec["status"]),
                       badge=STATUS_BADGE.get(rec["status"], "unknown")),
-                 Cell(fmt_text(rec["evidence"], "no evidence recorded")))
+                 Cell(evidence_text(rec["evidence"]) if not is_missing(rec["evidence"])
+                      else "no evidence recorded"))
                 for rec in shown.to_dict("records")
             ),
-            more_text=(f"{plural(more, 'more row')} in data/compliance.csv." if more else ""),
+            more_text=((msg("{n} more row in data/compliance.csv.", n=fmt_int(more)) if more == 1
+                        else msg("{n} more rows in data/compliance.csv.", n=fmt_int(more)))
+                       if more else ""),
             compact=True,
         ))
     return Section("compliance", number, "Compliance", tuple(blocks), new_page=True)
@@ -495,19 +628,23 @@ def build_completeness(ctx: _Ctx, number: int) -> Section:
     blocks: list[object] = []
     if not errors:
         blocks.append(Paragraph(
-            f"All {fmt_int(calls)} API calls succeeded; no collection errors were recorded."
+            msg("All {n} API calls succeeded; no collection errors were recorded.", n=fmt_int(calls))
             if not is_missing(calls) else
-            "All API calls succeeded; no collection errors were recorded."))
+            msg("All API calls succeeded; no collection errors were recorded.")))
     else:
-        of_calls = f" of {fmt_int(calls)}" if not is_missing(calls) and calls else ""
+        failed = _api_calls(len(errors))
+        if not is_missing(calls) and calls:
+            failed = msg("{calls} of {total}", calls=failed, total=fmt_int(calls))
         grouped = len(errors) > ERROR_ROWS
-        blocks.append(Paragraph(
-            f"{plural(len(errors), 'API call')}{of_calls} failed. "
-            + ("They are grouped below by operation and error; every failure is in summary.json "
-               "(completeness.errors). " if grouped else "Each failure is listed below; ")
-            + ("Figures" if grouped else "figures")
-            + " for the affected registries are partial, and verdicts that needed the "
-            "missing data are UNKNOWN. The rest of the report is complete.", tone="alert"))
+        blocks.append(Paragraph(join([
+            msg("{calls} failed.", calls=failed),
+            msg("They are grouped below by operation and error; every failure is in summary.json "
+                "(completeness.errors). Figures for the affected registries are partial, and "
+                "verdicts that needed the missing data are UNKNOWN. The rest of the report is "
+                "complete.") if grouped else
+            msg("Each failure is listed below; figures for the affected registries are partial, "
+                "and verdicts that needed the missing data are UNKNOWN. The rest of the report is "
+                "complete.")]), tone="alert"))
         if grouped:
             blocks.append(_error_groups(errors))
             return Section("completeness", number, "Data completeness", tuple(blocks),
@@ -525,8 +662,10 @@ def build_completeness(ctx: _Ctx, number: int) -> Section:
                      Column("Error", width="50%")),
             rows=tuple((Cell(fmt_text(e.get("account"))), Cell(fmt_text(e.get("region"))),
                         Cell(fmt_text(e.get("operation")), code=True),
-                        Cell(fmt_text(e.get("error")))) for e in shown),
-            more_text=(f"{plural(more, 'more failure')} in summary.json (completeness.errors)."
+                        Cell(fmt_text(e.get("error")), verbatim=True)) for e in shown),
+            more_text=((msg("{n} more failure in summary.json (completeness.errors).", n=fmt_int(more))
+                        if more == 1 else
+                        msg("{n} more failures in summary.json (completeness.errors).", n=fmt_int(more)))
                        if more else ""),
             compact=True,
         ))
@@ -545,9 +684,10 @@ def _error_groups(errors: Iterable[Mapping[str, Any]]) -> Table:
     for (operation, kind), items in ordered[:ERROR_ROWS]:
         units = sorted({registry_label(e.get("account"), e.get("region")) for e in items})
         example = min(fmt_text(e.get("error")) for e in items)
-        rows.append((Cell(operation, code=True), Cell(kind, note=f"e.g. {example}"),
+        rows.append((Cell(operation, code=True),
+                     Cell(kind, note=msg("e.g. {example}", example=example), verbatim=True),
                      Cell(fmt_int(len(items)), True),
-                     Cell(plural(len(units), "registry", "registries"), note=_list_text(units, 3))))
+                     Cell(_registries(len(units)), note=_list_text(units, 3))))
     more = len(ordered) - len(rows)
     return Table(
         id="errors",
@@ -555,9 +695,11 @@ def _error_groups(errors: Iterable[Mapping[str, Any]]) -> Table:
         columns=(Column("Operation"), Column("Error", width="46%"), Column("Failed calls", True),
                  Column("Registries", width="26%")),
         rows=tuple(rows),
-        more_text=(f"{plural(more, 'more group')}; every failure is in summary.json "
-                   "(completeness.errors)." if more else
-                   "Every failure is in summary.json (completeness.errors)."),
+        more_text=((msg("{n} more group; every failure is in summary.json (completeness.errors).",
+                        n=fmt_int(more)) if more == 1 else
+                    msg("{n} more groups; every failure is in summary.json (completeness.errors).",
+                        n=fmt_int(more))) if more else
+                   msg("Every failure is in summary.json (completeness.errors).")),
         compact=True,
     )
 
@@ -570,28 +712,31 @@ def build_methodology(ctx: _Ctx, number: int) -> Section:
     meta = _meta(report)
     blocks: list[object] = [
         Heading("Scope and conventions"),
-        Paragraph(f"This report covers {meta.scope}: accounts {meta.accounts}; regions "
-                  f"{meta.regions}. All figures are as of {meta.as_of}, the time of the "
-                  f"snapshot taken by run {report.run_id}; ages and windows are measured from "
-                  "that time, so re-rendering the run gives the same report."),
-        Paragraph("Times are UTC (ISO 8601). Sizes use binary units (1 GiB = 2^30 bytes). Money "
-                  "is US dollars. A value shown as unknown or n/a could not be determined; it "
-                  "is never a zero."),
-        Paragraph("Long lists are capped in this report. The complete tables are in the run "
-                  "directory: data/coverage.csv (one row per repository), data/compliance.csv "
-                  "(one row per repository and control), and summary.json for the headline "
-                  "figures and collection errors."),
+        Paragraph(msg("This report covers {scope}: accounts {accounts}; regions {regions}. All "
+                      "figures are as of {as_of}, the time of the snapshot taken by run {run_id}; "
+                      "ages and windows are measured from that time, so re-rendering the run "
+                      "gives the same report.", scope=known(meta.scope), accounts=meta.accounts,
+                      regions=meta.regions, as_of=known(meta.as_of), run_id=report.run_id)),
+        Paragraph(msg("Times are UTC (ISO 8601). Sizes use binary units (1 GiB = 2^30 bytes). "
+                      "Money is US dollars. A value shown as unknown or n/a could not be "
+                      "determined; it is never a zero.")),
+        Paragraph(msg("Long lists are capped in this report. The complete tables are in the run "
+                      "directory: data/coverage.csv (one row per repository), data/compliance.csv "
+                      "(one row per repository and control), and summary.json for the headline "
+                      "figures and collection errors.")),
     ]
     if report.demo:
         blocks.append(Paragraph("DEMO DATA: this run used the embedded emulated fleet, not a "
                                 "real AWS account.", tone="notice"))
+    # Headings and paragraphs stay as given (a `Text` keeps its template for the language pass);
+    # a plain string is looked up whole.
     for heading, paragraphs in report.methodology:
-        blocks.append(Heading(str(heading)))
-        blocks.extend(Paragraph(cap_registry_list(str(p))) for p in paragraphs)
+        blocks.append(Heading(known(heading)))
+        blocks.extend(Paragraph(cap_registry_list(known(p))) for p in paragraphs)
     blocks.extend(prices_table(ctx.table("prices")))  # issue 4: every price used
     if report.notes:
         blocks.append(Heading("Analysis notes"))
-        blocks.append(Bullets(tuple(cap_registry_list(str(n)) for n in report.notes)))
+        blocks.append(Bullets(tuple(cap_registry_list(known(n)) for n in report.notes)))
     return Section("methodology", number, "Methodology", tuple(blocks))
 
 

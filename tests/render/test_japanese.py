@@ -15,7 +15,7 @@ from ecr_report.jobs import publish as publish_module
 from ecr_report.jobs.cli import main
 from ecr_report.reports.render import render_html, render_pdf
 from ecr_report.reports.render.filters import fmt_date, fmt_datetime
-from ecr_report.reports.render.i18n import JA_METHODOLOGY_NOTE, t
+from ecr_report.reports.render.i18n import JA, t
 
 from .conftest import ERRORS, HOSTILE, make_report
 
@@ -68,7 +68,7 @@ def test_ja_dates_and_numbers():
 def test_ja_html_is_japanese_and_still_escaped(ja_html):
     assert '<html lang="ja">' in ja_html
     for text in (SUMMARY_HEADING, COMPLIANCE_HEADING, COVERAGE_HEADING, "目次", "データ完全性",
-                 "2026年3月2日 08:00 UTC", JA_METHODOLOGY_NOTE, "未計算"):
+                 "2026年3月2日 08:00 UTC", JA["Methodology"], "未計算"):
         assert text in ja_html, text
     assert "IPAexGothic" in ja_html  # the Japanese font stack is appended
     assert HOSTILE not in ja_html

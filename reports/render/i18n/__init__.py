@@ -49,7 +49,6 @@ def _merge(modules) -> dict[str, str]:  # noqa: ANN001
 #: English display string or `msg` template -> Japanese.
 JA: dict[str, str] = _merge(_JA_MODULES)
 JA_PATTERNS = tuple(p for module in _JA_MODULES for p in getattr(module, "PATTERNS", ()))
-JA_METHODOLOGY_NOTE = ja_labels.JA_METHODOLOGY_NOTE
 #: Names that stay English in Japanese writing too (products, services, standards).
 KEEP_ENGLISH: frozenset[str] = frozenset(
     name for module in _JA_MODULES for name in getattr(module, "KEEP_ENGLISH", ()))
@@ -101,8 +100,9 @@ def _localize(obj: object, lang: str) -> object:
         return tuple(_localize(item, lang) for item in obj)
     if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
         return obj
-    if getattr(obj, "code", False):  # identifiers stay as they are
-        return obj
+    if getattr(obj, "code", False):  # an identifier stays as it is; its note is prose
+        note = getattr(obj, "note", None)
+        return dataclasses.replace(obj, note=t(note, lang)) if isinstance(note, str) and note else obj
     changes: dict[str, object] = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
@@ -123,20 +123,10 @@ def localize_view(view, lang: str, *, as_of: datetime | None = None):  # noqa: A
     """The view with its display strings in `lang`; `view` itself when lang is English."""
     if lang == "en":
         return view
-    from ..blocks import Paragraph
-
     localized = _localize(view, lang)
-    sections = []
-    for section in localized.sections:
-        if section.id == "methodology" and lang == "ja":
-            section = dataclasses.replace(
-                section, blocks=(Paragraph(JA_METHODOLOGY_NOTE, tone="notice"), *section.blocks))
-        sections.append(section)
-    toc_ids = {s.id for s in localized.toc}
     meta = dataclasses.replace(localized.meta, lang=lang)
     if as_of is not None:
         from ..filters import fmt_datetime
 
         meta = dataclasses.replace(meta, as_of=fmt_datetime(as_of.astimezone(timezone.utc), lang=lang))
-    return dataclasses.replace(localized, meta=meta, sections=tuple(sections),
-                               toc=tuple(s for s in sections if s.id in toc_ids))
+    return dataclasses.replace(localized, meta=meta)

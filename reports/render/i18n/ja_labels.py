@@ -172,7 +172,7 @@ JA: dict[str, str] = {
     "Monitored / ACTIVE": "監視中 / ACTIVE",
     "Monitored images": "監視中のイメージ",
     "NAT / month": "NAT / 月",
-    "NAT GWs": "NAT GW",
+    "NAT GWs": "NAT ゲートウェイ数",
     "NAT avoided": "削減された NAT",
     "NAT processing avoided / month": "削減された NAT 処理 / 月",
     "NAT public IPs": "NAT パブリック IP",
@@ -289,10 +289,6 @@ JA: dict[str, str] = {
     "DEMO DATA: this run used the embedded emulated fleet, not a real AWS account.":
         "デモデータ: この実行は実際の AWS アカウントではなく、組み込みのエミュレートされたフリートを使用しています。",
 }
-
-#: The one Japanese line that opens the methodology section (the paragraphs stay English).
-JA_METHODOLOGY_NOTE = ("以下の算出方法の詳細は英語で記載しています(分析が生成する説明文の日本語訳は"
-                       "今後の対応予定です)。")
 
 _DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2}) UTC$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
