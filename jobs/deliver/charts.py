@@ -1,19 +1,26 @@
 """PNG charts for the email (mail clients do not show inline SVG, so the report's SVG charts
 cannot be reused there).
 
-Pure: summary figures in, PNG bytes out; no network, no clock. Drawn with Pillow (a
-dependency of WeasyPrint), text in DejaVu Sans when installed, else Pillow's bundled font.
+Summary figures in, PNG bytes out; no network, no clock. Drawn with Pillow (a dependency of
+WeasyPrint), text in DejaVu Sans when installed, else Pillow's bundled font. In a Japanese run
+(`lang="ja"`) the words are translated with the report's catalog and drawn in the Japanese font
+fontconfig finds (the same check that guards the PDF), so no label prints as empty boxes.
 Deliberately simple: horizontal stacked bars, one per row, with the counts written out, so the
 email still says everything when images are blocked (the alt text and the figures table do).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import subprocess
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
+
+from ...reports.render.i18n import t
+from ...reports.text import msg
 
 GREEN, RED, GREY, AMBER = "#2e7d32", "#c62828", "#9e9e9e", "#f9a825"
 _WIDTH = 560
@@ -37,8 +44,22 @@ class Chart:
     png: bytes
 
 
-def _font(size: int) -> Any:
-    for name in _FONT_NAMES:
+@functools.lru_cache(maxsize=1)
+def _japanese_font_file() -> str | None:
+    """The file of the font fontconfig picks for Japanese text, if any."""
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=ja"], capture_output=True,
+                               text=True, timeout=30, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found or None
+
+
+def _font(size: int, lang: str = "en") -> Any:
+    names = ((_japanese_font_file(),) if lang == "ja" else ()) + _FONT_NAMES
+    for name in names:
+        if not name:
+            continue
         try:
             return ImageFont.truetype(name, size)
         except OSError:
@@ -46,9 +67,10 @@ def _font(size: int) -> Any:
     return ImageFont.load_default(size=size)
 
 
-def stacked_bars_png(title: str, rows: Sequence[tuple[str, Sequence[Segment]]]) -> bytes:
+def stacked_bars_png(title: str, rows: Sequence[tuple[str, Sequence[Segment]]], *,
+                     no_data: str = "no data", lang: str = "en") -> bytes:
     """One horizontal 100% bar per row; segment labels with counts in a legend line."""
-    font, small, bold = _font(13), _font(11), _font(14)
+    font, small, bold = _font(13, lang), _font(11, lang), _font(14, lang)
     label_w = 110
     bar_x0, bar_x1 = 12 + label_w, _WIDTH - 16
     legend: dict[str, str] = {}
@@ -66,7 +88,7 @@ def stacked_bars_png(title: str, rows: Sequence[tuple[str, Sequence[Segment]]]) 
         x = float(bar_x0)
         if total <= 0:
             draw.rectangle((bar_x0, y, bar_x1, y + 22), outline=GREY)
-            draw.text((bar_x0 + 6, y + 5), "no data", fill=GREY, font=small)
+            draw.text((bar_x0 + 6, y + 5), no_data, fill=GREY, font=small)
         for seg in segments:
             if seg.value <= 0 or total <= 0:
                 continue
@@ -87,8 +109,17 @@ def stacked_bars_png(title: str, rows: Sequence[tuple[str, Sequence[Segment]]]) 
     return buf.getvalue()
 
 
-def headline_charts(summary: Mapping[str, Any]) -> list[Chart]:
-    """The email's charts: scan coverage, and compliance controls by status."""
+def headline_charts(summary: Mapping[str, Any], lang: str = "en") -> list[Chart]:
+    """The email's charts: scan coverage, and compliance controls by status, in `lang`."""
+    def say(text: str) -> str:
+        return str(t(text, lang))
+
+    def png(title: str, rows: Sequence[tuple[str, Sequence[Segment]]]) -> bytes:
+        return stacked_bars_png(say(title), [(say(label), [Segment(say(seg.label), seg.value, seg.color)
+                                                          for seg in segments])
+                                             for label, segments in rows],
+                                no_data=say("no data"), lang=lang)
+
     charts = []
     cov = summary.get("coverage") or {}
     if cov:
@@ -100,9 +131,11 @@ def headline_charts(summary: Mapping[str, Any]) -> list[Chart]:
             ("Images", [Segment("scanned", images_scanned, GREEN),
                         Segment("not scanned", images_scannable - images_scanned, RED)]),
         ]
-        alt = (f"Scan coverage: {repos_scanned} of {repos_total} repositories and "
-               f"{images_scanned} of {images_scannable} scannable images scanned")
-        charts.append(Chart("coverage", "Scan coverage", alt, stacked_bars_png("Scan coverage", rows)))
+        alt = msg("Scan coverage: {repos_scanned} of {repos_total} repositories and "
+                  "{images_scanned} of {images_scannable} scannable images scanned",
+                  repos_scanned=repos_scanned, repos_total=repos_total,
+                  images_scanned=images_scanned, images_scannable=images_scannable)
+        charts.append(Chart("coverage", say("Scan coverage"), say(alt), png("Scan coverage", rows)))
     by_control = (summary.get("compliance") or {}).get("by_control") or {}
     if by_control:
         rows = [(control, [Segment("PASS", counts.get("PASS", 0), GREEN),
@@ -110,8 +143,10 @@ def headline_charts(summary: Mapping[str, Any]) -> list[Chart]:
                            Segment("UNKNOWN", counts.get("UNKNOWN", 0), AMBER),
                            Segment("NOT_APPLICABLE", counts.get("NOT_APPLICABLE", 0), GREY)])
                 for control, counts in sorted(by_control.items())]
-        alt = "Compliance by control: " + "; ".join(
-            f"{c} {v.get('PASS', 0)} pass, {v.get('FAIL', 0)} fail" for c, v in sorted(by_control.items()))
-        charts.append(Chart("compliance", "Compliance controls", alt,
-                            stacked_bars_png("Compliance controls (repositories)", rows)))
+        alt = msg("Compliance by control: {controls}", controls="; ".join(
+            say(msg("{control} {passed} pass, {failed} fail", control=c, passed=v.get("PASS", 0),
+                    failed=v.get("FAIL", 0)))
+            for c, v in sorted(by_control.items())))
+        charts.append(Chart("compliance", say("Compliance controls"), say(alt),
+                            png("Compliance controls (repositories)", rows)))
     return charts

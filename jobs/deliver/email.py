@@ -190,29 +190,6 @@ def _subject(prefix: str, summary: Mapping[str, Any], lang: str = "en") -> str:
     return t(subject, lang) if lang != "en" else str(subject)
 
 
-def _chart_alt(chart: Chart, summary: Mapping[str, Any], lang: str) -> str:
-    """A chart's alt text in `lang` (jobs/deliver/charts.py words it in English)."""
-    from ...reports.render.i18n import t
-
-    if lang == "en":
-        return chart.alt
-    cov = summary.get("coverage") or {}
-    if chart.cid == "coverage":
-        return t(msg("Scan coverage: {repos_scanned} of {repos_total} repositories and "
-                     "{images_scanned} of {images_scannable} scannable images scanned",
-                     repos_scanned=int(cov.get("repositories_scanned", 0)),
-                     repos_total=int(cov.get("repositories_total", 0)),
-                     images_scanned=int(cov.get("images_scanned", 0)),
-                     images_scannable=int(cov.get("images_scannable", 0))), lang)
-    if chart.cid == "compliance":
-        by_control = (summary.get("compliance") or {}).get("by_control") or {}
-        return t(msg("Compliance by control: {controls}", controls="; ".join(
-            t(msg("{control} {passed} pass, {failed} fail", control=c, passed=v.get("PASS", 0),
-                  failed=v.get("FAIL", 0)), lang)
-            for c, v in sorted(by_control.items()))), lang)
-    return chart.alt
-
-
 def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> EmailMessage:
     """The complete message for a run (nothing is sent)."""
     from ...reports.render.environment import environment
@@ -227,11 +204,11 @@ def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> Email
     pdf = run_dir / "report.pdf"
     has_pdf = cfg.attach_pdf and pdf.is_file()
     domain = _domain(cfg.sender)
-    charts = headline_charts(summary)
-    cids = {c.cid: f"{c.cid}.{run_id}@{domain}" for c in charts}
     lang = report_language(run_dir)
+    charts = headline_charts(summary, lang)
+    cids = {c.cid: f"{c.cid}.{run_id}@{domain}" for c in charts}
     view = email_view(summary, has_pdf=has_pdf, lang=lang)
-    view["charts"] = [{"cid": cids[c.cid], "alt": _chart_alt(c, summary, lang), "title": c.title}
+    view["charts"] = [{"cid": cids[c.cid], "alt": c.alt, "title": c.title}
                       for c in charts]
     env = environment()
     html = env.get_template("email.html.j2").render(email=view)

@@ -95,3 +95,17 @@ def test_an_english_run_keeps_its_english_email(finished_run):
     for body in (plain, html):
         assert "Weekly ECR report" in body and "Sent automatically by ecr-report" in body
         assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", body)
+
+
+def test_japanese_email_charts_are_drawn_with_japanese_words_and_font(ja_run):
+    from ecr_report.jobs.deliver import charts
+
+    summary = json.loads((ja_run / "summary.json").read_text(encoding="utf-8"))
+    english, japanese = charts.headline_charts(summary), charts.headline_charts(summary, "ja")
+    assert [c.cid for c in english] == [c.cid for c in japanese] == ["coverage", "compliance"]
+    assert japanese[0].title == "スキャン範囲" and english[0].title == "Scan coverage"
+    assert "スキャン" in japanese[0].alt and "合格" in japanese[1].alt
+    assert all(ja.png != en.png for ja, en in zip(japanese, english))
+    font = charts._font(13, "ja")
+    assert font.path == charts._japanese_font_file(), "no Japanese font: kana would print as boxes"
+    assert font.getmask("スキャン").getbbox() is not None

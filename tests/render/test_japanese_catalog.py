@@ -27,14 +27,15 @@ from ecr_report.reports.text import join, msg
 from .conftest import ERRORS, make_report
 from .ja_residue import english_residue
 
-REPORTS = Path(__file__).resolve().parents[2] / "reports"
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = (ROOT / "reports", ROOT / "jobs")
 AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 
 
 def _msg_templates() -> dict[str, str]:
-    """template -> "file:line" for every msg("literal", ...) call under reports/."""
+    """template -> "file:line" for every msg("literal", ...) call under reports/ and jobs/."""
     found: dict[str, str] = {}
-    for path in sorted(REPORTS.rglob("*.py")):
+    for path in sorted(p for source in SOURCES for p in source.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
@@ -43,7 +44,7 @@ def _msg_templates() -> dict[str, str]:
                 first = node.args[0]
                 if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
                     pytest.fail(f"{path.name}:{node.lineno}: msg() needs a literal template")
-                found.setdefault(first.value, f"{path.relative_to(REPORTS)}:{node.lineno}")
+                found.setdefault(first.value, f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
 

@@ -220,4 +220,10 @@ JA: dict[str, str] = {
     "figure. Check it with:":
         "このメールは ecr-report が自動送信しました。実行ディレクトリには、すべての数値の根拠となる"
         "証跡があります。次のコマンドで検証できます:",
+    # email charts (jobs/deliver/charts.py)
+    "scanned": "スキャン済み",
+    "not scanned": "未スキャン",
+    "no data": "データなし",
+    "Compliance controls (repositories)": "コンプライアンスコントロール(リポジトリ数)",
+    "NOT_APPLICABLE": "対象外",
 }
