@@ -13,7 +13,10 @@ formatted, repository names, AWS identifiers) is kept as it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import re
+import string
+from collections.abc import Callable, Mapping
 
 
 class Text(str):
@@ -63,3 +66,43 @@ def join(parts: "list[str] | tuple[str, ...]", separator: str = " ") -> Joined:
     """Several sentences as one paragraph, each part still translatable on its own (a Japanese
     paragraph joins them without the space)."""
     return Joined(parts, separator)
+
+
+# --- reading an English sentence back into its Text -------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _template_regex(template: str, field_patterns: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    patterns = dict(field_patterns)
+    parts = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append(f"(?P<{field}>{patterns.get(field, '.+?')})")
+    return re.compile("".join(parts), re.S)
+
+
+def template_regex(template: str, field_patterns: Mapping[str, str] | None = None) -> re.Pattern[str]:
+    """A regex matching what `msg(template, ...)` can produce, one named group per parameter
+    (any text, lazily, unless `field_patterns` narrows a field)."""
+    return _template_regex(template, tuple(sorted((field_patterns or {}).items())))
+
+
+def recover(text: object, templates: "tuple[str, ...]", *,
+            field_patterns: Mapping[str, str] | None = None,
+            value: "Callable[[str], object]" = lambda v: v) -> object:
+    """`text` as the `Text` of the first template that reproduces it exactly; `text` otherwise.
+
+    For sentences that only survive as plain strings (a data table's column, a message the CLI
+    prints too): the report reads them back so they can still be translated. `value` may turn a
+    matched parameter into a `Text` of its own. The result is never different English: a match
+    that would not rebuild the string character for character is refused."""
+    if not isinstance(text, str) or isinstance(text, Text):
+        return text
+    for template in templates:
+        found = template_regex(template, field_patterns).fullmatch(text)
+        if found is not None:
+            rebuilt = Text(template, {name: value(v) for name, v in found.groupdict().items()})
+            if rebuilt == text:
+                return rebuilt
+    return text

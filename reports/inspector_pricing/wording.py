@@ -8,7 +8,7 @@ so the Japanese edition can translate it with the same figures and names. A stri
 no template is left as it is (it then shows in English).
 
 Every template below must be the literal of a `msg` call in this package; tests/inspector/
-test_inspector_wording.py checks that each sentence the analysis writes is matched back to its own
+test_inspector_japanese.py checks that each sentence the analysis writes is matched back to its own
 template and parameters.
 """
 
@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 import string
-from functools import lru_cache
 
-from ..text import Joined, Text, join
+from ..text import Joined, Text, join, recover, template_regex
 
 #: Words that are parameters of the sentences below (kept as `Text` so they are translated).
 WORDS: dict[str, Text] = {w: Text(w) for w in (
@@ -73,16 +72,6 @@ _FIELD_PATTERNS = {
 }
 
 
-@lru_cache(maxsize=None)
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if field is not None:
-            parts.append(f"(?P<{field}>{_FIELD_PATTERNS.get(field, '.+?')})")
-    return re.compile("".join(parts))
-
-
 def _value(value: str) -> str:
     if value in WORDS:
         return WORDS[value]
@@ -92,16 +81,7 @@ def _value(value: str) -> str:
 def match(text: object, templates: tuple[str, ...] = TEMPLATES) -> str:
     """`text` as the `Text` of the first template it matches whole (its parameters matched in
     turn against the words and parameter templates above); `text` itself when none does."""
-    if not isinstance(text, str) or isinstance(text, Text):
-        return text  # type: ignore[return-value]
-    for template in templates:
-        found = _pattern(template).fullmatch(text)
-        if found:
-            params = {name: _value(value) for name, value in found.groupdict().items()}
-            rebuilt = Text(template, params)
-            if rebuilt == text:
-                return rebuilt
-    return text
+    return recover(text, templates, field_patterns=_FIELD_PATTERNS, value=_value)  # type: ignore[return-value]
 
 
 def sentences(text: object, templates: tuple[str, ...] = NOTE_TEMPLATES) -> str:
@@ -113,7 +93,7 @@ def sentences(text: object, templates: tuple[str, ...] = NOTE_TEMPLATES) -> str:
     pos = 0
     while pos < len(text):
         for template in templates:
-            found = _pattern(template).match(text, pos)
+            found = template_regex(template, _FIELD_PATTERNS).match(text, pos)
             end = found.end() if found else -1
             if found and (end == len(text) or text.startswith(" ", end)):
                 params = {name: _value(value) for name, value in found.groupdict().items()}

@@ -9,17 +9,15 @@ keeps the parameters: AWS field names, quoted values, numbers). The English is u
 string no template reproduces exactly is returned as it is.
 
 The templates below mirror the f-strings of validate.py and lint.py;
-tests/lifecycle/test_lifecycle_messages.py produces every issue and warning and checks that
+tests/lifecycle/test_lifecycle_japanese.py produces every issue and warning and checks that
 each is recognised, so a reworded message cannot silently fall out of the translation.
 """
 
 from __future__ import annotations
 
 import re
-import string
-from functools import lru_cache
 
-from ..text import Text, join, msg
+from ..text import join, msg, recover
 
 #: validate.py's messages (PolicyIssue.message), policy-level and per rule.
 ISSUE_TEMPLATES: tuple[str, ...] = (
@@ -94,29 +92,9 @@ _RULE_ONLY = re.compile(r"^rule (?P<index>\d+): (?P<rest>.*)$", re.S)
 _POLICY_PREFIX = re.compile(r"^policy: (?P<rest>.*)$", re.S)
 
 
-@lru_cache(maxsize=None)
-def _regex(template: str) -> re.Pattern[str]:
-    parts = []
-    for literal, field, _, _ in string.Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if field is not None:
-            parts.append(f"(?P<{field}>.+?)")
-    return re.compile("".join(parts), re.S)
-
-
 def _match(text: str, templates: tuple[str, ...]) -> str:
     """`text` as a Text of the template that reproduces it exactly; `text` itself otherwise."""
-    for template in templates:
-        if "{" not in template:
-            if text == template:
-                return Text(template)
-            continue
-        found = _regex(template).fullmatch(text)
-        if found is not None:
-            sentence = Text(template, found.groupdict())
-            if sentence == text:
-                return sentence
-    return text
+    return recover(text, templates)  # type: ignore[return-value]
 
 
 def issue_text(issue: str) -> str:
