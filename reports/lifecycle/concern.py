@@ -342,6 +342,7 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
     groups = fleet_images.groupby(list(KEY_COLUMNS), sort=False, observed=True).indices if len(fleet_images) else {}
     groups = {tuple(str(x) for x in k): v for k, v in groups.items()}
     child_groups = _by_repo(children)
+    current_acted = results["current"]["action"].notna().to_numpy()
     lint_count: dict[tuple[str, str, str], int] = defaultdict(int)
     for i, key in enumerate(keys):
         st = current_status[key]
@@ -353,9 +354,13 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
         else:
             idx = groups.get(key)
             sub = fleet_images.iloc[idx] if idx is not None else None
+            # The fleet evaluation already says what the policy acts on: lint reuses it rather
+            # than evaluating each repository again.
+            acted = current_acted[idx] if idx is not None else None
             warnings = lint(current[key], sub if sub is not None and len(sub) else None, ctx.as_of,
                             children=child_groups.get(key), created_by_pull_through_cache=bool(ptc[i]),
-                            pull_time_update_exclusions=exclusions.get(key[:2]), repository=key[2])
+                            pull_time_update_exclusions=exclusions.get(key[:2]), repository=key[2],
+                            acted=acted)
         lint_rows.extend(_lint_rows(warnings, key, "current"))
         lint_count[key] += len(warnings)
     if proposed is not None:

@@ -52,8 +52,13 @@ def lint(
     created_by_pull_through_cache: bool = False,
     pull_time_update_exclusions: Sequence[str] | None = None,
     repository: str | None = None,
+    acted: np.ndarray | None = None,
 ) -> list[LintWarning]:
-    """All warnings for ``policy`` (None: the repository has no policy)."""
+    """All warnings for ``policy`` (None: the repository has no policy).
+
+    ``acted`` (optional, one bool per row of ``images``): whether the policy acts on each image
+    today, when the caller has already evaluated it (the fleet-wide evaluation gives the same
+    answer per repository); without it the policy is evaluated here."""
     if policy is None:
         if created_by_pull_through_cache:
             return [_w("pull-through-cache-no-policy", "repository was created by a pull-through cache rule and has no lifecycle policy: cached images accumulate (and are billed) until deleted by hand", repository=repository)]
@@ -66,7 +71,8 @@ def lint(
     if images is not None:
         if as_of is None:
             raise ValueError("as_of is required with images")
-        out.extend(image_warnings(policy, images, as_of, children=children, repository=repository))
+        out.extend(image_warnings(policy, images, as_of, children=children, repository=repository,
+                                  acted=acted))
     return out
 
 
@@ -101,18 +107,23 @@ def _covers(higher: Rule, lower: Rule) -> bool:
     return list_covers(higher.tag_entries, lower.tag_entries)
 
 
-def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, Any]], as_of: Any, *, children: pd.DataFrame | None = None, repository: str | None = None) -> list[LintWarning]:
-    """Warnings about what the policy does to these images today, per repository."""
+def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, Any]], as_of: Any, *,
+                   children: pd.DataFrame | None = None, repository: str | None = None,
+                   acted: np.ndarray | None = None) -> list[LintWarning]:
+    """Warnings about what the policy does to these images today, per repository (``acted``:
+    see `lint`)."""
     frame = image_frame(images)
     out: list[LintWarning] = []
     if frame.empty:
         return out
-    result = evaluate(policy, frame, as_of, children=children)
-    for key, idx in frame.groupby(list(KEY_COLUMNS), sort=True).groups.items():
+    if acted is None:
+        acted = evaluate(policy, frame, as_of, children=children)["action"].notna().to_numpy()
+    elif len(acted) != len(frame):
+        raise ValueError(f"acted has {len(acted)} values for {len(frame)} images")
+    for key, idx in frame.groupby(list(KEY_COLUMNS), sort=True).indices.items():
         repo = repository or "/".join(str(k) for k in key if k) or None
-        sub = frame.loc[idx]
-        acted = result.loc[idx, "action"].notna()
-        if not acted.any():
+        sub = frame.iloc[idx]
+        if not acted[idx].any():
             out.append(_w("no-op-today", f"expires or archives nothing among the repository's {len(sub)} images as of {pd.Timestamp(as_of).isoformat()}; the policy still passes Security Hub ECR.3", repository=repo))
         claimed = np.zeros(len(sub), dtype=bool)
         for rule in policy.rules:

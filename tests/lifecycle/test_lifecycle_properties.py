@@ -8,7 +8,7 @@ from ecr_lifecycle_support import AS_OF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecr_report.reports.lifecycle import evaluate, parse_policy, validate_text
+from ecr_report.reports.lifecycle import evaluate, evaluate_fleet, lint, parse_policy, validate_text
 
 TAGS = ["a1", "a2", "b1", "ab", "a", "rc-1", "x"]
 PATTERNS = ["a*", "b*", "*1", "a", "ab*", "*b*", "*", "rc-*", "a*1"]
@@ -161,3 +161,27 @@ def test_count_rule_never_acts_on_its_n_youngest_candidates(text, data):
             youngest = sorted(cand, key=lambda i: (-_order_time(i).value, i["image_digest"]))[: r.selection.count_number]
             for i in youngest:
                 assert got.get(("", "", repo, i["image_digest"]), (None,))[0] != r.priority
+
+
+@SETTINGS
+@given(rules_strategy(), images_strategy())
+def test_lint_given_the_fleet_evaluation_warns_as_lint_evaluating_alone(text, data):
+    """The lifecycle analysis hands lint the fleet-wide evaluation's answer per repository
+    instead of evaluating each repository again; the warnings must be exactly the same."""
+    images, edges = data
+    frame = pd.DataFrame(images) if images else None
+    if frame is None:
+        return
+    children = pd.DataFrame(edges) if edges else None
+    policy = parse_policy(text)
+    fleet = evaluate_fleet(frame, {"r1": policy, "r2": policy}, AS_OF, children=children)
+    for repo in ("r1", "r2"):
+        rows = (frame["repository_name"] == repo).to_numpy()
+        if not rows.any():
+            continue
+        sub = frame[rows]
+        repo_children = children[children["repository_name"] == repo] if children is not None else None
+        alone = lint(policy, sub, AS_OF, children=repo_children, repository=repo)
+        given_fleet = lint(policy, sub, AS_OF, children=repo_children, repository=repo,
+                           acted=fleet["action"].notna().to_numpy()[rows])
+        assert given_fleet == alone
