@@ -11,6 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
+from snapshot_rows import make_table
+
 from ecr_report.reports import schema
 
 AS_OF = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -19,18 +21,7 @@ REGION = "ap-northeast-1"
 
 
 def make(table: str, rows: list[dict]) -> pd.DataFrame:
-    columns = schema.ALL_TABLES[table]
-    if not rows:
-        return schema.empty_frame(table)
-    filled = []
-    for row in rows:
-        unknown = set(row) - set(columns)
-        assert not unknown, f"{table}: unknown columns {unknown}"
-        base = {c: (0 if dtype == "int64" else None) for c, dtype in columns.items()}
-        base.update({"account_id": ACCOUNT, "region": REGION} if "account_id" in columns else {})
-        base.update(row)
-        filled.append(base)
-    return schema.conform(table, pd.DataFrame(filled, columns=list(columns)))
+    return make_table(table, rows, account=ACCOUNT, region=REGION, zero_dtypes=("int64",))
 
 
 def days_ago(days: float) -> datetime:

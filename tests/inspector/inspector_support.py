@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from snapshot_rows import make_table
+
 from ecr_report.reports import concerns, schema  # noqa: F401  (registers the concern's tables)
 from ecr_report.reports.concern import AnalysisContext
 from ecr_report.reports.coverage import BasicFindingsScope, analyse_coverage
@@ -30,19 +32,7 @@ def digest() -> str:
 
 
 def make(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = schema.ALL_TABLES[table]
-    if not rows:
-        return schema.empty_frame(table)
-    filled = []
-    for row in rows:
-        unknown = set(row) - set(columns)
-        assert not unknown, f"{table}: unknown columns {unknown}"
-        base = {c: (0 if dtype in ("int64", "float64") else None) for c, dtype in columns.items()}
-        if "account_id" in columns:
-            base.update({"account_id": ACCOUNT, "region": REGION})
-        base.update(row)
-        filled.append(base)
-    return schema.conform(table, pd.DataFrame(filled, columns=list(columns)))
+    return make_table(table, rows, account=ACCOUNT, region=REGION, zero_dtypes=("int64", "float64"))
 
 
 def image(repo: str, pushed: float, **extra: Any) -> dict[str, Any]:
