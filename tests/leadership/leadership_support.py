@@ -32,6 +32,10 @@ BASE_SUMMARY: dict[str, Any] = {
 }
 
 
+DEMO_SCOPE = {"accounts": ["111122223333", "444455556666"], "regions": ["ap-northeast-1", "us-east-1"]}
+"""The demo fleet's accounts and regions (earlier runs must match it to count as its history)."""
+
+
 def summary(run_id: str = "20260301T080000Z", **changes: Any) -> dict[str, Any]:
     """BASE_SUMMARY with `run_id` (and its as_of) and dotted-path changes: coverage__repositories_pct=60."""
     doc = copy.deepcopy(BASE_SUMMARY)
@@ -45,6 +49,20 @@ def summary(run_id: str = "20260301T080000Z", **changes: Any) -> dict[str, Any]:
         target[keys[-1]] = value
     return doc
 
+
+
+def earlier_demo_summary(run_id: str, n: int) -> dict[str, Any]:
+    """The summary.json of an earlier demo run, its figures shifted by `n` (a trend to draw)."""
+    return summary(run_id, demo=True, **DEMO_SCOPE,
+                   coverage__repositories_pct=20.0 + n, coverage__images_pct=10.0 + n,
+                   coverage__open_findings={"critical": 0, "high": 2000 - n},
+                   compliance__controls_failing=300 - n,
+                   inspector={"estimated_monthly_usd": 25.0 + n},
+                   pull_through={"net_saving_monthly_usd": 500.0 + n, "storage_monthly_usd": 1.0,
+                                 "nat_savings_monthly_usd": 501.0 + n},
+                   lifecycle={"reclaimable_bytes": 2**30, "reclaimable_monthly_usd": 0.1,
+                              "proposed": {"status": "evaluated", "reclaimable_bytes": (90 + n) * 2**30,
+                                           "reclaimable_monthly_usd": 9.0 + n}})
 
 def write_run(root: Path, run_id: str, doc: Any = None, *, manifest: bool = True,
               partial: bool = False, raw: str | None = None) -> Path:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 import pytest
-from leadership_support import summary, write_run
+from leadership_support import earlier_demo_summary, write_run
 
 from ecr_report.jobs.config import Config, ReportConfig
 from ecr_report.jobs.publish import report_input
@@ -21,7 +21,6 @@ from ecr_report.reports.render import render_html
 
 AS_OF = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 EARLIER = [f"202602{d:02d}T080000Z" for d in (2, 9, 16, 23)]
-DEMO_SCOPE = {"accounts": ["111122223333", "444455556666"], "regions": ["ap-northeast-1", "us-east-1"]}
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -48,25 +47,12 @@ def first_page(html: str) -> str:
     return html.split('<section id="summary"', 1)[1].split("</section>", 1)[0]
 
 
-def _earlier(run_id: str, n: int) -> dict:
-    return summary(run_id, demo=True, **DEMO_SCOPE,
-                   coverage__repositories_pct=20.0 + n, coverage__images_pct=10.0 + n,
-                   coverage__open_findings={"critical": 0, "high": 2000 - n},
-                   compliance__controls_failing=300 - n,
-                   inspector={"estimated_monthly_usd": 25.0 + n},
-                   pull_through={"net_saving_monthly_usd": 500.0 + n, "storage_monthly_usd": 1.0,
-                                 "nat_savings_monthly_usd": 501.0 + n},
-                   lifecycle={"reclaimable_bytes": 2**30, "reclaimable_monthly_usd": 0.1,
-                              "proposed": {"status": "evaluated", "reclaimable_bytes": (90 + n) * 2**30,
-                                           "reclaimable_monthly_usd": 9.0 + n}})
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("leadership")
     for n, run_id in enumerate(EARLIER):
-        write_run(root, run_id, doc=_earlier(run_id, n))
-    write_run(root, "20260225T080000Z", doc=_earlier("20260225T080000Z", 9), partial=True)
+        write_run(root, run_id, doc=earlier_demo_summary(run_id, n))
+    write_run(root, "20260225T080000Z", doc=earlier_demo_summary("20260225T080000Z", 9), partial=True)
     outcome = run(Config(report=ReportConfig(pdf=False)), output=root, demo=True, now=AS_OF)
     return root, outcome
 
@@ -150,7 +136,7 @@ def test_sparklines_are_well_formed_deterministic_svg(html):
 def test_rerendering_an_old_run_keeps_its_trends(demo, html, summary_json):
     root, outcome = demo
     # Later: a newer run arrives, earlier ones are pruned by retention, one is corrupted.
-    write_run(root, "20260309T080000Z", doc=_earlier("20260309T080000Z", 50))
+    write_run(root, "20260309T080000Z", doc=earlier_demo_summary("20260309T080000Z", 50))
     shutil.rmtree(root / "runs" / EARLIER[0])
     (root / "runs" / EARLIER[1] / "summary.json").write_text("{")
     again = render_run(outcome.run_dir, pdf=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from leadership_support import compliance_table, coverage_table, summary, write_run
+from leadership_support import compliance_table, coverage_table, earlier_demo_summary, summary, write_run
 
 from ecr_report.jobs.config import Config, ReportConfig
 from ecr_report.jobs.run import run
@@ -24,7 +24,6 @@ from ecr_report.reports.text import Text
 RESIDUE = Path(__file__).resolve().parents[1] / "render" / "ja_residue.py"
 AS_OF = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 EARLIER = [f"202602{d:02d}T080000Z" for d in (9, 16, 23)]
-DEMO_SCOPE = {"accounts": ["111122223333", "444455556666"], "regions": ["ap-northeast-1", "us-east-1"]}
 #: Words that stay English in a Japanese action line (names, identifiers, units).
 _ALLOWED = {"Amazon", "Inspector", "Clair", "AWS_NATIVE", "NAT", "KMS", "ECR", "GiB", "MiB", "prod",
             "title", "of", "Foo", "repo", "month"}
@@ -100,24 +99,11 @@ def test_the_methodology_paragraphs_have_japanese():
     assert "12 回" in t(lead.TRENDS_METHOD, "ja") and "10 ポイント" in t(lead.RANKING_RULE, "ja")
 
 
-def _earlier(run_id: str, n: int) -> dict:
-    return summary(run_id, demo=True, **DEMO_SCOPE,
-                   coverage__repositories_pct=20.0 + n, coverage__images_pct=10.0 + n,
-                   coverage__open_findings={"critical": 0, "high": 2000 - n},
-                   compliance__controls_failing=300 - n,
-                   inspector={"estimated_monthly_usd": 25.0 + n},
-                   pull_through={"net_saving_monthly_usd": 500.0 + n, "storage_monthly_usd": 1.0,
-                                 "nat_savings_monthly_usd": 501.0 + n},
-                   lifecycle={"reclaimable_bytes": 2**30, "reclaimable_monthly_usd": 0.1,
-                              "proposed": {"status": "evaluated", "reclaimable_bytes": (90 + n) * 2**30,
-                                           "reclaimable_monthly_usd": 9.0 + n}})
-
-
 @pytest.fixture(scope="module")
 def ja_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("leadership-ja")
     for n, run_id in enumerate(EARLIER):
-        write_run(root, run_id, doc=_earlier(run_id, n))
+        write_run(root, run_id, doc=earlier_demo_summary(run_id, n))
     outcome = run(Config(report=ReportConfig(language="ja", pdf=False)), output=root, demo=True,
                   now=AS_OF)
     html = (outcome.run_dir / "report.html").read_text(encoding="utf-8")
