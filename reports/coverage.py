@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import imagekinds, schema
-from .text import Text, join, msg
+from .text import Text, counted, join, msg
 from .scanfilters import (
     SCAN_ON_PUSH,
     SOURCE_LEGACY,
@@ -365,14 +365,6 @@ def _registry_coverage(
     return schema.conform("registry_coverage", out[list(schema.RESULT_TABLES["registry_coverage"])])
 
 
-def _repositories(n: int) -> Text:
-    return msg("{n} repository", n=f"{n:,}") if n == 1 else msg("{n} repositories", n=f"{n:,}")
-
-
-def _images(n: int) -> Text:
-    return msg("{n} image", n=f"{n:,}") if n == 1 else msg("{n} images", n=f"{n:,}")
-
-
 def _artifacts(n: int) -> Text:
     return msg("{n} artifact", n=f"{n:,}") if n == 1 else msg("{n} artifacts", n=f"{n:,}")
 
@@ -399,25 +391,25 @@ def _notes(
         notes.append(msg(
             "{repositories}: AWS's per-repository scan frequency disagrees with the registry "
             "rules; both are shown and the registry rules (documented semantics) decide the "
-            "reported frequency.", repositories=_repositories(disagree)))
+            "reported frequency.", repositories=counted(disagree, "repository")))
     legacy = int((coverage["frequency_source"] == SOURCE_LEGACY).sum())
     if legacy:
         notes.append(msg(
             "{repositories}: scan on push only through the deprecated repository-level "
             "scanOnPush setting; a registry scan-on-push filter should replace it.",
-            repositories=_repositories(legacy)))
+            repositories=counted(legacy, "repository")))
     ignored = int(coverage["frequency_source"].fillna("").str.endswith(SOURCE_LEGACY_IGNORED).sum())
     if ignored:
         notes.append(msg(
             "{repositories} still set the deprecated repository-level scanOnPush=true, which no "
             "longer applies because the registry's scan-on-push filters do not match them: they "
-            "are scanned manually only.", repositories=_repositories(ignored)))
+            "are scanned manually only.", repositories=counted(ignored, "repository")))
     enhanced = (coverage["scan_type"] == "ENHANCED").fillna(False)
     disabled = coverage[enhanced & (coverage["automatically_scanned"] == False).fillna(False)]  # noqa: E712
     if len(disabled):
         notes.append(msg(
             "{repositories} in enhanced-scanning registries: no scanning filter matches, so "
-            "Amazon Inspector does not scan them at all.", repositories=_repositories(len(disabled))))
+            "Amazon Inspector does not scan them at all.", repositories=counted(len(disabled), "repository")))
     unknown = registry_coverage[registry_coverage["scan_type"].isna()]
     if len(unknown):
         where = ", ".join(f"{a}/{r}" for a, r in zip(unknown["account_id"], unknown["region"]))
@@ -442,12 +434,12 @@ def _notes(
     if stale:
         notes.append(msg(
             "{images} with a basic scan older than {days} days: basic results never refresh, so "
-            "newer CVEs are not reflected.", images=_images(stale), days=f"{stale_after_days:g}"))
+            "newer CVEs are not reflected.", images=counted(stale, "image"), days=f"{stale_after_days:g}"))
     no_cov = int((reason == "no Inspector coverage data for this account/region").sum())
     if no_cov:
         notes.append(msg(
             "{images} in enhanced-scanning registries not checked: no Amazon Inspector coverage "
-            "data was available for their account and Region.", images=_images(no_cov)))
+            "data was available for their account and Region.", images=counted(no_cov, "image")))
     excluded = int((~scans["_scannable"]).sum())
     if excluded:
         notes.append(msg(

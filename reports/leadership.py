@@ -29,7 +29,7 @@ import pandas as pd
 
 from .schema import register_table
 from .summary import dig
-from .text import Text, msg
+from .text import Text, as_text, counted, msg
 
 HISTORY_RUNS = 12
 """Earlier runs shown in the trends (plus this one)."""
@@ -155,20 +155,6 @@ def _per_month(usd: float) -> str:
 
 # Counted nouns of the action lines, as sentences' parameters (each said in the catalog's
 # language; the English is `_plural`'s).
-
-
-def _repositories(n: float) -> Text:
-    return msg("{n} repository", n=fmt_int(n)) if n == 1 else msg("{n} repositories", n=fmt_int(n))
-
-
-def _registries(n: float) -> Text:
-    return msg("{n} registry", n=fmt_int(n)) if n == 1 else msg("{n} registries", n=fmt_int(n))
-
-
-def _kept(text: Any) -> Text:
-    """A name from the data (a control's title, a scenario's label) as a parameter: the
-    catalog translates it when it knows it, else it stays as it is."""
-    return text if isinstance(text, Text) else Text(str(text))
 
 
 # --- headline figures ------------------------------------------------------------------------
@@ -399,7 +385,7 @@ def _critical_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
     return Action(
         "critical_findings",
         msg("Fix {findings} in {repos}, first {repo} ({worst})", findings=findings,
-            repos=_repositories(len(hit)), repo=worst["repository_name"],
+            repos=counted(len(hit), "repository"), repo=worst["repository_name"],
             worst=fmt_int(worst["_crit"])),
         f"{fmt_int(total)} critical", "coverage", "coverage-repositories", 0.0,
         total * CRITICAL_FINDING_POINTS,
@@ -425,7 +411,7 @@ def _clair_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
     return Action(
         "clair_to_native",
         msg("Move {registries} off the retired Clair engine to AWS_NATIVE scanning ({repos})",
-            registries=_registries(len(units)), repos=_repositories(repos)),
+            registries=counted(len(units), "registry"), repos=counted(repos, "repository")),
         _plural(len(units), "registry", "registries"), "coverage", "coverage-registries", 0.0, points,
         f"{fmt_int(max(repos, 1))} repositories no longer scanned x High ({SEVERITY_POINTS['HIGH']:g} points)")
 
@@ -455,9 +441,9 @@ def _lifecycle_action(summary: Mapping[str, Any], controls: Mapping[str, Mapping
     figure = _per_month(usd)
     if gained_bytes > 0:
         text = msg("Apply {policy} to {repos}: frees {size}, {usd}/month", policy=name,
-                   repos=_repositories(applied), size=fmt_bytes(gained_bytes), usd=fmt_usd(usd, 2))
+                   repos=counted(applied, "repository"), size=fmt_bytes(gained_bytes), usd=fmt_usd(usd, 2))
     else:
-        text = msg("Apply {policy} to {repos} (ECR.3)", policy=name, repos=_repositories(applied))
+        text = msg("Apply {policy} to {repos} (ECR.3)", policy=name, repos=counted(applied, "repository"))
     why = f"saves {figure}" + (f" + {fmt_int(fixes)} ECR.3 failures x {ecr3['severity']}" if fixes else "")
     return Action("lifecycle_proposed", text, figure, "lifecycle", "lifecycle", usd, points, why)
 
@@ -469,33 +455,33 @@ def _control_actions(controls: Mapping[str, Mapping[str, Any]], summary: Mapping
         n = info["failing"]
         points = n * _severity_points(info["severity"])
         repos = _plural(n, "repository", "repositories")
-        counted = _repositories(n)
+        many = counted(n, "repository")
         slug = control.lower().replace(".", "-")
         # The report has a heading per failing control only when it has the compliance table.
         anchor, usd = ("compliance" if info.get("no_table") else f"control-{slug}"), 0.0
         text: Text
         if control == "ECR.1":
             text = msg("Turn on scan on push for {repos} never scanned automatically (ECR.1)",
-                       repos=counted)
+                       repos=many)
         elif control == "ECR.2":
-            text = msg("Make image tags immutable in {repos} (ECR.2)", repos=counted)
+            text = msg("Make image tags immutable in {repos} (ECR.2)", repos=many)
         elif control == "ECR.3":
             if lifecycle is not None:
                 continue  # the lifecycle action fixes it, with its saving
-            text = msg("Add a lifecycle policy to {repos} (ECR.3)", repos=counted)
+            text = msg("Add a lifecycle policy to {repos} (ECR.3)", repos=many)
         elif control == "ECR.5":
-            text = msg("Encrypt {repos} with a customer managed KMS key (ECR.5)", repos=counted)
+            text = msg("Encrypt {repos} with a customer managed KMS key (ECR.5)", repos=many)
         elif control == "Inspector.2":
             scen = dig(summary, "inspector", "scenarios", "basic_to_enhanced_on_push") or {}
             change = _number(scen.get("change_usd")) if scen.get("available") else None
-            text = msg("Turn on Amazon Inspector for {repos} (Inspector.2)", repos=counted)
+            text = msg("Turn on Amazon Inspector for {repos} (Inspector.2)", repos=many)
             if change is not None and change > 0:
                 usd = -change
                 text = msg("Turn on Amazon Inspector for {repos} (Inspector.2): costs {usd}/month",
-                           repos=counted, usd=fmt_usd(change, 2))
+                           repos=many, usd=fmt_usd(change, 2))
         else:
             text = msg("Fix {control} ({title}) for {repos}", control=control,
-                       title=_kept(info["title"]), repos=counted)
+                       title=as_text(info["title"]), repos=many)
         why = (f"{fmt_int(n)} failures x {info['severity']} ({_severity_points(info['severity']):g} points)"
                + (f" - costs {_per_month(-usd)}" if usd < 0 else ""))
         out.append(Action(f"control_{slug}", text, repos, "compliance", anchor, usd, points, why))
@@ -580,7 +566,7 @@ def _inspector_actions(summary: Mapping[str, Any]) -> list[Action]:
         text = (msg("Shorten Inspector's rescan duration to {days} days: saves {usd}/month",
                     days=days, usd=fmt_usd(-change, 2)) if days.isdigit()
                 else msg("Shorten Inspector's rescan duration ({label}): saves {usd}/month",
-                         label=_kept(best[2].get("label")), usd=fmt_usd(-change, 2)))
+                         label=as_text(best[2].get("label")), usd=fmt_usd(-change, 2)))
         out.append(Action("inspector_rescan_duration", text,
                           _per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
                           f"saves {_per_month(-change)}"))

@@ -106,3 +106,25 @@ def recover(text: object, templates: "tuple[str, ...]", *,
             if rebuilt == text:
                 return rebuilt
     return text
+
+
+# --- small builders shared by the analysis and the report ------------------------------------
+
+
+def as_text(value: object) -> Text:
+    """A display string as a `Text` parameter (a `Text` stays as it is): a label kept in a table
+    or in summary.json is then translated where the catalog knows it, else shown as it is."""
+    return value if isinstance(value, Text) else Text(str(value))
+
+
+def counted(n: float, noun: str) -> Text:
+    """"1 repository", "12,345 repositories": a count with its noun, translatable. `noun` is
+    "repository", "registry" or "image"; `n` is a whole number."""
+    number, one = f"{int(n):,}", int(n) == 1
+    if noun == "repository":
+        return msg("{n} repository", n=number) if one else msg("{n} repositories", n=number)
+    if noun == "registry":
+        return msg("{n} registry", n=number) if one else msg("{n} registries", n=number)
+    if noun == "image":
+        return msg("{n} image", n=number) if one else msg("{n} images", n=number)
+    raise ValueError(f"no counted form for {noun!r}")

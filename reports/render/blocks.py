@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..text import Text, msg
+from ..text import as_text, msg
 
 
 #: Badge tones the stylesheet knows; anything else is a bug.
@@ -150,7 +150,7 @@ def missing_table(name: str) -> Paragraph:
     looked up whole in the catalog."""
     return Paragraph(msg("The {name} table is not available for this run, so this part could not "
                          "be produced. It is not evidence that there is nothing to report.",
-                         name=name if isinstance(name, Text) else Text(str(name))), tone="alert")
+                         name=as_text(name)), tone="alert")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..inspector_pricing import wording
-from ..text import Joined, Text, msg
+from ..text import Joined, Text, as_text, msg
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
 from .filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
@@ -279,8 +279,7 @@ def _short_label(key: str, label: str) -> str:
 
 def _label_text(label: str) -> str:
     """A scenario's label from the scenarios table, translatable again (see inspector_pricing.wording)."""
-    text = wording.match(label, wording.LABEL_TEMPLATES)
-    return text if isinstance(text, Text) else Text(label)
+    return as_text(wording.match(label, wording.LABEL_TEMPLATES))
 
 
 def _scenario_table(scen: pd.DataFrame) -> Table:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Mapping
 
 from .. import leadership as lead
 from ..summary import dig
-from ..text import Text, join, msg
+from ..text import Text, as_text, counted, join, msg
 from . import charts
 from .blocks import Bullets, Paragraph, Section
 from .filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd, is_missing, pct_of
@@ -101,18 +101,8 @@ def _known(text: str) -> str:
     return msg("unknown") if text == UNKNOWN else text
 
 
-def _repositories(n: Any) -> Text:
-    return (msg("{n} repository", n=fmt_int(n)) if int(n) == 1
-            else msg("{n} repositories", n=fmt_int(n)))
-
-
 def _runs(n: int) -> Text:
     return msg("{n} run", n=fmt_int(n)) if n == 1 else msg("{n} runs", n=fmt_int(n))
-
-
-def _label(text: Any) -> Text:
-    """A label kept in summary.json (English) as a parameter the catalog translates."""
-    return text if isinstance(text, Text) else Text(str(text))
 
 
 def _listed(items: list[str], limit: int) -> str:
@@ -175,7 +165,7 @@ def _spark(key: str, metric: Mapping[str, Any], runs: int, fmt: Any) -> charts.S
         return None
     reading = join([msg("unknown") if is_missing(v) else fmt(v) for v in series], "; ")
     return charts.Sparkline(
-        tuple(series), title=msg("{label}, last {runs}", label=_label(metric.get("label", key)),
+        tuple(series), title=msg("{label}, last {runs}", label=as_text(metric.get("label", key)),
                                  runs=_runs(len(series))),
         description=msg("Oldest first: {values}.", values=reading),
         chart_id=f"spark-{key.replace('_', '-')}", color=SPARK_COLOR)
@@ -356,7 +346,7 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
         unknown = int(auto.isna().sum())
         tail = msg(" ({n} unknown)", n=fmt_int(unknown)) if unknown else ""
         if never:
-            args = {"never": fmt_int(never), "repos": _repositories(len(cov)), "tail": tail}
+            args = {"never": fmt_int(never), "repos": counted(len(cov), "repository"), "tail": tail}
             out.append(("control_ecr-1", (
                 msg("{never} of {repos} is never scanned automatically (effective scan "
                     "frequency: manual only){tail}.", **args) if never == 1
@@ -364,7 +354,7 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
                          "frequency: manual only){tail}.", **args))))
         else:
             out.append(("", msg("All {repos} with a known setting are scanned automatically, on "
-                                "push or continuously{tail}.", repos=_repositories(len(cov)),
+                                "push or continuously{tail}.", repos=counted(len(cov), "repository"),
                                 tail=tail)))
     clair = _clair_registries(ctx)
     if clair:
@@ -399,7 +389,7 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
                         else msg("{n} open critical findings", n=fmt_int(total)))
             out.append(("critical_findings", msg(
                 "{findings} in {repos}; the most in {repo} ({count}).", findings=findings,
-                repos=_repositories(len(with_crit)), repo=worst["repository_name"],
+                repos=counted(len(with_crit), "repository"), repo=worst["repository_name"],
                 count=fmt_int(worst["critical"]))))
         elif known.any():
             scanned = int(cov["images_scanned"].sum())
@@ -408,8 +398,7 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
                 "No critical findings were reported for the images that have a scan result "
                 "({scanned} of {images}); images without one are not counted as clean.",
                 scanned=fmt_int(scanned),
-                images=(msg("{n} image", n=fmt_int(total)) if total == 1
-                        else msg("{n} images", n=fmt_int(total))))))
+                images=counted(total, "image"))))
     comp = ctx.table("compliance")
     if comp is not None and len(comp):
         fails = comp[comp["status"] == "FAIL"]
@@ -420,8 +409,8 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
             title = _control_title(comp, top[0])
             out.append((f"control_{str(top[0]).lower().replace('.', '-')}",
                         msg("{control} ({title}) fails for {n} of {repos}.", control=str(top[0]),
-                            title=_label(title), n=fmt_int(top[1]),
-                            repos=_repositories(evaluated))))
+                            title=as_text(title), n=fmt_int(top[1]),
+                            repos=counted(evaluated, "repository"))))
         else:
             out.append(("", "No repository fails a checked control."))
         unknown = int((comp["status"] == "UNKNOWN").sum())
@@ -436,7 +425,7 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
         if disagree:
             out.append(("", msg("For {repos} AWS's own per-repository scan setting disagrees "
                                 "with the registry rules; the repositories table shows both.",
-                                repos=_repositories(disagree))))
+                                repos=counted(disagree, "repository"))))
     reg = ctx.table("registry_coverage")
     if reg is not None and len(reg):
         headroom = reg["quota_headroom_pct"].astype("float64")

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..compliance import evidence_text
 from ..scanfilters import source_text
 from ..summary import dig
-from ..text import Joined, Text, join, msg
+from ..text import Joined, Text, as_text, counted, join, msg
 from . import charts
 from .blocks import (
     Banner,
@@ -128,19 +128,8 @@ def _frequency(value: Any) -> str:
     return FREQUENCY_TEXT.get(text, text) if text else UNKNOWN
 
 
-def known(text: Any) -> Text:
-    """A display string the catalog knows whole (a control title, a status word kept in a
-    table) as a `Text`, so that it is translated where it is a `msg` parameter too. A `Text`
-    is returned as it is."""
-    return text if isinstance(text, Text) else Text(str(text))
-
-
 def _api_calls(n: int) -> Text:
     return msg("{n} API call", n=fmt_int(n)) if n == 1 else msg("{n} API calls", n=fmt_int(n))
-
-
-def _registries(n: int) -> Text:
-    return msg("{n} registry", n=fmt_int(n)) if n == 1 else msg("{n} registries", n=fmt_int(n))
 
 
 _ACCOUNT_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
@@ -337,7 +326,7 @@ def _banner(ctx: _Ctx) -> Banner | None:
         title="Incomplete data",
         text=msg("{calls} failed in {registries} (account × region). Figures that depend on "
                  "them are marked unknown or partial; a missing value is not a zero. See Data "
-                 "completeness for the list.", calls=failed, registries=_registries(units)),
+                 "completeness for the list.", calls=failed, registries=counted(units, "registry")),
     )
 
 
@@ -471,7 +460,7 @@ def _repositories_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
         aws = _str(rec["aws_scan_frequency"])
         disagrees = _bool(rec["aws_disagrees"])
         if disagrees:
-            aws_cell = Cell("DIFFERS", badge="warn", note=msg("AWS: {frequency}", frequency=known(_frequency(aws))))
+            aws_cell = Cell("DIFFERS", badge="warn", note=msg("AWS: {frequency}", frequency=as_text(_frequency(aws))))
         elif aws:
             aws_cell = Cell("agrees", note=_frequency(aws))
         else:
@@ -594,7 +583,7 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
         more = len(ordered) - len(shown)
         slug = control.lower().replace(".", "-")
         blocks.append(Heading(msg("{control}: {title}", control=control,
-                                  title=known(_control_title(comp, control))),
+                                  title=as_text(_control_title(comp, control))),
                               id=f"control-{slug}"))
         blocks.append(Table(
             id=f"control-{slug}-failing",
@@ -687,7 +676,7 @@ def _error_groups(errors: Iterable[Mapping[str, Any]]) -> Table:
         rows.append((Cell(operation, code=True),
                      Cell(kind, note=msg("e.g. {example}", example=example), verbatim=True),
                      Cell(fmt_int(len(items)), True),
-                     Cell(_registries(len(units)), note=_list_text(units, 3))))
+                     Cell(counted(len(units), "registry"), note=_list_text(units, 3))))
     more = len(ordered) - len(rows)
     return Table(
         id="errors",
@@ -715,8 +704,8 @@ def build_methodology(ctx: _Ctx, number: int) -> Section:
         Paragraph(msg("This report covers {scope}: accounts {accounts}; regions {regions}. All "
                       "figures are as of {as_of}, the time of the snapshot taken by run {run_id}; "
                       "ages and windows are measured from that time, so re-rendering the run "
-                      "gives the same report.", scope=known(meta.scope), accounts=meta.accounts,
-                      regions=meta.regions, as_of=known(meta.as_of), run_id=report.run_id)),
+                      "gives the same report.", scope=as_text(meta.scope), accounts=meta.accounts,
+                      regions=meta.regions, as_of=as_text(meta.as_of), run_id=report.run_id)),
         Paragraph(msg("Times are UTC (ISO 8601). Sizes use binary units (1 GiB = 2^30 bytes). "
                       "Money is US dollars. A value shown as unknown or n/a could not be "
                       "determined; it is never a zero.")),
@@ -731,12 +720,12 @@ def build_methodology(ctx: _Ctx, number: int) -> Section:
     # Headings and paragraphs stay as given (a `Text` keeps its template for the language pass);
     # a plain string is looked up whole.
     for heading, paragraphs in report.methodology:
-        blocks.append(Heading(known(heading)))
-        blocks.extend(Paragraph(cap_registry_list(known(p))) for p in paragraphs)
+        blocks.append(Heading(as_text(heading)))
+        blocks.extend(Paragraph(cap_registry_list(as_text(p))) for p in paragraphs)
     blocks.extend(prices_table(ctx.table("prices")))  # issue 4: every price used
     if report.notes:
         blocks.append(Heading("Analysis notes"))
-        blocks.append(Bullets(tuple(cap_registry_list(known(n)) for n in report.notes)))
+        blocks.append(Bullets(tuple(cap_registry_list(as_text(n)) for n in report.notes)))
     return Section("methodology", number, "Methodology", tuple(blocks))
 
 
