@@ -311,18 +311,6 @@ PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (_DATE, _ja_date),
     (re.compile(r"^([\d,]+) more (row|rows|repository|repositories) in (data/[\w./-]+)\.$"),
      lambda m: f"残り {m[1]} {_plural_ja(m[2])}は {m[3]} にあります。"),
-    (re.compile(r"^([\d,]+) more (repository|repositories); every image in (data/[\w./-]+)\.$"),
-     lambda m: f"残り {m[1]} リポジトリ。すべてのイメージは {m[3]} にあります。"),
-    (re.compile(r"^([\w.]+): repositories failing or unknown \(([\d,]+)\)$"),
-     lambda m: f"{m[1]}: 不合格または不明のリポジトリ({m[2]})"),
-    (re.compile(r"^Repositories, highest risk first \(open critical, then high findings, then not "
-                r"scanned automatically\); top ([\d,]+) of ([\d,]+)$"),
-     lambda m: f"リポジトリ(リスクの高い順: 未解決の重大、次に高の検出結果、次に自動スキャンなし)、"
-               f"{m[2]} 件中上位 {m[1]} 件"),
-    (re.compile(r"^Top repositories by modelled cost per 30 days \(top ([\d,]+) of ([\d,]+)\)$"),
-     lambda m: f"30 日あたり推定コストの大きいリポジトリ({m[2]} 件中上位 {m[1]} 件)"),
-    (re.compile(r"^Reclaimable storage by repository \(GiB\), top ([\d,]+)$"),
-     lambda m: f"リポジトリ別の回収可能ストレージ(GiB)、上位 {m[1]} 件"),
     (re.compile(r"^Lint warnings \(([\d,]+)\): accepted by ECR, but probably not what was meant$"),
      lambda m: f"Lint 警告({m[1]}): ECR は受け付けるが、意図どおりではない可能性があるもの"),
     (re.compile(r"^Repositories without a lifecycle policy \(([\d,]+)\) and what the proposed "
@@ -330,23 +318,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
      lambda m: f"ライフサイクルポリシーのないリポジトリ({m[1]})と提案ポリシーを適用した場合の効果"),
     (re.compile(r"^([\d,]+) (account|accounts) × ([\d,]+) (region|regions)$"),
      lambda m: f"{m[1]} アカウント × {m[3]} リージョン"),
-    (re.compile(r"^([\d,]+) not checked$"), lambda m: f"未確認 {m[1]}"),
-    (re.compile(r"^([\d,]+) of ([\d,]+) (repositories|scannable images)$"),
-     lambda m: f"{m[2]} 件中 {m[1]} 件の{'リポジトリ' if m[3] == 'repositories' else 'スキャン可能イメージ'}"),
-    (re.compile(r"^([\d,]+) images not checked$"), lambda m: f"未確認のイメージ {m[1]} 件"),
-    (re.compile(r"^per month, net of (\S+) storage$"), lambda m: f"月額、ストレージ {m[1]} 差引後"),
     (re.compile(r"^([\d,]+) (image|images)$"), lambda m: f"{m[1]} イメージ"),
-    (re.compile(r"^partial: (.*)$"), lambda m: f"部分的: {m[1]}"),
     (re.compile(r"^(.*) · partial$"), lambda m: f"{m[1]} · 部分的"),
-    (re.compile(r"^AWS: (.+)$"), lambda m: f"AWS: {JA.get(m[1], m[1])}"),
     (re.compile(r"^Not computed in this version\. This section will show (.*)$"),
      lambda m: "このバージョンでは計算されていません。数値は示しておらず、ゼロと読まないでください。"),
-    (re.compile(r"^([\d,]+) API (call|calls)( of [\d,]+)? failed in ([\d,]+) "
-                r"(registry|registries) \(account × region\)\..*$", re.S),
-     lambda m: (f"{m[4]} レジストリ(アカウント × リージョン)で API 呼び出し"
-                f"{(m[3] or '').replace(' of ', '')}{' 件中 ' if m[3] else ''}{m[1]} 件が失敗しました。"
-                "これに依存する数値は「不明」または「部分的」と表示しています。欠損値はゼロではありません。"
-                "一覧はデータ完全性を参照してください。")),
 )
 
 
