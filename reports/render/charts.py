@@ -102,6 +102,21 @@ def _value(value: float | int | None) -> float:
     return number
 
 
+def _check_bars(categories: Sequence[str], series: Sequence[Series]) -> None:
+    """ValueError for input no bar chart can draw: no series, a series of the wrong length,
+    a colour that is not #rgb / #rrggbb, a negative value."""
+    if not series:
+        raise ValueError("at least one series is needed")
+    for item in series:
+        if len(item.values) != len(categories):
+            raise ValueError(f"series {item.label!r} has {len(item.values)} values, "
+                             f"expected {len(categories)}")
+        if not _COLOR.match(item.color):
+            raise ValueError(f"bad colour {item.color!r}")
+        for value in item.values:
+            _value(value)
+
+
 def svg_bar_chart(
     categories: Sequence[str],
     series: Sequence[Series],
@@ -122,15 +137,7 @@ def svg_bar_chart(
     plain-text reading of the data). Missing values count as 0 in the bar, which is why the
     caller should say in the report text what "unknown" means for its figure.
     """
-    if not series:
-        raise ValueError("at least one series is needed")
-    for item in series:
-        if len(item.values) != len(categories):
-            raise ValueError(f"series {item.label!r} has {len(item.values)} values, "
-                             f"expected {len(categories)}")
-        if not _COLOR.match(item.color):
-            raise ValueError(f"bad colour {item.color!r}")
-
+    _check_bars(categories, series)
     uid = _ID.sub("-", chart_id).strip("-") or "chart"
     values = [[_value(v) for v in item.values] for item in series]
     totals = [sum(col) for col in zip(*values)] if categories else []
@@ -319,9 +326,8 @@ class BarChart:
 
 def bar_chart(categories: Sequence[str], series: Sequence[Series], **options: object) -> BarChart:
     """A `BarChart` spec with `svg_bar_chart`'s arguments; checked now, drawn later."""
-    chart = BarChart(tuple(categories), tuple(series), **options)  # type: ignore[arg-type]
-    chart.__html__()  # bad input fails where the chart is built, not in the template
-    return chart
+    _check_bars(categories, series)  # bad input fails where the chart is built, not in the template
+    return BarChart(tuple(categories), tuple(series), **options)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
