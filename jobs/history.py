@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from ..reports.concern import Concern
 from ..reports.leadership import HISTORY_RUNS, history_entry
 from .rundir import MANIFEST, PARTIAL_PREFIX, SUMMARY
 
@@ -46,7 +47,7 @@ def earlier_runs(root: Path, before: str) -> list[Path]:
     return sorted(out, key=lambda p: p.name)
 
 
-def read_history(root: Path, before: str, *, demo: bool | None = None,
+def read_history(root: Path, before: str, concerns: Sequence[Concern], *, demo: bool | None = None,
                  limit: int = HISTORY_RUNS) -> list[dict[str, Any]]:
     """Headline figures of the last `limit` complete runs before `before`, oldest first.
 
@@ -60,7 +61,7 @@ def read_history(root: Path, before: str, *, demo: bool | None = None,
         summary_path = path / SUMMARY
         try:
             doc = json.loads(summary_path.read_text(encoding="utf-8"))
-            entry = history_entry(doc)
+            entry = history_entry(doc, concerns)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             log.warning("skipping %s: unreadable %s (%s)", path.name, SUMMARY, exc)
             continue

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..reports.analyse import Analysis
 from ..reports.render import ReportInput, render_html, render_pdf
-from ..reports.xlsx import finops_workbook
+from ..reports.xlsx import finops_workbook, workbook_sheets
 from .config import ConfigError
 from .rundir import SUMMARY, write_frames, write_json
 
@@ -51,7 +51,8 @@ def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
     """Callers check fonts first (`check_fonts`), before any expensive or irreversible work."""
     write_frames(run_dir / "data", analysis.tables)
     (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
-        analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id))
+        analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id,
+        sheets=workbook_sheets(analysis.concerns)))
     write_json(run_dir / SUMMARY, analysis.summary)
     html = render_html(report_input(analysis))
     (run_dir / "report.html").write_text(html, encoding="utf-8")
@@ -73,4 +74,5 @@ def report_input(analysis: Analysis) -> ReportInput:
         sections_not_computed=list(analysis.sections_not_computed),
         demo=meta.demo,
         language=report_language(analysis),
+        concerns=analysis.concerns,
     )

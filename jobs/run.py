@@ -26,6 +26,7 @@ from .collect.lifecycle import cross_check_guard
 from .config import Config, ConfigError
 from .evidence import EvidenceRecorder, load_raw_dir
 from .history import read_history
+from .plugins import CONCERNS
 from .publish import check_fonts, publish
 from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
 from .settings import analysis_settings
@@ -85,7 +86,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
-    settings = {**settings, "history": read_history(root, paths.run_id, demo=demo)}
+    settings = {**settings, "history": read_history(root, paths.run_id, CONCERNS, demo=demo)}
     meta = SnapshotMeta(
         run_id=paths.run_id, as_of=as_of, units=collection.units,
         errors=tuple(e.to_json() for e in collection.errors), tool_version=tool_version(),
@@ -93,7 +94,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
         config_digest=config.digest(), settings=settings,
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
-    analysis = analyse(build_snapshot(meta, collection.calls))
+    analysis = analyse(build_snapshot(meta, collection.calls, CONCERNS), CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
     write_manifest(run_dir, _manifest_metadata(meta, analysis))
     sign_run(run_dir, signer)  # manifest.sig (+ .pub) when a key is configured
@@ -113,7 +114,7 @@ def render_run(run_dir: Path, *, pdf: bool = True) -> RunOutcome:
         raise ConfigError(f"{snapshot_path}: unreadable snapshot ({exc})") from None
     check_fonts(str(meta.settings.get("report_language") or "en"), pdf=pdf)
     calls = load_raw_dir(run_dir / "raw")
-    analysis = analyse(build_snapshot(meta, calls))
+    analysis = analyse(build_snapshot(meta, calls, CONCERNS), CONCERNS)
     publish(analysis, run_dir, pdf=pdf)
     write_manifest(run_dir, _manifest_metadata(meta, analysis))
     return RunOutcome(run_dir, analysis)

@@ -36,12 +36,14 @@ This table is *not* a FOCUS dataset and must not be loaded beside billing data a
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
-from .prices import GB, HOURS_PER_MONTH, PriceTable
-from .schema import BOOL, STR, TS, conform, empty_frame, register_table
+from .concern import Concern
+from .prices import PriceTable
+from .schema import BOOL, STR, TS, conform, empty_frame
 from .text import msg
 
 FOCUS_VERSION = "1.1"
@@ -129,13 +131,10 @@ COST_LINES: dict[str, str] = {
     "x_SourceTable": STR,
 }
 assert list(COST_LINES) == [*FOCUS_COLUMNS, *CUSTOM_COLUMNS]
-register_table("cost_lines", COST_LINES)
 
 INSPECTOR, ECR, EC2, VPC = ("Amazon Inspector", "Amazon Elastic Container Registry",
                             "Amazon Elastic Compute Cloud", "Amazon Virtual Private Cloud")
 _CATEGORY = {INSPECTOR: "Security", ECR: "Compute"}  # NAT and endpoint lines: Networking
-_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "s3")
-_DEAD_ENDPOINT_STATES = ("deleted", "deleting", "failed", "rejected", "expired")
 
 METHODOLOGY: tuple[str, ...] = (
     msg("data/cost_lines.csv restates every monthly figure above, one row per resource and cost "
@@ -147,29 +146,43 @@ METHODOLOGY: tuple[str, ...] = (
 )
 
 
-def cost_lines(tables: Mapping[str, pd.DataFrame], as_of: Any, prices: PriceTable | None = None) -> pd.DataFrame:
+def cost_lines(tables: Mapping[str, pd.DataFrame], as_of: Any, prices: PriceTable | None = None,
+               concerns: Sequence[Concern] = ()) -> pd.DataFrame:
     """The long-format cost-lines table (`COST_LINES` schema), from an analysis's tables.
 
-    `prices` is the analysis's price table (so a price override reaches these lines and every
-    price used is listed in `tables["prices"]`); the defaults when not given.
+    Each of `concerns` adds its own lines (`Presentation.cost_lines`). `prices` is the
+    analysis's price table (so a price override reaches these lines and every price used is
+    listed in `tables["prices"]`); the defaults when not given.
     """
     prices = prices if prices is not None else PriceTable()
     start = pd.Timestamp(as_of)
     start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    arns = _repository_arns(tables.get("repositories"))
     base = {"ChargePeriodStart": start, "ChargePeriodEnd": start + pd.Timedelta(days=CHARGE_PERIOD_DAYS)}
     rows: list[dict[str, Any]] = []
-    add = _adder(rows, base, prices)
-    _inspector_lines(tables.get("inspector"), arns, add)
-    _pull_through_lines(tables.get("pull_through"), arns, add)
-    _endpoint_hour_lines(tables.get("network_vpc_endpoints"), tables.get("pull_through"), add)
-    _lifecycle_lines(tables.get("lifecycle"), arns, prices, add)
+    sink = LineSink(tables, prices, _adder(rows, base, prices), _repository_arns(tables.get("repositories")))
+    for concern in concerns:
+        if concern.analyse is not None and concern.presentation.cost_lines is not None:
+            concern.presentation.cost_lines(sink)
     if not rows:
-        return empty_frame("cost_lines")
+        return empty_frame("cost_lines", COST_LINES)
     frame = pd.DataFrame(rows, columns=list(COST_LINES))
     frame = frame.sort_values(["x_Concern", "SubAccountId", "RegionId", "ResourceName", "x_Scenario",
                                "x_CostComponent"], kind="mergesort", na_position="last")
-    return conform("cost_lines", frame.reset_index(drop=True))
+    return conform("cost_lines", frame.reset_index(drop=True), COST_LINES)
+
+
+@dataclass(frozen=True)
+class LineSink:
+    """What a concern's cost-lines hook gets: the analysis's tables and prices, and `add`."""
+
+    tables: Mapping[str, pd.DataFrame]
+    prices: PriceTable
+    add: "Add"
+    """add(concern=, kind=, component=, account=, region=, service=, resource_id=, ...): one line."""
+    arns: Mapping[tuple[str, str, str], str]
+
+    def repository_arn(self, account: str, region: str, name: str) -> str:
+        return self.arns.get((account, region, name)) or f"arn:aws:ecr:{region}:{account}:repository/{name}"
 
 
 def totals(lines: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -196,12 +209,12 @@ def _adder(rows: list[dict[str, Any]], base: Mapping[str, Any], prices: PriceTab
             category: str | None = None) -> None:
         """One line. Give the quantity, the cost, or both; the other is derived from the price."""
         price = prices.get(item, region)
-        unit = price.amount if _missing(unit_price) else float(unit_price)  # type: ignore[arg-type]
-        if _missing(quantity) and not _missing(cost):
+        unit = price.amount if missing(unit_price) else float(unit_price)  # type: ignore[arg-type]
+        if missing(quantity) and not missing(cost):
             quantity = cost / unit if unit else 0.0  # type: ignore[operator]
-        elif _missing(cost) and not _missing(quantity):
+        elif missing(cost) and not missing(quantity):
             cost = quantity * unit  # type: ignore[operator]
-        if _missing(quantity) or _missing(cost) or (quantity == 0 and cost == 0):
+        if missing(quantity) or missing(cost) or (quantity == 0 and cost == 0):
             return
         assert quantity is not None and cost is not None
         note = ""
@@ -222,111 +235,9 @@ def _adder(rows: list[dict[str, Any]], base: Mapping[str, Any], prices: PriceTab
             "x_Concern": concern, "x_CostKind": kind, "x_CostComponent": component, "x_Scenario": scenario,
             "x_PriceItem": item, "x_PriceStatus": price.status, "x_PriceSource": price.source + note,
             "x_PriceDate": price.date, "x_PriceRegionFallback": bool(price.region_fallback),
-            "x_Partial": bool(partial) if not _missing(partial) else None, "x_SourceTable": source_table,
+            "x_Partial": bool(partial) if not missing(partial) else None, "x_SourceTable": source_table,
         })
     return add
-
-
-def _inspector_lines(frame: pd.DataFrame | None, arns: Mapping[tuple[str, str, str], str], add: Add) -> None:
-    if frame is None or not len(frame):
-        return
-    for rec in frame.to_dict("records"):
-        key = (rec["account_id"], rec["region"], rec["repository_name"])
-        common = dict(concern="inspector", kind="Cost", account=rec["account_id"], region=rec["region"],
-                      service=INSPECTOR, resource_id=arns.get(key) or _arn(*key),
-                      resource_name=rec["repository_name"], resource_type="ECR repository",
-                      partial=rec.get("partial"), source_table="inspector")
-        add(**common, component="initial_scan", item="inspector.ecr.initial_scan",
-            description="Amazon Inspector initial scans of images pushed (projected, per 30 days)",
-            quantity=_num(rec["initial_scans_month"]), cost=_num(rec["initial_scan_monthly_usd"]),
-            unit_price=_num(rec["initial_scan_price_usd"]))
-        add(**common, component="rescan", item="inspector.ecr.rescan",
-            description="Amazon Inspector continuous-scan rescans of monitored images (projected, per 30 days)",
-            quantity=_num(rec["rescans_month"]), cost=_num(rec["rescan_monthly_usd"]),
-            unit_price=_num(rec["rescan_price_usd"]))
-
-
-def _pull_through_lines(frame: pd.DataFrame | None, arns: Mapping[tuple[str, str, str], str], add: Add) -> None:
-    if frame is None or not len(frame):
-        return
-    for rec in frame[frame["repository_name"].notna()].to_dict("records"):
-        key = (rec["account_id"], rec["region"], rec["repository_name"])
-        common = dict(concern="pull_through", account=rec["account_id"], region=rec["region"],
-                      resource_id=arns.get(key) or _arn(*key), resource_name=rec["repository_name"],
-                      resource_type="ECR repository", partial=rec.get("partial"), source_table="pull_through")
-        upstream = rec.get("upstream_registry") or "upstream"
-        add(**common, kind="Cost", component="storage", service=ECR, item="ecr.storage.standard",
-            description=f"ECR storage of images cached from {upstream} by a pull-through cache rule",
-            quantity=int(rec["stored_bytes"]) / GB, cost=_num(rec["storage_monthly_usd"]))
-        pulled, share = _num(rec["pulled_gb_monthly"]), _num(rec["saving_share"])
-        nat = _num(rec["nat_avoided_monthly_usd"])
-        if not _missing(nat) and nat > 0 and not _missing(pulled) and not _missing(share):
-            add(**common, kind="AvoidedCost", component="nat_processing", service=EC2, category="Networking",
-                item="nat.data", quantity=-(pulled * share), cost=-nat,
-                description=(f"NAT gateway data processing avoided: pulls of {upstream} images served by "
-                             "the cache through VPC endpoints instead of the internet"))
-        endpoint = _num(rec["endpoint_data_monthly_usd"])
-        if not _missing(endpoint) and endpoint > 0:
-            # The concern gives dollars only (GB x the share of pulls from VPCs with an S3
-            # interface endpoint x its price): the quantity is those dollars over that price.
-            add(**common, kind="Cost", component="endpoint_data", service=VPC, item="vpce.interface.data",
-                cost=endpoint, description="S3 interface endpoint data processing of pulls served by the cache")
-
-
-def _endpoint_hour_lines(endpoints: pd.DataFrame | None, pull_through: pd.DataFrame | None, add: Add) -> None:
-    """Interface endpoints to ECR and S3 in the units with pull-through rules: their hours are the
-    fixed cost of the path that lets the cache avoid NAT (`endpoint_fixed_monthly_usd`)."""
-    if endpoints is None or not len(endpoints) or pull_through is None or not len(pull_through):
-        return
-    units = set(zip(pull_through["account_id"], pull_through["region"]))
-    live = endpoints[endpoints["vpc_id"].notna()
-                     & (endpoints["endpoint_type"].astype(str).str.lower() == "interface")
-                     & endpoints["service"].isin(_ENDPOINT_SERVICES)
-                     & ~endpoints["state"].astype(str).str.lower().isin(_DEAD_ENDPOINT_STATES)]
-    for rec in live.to_dict("records"):
-        if (rec["account_id"], rec["region"]) not in units:
-            continue
-        azs = max(1, int(_num(rec["subnet_count"]) if not _missing(rec["subnet_count"]) else 1))
-        hours = float(azs * HOURS_PER_MONTH)
-        add(concern="pull_through", kind="Cost", component="endpoint_hours", account=rec["account_id"],
-            region=rec["region"], service=VPC, resource_id=rec["endpoint_id"], resource_name=rec["service_name"],
-            resource_type="VPC interface endpoint", item="vpce.interface.hour", quantity=hours,
-            source_table="network_vpc_endpoints",
-            description=(f"Interface endpoint hours ({rec['service']}, {azs} availability zone"
-                         f"{'s' if azs != 1 else ''}), paid whether or not the cache is used"))
-
-
-def _lifecycle_lines(frame: pd.DataFrame | None, arns: Mapping[tuple[str, str, str], str],
-                     prices: PriceTable, add: Add) -> None:
-    if frame is None or not len(frame):
-        return
-    known = frame[frame["monthly_usd_saved"].notna()]
-    for rec in known.to_dict("records"):
-        key = (rec["account_id"], rec["region"], rec["repository_name"])
-        scenario = str(rec["scenario"])
-        exact = rec.get("bytes_basis") == "exact"
-        expiring = _int(rec["bytes_expiring_exact"] if exact else rec["bytes_expiring"])
-        transitioning = _int(rec["bytes_transitioning_exact"] if exact else rec["bytes_transitioning"])
-        from_archive = min(_int(rec["bytes_expiring_from_archive"]), expiring)
-        std = prices.amount("ecr.storage.standard", rec["region"])
-        arch = prices.amount("ecr.storage.archive", rec["region"])
-        kind = "Saving" if scenario == "current" else "PotentialSaving"
-        policy = "the current lifecycle policy" if scenario == "current" else "the proposed lifecycle policy"
-        common = dict(concern="lifecycle", kind=kind, account=rec["account_id"], region=rec["region"],
-                      service=ECR, resource_id=arns.get(key) or _arn(*key), resource_name=rec["repository_name"],
-                      resource_type="ECR repository", scenario=scenario, partial=rec.get("partial"),
-                      source_table="lifecycle")
-        for component, item, gb, price, words in (
-                ("storage_expired", "ecr.storage.standard", -(expiring - from_archive) / GB, std,
-                 f"Standard storage freed by images {policy} expires"),
-                ("archive_storage_expired", "ecr.storage.archive", -from_archive / GB, arch,
-                 f"Archive storage freed by archived images {policy} expires"),
-                ("storage_transitioned", "ecr.storage.standard", -transitioning / GB, std,
-                 f"Standard storage freed by images {policy} moves to the archive tier"),
-                ("archive_storage_transitioned", "ecr.storage.archive", transitioning / GB, arch,
-                 f"Archive storage paid for images {policy} moves to the archive tier "
-                 "(90-day minimum per image)")):
-            add(**common, component=component, item=item, quantity=gb, cost=gb * price, description=words)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -336,24 +247,23 @@ def _repository_arns(repos: pd.DataFrame | None) -> dict[tuple[str, str, str], s
     if repos is None or not len(repos) or "repository_arn" not in repos:
         return {}
     return {(a, r, n): arn for a, r, n, arn in zip(repos["account_id"], repos["region"], repos["repository_name"],
-                                                  repos["repository_arn"]) if not _missing(arn)}
+                                                  repos["repository_arn"]) if not missing(arn)}
 
 
-def _arn(account: str, region: str, name: str) -> str:
-    return f"arn:aws:ecr:{region}:{account}:repository/{name}"
-
-
-def _missing(value: Any) -> bool:
+def missing(value: Any) -> bool:
+    """None, <NA> or NaN: a figure that is not known."""
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _num(value: Any) -> float:
-    return float("nan") if _missing(value) else float(value)
+def number(value: Any) -> float:
+    """A figure as a float; NaN when not known (a line with NaN is left out)."""
+    return float("nan") if missing(value) else float(value)
 
 
-def _int(value: Any) -> int:
-    return 0 if _missing(value) else int(value)
+def whole(value: Any) -> int:
+    """A byte count as an int; 0 when not known."""
+    return 0 if missing(value) else int(value)
 
 
 __all__ = ["COST_LINES", "CUSTOM_COLUMNS", "FOCUS_COLUMNS", "FOCUS_SOURCE", "FOCUS_VERSION", "METHODOLOGY",
-           "cost_lines", "totals"]
+           "LineSink", "cost_lines", "missing", "number", "totals", "whole"]

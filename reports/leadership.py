@@ -21,14 +21,13 @@ data/actions.csv.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from .schema import register_table
-from .summary import dig
+from .concern import Concern, Metric
 from .text import Text, as_text, counted, msg
 
 HISTORY_RUNS = 12
@@ -40,9 +39,6 @@ CRITICAL_FINDING_POINTS = 10.0
 SEVERITY_POINTS = {"CRITICAL": 10.0, "HIGH": 5.0, "MEDIUM": 1.0, "LOW": 0.5, "INFORMATIONAL": 0.0}
 DEFAULT_SEVERITY = {"ECR.1": "High", "ECR.2": "Medium", "ECR.3": "Medium", "ECR.5": "Medium",
                     "Inspector.2": "High"}
-CONCERN_OF_METRIC = {"inspector_monthly_usd": "inspector",
-                     "pull_through_net_saving_monthly_usd": "pull_through",
-                     "reclaimable_bytes": "lifecycle", "reclaimable_monthly_usd": "lifecycle"}
 
 RANKING_RULE = msg(
     "The actions on the first page are ranked by one score: money per month (a saving counts "
@@ -65,42 +61,31 @@ TRENDS_METHOD = msg(
     "in the line, not a zero.", runs=HISTORY_RUNS)
 
 
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    label: str
-    unit: str
-    """"pct" | "count" | "usd" | "bytes"."""
-    better: str
-    """"up" | "down" | "none": which direction of change is an improvement."""
-
-
-METRICS: tuple[Metric, ...] = (
+FOUNDATION_METRICS: tuple[Metric, ...] = (
     Metric("repositories_pct", "Repositories scanned", "pct", "up"),
     Metric("images_pct", "Images scanned", "pct", "up"),
     Metric("critical", "Open critical findings", "count", "down"),
     Metric("high", "Open high findings", "count", "down"),
     Metric("controls_failing", "Failing control checks", "count", "down"),
-    Metric("inspector_monthly_usd", "Inspector / month", "usd", "none"),
-    Metric("pull_through_net_saving_monthly_usd", "Pull-through net saving / month", "usd", "up"),
-    Metric("reclaimable_bytes", "Reclaimable storage", "bytes", "down"),
-    Metric("reclaimable_monthly_usd", "Reclaimable / month", "usd", "down"),
 )
-METRIC = {m.key: m for m in METRICS}
+
+
+def metrics(concerns: Sequence[Concern]) -> tuple[Metric, ...]:
+    """The first page's trend metrics: the foundation's, then each concern's, in order."""
+    return FOUNDATION_METRICS + tuple(m for c in concerns for m in c.presentation.metrics)
 
 ACTION_COLUMNS = {
     "rank": "Int64", "key": "string", "action": "string", "figure": "string",
     "section": "string", "anchor": "string", "monthly_usd": "float64",
     "risk_points": "float64", "score": "float64", "why": "string", "shown": "boolean",
 }
-register_table("actions", ACTION_COLUMNS)
 
 
 # --- small helpers ---------------------------------------------------------------------------
 
 
 
-def _number(value: Any) -> float | int | None:
+def as_number(value: Any) -> float | int | None:
     """A finite number (an int stays an int), or None (missing, NaN, not a number, a bool)."""
     if value is None or isinstance(value, bool) or value is pd.NA:
         return None
@@ -113,8 +98,13 @@ def _number(value: Any) -> float | int | None:
     return number if math.isfinite(number) else None
 
 
+def _completeness(summary: Mapping[str, Any]) -> Mapping[str, Any]:
+    found = summary.get("completeness")
+    return found if isinstance(found, Mapping) else {}
+
+
 def _pct(part: Any, whole: Any) -> float | None:
-    p, w = _number(part), _number(whole)
+    p, w = as_number(part), as_number(whole)
     return None if p is None or not w else round(100.0 * p / w, 1)
 
 
@@ -145,11 +135,11 @@ def fmt_bytes(value: float) -> str:
     return f"{_round(value / 1024 ** index, 1):,.1f} {units[index]}"
 
 
-def _plural(n: float, one: str, many: str | None = None) -> str:
+def plural(n: float, one: str, many: str | None = None) -> str:
     return f"{fmt_int(n)} {one if n == 1 else (many or one + 's')}"
 
 
-def _per_month(usd: float) -> str:
+def per_month(usd: float) -> str:
     return f"{fmt_usd(usd, 2)}/month"
 
 
@@ -160,55 +150,40 @@ def _per_month(usd: float) -> str:
 # --- headline figures ------------------------------------------------------------------------
 
 
-def headline_figures(summary: Mapping[str, Any]) -> dict[str, Any]:
+def headline_figures(summary: Mapping[str, Any], concerns: Sequence[Concern]) -> dict[str, Any]:
     """The leadership figures of one summary.json (this run's, or an earlier run's).
 
     A figure is None when it was not measured: its concern is in `sections_not_computed`, or
-    the key is absent (an older summary). `reclaimable_basis` says whether the reclaimable
-    figures assume the proposed lifecycle policy ("proposed") or today's policies ("current").
+    the key is absent (an older summary). Each concern's figures come from its own block
+    (`Presentation.figures`).
     """
     skipped = set(summary.get("sections_not_computed") or ())
     cov = summary.get("coverage") if isinstance(summary.get("coverage"), Mapping) else {}
-    repos_pct = _number(cov.get("repositories_pct"))
+    repos_pct = as_number(cov.get("repositories_pct"))
     if repos_pct is None:
         repos_pct = _pct(cov.get("repositories_scanned"), cov.get("repositories_total"))
-    images_pct = _number(cov.get("images_pct"))
+    images_pct = as_number(cov.get("images_pct"))
     if images_pct is None:
         images_pct = _pct(cov.get("images_scanned"), cov.get("images_scannable"))
-    pt = dig(summary, "pull_through") or {}
-    net = _number(pt.get("net_saving_monthly_usd"))
-    if net is None and _number(pt.get("nat_savings_monthly_usd")) is not None \
-            and _number(pt.get("storage_monthly_usd")) is not None:
-        net = round(float(pt["nat_savings_monthly_usd"]) - float(pt["storage_monthly_usd"]), 2)
-    life = dig(summary, "lifecycle") or {}
-    proposed = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
-    if proposed.get("status") == "evaluated" and _number(proposed.get("reclaimable_bytes")) is not None:
-        basis, source = "proposed", proposed
-    else:
-        basis, source = "current", life
+    findings = cov.get("open_findings") if isinstance(cov.get("open_findings"), Mapping) else {}
+    compliance = summary.get("compliance") if isinstance(summary.get("compliance"), Mapping) else {}
     figures: dict[str, Any] = {
         "repositories_pct": repos_pct,
         "images_pct": images_pct,
-        "critical": _number(dig(cov, "open_findings", "critical")),
-        "high": _number(dig(cov, "open_findings", "high")),
-        "controls_failing": _number(dig(summary, "compliance", "controls_failing")),
-        "inspector_monthly_usd": _number(dig(summary, "inspector", "estimated_monthly_usd")),
-        "pull_through_net_saving_monthly_usd": net,
-        "reclaimable_bytes": _number(source.get("reclaimable_bytes")),
-        "reclaimable_monthly_usd": _number(source.get("reclaimable_monthly_usd")),
-        "reclaimable_basis": basis,
-        "reclaimable_current_bytes": _number(life.get("reclaimable_bytes")),
+        "critical": as_number(findings.get("critical")),
+        "high": as_number(findings.get("high")),
+        "controls_failing": as_number(compliance.get("controls_failing")),
     }
-    for key, concern in CONCERN_OF_METRIC.items():
-        if concern in skipped:
-            figures[key] = None
-    if "lifecycle" in skipped:
-        figures["reclaimable_basis"] = None
-        figures["reclaimable_current_bytes"] = None
+    for concern in concerns:
+        if concern.presentation.figures is None:
+            continue
+        block = summary.get(concern.key)
+        own = concern.presentation.figures(block if isinstance(block, Mapping) else {})
+        figures.update({k: (None if concern.key in skipped else v) for k, v in own.items()})
     return figures
 
 
-def history_entry(summary: Mapping[str, Any]) -> dict[str, Any]:
+def history_entry(summary: Mapping[str, Any], concerns: Sequence[Concern]) -> dict[str, Any]:
     """What the trends keep of one earlier run's summary.json (JSON-safe).
 
     Raises ValueError for a summary this version cannot read (not an object, no run_id/as_of,
@@ -232,7 +207,7 @@ def history_entry(summary: Mapping[str, Any]) -> dict[str, Any]:
         "complete": bool(complete) if complete is not None else None,
         "accounts": sorted(str(a) for a in (summary.get("accounts") or [])),
         "regions": sorted(str(r) for r in (summary.get("regions") or [])),
-        "figures": headline_figures(summary),
+        "figures": headline_figures(summary, concerns),
     }
 
 
@@ -254,13 +229,14 @@ def _judgement(metric: Metric, direction: str) -> str:
     return "better" if direction == metric.better else "worse"
 
 
-def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None,
+                 concerns: Sequence[Concern]) -> dict[str, Any]:
     """Each headline figure with its change since the previous run and its series.
 
     `history`: earlier runs (oldest first, as `history_entry` returns them), or None when the
     run recorded no history (a run made before trends existed): then no change is claimed.
     """
-    current = headline_figures(summary)
+    current = headline_figures(summary, concerns)
     recorded = history is not None
     past = [h for h in (history or []) if isinstance(h, Mapping)][-HISTORY_RUNS:]
     previous = past[-1] if past else None
@@ -269,15 +245,15 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
     runs = [{"run_id": str(h.get("run_id")), "as_of": str(h.get("as_of")),
              "complete": h.get("complete")} for h in past]
     runs.append({"run_id": str(summary.get("run_id")), "as_of": str(summary.get("as_of")),
-                 "complete": dig(summary, "completeness", "complete")})
-    metrics: dict[str, Any] = {}
-    for metric in METRICS:
+                 "complete": _completeness(summary).get("complete")})
+    trend_metrics: dict[str, Any] = {}
+    for metric in metrics(concerns):
         value = current.get(metric.key)
         series = []
         for h in past:
             figures = h.get("figures") or {}
-            point = _number(figures.get(metric.key))
-            if metric.key.startswith("reclaimable") and figures.get("reclaimable_basis") != current["reclaimable_basis"]:
+            point = as_number(figures.get(metric.key))
+            if metric.basis and figures.get(metric.basis) != current.get(metric.basis):
                 point = None  # measured on another basis: not comparable
             series.append(point)
         series.append(value)
@@ -292,9 +268,9 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
                  "delta": None if delta is None else round(delta, 4),
                  "direction": direction, "judgement": _judgement(metric, direction),
                  "series": series}
-        if metric.key.startswith("reclaimable"):
-            entry["basis"] = current["reclaimable_basis"]
-        metrics[metric.key] = entry
+        if metric.basis:
+            entry["basis"] = current.get(metric.basis)
+        trend_metrics[metric.key] = entry
     scope_changed = previous is not None and (
         list(previous.get("accounts") or []) != accounts
         or list(previous.get("regions") or []) != regions)
@@ -306,8 +282,8 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
                       "complete": previous.get("complete")}),
         "scope_changed": scope_changed,
         "runs": runs,
-        "reclaimable_current_bytes": current.get("reclaimable_current_bytes"),
-        "metrics": metrics,
+        **{key: current.get(key) for c in concerns for key in c.presentation.trend_figures},
+        "metrics": trend_metrics,
     }
 
 
@@ -330,17 +306,36 @@ class Action:
     risk_points: float
     why: str
     """How the score was computed, in words."""
+    fixes: tuple[str, ...] = field(default=(), compare=False)
+    """Controls this action fixes: their plain "fix the control" actions are not proposed
+    beside it (e.g. applying the proposed lifecycle policy fixes ECR.3, with its saving)."""
 
     @property
     def score(self) -> float:
         return round(self.monthly_usd + RISK_USD_PER_POINT * self.risk_points, 4)
 
     def to_json(self, rank: int) -> dict[str, Any]:
-        return {"rank": rank, **asdict(self), "monthly_usd": round(self.monthly_usd, 2),
+        fields = {k: v for k, v in asdict(self).items() if k != "fixes"}
+        return {"rank": rank, **fields, "monthly_usd": round(self.monthly_usd, 2),
                 "risk_points": round(self.risk_points, 2), "score": round(self.score, 2)}
 
 
-def _severity_points(severity: Any) -> float:
+@dataclass(frozen=True)
+class ActionInput:
+    """What a concern's actions hook gets."""
+
+    summary: Mapping[str, Any]
+    """This run's summary.json so far (the concern's own block is `summary[concern.key]`)."""
+    tables: Mapping[str, pd.DataFrame]
+    controls: Mapping[str, Mapping[str, Any]]
+    """Failing controls: control -> {failing, severity, title, registries[, no_table]}."""
+
+    def block(self, key: str) -> Mapping[str, Any]:
+        found = self.summary.get(key)
+        return found if isinstance(found, Mapping) else {}
+
+
+def severity_points(severity: Any) -> float:
     return SEVERITY_POINTS.get(str(severity or "MEDIUM").upper(), SEVERITY_POINTS["MEDIUM"])
 
 
@@ -361,8 +356,9 @@ def _failing_controls(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFr
                 "title": str(titles.iloc[0]) if len(titles) else str(control),
                 "registries": len(units)}
         return out
-    for control, counts in sorted((dig(summary, "compliance", "by_control") or {}).items()):
-        failing = _number((counts or {}).get("FAIL")) or 0
+    compliance = summary.get("compliance") if isinstance(summary.get("compliance"), Mapping) else {}
+    for control, counts in sorted((compliance.get("by_control") or {}).items()):
+        failing = as_number((counts or {}).get("FAIL")) or 0
         if failing:
             out[str(control)] = {"failing": int(failing), "severity": DEFAULT_SEVERITY.get(str(control), "Medium"),
                                  "title": str(control), "registries": 0, "no_table": True}
@@ -412,178 +408,55 @@ def _clair_action(tables: Mapping[str, pd.DataFrame]) -> Action | None:
         "clair_to_native",
         msg("Move {registries} off the retired Clair engine to AWS_NATIVE scanning ({repos})",
             registries=counted(len(units), "registry"), repos=counted(repos, "repository")),
-        _plural(len(units), "registry", "registries"), "coverage", "coverage-registries", 0.0, points,
+        plural(len(units), "registry", "registries"), "coverage", "coverage-registries", 0.0, points,
         f"{fmt_int(max(repos, 1))} repositories no longer scanned x High ({SEVERITY_POINTS['HIGH']:g} points)")
 
 
-def _lifecycle_action(summary: Mapping[str, Any], controls: Mapping[str, Mapping[str, Any]]) -> Action | None:
-    life = dig(summary, "lifecycle") or {}
-    prop = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
-    if prop.get("status") != "evaluated":
-        return None
-    applied = int(_number(prop.get("repositories_applied")) or 0)
-    if prop.get("apply_to") != "all" and isinstance(prop.get("without_policy"), Mapping):
-        freed = prop["without_policy"]
-        gained_bytes, usd = _number(freed.get("reclaimable_bytes")), _number(freed.get("reclaimable_monthly_usd"))
-    else:
-        gained_bytes = (_number(prop.get("reclaimable_bytes")) or 0) - (_number(life.get("reclaimable_bytes")) or 0)
-        usd = (_number(prop.get("reclaimable_monthly_usd")) or 0) - (_number(life.get("reclaimable_monthly_usd")) or 0)
-    usd = max(usd or 0.0, 0.0)
-    gained_bytes = max(gained_bytes or 0.0, 0.0)
-    ecr3 = controls.get("ECR.3")
-    fixes = min(applied, ecr3["failing"]) if ecr3 else 0
-    points = fixes * _severity_points(ecr3["severity"]) if ecr3 else 0.0
-    if not applied or (usd <= 0 and points <= 0):
-        return None
-    source = str(prop.get("source") or "")
-    name = (msg("the baseline lifecycle policy") if "baseline" in source.lower()
-            else msg("the proposed lifecycle policy"))
-    figure = _per_month(usd)
-    if gained_bytes > 0:
-        text = msg("Apply {policy} to {repos}: frees {size}, {usd}/month", policy=name,
-                   repos=counted(applied, "repository"), size=fmt_bytes(gained_bytes), usd=fmt_usd(usd, 2))
-    else:
-        text = msg("Apply {policy} to {repos} (ECR.3)", policy=name, repos=counted(applied, "repository"))
-    why = f"saves {figure}" + (f" + {fmt_int(fixes)} ECR.3 failures x {ecr3['severity']}" if fixes else "")
-    return Action("lifecycle_proposed", text, figure, "lifecycle", "lifecycle", usd, points, why)
+def control_action(control: str, info: Mapping[str, Any], text: Text, usd: float = 0.0,
+                   fixes: tuple[str, ...] = ()) -> Action:
+    """The action that fixes one failing control, scored by its failures' severity."""
+    n = info["failing"]
+    slug = control.lower().replace(".", "-")
+    # The report has a heading per failing control only when it has the compliance table.
+    anchor = "compliance" if info.get("no_table") else f"control-{slug}"
+    why = (f"{fmt_int(n)} failures x {info['severity']} ({severity_points(info['severity']):g} points)"
+           + (f" - costs {per_month(-usd)}" if usd < 0 else ""))
+    return Action(f"control_{slug}", text, plural(n, "repository", "repositories"), "compliance",
+                  anchor, usd, n * severity_points(info["severity"]), why, fixes)
 
 
-def _control_actions(controls: Mapping[str, Mapping[str, Any]], summary: Mapping[str, Any],
-                     lifecycle: Action | None) -> list[Action]:
-    out = []
-    for control, info in sorted(controls.items()):
-        n = info["failing"]
-        points = n * _severity_points(info["severity"])
-        repos = _plural(n, "repository", "repositories")
-        many = counted(n, "repository")
-        slug = control.lower().replace(".", "-")
-        # The report has a heading per failing control only when it has the compliance table.
-        anchor, usd = ("compliance" if info.get("no_table") else f"control-{slug}"), 0.0
-        text: Text
-        if control == "ECR.1":
-            text = msg("Turn on scan on push for {repos} never scanned automatically (ECR.1)",
-                       repos=many)
-        elif control == "ECR.2":
-            text = msg("Make image tags immutable in {repos} (ECR.2)", repos=many)
-        elif control == "ECR.3":
-            if lifecycle is not None:
-                continue  # the lifecycle action fixes it, with its saving
-            text = msg("Add a lifecycle policy to {repos} (ECR.3)", repos=many)
-        elif control == "ECR.5":
-            text = msg("Encrypt {repos} with a customer managed KMS key (ECR.5)", repos=many)
-        elif control == "Inspector.2":
-            scen = dig(summary, "inspector", "scenarios", "basic_to_enhanced_on_push") or {}
-            change = _number(scen.get("change_usd")) if scen.get("available") else None
-            text = msg("Turn on Amazon Inspector for {repos} (Inspector.2)", repos=many)
-            if change is not None and change > 0:
-                usd = -change
-                text = msg("Turn on Amazon Inspector for {repos} (Inspector.2): costs {usd}/month",
-                           repos=many, usd=fmt_usd(change, 2))
-        else:
-            text = msg("Fix {control} ({title}) for {repos}", control=control,
-                       title=as_text(info["title"]), repos=many)
-        why = (f"{fmt_int(n)} failures x {info['severity']} ({_severity_points(info['severity']):g} points)"
-               + (f" - costs {_per_month(-usd)}" if usd < 0 else ""))
-        out.append(Action(f"control_{slug}", text, repos, "compliance", anchor, usd, points, why))
-    return out
+def _control_text(control: str, info: Mapping[str, Any]) -> Text:
+    many = counted(info["failing"], "repository")
+    if control == "ECR.1":
+        return msg("Turn on scan on push for {repos} never scanned automatically (ECR.1)", repos=many)
+    if control == "ECR.2":
+        return msg("Make image tags immutable in {repos} (ECR.2)", repos=many)
+    if control == "ECR.3":
+        return msg("Add a lifecycle policy to {repos} (ECR.3)", repos=many)
+    if control == "ECR.5":
+        return msg("Encrypt {repos} with a customer managed KMS key (ECR.5)", repos=many)
+    if control == "Inspector.2":
+        return msg("Turn on Amazon Inspector for {repos} (Inspector.2)", repos=many)
+    return msg("Fix {control} ({title}) for {repos}", control=control,
+               title=as_text(info["title"]), repos=many)
 
 
-def _pull_through_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> list[Action]:
-    s = dig(summary, "pull_through") or {}
-    out = []
-    refs = int(_number(s.get("uncached_references")) or 0)
-    saving = _number(s.get("uncached_saving_if_cached_monthly_usd")) or 0.0
-    if refs and saving > 0:
-        out.append(Action(
-            "pull_through_uncached",
-            msg("Cache {images} pulled through NAT: saves {usd}/month",
-                images=(msg("{n} upstream image", n=fmt_int(refs)) if refs == 1
-                        else msg("{n} upstream images", n=fmt_int(refs))),
-                usd=fmt_usd(saving, 2)),
-            _per_month(saving), "pull-through", "pull-through-uncached", saving, 0.0,
-            f"saves {_per_month(saving)}"))
-    stale = int(_number(s.get("stale_images")) or 0)
-    stale_usd = _number(s.get("stale_monthly_usd")) or 0.0
-    if stale and stale_usd > 0:
-        days = _number(s.get("stale_days"))
-        images = (msg("{n} stale cached image", n=fmt_int(stale)) if stale == 1
-                  else msg("{n} stale cached images", n=fmt_int(stale)))
-        size, usd = fmt_bytes(_number(s.get("stale_bytes")) or 0), fmt_usd(stale_usd, 2)
-        out.append(Action(
-            "pull_through_stale",
-            (msg("Expire {images} not pulled for {days} days: frees {size}, {usd}/month",
-                 images=images, days=fmt_int(days), size=size, usd=usd) if days
-             else msg("Expire {images}: frees {size}, {usd}/month", images=images, size=size,
-                      usd=usd)),
-            _per_month(stale_usd), "pull-through", "pull-through-stale", stale_usd, 0.0,
-            f"saves {_per_month(stale_usd)}"))
-    pt = tables.get("pull_through")
-    key = ["account_id", "region", "ecr_repository_prefix"]
-    if isinstance(pt, pd.DataFrame) and len(pt) and set(key + ["net_saving_monthly_usd"]) <= set(pt.columns):
-        net = pt.assign(_net=pd.to_numeric(pt["net_saving_monthly_usd"], errors="coerce")) \
-            .groupby(key, sort=True)["_net"].sum(min_count=1)
-        losing = net[net < 0]
-        loss = -float(losing.sum())
-        if len(losing) and round(loss, 2) > 0:
-            out.append(Action(
-                "pull_through_not_paying",
-                (msg("Review {rules} costing more than it saves: {usd}/month",
-                     rules=msg("{n} pull-through cache rule", n=fmt_int(len(losing))),
-                     usd=fmt_usd(loss, 2)) if len(losing) == 1
-                 else msg("Review {rules} costing more than they save: {usd}/month",
-                          rules=msg("{n} pull-through cache rules", n=fmt_int(len(losing))),
-                          usd=fmt_usd(loss, 2))),
-                _per_month(loss), "pull-through", "pull-through-repositories", loss, 0.0,
-                f"saves {_per_month(loss)}"))
-    return out
+def rank_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
+                 concerns: Sequence[Concern]) -> list[Action]:
+    """Every candidate action with a positive score, best first (see RANKING_RULE).
 
-
-def _inspector_actions(summary: Mapping[str, Any]) -> list[Action]:
-    scenarios = dig(summary, "inspector", "scenarios") or {}
-    out = []
-    narrow = scenarios.get("narrow_continuous") or {}
-    change = _number(narrow.get("change_usd"))
-    if narrow.get("available") and change is not None and change < 0:
-        label = str(narrow.get("label") or "")
-        prefix = "Continuous narrowed to "
-        target = label[len(prefix):].split(";")[0].strip() if label.startswith(prefix) else ""
-        text = (msg("Narrow continuous scanning to {target}: saves {usd}/month", target=target,
-                    usd=fmt_usd(-change, 2)) if target
-                else msg("Narrow continuous scanning: saves {usd}/month", usd=fmt_usd(-change, 2)))
-        out.append(Action("inspector_narrow_continuous", text,
-                          _per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
-                          f"saves {_per_month(-change)}"))
-    best: tuple[float, str, Mapping[str, Any]] | None = None
-    for key, scen in sorted(scenarios.items()):
-        if not key.startswith("rescan_") or not isinstance(scen, Mapping) or not scen.get("available"):
-            continue
-        change = _number(scen.get("change_usd"))
-        if change is not None and change < 0 and (best is None or change < best[0]):
-            best = (change, key, scen)
-    if best is not None:
-        change, key, _ = best
-        days = key.rsplit("_", 1)[-1]
-        text = (msg("Shorten Inspector's rescan duration to {days} days: saves {usd}/month",
-                    days=days, usd=fmt_usd(-change, 2)) if days.isdigit()
-                else msg("Shorten Inspector's rescan duration ({label}): saves {usd}/month",
-                         label=as_text(best[2].get("label")), usd=fmt_usd(-change, 2)))
-        out.append(Action("inspector_rescan_duration", text,
-                          _per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
-                          f"saves {_per_month(-change)}"))
-    return out
-
-
-def rank_actions(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> list[Action]:
-    """Every candidate action with a positive score, best first (see RANKING_RULE)."""
+    The foundation's (critical findings, Clair, one per failing control) and each computed
+    concern's; a control fixed by a concern's action gets no action of its own."""
     skipped = set(summary.get("sections_not_computed") or ())
     controls = _failing_controls(summary, tables)
-    lifecycle = None if "lifecycle" in skipped else _lifecycle_action(summary, controls)
-    candidates: list[Action | None] = [_critical_action(tables), _clair_action(tables), lifecycle]
-    candidates.extend(_control_actions(controls, summary if "inspector" not in skipped else {}, lifecycle))
-    if "pull_through" not in skipped:
-        candidates.extend(_pull_through_actions(summary, tables))
-    if "inspector" not in skipped:
-        candidates.extend(_inspector_actions(summary))
+    given = ActionInput(summary, tables, controls)
+    candidates: list[Action | None] = [_critical_action(tables), _clair_action(tables)]
+    for concern in concerns:
+        if concern.presentation.actions is not None and concern.key not in skipped:
+            candidates.extend(concern.presentation.actions(given))
+    fixed = {control for a in candidates if a is not None for control in a.fixes}
+    candidates.extend(control_action(control, info, _control_text(control, info))
+                      for control, info in sorted(controls.items()) if control not in fixed)
     found = [a for a in candidates if a is not None and a.score > 0]
     return sorted(found, key=lambda a: (-a.score, a.key))
 
@@ -611,10 +484,11 @@ class Leadership:
 
 
 def build_leadership(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
-                     history: Sequence[Mapping[str, Any]] | None) -> Leadership:
-    ranked = rank_actions(summary, tables)
+                     history: Sequence[Mapping[str, Any]] | None,
+                     concerns: Sequence[Concern]) -> Leadership:
+    ranked = rank_actions(summary, tables, concerns)
     return Leadership(
-        trends=build_trends(summary, history),
+        trends=build_trends(summary, history, concerns),
         actions=[a.to_json(rank) for rank, a in enumerate(ranked[:TOP_ACTIONS], start=1)],
         table=actions_frame(ranked),
         methodology=(TRENDS_METHOD, RANKING_RULE),

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from .concern import Concern
 from .raw import RawCall
 from .schema import SEVERITY_COUNTS, SNAPSHOT_TABLES, conform
 
@@ -42,10 +43,9 @@ class CallIndex:
         return found[0] if found else None
 
 
-def normalize(calls: Iterable[RawCall], units: Sequence[Unit]) -> dict[str, pd.DataFrame]:
-    """Every snapshot table (the base ones and each built concern's), conformed to its schema."""
-    from .concerns import CONCERNS  # here, not at import: concerns import this module
-
+def normalize(calls: Iterable[RawCall], units: Sequence[Unit],
+              concerns: Sequence[Concern]) -> dict[str, pd.DataFrame]:
+    """Every snapshot table (the foundation's and each given concern's), conformed to its schema."""
     index = CallIndex(calls)
     builders = {
         "registries": _registries,
@@ -58,15 +58,15 @@ def normalize(calls: Iterable[RawCall], units: Sequence[Unit]) -> dict[str, pd.D
         "inspector_findings": _inspector_findings,
         "pull_through_rules": _pull_through_rules,
     }
-    columns = {name: list(SNAPSHOT_TABLES[name]) for name in builders}
-    for concern in CONCERNS:
+    columns = {name: SNAPSHOT_TABLES[name] for name in builders}
+    for concern in concerns:
         for name, spec in concern.snapshot_tables.items():
             builders[name] = spec.build
-            columns[name] = list(spec.columns)
+            columns[name] = spec.columns
     tables = {}
     for name, build in builders.items():
         rows = [row for unit in units for row in build(index, unit)]
-        tables[name] = conform(name, pd.DataFrame(rows, columns=columns[name]))
+        tables[name] = conform(name, pd.DataFrame(rows, columns=list(columns[name])), columns[name])
     return tables
 
 

@@ -12,6 +12,9 @@ USD; list-valued columns (image tags) are `object` holding tuples of str.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Mapping
+
 import pandas as pd
 
 TS = "datetime64[ns, UTC]"
@@ -208,39 +211,36 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
     },
 }
 
-ALL_TABLES = {**SNAPSHOT_TABLES, **RESULT_TABLES}
-
-
-def register_table(name: str, columns: dict[str, str]) -> None:
-    """Declare a concern's table (see reports.concern); a name may be declared only once."""
-    existing = ALL_TABLES.get(name)
-    if existing is not None and dict(existing) != dict(columns):
-        raise SchemaError(f"table {name!r} declared twice with different columns")
-    ALL_TABLES[name] = dict(columns)
+ALL_TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType({**SNAPSHOT_TABLES, **RESULT_TABLES})
+"""The foundation's tables. A concern's tables are declared by the concern (reports.concern)
+and passed with the frame: `conform(name, frame, columns)`."""
+FOUNDATION_TABLES: tuple[str, ...] = tuple(ALL_TABLES)
+"""The tables every concern may require: the foundation's snapshot and result tables."""
 
 
 class SchemaError(ValueError):
     """A frame does not have the columns its schema declares."""
 
 
-def empty_frame(table: str) -> pd.DataFrame:
-    """A zero-row frame with the table's columns and dtypes."""
-    schema = ALL_TABLES[table]
+def empty_frame(table: str, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A zero-row frame with the table's columns and dtypes (`columns`: a concern's schema)."""
+    schema = ALL_TABLES[table] if columns is None else columns
     return pd.DataFrame({col: pd.Series(dtype=dtype) for col, dtype in schema.items()})
 
 
-def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+def conform(table: str, frame: pd.DataFrame, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Return `frame` with exactly the schema's columns, in order, cast to the schema's dtypes.
 
+    `columns` is the schema of a concern's table; a foundation table's is looked up by name.
     Raises SchemaError naming the missing columns; extra columns are a bug too, so they raise.
     """
-    schema = ALL_TABLES[table]
+    schema = ALL_TABLES[table] if columns is None else columns
     missing = [c for c in schema if c not in frame.columns]
     extra = [c for c in frame.columns if c not in schema]
     if missing or extra:
         raise SchemaError(f"table {table!r}: missing columns {missing}, unexpected columns {extra}")
     if frame.empty:
-        return empty_frame(table)
+        return empty_frame(table, schema)
     out = {}
     for col, dtype in schema.items():
         series = frame[col]

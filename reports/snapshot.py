@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from .concern import Concern
 from .coverage import BasicFindingsScope
 from .normalize import normalize
 from .raw import RawCall
@@ -80,8 +81,10 @@ class Snapshot:
     calls_total: int
 
 
-def build_snapshot(meta: SnapshotMeta, calls: Sequence[RawCall]) -> Snapshot:
-    return Snapshot(meta=meta, tables=normalize(calls, meta.units), calls_total=len(calls))
+def build_snapshot(meta: SnapshotMeta, calls: Sequence[RawCall],
+                   concerns: Sequence[Concern]) -> Snapshot:
+    """The snapshot tables of the foundation and of each of `concerns`, from the recorded calls."""
+    return Snapshot(meta=meta, tables=normalize(calls, meta.units, concerns), calls_total=len(calls))
 
 
 def iso_utc(moment: datetime) -> str:

@@ -10,25 +10,19 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from .concern import Concern
 from .snapshot import Snapshot, iso_utc
 
 FREQUENCIES = ("MANUAL", "SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 STATUSES = ("PASS", "FAIL", "UNKNOWN", "NOT_APPLICABLE")
 
 
-# The documented keys of each concern, and their value while it is not computed.
-PLACEHOLDERS: dict[str, dict[str, Any]] = {
-    "inspector": {"estimated_monthly_usd": 0.0},
-    "pull_through": {"storage_monthly_usd": 0.0, "nat_savings_monthly_usd": 0.0},
-    "lifecycle": {"images_expiring": 0, "reclaimable_bytes": 0, "reclaimable_monthly_usd": 0.0},
-}
-
-
 def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
-                  not_computed: Sequence[str],
-                  concerns: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+                  not_computed: Sequence[str], results: Mapping[str, Mapping[str, Any]],
+                  concerns: Sequence[Concern]) -> dict[str, Any]:
+    """summary.json: the foundation's figures, then one block per concern in `concerns` order
+    (its documented keys with their not-computed values, overlaid by its `results` block)."""
     meta = snapshot.meta
-    concerns = concerns or {}
     summary = {
         "run_id": meta.run_id,
         "as_of": iso_utc(meta.as_of),
@@ -42,10 +36,8 @@ def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
                          "complete": not meta.errors},
         "sections_not_computed": list(not_computed),
     }
-    for key, placeholder in PLACEHOLDERS.items():
-        summary[key] = {**placeholder, **concerns.get(key, {})}
-    for key, part in concerns.items():
-        summary.setdefault(key, dict(part))
+    for concern in concerns:
+        summary[concern.key] = {**concern.placeholder, **results.get(concern.key, {})}
     return summary
 
 

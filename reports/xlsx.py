@@ -20,29 +20,30 @@ import io
 import math
 import re
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 import xlsxwriter
 
+from .concern import Concern
 from .finops import CUSTOM_COLUMNS, FOCUS_COLUMNS, FOCUS_SOURCE
 
-SHEETS: tuple[tuple[str, str], ...] = (
+FOUNDATION_SHEETS: tuple[tuple[str, str], ...] = (
     # (table, what the sheet holds); the sheet is named after the table (all <= 31 characters)
     ("cost_lines", "every monthly cost, avoided cost and saving, one row per resource and component (FOCUS columns)"),
     ("coverage", "scan coverage, one row per repository"),
     ("registry_coverage", "scan coverage and basic-scan quota headroom, one row per registry"),
     ("compliance", "one row per repository and control"),
-    ("inspector", "Amazon Inspector cost, one row per repository"),
-    ("inspector_scenarios", "Inspector cost under other settings"),
-    ("inspector_reconciliation", "our Inspector model against AWS's own usage figures"),
-    ("pull_through", "pull-through cache economics, one row per rule and cached repository"),
-    ("pull_through_stale", "cached images not pulled recently"),
-    ("pull_through_uncached", "upstream images pulled without the cache"),
-    ("pull_through_topology", "VPCs: NAT gateways, endpoints, and whether the cache saves NAT processing"),
-    ("lifecycle", "lifecycle reclaimable bytes and dollars, one row per repository and scenario"),
-    ("prices", "every price used: region, unit, amount, source, date, status"),
 )
+PRICES_SHEET = ("prices", "every price used: region, unit, amount, source, date, status")
+
+
+def workbook_sheets(concerns: Sequence[Concern]) -> tuple[tuple[str, str], ...]:
+    """The workbook's sheets in order: the foundation's, each concern's, then the prices."""
+    return (*FOUNDATION_SHEETS, *(sheet for c in concerns for sheet in c.presentation.workbook_sheets),
+            PRICES_SHEET)
+
+
 MAX_ROWS = 1_048_575  # Excel's row limit, less the header row
 MAX_WIDTH, MIN_WIDTH = 60, 8
 
@@ -63,7 +64,7 @@ _ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def finops_workbook(tables: Mapping[str, pd.DataFrame], *, as_of: Any, run_id: str = "",
-                    sheets: Iterable[tuple[str, str]] = SHEETS) -> bytes:
+                    sheets: Iterable[tuple[str, str]]) -> bytes:
     """The workbook's bytes: the `sheets` tables present in `tables`, each on its own sheet."""
     stamp = _naive_utc(as_of)
     buffer = io.BytesIO()
@@ -246,4 +247,4 @@ def _na(value: Any) -> bool:
         return False
 
 
-__all__ = ["SHEETS", "finops_workbook"]
+__all__ = ["FOUNDATION_SHEETS", "PRICES_SHEET", "finops_workbook", "workbook_sheets"]

@@ -1,14 +1,18 @@
-"""Inspector pricing exposure (issue 4): what Amazon Inspector's ECR scanning costs now, what
-AWS itself estimates, and what it would cost under other settings.
+"""Inspector pricing exposure: what Amazon Inspector's ECR scanning costs now, what AWS itself
+estimates, and what it would cost under other settings.
 
 Modules: `tables` (snapshot tables from GetConfiguration and ListUsageTotals), `rules` (the
 per-image billing rules), `analysis` (the fleet model, calibration, reconciliation),
-`scenarios` (what-ifs), `result` (the concern's `analyse`).
+`scenarios` (what-ifs), `result` (the concern's `analyse`); and what the outputs take from it:
+`headline`, `leadership`, `finops`, plus its report section and Japanese catalog.
 """
 
 from __future__ import annotations
 
-from ..concern import Concern
+from ..concern import Concern, Presentation
+from ..render.i18n import ja_inspector
+from ..render.section_inspector import build_inspector
+from . import finops, headline, leadership
 from .analysis import RESULT_TABLES
 from .result import analyse
 from .tables import SNAPSHOT_TABLES
@@ -18,5 +22,23 @@ CONCERN = Concern(
     title="Inspector pricing exposure",
     snapshot_tables=SNAPSHOT_TABLES,
     result_tables=RESULT_TABLES,
+    requires=("registries", "coverage", "images", "inspector_coverage", "lifecycle_actions"),
     analyse=analyse,
+    placeholder={"estimated_monthly_usd": 0.0},
+    presentation=Presentation(
+        section=build_inspector,
+        section_id="inspector",
+        section_title="Inspector pricing exposure",
+        metrics=leadership.METRICS,
+        figures=leadership.figures,
+        headline_tiles=headline.tiles,
+        actions=leadership.actions,
+        cost_lines=finops.cost_lines,
+        workbook_sheets=(
+            ("inspector", "Amazon Inspector cost, one row per repository"),
+            ("inspector_scenarios", "Inspector cost under other settings"),
+            ("inspector_reconciliation", "our Inspector model against AWS's own usage figures"),
+        ),
+        translations=(ja_inspector,),
+    ),
 )

@@ -19,7 +19,7 @@ from ..concern import AnalysisContext
 from ..text import msg
 from . import rules
 from .rules import CONTINUOUS, ON_PUSH, PERIOD_DAYS, RescanSettings
-from .tables import COLLECTED
+from .tables import COLLECTED, SNAPSHOT_TABLES
 
 UNIT = ["account_id", "region"]
 REPO = UNIT + ["repository_name"]
@@ -367,7 +367,9 @@ class Model:
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     frame = tables.get(name)
-    return frame if isinstance(frame, pd.DataFrame) else schema.empty_frame(name)
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    return schema.empty_frame(name, {**SNAPSHOT_TABLES, **RESULT_TABLES}.get(name))
 
 
 def _opt(value: object) -> Any:

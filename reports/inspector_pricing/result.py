@@ -19,9 +19,14 @@ from .analysis import (
     SCENARIO_COLUMNS,
     Model,
     Outcome,
+    RESULT_TABLES,
     Rate,
 )
 from .scenarios import build_scenarios, scenario_rows
+
+
+def conform_result(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return schema.conform(name, frame, RESULT_TABLES[name])
 
 
 def analyse(ctx: AnalysisContext) -> ConcernResult:
@@ -34,11 +39,10 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
     rows, _ = scenario_rows(model, scenarios, rates, current)
 
     tables = {
-        "inspector": schema.conform("inspector", _repository_table(model, current, rates)),
-        "inspector_images": schema.conform("inspector_images", _image_table(model, current)),
-        "inspector_scenarios": schema.conform(
-            "inspector_scenarios", pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))),
-        "inspector_reconciliation": schema.conform("inspector_reconciliation", reconciliation),
+        "inspector": conform_result("inspector", _repository_table(model, current, rates)),
+        "inspector_images": conform_result("inspector_images", _image_table(model, current)),
+        "inspector_scenarios": conform_result("inspector_scenarios", pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))),
+        "inspector_reconciliation": conform_result("inspector_reconciliation", reconciliation),
     }
     return ConcernResult(tables=tables, summary=_summary(current, tables),
                          notes=tuple(_notes(model, tables)), methodology=methodology(model, rates))

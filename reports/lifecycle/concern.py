@@ -24,7 +24,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..concern import AnalysisContext, Concern, ConcernResult, TableSpec
+from ..concern import AnalysisContext, Concern, ConcernResult, Presentation, TableSpec
+from ..render.i18n import ja_lifecycle
+from ..render.section_lifecycle import build_lifecycle
 from ..prices import DERIVED, GB, OFFICIAL
 from ..schema import BOOL, INT, STR, UNIT_KEY
 from ..text import Text, join, msg
@@ -32,6 +34,7 @@ from .awsjson import LIST_MEDIA_TYPES, AwsJsonError, manifest_records
 from .baseline import BASELINE_NAME
 from .evaluate import evaluate_fleet
 from .frame import KEY_COLUMNS
+from . import finops, headline, leadership
 from .lint import LintWarning, lint, static_warnings
 from .manifests import BLOB_COLUMNS, CHILD_COLUMNS, KNOWN_COLUMNS, Manifests
 from .messages import issues_text
@@ -669,5 +672,22 @@ CONCERN = Concern(
         "lifecycle_aws_preview": TableSpec(LIFECYCLE_AWS_PREVIEW, _preview_rows),
     },
     result_tables={"lifecycle": LIFECYCLE, "lifecycle_actions": LIFECYCLE_ACTIONS, "lifecycle_lint": LIFECYCLE_LINT},
+    requires=("repositories", "images", "pull_through_rules"),
     analyse=analyse,
+    placeholder={"images_expiring": 0, "reclaimable_bytes": 0, "reclaimable_monthly_usd": 0.0},
+    presentation=Presentation(
+        section=build_lifecycle,
+        section_id="lifecycle",
+        section_title="Lifecycle reclaimable storage",
+        metrics=leadership.METRICS,
+        figures=leadership.figures,
+        trend_figures=leadership.TREND_FIGURES,
+        headline_tiles=headline.tiles,
+        actions=leadership.actions,
+        cost_lines=finops.cost_lines,
+        workbook_sheets=(
+            ("lifecycle", "lifecycle reclaimable bytes and dollars, one row per repository and scenario"),
+        ),
+        translations=(ja_lifecycle,),
+    ),
 )

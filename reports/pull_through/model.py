@@ -32,7 +32,7 @@ import pandas as pd
 from ..concern import AnalysisContext, ConcernResult
 from ..imagekinds import is_manifest_list, is_referrer
 from ..prices import GB, HOURS_PER_MONTH
-from ..schema import BOOL, STR, TS, conform, register_table
+from ..schema import BOOL, STR, TS, conform
 from ..text import msg
 from .methodology import methodology
 from .refs import UPSTREAM_LABELS, ImageRef, parse_reference
@@ -170,8 +170,6 @@ RESULT_TABLES = {
 }
 
 Unit = tuple[str, str]
-for _name, _columns in RESULT_TABLES.items():  # also when imported without reports.concerns
-    register_table(_name, _columns)
 
 
 @dataclass(frozen=True)
@@ -478,7 +476,8 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
 
 def _conform(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns = list(RESULT_TABLES[name])
-    return conform(name, pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns))
+    frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
+    return conform(name, frame, RESULT_TABLES[name])
 
 
 def _template_for(templates: pd.DataFrame, prefix: str) -> tuple[str, bool] | None:

@@ -10,6 +10,6 @@ from .charts import Series, svg_bar_chart
 from .html import render_html
 from .model import ReportInput
 from .pdf import render_pdf
-from .viewmodel import build_view
+from .view import build_view
 
 __all__ = ["ReportInput", "Series", "build_view", "render_html", "render_pdf", "svg_bar_chart"]

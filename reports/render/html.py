@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from .environment import environment, read_static
 from .model import ReportInput
-from .viewmodel import build_view
+from .view import build_view
 
 STYLESHEET = "report.css"
 LANGUAGE_STYLESHEETS = {"ja": "report.ja.css"}

@@ -15,8 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-#: Sections whose analysis may not be built yet; listed in `ReportInput.sections_not_computed`.
-DEFERRED_SECTIONS = ("inspector", "pull_through", "lifecycle")
+from ..concern import Concern
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,9 @@ class ReportInput:
     """True when the data comes from the emulated demo fleet: a visible DEMO marker."""
     language: str = "en"
     """Report language: "en" (default) or "ja" (reports/render/i18n.py)."""
+    concerns: Sequence[Concern] = ()
+    """The concerns of the run, in report order: each brings its section, headline tiles and
+    translations (reports.concern.Presentation)."""
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None or self.as_of.utcoffset() is None:

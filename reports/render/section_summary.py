@@ -1,11 +1,11 @@
-"""The first page, for leadership (issue 5): headline figures with their change since the previous
-run and a trend line over the last runs, the five actions worth the most money or risk (each
-linked to its evidence), and the key points.
+"""The first page, for leadership: headline figures with their change since the previous run and
+a trend line over the last runs, the five actions worth the most money or risk (each linked to
+its evidence), and the key points.
 
 Reads `summary["trends"]` and `summary["actions"]` (reports/leadership.py, computed by the
-analysis). A hand-built ReportInput without them still renders: the trends then read "not
-recorded" and the actions are ranked here from the same pure function. `ctx` is the view
-model's context (`viewmodel._Ctx`).
+analysis); it never computes them itself. An input without them still renders: the trends then
+read "not recorded" and no action is listed. `ctx` is the view model's context
+(`viewmodel.SectionContext`).
 """
 
 from __future__ import annotations
@@ -14,62 +14,32 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
 
-from .. import leadership as lead
-from ..summary import dig
+from ..leadership import TOP_ACTIONS
 from ..text import Text, as_text, counted, join, msg
-from . import charts
 from .blocks import Bullets, Paragraph, Section
-from .filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd, is_missing, pct_of
+from .filters import fmt_datetime, fmt_int, fmt_pct, is_missing, pct_of
+from .headline import Headline, Tile, TileContext, known, runs_text
 from .viewmodel import (
     CLAIR_RETIREMENT,
-    DEFERRED,
     UNKNOWN,
-    _control_key,
-    _control_title,
-    _Ctx,
+    control_key,
+    control_title,
+    SectionContext,
     registry_label,
 )
 
 SECTION_ID = "summary"
 TITLE = "Executive summary"
-SECTION_TITLES = {
+FOUNDATION_TITLES = {
     "summary": TITLE, "coverage": "Scan coverage", "compliance": "Compliance",
-    "inspector": "Inspector pricing exposure", "pull-through": "Pull-through cache economics",
-    "lifecycle": "Lifecycle reclaimable storage", "completeness": "Data completeness",
-    "methodology": "Methodology",
+    "completeness": "Data completeness", "methodology": "Methodology",
 }
-"""Section id -> title, for the action lines' "where the evidence is"."""
-NOT_COMPUTED = "not computed"
+"""Section id -> title of the foundation's sections; each concern names its own."""
 KEY_POINTS = 3
-UP, DOWN = "\u25b2", "\u25bc"  # ▲ ▼ (DejaVu Sans has both)
-SPARK_COLOR = "#1f4e79"
+NO_TRENDS: Mapping[str, Any] = {"recorded": False, "metrics": {}, "runs": []}
 
 
 # --- display blocks (rendered by templates/blocks.html.j2) -----------------------------------
-
-
-@dataclass(frozen=True)
-class Tile:
-    """One headline figure with its change and its trend line."""
-
-    key: str
-    label: str
-    value: str
-    detail: str = ""
-    tone: str = ""
-    """"" | "alert" | "warn" | "good" | "unknown"."""
-    change: str = ""
-    """"▲ 3 since the previous run", "first run", "no change"."""
-    change_tone: str = ""
-    """"good" | "bad" | "" (neutral)."""
-    spark: "charts.Sparkline | None" = None
-
-
-@dataclass(frozen=True)
-class Headline:
-    kind: ClassVar[str] = "headline"
-    tiles: tuple[Tile, ...]
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,15 +66,6 @@ class Actions:
 # --- sentences' parts ------------------------------------------------------------------------
 
 
-def _known(text: str) -> str:
-    """A formatted figure as a parameter: "unknown" is said in the report's language."""
-    return msg("unknown") if text == UNKNOWN else text
-
-
-def _runs(n: int) -> Text:
-    return msg("{n} run", n=fmt_int(n)) if n == 1 else msg("{n} runs", n=fmt_int(n))
-
-
 def _listed(items: list[str], limit: int) -> str:
     """`viewmodel._list_text`, with its "and N more" said in the report's language."""
     if not items:
@@ -117,163 +78,67 @@ def _listed(items: list[str], limit: int) -> str:
 # --- headline figures ------------------------------------------------------------------------
 
 
-def _trends(ctx: _Ctx) -> Mapping[str, Any]:
-    trends = dig(ctx.summary, "trends")
-    if isinstance(trends, Mapping) and isinstance(trends.get("metrics"), Mapping):
-        return trends
-    return lead.build_trends(ctx.summary, None)
+def tile_context(ctx: SectionContext) -> TileContext:
+    trends = ctx.summary.get("trends")
+    if not (isinstance(trends, Mapping) and isinstance(trends.get("metrics"), Mapping)):
+        trends = NO_TRENDS  # a hand-built input: no change is claimed
+    return TileContext(ctx.summary, trends, bool(ctx.report.errors), ctx.not_computed)
 
 
-def _delta_text(unit: str, delta: float) -> str:
-    size = abs(delta)
-    if unit == "pct":
-        return msg("{arrow} {points} pts", arrow=UP if delta > 0 else DOWN,
-                   points=fmt_pct(size, 1)[:-1])
-    if unit == "usd":
-        text = fmt_usd(size, 2)
-    elif unit == "bytes":
-        text = fmt_bytes(size)
+def _headline(ctx: SectionContext) -> Headline:
+    tiles = tile_context(ctx)
+    concern_tiles = tuple(tile for concern in ctx.report.concerns
+                          if concern.presentation.headline_tiles is not None
+                          for tile in concern.presentation.headline_tiles(tiles))
+    return Headline(_foundation_tiles(ctx, tiles) + concern_tiles, _trend_note(tiles.trends, tiles.runs))
+
+
+def _pct_tile(tiles: TileContext, key: str, label: str, part: Any, whole: Any, images: bool) -> Tile:
+    pct = pct_of(part, whole)
+    if is_missing(whole):
+        detail = msg("not collected")
     else:
-        text = fmt_int(size)
-    return f"{UP if delta > 0 else DOWN} {text}"
-
-
-def _change(metric: Mapping[str, Any], computed: bool) -> tuple[str, str]:
-    if not computed:
-        return "", ""
-    direction = metric.get("direction")
-    if direction == "first run":
-        return "first run", ""
-    if direction == "not recorded":
-        return "", ""
-    if direction == "flat":
-        return "no change", ""
-    delta = metric.get("delta")
-    if direction in ("up", "down") and not is_missing(delta):
-        judgement = metric.get("judgement")
-        tone = {"better": "good", "worse": "bad"}.get(str(judgement), "")
-        return _delta_text(str(metric.get("unit")), float(delta)), tone
-    if metric.get("previous") is None and metric.get("value") is not None:
-        return "no earlier figure", ""
-    return "change unknown", ""
-
-
-def _spark(key: str, metric: Mapping[str, Any], runs: int, fmt: Any) -> charts.Sparkline | None:
-    series = list(metric.get("series") or [])
-    known = [v for v in series if not is_missing(v)]
-    if runs < 2 or len(series) < 2 or len(known) < 2:
-        return None
-    reading = join([msg("unknown") if is_missing(v) else fmt(v) for v in series], "; ")
-    return charts.Sparkline(
-        tuple(series), title=msg("{label}, last {runs}", label=as_text(metric.get("label", key)),
-                                 runs=_runs(len(series))),
-        description=msg("Oldest first: {values}.", values=reading),
-        chart_id=f"spark-{key.replace('_', '-')}", color=SPARK_COLOR)
-
-
-def _headline(ctx: _Ctx) -> Headline:
-    trends = _trends(ctx)
-    metrics = trends.get("metrics") or {}
-    runs = len(trends.get("runs") or [])
-    cov = dig(ctx.summary, "coverage") or {}
-    # Collection errors: the figures are partial. Said in the detail line, so the labels stay
-    # one line and the first page keeps its contents.
-
-    def partial(detail: str) -> str:
-        return msg("partial: {detail}", detail=detail) if ctx.report.errors else detail
-
-    def metric(key: str) -> Mapping[str, Any]:
-        return metrics.get(key) or {}
-
-    def tile(key: str, label: str, value: str, detail: str, tone: str, fmt: Any,
-             concern: str | None = None) -> Tile:
-        computed = concern is None or not ctx.not_computed(concern)
-        if not computed:
-            return Tile(key, label, NOT_COMPUTED, "not built in this version; not a zero", "unknown")
-        change, change_tone = _change(metric(key), computed)
-        return Tile(key, label, value, detail, tone, change, change_tone,
-                    _spark(key, metric(key), runs, fmt))
-
-    def pct_tile(key: str, label: str, part: Any, whole: Any, images: bool) -> Tile:
-        pct = pct_of(part, whole)
-        if is_missing(whole):
-            detail = msg("not collected")
+        args = {"part": known(fmt_int(part, UNKNOWN)), "n": fmt_int(whole)}
+        if images:
+            detail = (msg("{part} of {n} scannable image", **args) if int(whole) == 1
+                      else msg("{part} of {n} scannable images", **args))
         else:
-            args = {"part": _known(fmt_int(part, UNKNOWN)), "n": fmt_int(whole)}
-            if images:
-                detail = (msg("{part} of {n} scannable image", **args) if int(whole) == 1
-                          else msg("{part} of {n} scannable images", **args))
-            else:
-                detail = (msg("{part} of {n} repository", **args) if int(whole) == 1
-                          else msg("{part} of {n} repositories", **args))
-        return tile(key, label, fmt_pct(pct, 0, missing=UNKNOWN), partial(detail),
-                    "unknown" if pct is None else ("warn" if pct < 80 else ""),
-                    lambda v: fmt_pct(v, 1))
+            detail = (msg("{part} of {n} repository", **args) if int(whole) == 1
+                      else msg("{part} of {n} repositories", **args))
+    return tiles.tile(key, label, fmt_pct(pct, 0, missing=UNKNOWN), tiles.partial(detail),
+                      "unknown" if pct is None else ("warn" if pct < 80 else ""),
+                      lambda v: fmt_pct(v, 1))
 
-    critical = dig(cov, "open_findings", "critical")
-    high = dig(cov, "open_findings", "high")
-    failing = dig(ctx.summary, "compliance", "controls_failing")
+
+def _foundation_tiles(ctx: SectionContext, tiles: TileContext) -> tuple[Tile, ...]:
+    cov = tiles.block("coverage")
+    findings = cov.get("open_findings") if isinstance(cov.get("open_findings"), Mapping) else {}
+    critical, high = findings.get("critical"), findings.get("high")
+    compliance = tiles.block("compliance")
+    failing = compliance.get("controls_failing")
     frame = ctx.table("coverage")
     not_checked = 0
     if frame is not None and "images_not_checked" in frame:
         not_checked = int(frame["images_not_checked"].fillna(0).sum())
-    scope_note = partial(msg("{n} images not checked", n=fmt_int(not_checked))
-                         if not_checked else msg("in scanned images"))
+    scope_note = tiles.partial(msg("{n} images not checked", n=fmt_int(not_checked))
+                               if not_checked else msg("in scanned images"))
     unknown_controls = sum(
         0 if is_missing((counts or {}).get("UNKNOWN")) else float((counts or {}).get("UNKNOWN"))
-        for counts in (dig(ctx.summary, "compliance", "by_control") or {}).values())
-
-    inspector = dig(ctx.summary, "inspector", "estimated_monthly_usd")
-    pt = dig(ctx.summary, "pull_through") or {}
-    net = metric("pull_through_net_saving_monthly_usd").get("value")
-    if net is None:
-        net = lead.headline_figures(ctx.summary).get("pull_through_net_saving_monthly_usd")
-    reclaim = metric("reclaimable_bytes")
-    reclaim_usd = metric("reclaimable_monthly_usd").get("value")
-    basis = reclaim.get("basis")
-    current_bytes = trends.get("reclaimable_current_bytes")
-    if basis == "proposed":
-        reclaim_detail = msg("{usd}/month with the proposed policy (today's: {today})",
-                             usd=_known(fmt_usd(reclaim_usd, 2, UNKNOWN)),
-                             today=_known(fmt_bytes(current_bytes, missing=UNKNOWN)))
-    else:
-        reclaim_detail = msg("{usd}/month with today's policies",
-                             usd=_known(fmt_usd(reclaim_usd, 2, UNKNOWN)))
-    reclaim_tile = tile("reclaimable_bytes", "Reclaimable storage",
-                        fmt_bytes(reclaim.get("value"), missing=UNKNOWN), reclaim_detail,
-                        "unknown" if reclaim.get("value") is None else "",
-                        lambda v: fmt_bytes(v), "lifecycle")
-    usd_change, _ = _change(metric("reclaimable_monthly_usd"), not ctx.not_computed("lifecycle"))
-    if usd_change and reclaim_tile.change and usd_change not in ("first run", "no change") \
-            and usd_change != reclaim_tile.change:
-        reclaim_tile = Tile(**{**reclaim_tile.__dict__,
-                               "change": join([reclaim_tile.change, usd_change], " · ")})
-
-    tiles = (
-        pct_tile("repositories_pct", "Repositories scanned", cov.get("repositories_scanned"),
-                 cov.get("repositories_total"), images=False),
-        pct_tile("images_pct", "Images scanned", cov.get("images_scanned"),
-                 cov.get("images_scannable"), images=True),
-        tile("critical", "Open critical findings", fmt_int(critical, UNKNOWN), scope_note,
-             "unknown" if is_missing(critical) else ("alert" if critical else "good"), fmt_int),
-        tile("high", "Open high findings", fmt_int(high, UNKNOWN), scope_note,
-             "unknown" if is_missing(high) else ("warn" if high else "good"), fmt_int),
-        tile("controls_failing", "Failing control checks", fmt_int(failing, UNKNOWN),
-             partial(msg("repository × control; {n} unknown", n=fmt_int(unknown_controls))
-                     if unknown_controls else msg("repository × control")),
-             "unknown" if is_missing(failing) else ("alert" if failing else "good"), fmt_int),
-        tile("inspector_monthly_usd", "Inspector cost / month", fmt_usd(inspector, 2, UNKNOWN),
-             "at today's settings",
-             "unknown" if is_missing(inspector) else "", lambda v: fmt_usd(v, 2), "inspector"),
-        tile("pull_through_net_saving_monthly_usd", "Pull-through saving",
-             fmt_usd(net, 2, UNKNOWN),
-             msg("per month, net of {usd} storage",
-                 usd=_known(fmt_usd(pt.get("storage_monthly_usd"), 2, UNKNOWN))),
-             "unknown" if is_missing(net) else ("good" if float(net) >= 0 else "alert"),
-             lambda v: fmt_usd(v, 2), "pull_through"),
-        reclaim_tile,
+        for counts in (compliance.get("by_control") or {}).values())
+    return (
+        _pct_tile(tiles, "repositories_pct", "Repositories scanned", cov.get("repositories_scanned"),
+                  cov.get("repositories_total"), images=False),
+        _pct_tile(tiles, "images_pct", "Images scanned", cov.get("images_scanned"),
+                  cov.get("images_scannable"), images=True),
+        tiles.tile("critical", "Open critical findings", fmt_int(critical, UNKNOWN), scope_note,
+                   "unknown" if is_missing(critical) else ("alert" if critical else "good"), fmt_int),
+        tiles.tile("high", "Open high findings", fmt_int(high, UNKNOWN), scope_note,
+                   "unknown" if is_missing(high) else ("warn" if high else "good"), fmt_int),
+        tiles.tile("controls_failing", "Failing control checks", fmt_int(failing, UNKNOWN),
+                   tiles.partial(msg("repository × control; {n} unknown", n=fmt_int(unknown_controls))
+                                 if unknown_controls else msg("repository × control")),
+                   "unknown" if is_missing(failing) else ("alert" if failing else "good"), fmt_int),
     )
-    return Headline(tiles, _trend_note(trends, runs))
 
 
 def _trend_note(trends: Mapping[str, Any], runs: int) -> str:
@@ -288,7 +153,7 @@ def _trend_note(trends: Mapping[str, Any], runs: int) -> str:
     when = Text(fmt_datetime(_parse(prev.get("as_of")), missing=str(prev.get("as_of"))))
     sentences = [msg("Changes are since the previous run, {run} ({when}); trend lines show the "
                      "last {runs}, oldest left.", run=str(prev.get("run_id")), when=when,
-                     runs=_runs(runs))]
+                     runs=runs_text(runs))]
     if prev.get("complete") is False:
         sentences.append(msg("That run had collection errors, so its figures were partial."))
     if trends.get("scope_changed"):
@@ -309,21 +174,28 @@ def _parse(text: Any) -> Any:
 # --- ranked actions --------------------------------------------------------------------------
 
 
-def _actions(ctx: _Ctx) -> Actions:
-    items = dig(ctx.summary, "actions")
-    if not isinstance(items, list):
-        ranked = lead.rank_actions(ctx.summary, ctx.report.tables)[:lead.TOP_ACTIONS]
-        items = [a.to_json(rank) for rank, a in enumerate(ranked, start=1)]
+def _section_titles(ctx: SectionContext) -> dict[str, str]:
+    """Section id -> title, for the action lines' "where the evidence is"."""
+    return {**FOUNDATION_TITLES, **{c.presentation.section_id: c.presentation.section_title
+                                    for c in ctx.report.concerns}}
+
+
+def _actions(ctx: SectionContext) -> Actions:
+    """The analysis's ranked actions (summary.json `actions`); none when it ranked none."""
+    items = ctx.summary.get("actions")
+    items = items if isinstance(items, list) else []
+    titles = _section_titles(ctx)
+    skipped = {c.presentation.section_id for c in ctx.report.concerns if ctx.not_computed(c.key)}
     lines = []
-    for item in items[:lead.TOP_ACTIONS]:
+    for item in items[:TOP_ACTIONS]:
         section = str(item.get("section") or "")
-        if ctx.not_computed(section.replace("-", "_")):
+        if section in skipped:
             continue
         anchor = str(item.get("anchor") or section)
         text = item.get("text")  # a Text (reports/leadership.py), unless read back from JSON
         lines.append(ActionLine(int(item.get("rank") or len(lines) + 1),
                                 text if isinstance(text, Text) else str(text),
-                                f"#{anchor}", SECTION_TITLES.get(section, section),
+                                f"#{anchor}", titles.get(section, section),
                                 str(item.get("key") or "")))
     return Actions(
         "Five actions worth the most", tuple(lines),
@@ -336,7 +208,7 @@ def _actions(ctx: _Ctx) -> Actions:
 # --- key points ------------------------------------------------------------------------------
 
 
-def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
+def _summary_sentences(ctx: SectionContext) -> list[tuple[str, str]]:
     """(topic, sentence): the topic is the key of the action saying the same, if there is one."""
     out: list[tuple[str, str]] = []
     cov = ctx.table("coverage")
@@ -404,9 +276,9 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
         fails = comp[comp["status"] == "FAIL"]
         if len(fails):
             by_control = fails.groupby("control_id", sort=True).size()
-            top = sorted(by_control.items(), key=lambda kv: (-kv[1], _control_key(kv[0])))[0]
+            top = sorted(by_control.items(), key=lambda kv: (-kv[1], control_key(kv[0])))[0]
             evaluated = int((comp["control_id"] == top[0]).sum())
-            title = _control_title(comp, top[0])
+            title = control_title(comp, top[0])
             out.append((f"control_{str(top[0]).lower().replace('.', '-')}",
                         msg("{control} ({title}) fails for {n} of {repos}.", control=str(top[0]),
                             title=as_text(title), n=fmt_int(top[1]),
@@ -438,7 +310,7 @@ def _summary_sentences(ctx: _Ctx) -> list[tuple[str, str]]:
     return out
 
 
-def _clair_registries(ctx: _Ctx) -> list[str]:
+def _clair_registries(ctx: SectionContext) -> list[str]:
     found: set[str] = set()
     for name, column in (("registries", "basic_scan_engine"), ("registry_coverage", "scan_engine")):
         frame = ctx.table(name)
@@ -450,14 +322,15 @@ def _clair_registries(ctx: _Ctx) -> list[str]:
     return sorted(found)
 
 
-def _deferred_titles(ctx: _Ctx) -> list[str]:
-    return [DEFERRED[k][1] if k in DEFERRED else k for k in ctx.report.sections_not_computed]
+def _deferred_titles(ctx: SectionContext) -> list[str]:
+    titles = {c.key: c.presentation.section_title for c in ctx.report.concerns}
+    return [titles.get(k, k) for k in ctx.report.sections_not_computed]
 
 
 # --- the section -----------------------------------------------------------------------------
 
 
-def build_summary(ctx: _Ctx, number: int) -> Section:
+def build_summary(ctx: SectionContext, number: int) -> Section:
     actions = _actions(ctx)
     blocks: list[object] = [_headline(ctx), actions]
     # Key points add what the ranked actions do not already say (the first page must hold the

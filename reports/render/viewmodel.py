@@ -2,14 +2,14 @@
 
 All judgement about what to show lives here (sorting by risk, capping long lists, the
 executive-summary sentences, how an unknown value reads); the templates only lay it out.
-Each section is built by one function in `SECTION_BUILDERS`, in report order; a later concern
-adds its builder there (issue 5), and the table of contents follows.
+The foundation's sections (coverage, compliance, data completeness, methodology) are built here;
+`view.build_view` puts them in report order with the first page and each concern's section.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -31,7 +31,6 @@ from .blocks import (
     Heading,
     Meta,
     Paragraph,
-    ReportView,
     Section,
     Table,
 )
@@ -45,8 +44,8 @@ from .filters import (
     pct_of,
     plural,
 )
-from .i18n import localize_view
 from .model import ReportInput
+from .prices import prices_table
 
 TITLE = "ECR cost & compliance report"
 UNKNOWN = "unknown"
@@ -88,20 +87,6 @@ SCAN_STATE_SERIES = (
     ("Archived", ("ARCHIVED",), "#8c8c8c"),
     ("Unknown", (None,), "#e3c16f"),
 )
-DEFERRED = {
-    # key: (section id, title, what it would show, data file)
-    "inspector": ("inspector", "Inspector pricing exposure",
-                  "what Amazon Inspector enhanced scanning costs now and under other settings",
-                  "data/inspector.csv"),
-    "pull_through": ("pull-through", "Pull-through cache economics",
-                     "cached images' storage cost against the NAT gateway egress they save",
-                     "data/pull_through.csv"),
-    "lifecycle": ("lifecycle", "Lifecycle reclaimable storage",
-                  "what lifecycle policies would expire or archive, and the bytes and dollars "
-                  "that frees", "data/lifecycle.csv"),
-}
-
-
 # --- small helpers ---------------------------------------------------------------------------
 
 
@@ -261,7 +246,7 @@ def _list_text(items: Iterable[str], limit: int = 6) -> str:
 
 
 @dataclass(frozen=True)
-class _Ctx:
+class SectionContext:
     """What every section builder may read."""
 
     report: ReportInput
@@ -297,7 +282,7 @@ def _registry_frame(frame: pd.DataFrame) -> list[tuple[str, str]]:
 # --- header and banner ---------------------------------------------------------------------
 
 
-def _meta(report: ReportInput) -> Meta:
+def report_meta(report: ReportInput) -> Meta:
     accounts = [str(a) for a in (dig(report.summary, "accounts") or [])]
     regions = [str(r) for r in (dig(report.summary, "regions") or [])]
     return Meta(
@@ -313,7 +298,7 @@ def _meta(report: ReportInput) -> Meta:
     )
 
 
-def _banner(ctx: _Ctx) -> Banner | None:
+def banner(ctx: SectionContext) -> Banner | None:
     errors = ctx.report.errors
     if not errors:
         return None
@@ -337,12 +322,12 @@ def _banner(ctx: _Ctx) -> Banner | None:
 # built in section_summary.py (issue 5); the control helpers below are shared with it.
 
 
-def _control_key(control: str) -> tuple[int, str]:
+def control_key(control: str) -> tuple[int, str]:
     return (CONTROL_ORDER.index(control) if control in CONTROL_ORDER else len(CONTROL_ORDER),
             control)
 
 
-def _control_title(comp: pd.DataFrame, control: str) -> str:
+def control_title(comp: pd.DataFrame, control: str) -> str:
     titles = comp.loc[comp["control_id"] == control, "title"].dropna()
     return str(titles.iloc[0]) if len(titles) else control
 
@@ -391,7 +376,7 @@ def _scanned_cell(part: Any, whole: Any) -> Cell:
                 note=fmt_pct(pct, 0) if pct is not None else "")
 
 
-def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
+def _registry_table(ctx: SectionContext, frame: pd.DataFrame) -> Table:
     rows = []
     ordered = frame.sort_values(["account_id", "region"], kind="mergesort")
     if len(ordered) > REGISTRY_ROWS:  # the least covered: Clair first, then the lowest image coverage
@@ -441,7 +426,7 @@ def _registry_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
     )
 
 
-def _repositories_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
+def _repositories_table(ctx: SectionContext, frame: pd.DataFrame) -> Table:
     ordered = frame.assign(
         _crit=frame["critical"].astype("Float64").fillna(0),
         _high=frame["high"].astype("Float64").fillna(0),
@@ -503,7 +488,7 @@ def _repositories_table(ctx: _Ctx, frame: pd.DataFrame) -> Table:
     )
 
 
-def build_coverage(ctx: _Ctx, number: int) -> Section:
+def build_coverage(ctx: SectionContext, number: int) -> Section:
     blocks: list[object] = [Paragraph(msg(
         "The effective scan frequency is what applies to a repository after the registry's "
         "scanning rules and their repository filters (continuous wins over scan on push), or the "
@@ -537,7 +522,7 @@ def build_coverage(ctx: _Ctx, number: int) -> Section:
 # --- 3. compliance ---------------------------------------------------------------------------
 
 
-def build_compliance(ctx: _Ctx, number: int) -> Section:
+def build_compliance(ctx: SectionContext, number: int) -> Section:
     comp = ctx.table("compliance")
     blocks: list[object] = [Paragraph(msg(
         "Per-repository verdicts for the AWS Security Hub controls on ECR, computed from the "
@@ -546,7 +531,7 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
     if comp is None:
         blocks.append(_missing_table(msg("compliance")))
         return Section("compliance", number, "Compliance", tuple(blocks), new_page=True)
-    controls = sorted(comp["control_id"].dropna().astype(str).unique(), key=_control_key)
+    controls = sorted(comp["control_id"].dropna().astype(str).unique(), key=control_key)
     summary_rows = []
     for control in controls:
         rows = comp[comp["control_id"] == control]
@@ -556,7 +541,7 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
         unknown = int(counts.get("UNKNOWN", 0))
         summary_rows.append((
             Cell(control, code=True),
-            Cell(_control_title(comp, control)),
+            Cell(control_title(comp, control)),
             Cell(str(severity.iloc[0]) if len(severity) else "n/a"),
             Cell(fmt_int(counts.get("PASS", 0)), True),
             Cell(fmt_int(fail), True, badge="fail" if fail else ""),
@@ -583,7 +568,7 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
         more = len(ordered) - len(shown)
         slug = control.lower().replace(".", "-")
         blocks.append(Heading(msg("{control}: {title}", control=control,
-                                  title=as_text(_control_title(comp, control))),
+                                  title=as_text(control_title(comp, control))),
                               id=f"control-{slug}"))
         blocks.append(Table(
             id=f"control-{slug}-failing",
@@ -611,7 +596,7 @@ def build_compliance(ctx: _Ctx, number: int) -> Section:
 # --- 7. data completeness --------------------------------------------------------------------
 
 
-def build_completeness(ctx: _Ctx, number: int) -> Section:
+def build_completeness(ctx: SectionContext, number: int) -> Section:
     errors = ctx.report.errors
     calls = dig(ctx.summary, "completeness", "calls")
     blocks: list[object] = []
@@ -696,9 +681,9 @@ def _error_groups(errors: Iterable[Mapping[str, Any]]) -> Table:
 # --- 8. methodology --------------------------------------------------------------------------
 
 
-def build_methodology(ctx: _Ctx, number: int) -> Section:
+def build_methodology(ctx: SectionContext, number: int) -> Section:
     report = ctx.report
-    meta = _meta(report)
+    meta = report_meta(report)
     blocks: list[object] = [
         Heading("Scope and conventions"),
         Paragraph(msg("This report covers {scope}: accounts {accounts}; regions {regions}. All "
@@ -722,38 +707,8 @@ def build_methodology(ctx: _Ctx, number: int) -> Section:
     for heading, paragraphs in report.methodology:
         blocks.append(Heading(as_text(heading)))
         blocks.extend(Paragraph(cap_registry_list(as_text(p))) for p in paragraphs)
-    blocks.extend(prices_table(ctx.table("prices")))  # issue 4: every price used
+    blocks.extend(prices_table(ctx.table("prices")))  # every price the analysis used
     if report.notes:
         blocks.append(Heading("Analysis notes"))
         blocks.append(Bullets(tuple(cap_registry_list(as_text(n)) for n in report.notes)))
     return Section("methodology", number, "Methodology", tuple(blocks))
-
-
-from .section_summary import build_summary  # noqa: E402 (issue 5)
-from .section_inspector import build_inspector, prices_table  # noqa: E402 (issue 4)
-
-from .section_lifecycle import build_lifecycle  # noqa: E402 (issue 3)
-from .section_pull_through import build_pull_through  # noqa: E402 (issue 7)
-
-SECTION_BUILDERS: tuple[Callable[[_Ctx, int], Section], ...] = (
-    build_summary,
-    build_coverage,
-    build_compliance,
-    build_inspector,
-    build_pull_through,
-    build_lifecycle,
-    build_completeness,
-    build_methodology,
-)
-
-
-def build_view(report: ReportInput) -> ReportView:
-    """The display-ready view of one report."""
-    ctx = _Ctx(report, frozenset((str(e.get("account", "")), str(e.get("region", "")))
-                                 for e in report.errors))
-    sections = tuple(build(ctx, number)
-                     for number, build in enumerate(SECTION_BUILDERS, start=1))
-    view = ReportView(meta=_meta(report), banner=_banner(ctx), sections=sections,
-                      toc=tuple(s for s in sections if s.in_toc))
-    # Built in English; another language is applied to the finished view (i18n.py).
-    return localize_view(view, report.language, as_of=report.as_of)
