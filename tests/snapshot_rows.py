@@ -10,16 +10,20 @@ from typing import Any
 
 import pandas as pd
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports import schema
+
+#: Every table's schema: the foundation's and each concern's (as declared by the concern).
+TABLES = {**schema.ALL_TABLES, **{name: columns for c in CONCERNS for name, columns in c.tables.items()}}
 
 
 def make_table(table: str, rows: list[dict[str, Any]], *, account: str, region: str,
                zero_dtypes: tuple[str, ...] = ("int64",)) -> pd.DataFrame:
     """`rows` as the schema's `table`: columns not given are 0 for `zero_dtypes` and missing
     otherwise; account and region default to `account` / `region`. An unknown column fails."""
-    columns = schema.ALL_TABLES[table]
+    columns = TABLES[table]
     if not rows:
-        return schema.empty_frame(table)
+        return schema.empty_frame(table, columns)
     filled = []
     for row in rows:
         unknown = set(row) - set(columns)
@@ -29,4 +33,4 @@ def make_table(table: str, rows: list[dict[str, Any]], *, account: str, region: 
             base.update({"account_id": account, "region": region})
         base.update(row)
         filled.append(base)
-    return schema.conform(table, pd.DataFrame(filled, columns=list(columns)))
+    return schema.conform(table, pd.DataFrame(filled, columns=list(columns)), columns)

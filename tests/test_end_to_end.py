@@ -75,9 +75,10 @@ def test_summary_matches_the_fleet(demo_run, fleet):
     assert cov["by_frequency"] == {f: freq.get(f, 0) for f in ("MANUAL", "SCAN_ON_PUSH", "CONTINUOUS_SCAN")}
     assert cov["repositories_scanned"] == len(repos) - freq["MANUAL"]
     assert summary["completeness"]["errors"] == []
-    from ecr_report.reports.concerns import not_computed
+    from ecr_report.jobs.plugins import CONCERNS
+    from ecr_report.reports.analyse import not_computed
 
-    assert summary["sections_not_computed"] == list(not_computed())
+    assert summary["sections_not_computed"] == list(not_computed(CONCERNS)) == []
 
 
 def test_compliance_matches_the_fleet(demo_run, fleet):

@@ -183,7 +183,8 @@ def _section_titles(ctx: SectionContext) -> dict[str, str]:
 def _actions(ctx: SectionContext) -> Actions:
     """The analysis's ranked actions (summary.json `actions`); none when it ranked none."""
     items = ctx.summary.get("actions")
-    items = items if isinstance(items, list) else []
+    ranked = isinstance(items, list)
+    items = items if ranked else []
     titles = _section_titles(ctx)
     skipped = {c.presentation.section_id for c in ctx.report.concerns if ctx.not_computed(c.key)}
     lines = []
@@ -199,8 +200,9 @@ def _actions(ctx: SectionContext) -> Actions:
                                 str(item.get("key") or "")))
     return Actions(
         "Five actions worth the most", tuple(lines),
-        empty_text="No action stands out: no failing control, open critical finding or "
-                   "monthly saving was found.",
+        empty_text=("No action stands out: no failing control, open critical finding or "
+                    "monthly saving was found." if ranked else
+                    "This run's summary has no ranked actions (it was made before they were kept)."),
         note="Ranked by money per month plus a risk weight for critical findings and failing "
              "controls (see Methodology); every candidate is in data/actions.csv.")
 

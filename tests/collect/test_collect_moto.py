@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, Unit, collect_fleet
 from ecr_report.jobs.evidence import EvidenceRecorder, load_raw_dir
@@ -66,7 +67,7 @@ def _collect(tmp_path, max_attempts: int = 1):
 
 def test_collector_reads_the_registry_over_http(fleet, tmp_path):
     collection = _collect(tmp_path)
-    tables = normalize(collection.calls, collection.units)
+    tables = normalize(collection.calls, collection.units, CONCERNS)
 
     repos = tables["repositories"].set_index("repository_name")
     assert sorted(repos.index) == ["ml/trainer", "payments/api", "web/storefront"]
@@ -101,7 +102,7 @@ def test_what_moto_lacks_is_reported_as_missing_not_as_empty(fleet, tmp_path):
     # moto 5 implements neither of these; the run must say so rather than report "none".
     assert "ecr:GetAccountSetting" in failed
     assert "ecr:DescribePullThroughCacheRules" in failed
-    tables = normalize(collection.calls, collection.units)
+    tables = normalize(collection.calls, collection.units, CONCERNS)
     assert tables["registries"]["basic_scan_engine"].isna().all()
 
 
@@ -113,8 +114,8 @@ def test_every_response_is_archived_verbatim(fleet, tmp_path):
     assert f"{ACCOUNT}/{REGION}/ecr.DescribeRepositories.1.json.gz" in names
     assert f"{ACCOUNT}/{REGION}/ecr.GetLifecyclePolicy.3.json.gz" in names
     # The archive alone rebuilds the same tables.
-    again = normalize(archived, collection.units)
-    live = normalize(collection.calls, collection.units)
+    again = normalize(archived, collection.units, CONCERNS)
+    live = normalize(collection.calls, collection.units, CONCERNS)
     for name in live:
         assert again[name].equals(live[name]), name
 

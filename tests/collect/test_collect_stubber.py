@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import inspector
 from ecr_report.jobs.collect.context import UnitContext
@@ -52,7 +53,7 @@ def test_registry_settings_including_the_basic_scan_engine(ctx):
 
     assert collect_registry(ctx) == "ENHANCED"
     ecr.assert_no_pending_responses()
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
     registry = tables["registries"].iloc[0]
     assert (registry["scan_type"], registry["basic_scan_engine"]) == ("ENHANCED", "CLAIR")
     rules = tables["scan_rules"]
@@ -71,7 +72,7 @@ def test_access_denied_becomes_an_error_row_and_unknown_values(ctx):
     assert collect_registry(ctx) is None
     assert [(e.operation, e.error.split(":")[0]) for e in ctx.errors] == [
         ("ecr:GetRegistryScanningConfiguration", "AccessDeniedException")]
-    registry = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])["registries"].iloc[0]
+    registry = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)["registries"].iloc[0]
     assert registry["scan_type"] is None or str(registry["scan_type"]) == "<NA>"
 
 
@@ -89,7 +90,7 @@ def test_pull_through_cache_rules_are_paged_and_normalised(ctx):
 
     collect_pull_through_rules(ctx)
     ecr.assert_no_pending_responses()
-    rules = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])["pull_through_rules"]
+    rules = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)["pull_through_rules"]
     assert list(rules["ecr_repository_prefix"]) == ["docker-hub", "ecr-public"]
     assert list(rules["has_credential"]) == [True, False]
 
@@ -124,7 +125,7 @@ def test_inspector_status_coverage_and_finding_counts(ctx):
     inspector.collect_finding_counts(ctx)
     ins.assert_no_pending_responses()
 
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
     assert tables["registries"].iloc[0]["inspector_ecr_status"] == "ENABLED"
     cov = tables["inspector_coverage"].set_index("resource_type")
     image = cov.loc["AWS_ECR_CONTAINER_IMAGE"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports.finops import (COST_LINES, CUSTOM_COLUMNS, FOCUS_COLUMNS, FOCUS_VERSION, METHODOLOGY,
                                        cost_lines, totals)
 from ecr_report.reports.prices import GB, Price, PriceTable
-from ecr_report.reports.schema import ALL_TABLES
+from ecr_report.reports.schema import conform
 
 AS_OF = pd.Timestamp("2026-11-30T06:00:00Z")
 ACCOUNT, REGION = "111122223333", "us-east-1"
@@ -92,7 +93,7 @@ def _tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def lines() -> pd.DataFrame:
-    return cost_lines(_tables(), AS_OF, _prices())
+    return cost_lines(_tables(), AS_OF, _prices(), CONCERNS)
 
 
 def _line(lines: pd.DataFrame, concern: str, component: str, scenario: str = "current",
@@ -164,7 +165,7 @@ def test_focus_semantics(lines):
 
 def test_columns_are_focus_then_ours_and_typed(lines):
     assert list(lines.columns) == list(COST_LINES) == [*FOCUS_COLUMNS, *CUSTOM_COLUMNS]
-    assert ALL_TABLES["cost_lines"] == COST_LINES
+    pd.testing.assert_frame_equal(conform("cost_lines", lines, COST_LINES), lines)  # already conformed
     for name in ("BillingAccountId", "SubAccountId", "RegionId", "ServiceName", "ServiceCategory", "ResourceId",
                  "ResourceName", "ChargeCategory", "ChargeDescription", "ChargePeriodStart", "ChargePeriodEnd",
                  "BillingCurrency", "PricingUnit", "PricingQuantity", "ListUnitPrice", "ListCost",
@@ -181,7 +182,7 @@ def test_a_region_without_a_price_uses_us_east_1_and_says_so():
     tables = _tables()
     inspector = tables["inspector"].iloc[:1].copy()
     inspector["region"] = "eu-west-1"
-    lines = cost_lines({"inspector": inspector}, AS_OF)
+    lines = cost_lines({"inspector": inspector}, AS_OF, None, CONCERNS)
     assert len(lines) == 2 and lines["x_PriceRegionFallback"].all()
     assert (lines["RegionId"] == "eu-west-1").all()
     assert lines["ResourceId"].iloc[0] == "arn:aws:ecr:eu-west-1:111122223333:repository/web/app"
@@ -191,13 +192,13 @@ def test_a_blend_of_two_prices_keeps_the_concerns_figure_and_quantity_times_pric
     tables = _tables()
     pt = tables["pull_through"].iloc[:1].copy()
     pt["storage_monthly_usd"] = 0.15  # half the bytes archived at $0.05
-    lines = cost_lines({"pull_through": pt}, AS_OF, _prices())
+    lines = cost_lines({"pull_through": pt}, AS_OF, _prices(), CONCERNS)
     storage = _line(lines, "pull_through", "storage")
     assert storage.ListCost == pytest.approx(0.15) and storage.PricingQuantity == pytest.approx(2.0)
     assert storage.ListUnitPrice == pytest.approx(0.075) and "blended" in storage.x_PriceSource
 
 
 def test_no_tables_give_an_empty_typed_table():
-    lines = cost_lines({}, AS_OF)
+    lines = cost_lines({}, AS_OF, None, CONCERNS)
     assert len(lines) == 0 and list(lines.columns) == list(COST_LINES)
     assert totals(lines) == {}

@@ -11,12 +11,16 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from ecr_report.jobs.plugins import CONCERNS
+from ecr_report.reports.xlsx import workbook_sheets
 from ecr_report.reports.finops import cost_lines
-from ecr_report.reports.xlsx import (BYTES_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, SHEETS, UNIT_PRICE_FORMAT,
+from ecr_report.reports.xlsx import (BYTES_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, UNIT_PRICE_FORMAT,
                                      finops_workbook)
 
 AS_OF = pd.Timestamp("2026-11-30T06:00:00Z")
 ACCOUNT, REGION = "111122223333", "us-east-1"
+
+SHEETS = workbook_sheets(CONCERNS)
 
 
 def _tables() -> dict[str, pd.DataFrame]:
@@ -40,7 +44,7 @@ def _tables() -> dict[str, pd.DataFrame]:
         "storage_monthly_usd": [0.2], "saving_share": [0.5], "net_saving_monthly_usd": [float("nan")]})
     tables = {"inspector": inspector, "coverage": coverage, "pull_through": pull_through,
               "images": pd.DataFrame({"x": [1]})}  # not a FinOps table: no sheet
-    tables["cost_lines"] = cost_lines({"inspector": inspector}, AS_OF)
+    tables["cost_lines"] = cost_lines({"inspector": inspector}, AS_OF, None, CONCERNS)
     return tables
 
 
@@ -51,7 +55,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def book(tables):
-    data = finops_workbook(tables, as_of=AS_OF, run_id="20261130T060000Z")
+    data = finops_workbook(tables, as_of=AS_OF, run_id="20261130T060000Z", sheets=SHEETS)
     return data, load_workbook(io.BytesIO(data))
 
 
@@ -123,12 +127,12 @@ def test_the_same_bytes_on_a_second_write(book, tables, monkeypatch):
     data, _ = book
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 86_400 * 3)  # a later clock changes nothing
-    assert finops_workbook(tables, as_of=AS_OF, run_id="20261130T060000Z") == data
-    assert finops_workbook(tables, as_of=AS_OF.tz_convert("Asia/Tokyo"), run_id="20261130T060000Z") == data
+    assert finops_workbook(tables, as_of=AS_OF, run_id="20261130T060000Z", sheets=SHEETS) == data
+    assert finops_workbook(tables, as_of=AS_OF.tz_convert("Asia/Tokyo"), run_id="20261130T060000Z", sheets=SHEETS) == data
 
 
 def test_an_empty_table_still_gets_its_sheet_and_header():
-    empty = cost_lines({}, AS_OF)
-    wb = load_workbook(io.BytesIO(finops_workbook({"cost_lines": empty}, as_of=AS_OF)))
+    empty = cost_lines({}, AS_OF, None, CONCERNS)
+    wb = load_workbook(io.BytesIO(finops_workbook({"cost_lines": empty}, as_of=AS_OF, sheets=SHEETS)))
     ws = wb["cost_lines"]
     assert ws.max_row == 1 and ws.freeze_panes == "A2" and ws["A1"].value == "BillingAccountId"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from snapshot_rows import make_table
 
-from ecr_report.reports import concerns, schema  # noqa: F401  (registers the concern's tables)
+from ecr_report.reports import schema
 from ecr_report.reports.concern import AnalysisContext
 from ecr_report.reports.coverage import BasicFindingsScope, analyse_coverage
 from ecr_report.reports.inspector_pricing import analyse

@@ -10,6 +10,7 @@ import pytest
 from botocore.stub import Stubber
 from inspector_support import ACCOUNT, REGION, configuration, coverage_image, image, registry, rule, run
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CONCERN_COLLECTORS, CollectOptions, UnitState
 from ecr_report.jobs.collect.context import UnitContext
@@ -58,7 +59,7 @@ def test_collected_normalised_and_used_for_calibration_and_reconciliation(ctx):
     stub.assert_no_pending_responses()
     assert ctx.errors == []
 
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
     conf = tables["inspector_configuration"].iloc[0]
     assert (conf["configuration_status"], conf["rescan_duration"], conf["pull_date_rescan_duration"],
             conf["pull_date_rescan_mode"], conf["usage_status"]) == (
@@ -108,7 +109,7 @@ def test_failed_usage_is_an_error_and_falls_back_to_the_default(ctx):
     stub.activate()
     collect_inspector_pricing(ctx, _state(None), OPTIONS)
     assert [e.operation for e in ctx.errors] == ["inspector2:ListUsageTotals (page 1)"]
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
     assert tables["inspector_configuration"].iloc[0]["usage_status"] == "FAILED"
     result = run(registries=[registry()], rules=[rule("CONTINUOUS_SCAN", "prod*")], repositories=["prod-api"],
                  images=[image("prod-api", 1)],
@@ -124,5 +125,5 @@ def test_not_called_where_inspector_ecr_scanning_is_disabled(ctx):
     stub.activate()
     collect_inspector_pricing(ctx, _state("DISABLED"), OPTIONS)
     assert ctx.factory.recorder.calls == []
-    conf = normalize([], [(ACCOUNT, REGION)])["inspector_configuration"].iloc[0]
+    conf = normalize([], [(ACCOUNT, REGION)], CONCERNS)["inspector_configuration"].iloc[0]
     assert (conf["configuration_status"], conf["usage_status"]) == ("NOT_CALLED", "NOT_CALLED")

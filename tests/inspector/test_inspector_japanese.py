@@ -17,7 +17,9 @@ from ecr_report.reports.inspector_pricing import wording
 from ecr_report.reports.prices import PriceTable
 from ecr_report.reports.render import render_html
 from ecr_report.reports.render import section_inspector as section
-from ecr_report.reports.render.i18n import JA, t
+from i18n_support import JA, t
+
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports.render.model import ReportInput
 from ecr_report.reports.text import Joined, Text
 
@@ -216,7 +218,8 @@ def test_the_japanese_section_has_no_english_left(fleet):
         errors=[{"account": ACCOUNT, "region": REGION, "operation": "inspector2:ListUsageTotals (page 1)",
                  "error": "AccessDeniedException"}],
         notes=result.notes, methodology=(("Inspector pricing exposure", result.methodology),),
-        sections_not_computed=("pull_through", "lifecycle"), demo=False, language="ja"))
+        sections_not_computed=("pull_through", "lifecycle"), demo=False, language="ja",
+        concerns=CONCERNS))
     mine = {str(p) for p in result.methodology} | {str(n) for n in result.notes}
     left = [(where, text) for where, text in ja_residue.english_residue(html)
             if where == "inspector" or text in mine

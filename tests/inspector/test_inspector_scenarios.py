@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from ecr_report.reports.inspector_pricing import CONCERN
 from inspector_support import ACCOUNT, OTHER, REGION, configuration, image, registry, rule, run
 
-from ecr_report.reports import schema
 
 RULES = [rule("CONTINUOUS_SCAN", "prod*", 0), rule("SCAN_ON_PUSH", "*", 1)]
 
@@ -104,4 +104,4 @@ def test_lifecycle_scenario_uses_proposed_actions_only():
 def test_result_tables_conform():
     result = _fleet()
     for name, frame in result.tables.items():
-        assert list(frame.columns) == list(schema.ALL_TABLES[name])
+        assert list(frame.columns) == list(CONCERN.result_tables[name])

@@ -171,4 +171,6 @@ def test_a_summary_without_trends_or_actions_still_renders(demo):
     bare = {k: v for k, v in base.summary.items() if k not in ("trends", "actions")}
     page = first_page(render_html(replace(base, summary=bare)))
     assert "This run recorded no earlier runs" in page
-    assert 'class="actions"' in page  # ranked here from the tables, the same pure function
+    assert 'id="actions"' in page  # the block stays, saying why it is empty: never ranked here
+    assert "This run&#39;s summary has no ranked actions" in page
+    assert 'class="action-rank"' not in page

@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 from leadership_support import compliance_table, coverage_table, earlier_demo_summary, summary, write_run
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.config import Config, ReportConfig
 from ecr_report.jobs.run import run
 from ecr_report.reports import leadership as lead
 from ecr_report.reports.compliance import CONTROLS
-from ecr_report.reports.render.i18n import JA, t
+from i18n_support import JA, t
 from ecr_report.reports.text import Text
 
 RESIDUE = Path(__file__).resolve().parents[1] / "render" / "ja_residue.py"
@@ -37,7 +38,7 @@ def _every_action() -> list[lead.Action]:
     """One summary and set of tables per branch of the action lines."""
     found: list[lead.Action] = []
     for rows in ([("a", 1)], [("a", 3), ("b", 5)]):
-        found += lead.rank_actions(summary(), {"coverage": coverage_table(rows)})
+        found += lead.rank_actions(summary(), {"coverage": coverage_table(rows)}, CONCERNS)
     for n in (1, 10):
         comp = compliance_table({"ECR.1": (n, "High"), "ECR.2": (n, "Medium"), "ECR.3": (n, "Medium"),
                                  "ECR.5": (n, "Medium"), "Inspector.2": (n, "High"), "Foo.9": (n, "Low")})
@@ -50,21 +51,21 @@ def _every_action() -> list[lead.Action]:
                                    "reclaimable_bytes": 2**30, "reclaimable_monthly_usd": 0.1}}):
             scenarios = {"basic_to_enhanced_on_push": {"available": True, "change_usd": 28.72}}
             found += lead.rank_actions(summary(lifecycle=life, inspector={"scenarios": scenarios}),
-                                       {"compliance": comp})
+                                       {"compliance": comp}, CONCERNS)
     registries = pd.DataFrame({"account_id": ["111122223333", "444455556666"], "region": "us-east-1",
                                "basic_scan_engine": "CLAIR", "scan_type": "BASIC"})
-    found += lead.rank_actions(summary(), {"registries": registries})
+    found += lead.rank_actions(summary(), {"registries": registries}, CONCERNS)
     for refs, stale, days, losing in ((1, 1, 30, [-1.0, 3.0]), (6, 3, None, [-1.0, -2.5])):
         pt = pd.DataFrame({"account_id": "1", "region": "r", "ecr_repository_prefix": ["a", "b"],
                            "net_saving_monthly_usd": losing})
         found += lead.rank_actions(summary(pull_through={
             "uncached_references": refs, "uncached_saving_if_cached_monthly_usd": 233.51,
             "stale_images": stale, "stale_monthly_usd": 0.23, "stale_bytes": 5 * 2**30,
-            "stale_days": days}), {"pull_through": pt})
+            "stale_days": days}), {"pull_through": pt}, CONCERNS)
     for label in ("Continuous narrowed to prod*; others scan on push", None):
         scenarios = {"narrow_continuous": {"available": True, "change_usd": -1.15, "label": label},
                      "rescan_days_14": {"available": True, "change_usd": -0.92}}
-        found += lead.rank_actions(summary(inspector={"scenarios": scenarios}), {})
+        found += lead.rank_actions(summary(inspector={"scenarios": scenarios}), {}, CONCERNS)
     return found
 
 
@@ -86,7 +87,7 @@ def test_every_action_line_is_a_sentence_with_a_japanese_translation():
 
 
 def test_the_action_lines_stay_english_in_the_json():
-    ranked = lead.rank_actions(summary(), {"coverage": coverage_table([("web", 2)])})
+    ranked = lead.rank_actions(summary(), {"coverage": coverage_table([("web", 2)])}, CONCERNS)
     action = next(a for a in ranked if a.key == "critical_findings")
     doc = json.loads(json.dumps(action.to_json(1)))
     assert doc["text"] == "Fix 2 open critical findings in 1 repository, first web (2)"

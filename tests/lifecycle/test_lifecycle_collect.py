@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, MutatingCallRefused, SessionFactory
 from ecr_report.jobs.collect import CONCERN_COLLECTORS, CollectOptions, UnitState
 from ecr_report.jobs.collect.context import UnitContext
@@ -95,7 +96,7 @@ def test_pull_time_update_exclusions_are_paged_and_normalised(ctx):
     assert collect_pull_time_exclusions(ctx) == [f"arn:aws:iam::{ACCOUNT}:role/scanner",
                                                  f"arn:aws:iam::{ACCOUNT}:role/replication-audit"]
     ecr.assert_no_pending_responses()
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
     assert sorted(tables["pull_time_update_exclusions"]["principal_arn"]) == [
         f"arn:aws:iam::{ACCOUNT}:role/replication-audit", f"arn:aws:iam::{ACCOUNT}:role/scanner"]
     reg = tables["lifecycle_registries"].iloc[0]
@@ -106,7 +107,7 @@ def test_an_empty_exclusion_list_is_known_and_a_failed_one_is_not(ctx):
     ecr = _stub(ctx)
     ecr.add_response("list_pull_time_update_exclusions", {"pullTimeUpdateExclusions": []})
     collect_pull_time_exclusions(ctx)
-    reg = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])["lifecycle_registries"].iloc[0]
+    reg = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)["lifecycle_registries"].iloc[0]
     assert bool(reg["pull_time_exclusions_read"]) is True and reg["pull_time_exclusion_count"] == 0
 
     other = make_ctx()
@@ -114,7 +115,7 @@ def test_an_empty_exclusion_list_is_known_and_a_failed_one_is_not(ctx):
     ecr2.add_client_error("list_pull_time_update_exclusions", "AccessDeniedException", "not authorized")
     assert collect_pull_time_exclusions(other) == []
     assert [e.operation.split(" ")[0] for e in other.errors] == ["ecr:ListPullTimeUpdateExclusions"]
-    reg = normalize(other.factory.recorder.calls, [(ACCOUNT, REGION)])["lifecycle_registries"].iloc[0]
+    reg = normalize(other.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)["lifecycle_registries"].iloc[0]
     assert bool(reg["pull_time_exclusions_read"]) is False and str(reg["pull_time_exclusion_count"]) == "<NA>"
 
 
@@ -133,7 +134,7 @@ def test_batch_get_image_reads_100_ids_a_call_with_the_accepted_media_types(ctx)
                           "acceptedMediaTypes": list(ACCEPTED_MEDIA_TYPES)})
     assert collect_manifests(ctx, state, [repo], workers=1) == 150
     ecr.assert_no_pending_responses()
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
     manifests = tables["image_manifests"]
     assert (manifests["kind"] == "READ").sum() == 150
     assert (manifests["kind"] == "BLOB").sum() == 150 * 3  # config + 2 layers
@@ -155,7 +156,7 @@ def test_manifest_lists_become_child_references_and_failures_are_counted(ctx):
         "failures": [{"imageId": {"imageDigest": digest(3)}, "failureCode": "ImageNotFound",
                       "failureReason": "Requested image not found"}]})
     collect_manifests(ctx, state, [repo], workers=1)
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
     m = tables["image_manifests"]
     children = m[m["kind"] == "CHILD"]
     assert list(zip(children["image_digest"], children["ref_digest"])) == [(digest(1), digest(2))]
@@ -227,7 +228,7 @@ def test_the_cross_check_polls_aws_preview_and_normalises_its_results():
     assert cross_check(ctx, state, 5, sleep=pauses.append) == [repo]
     ecr.assert_no_pending_responses()
     assert len(pauses) == 1
-    preview = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])["lifecycle_aws_preview"]
+    preview = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)["lifecycle_aws_preview"]
     images = preview[preview["image_digest"].notna()]
     assert list(zip(images["image_digest"], images["action"], images["applied_rule_priority"])) == [(digest(1), "EXPIRE", 1)]
 

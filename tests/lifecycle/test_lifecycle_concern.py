@@ -10,9 +10,10 @@ import math
 import pandas as pd
 import pytest
 
-import ecr_report.reports.concerns  # noqa: F401  (registers the concern's tables)
 from ecr_report.reports.concern import AnalysisContext
-from ecr_report.reports.concerns import CONCERNS
+from ecr_report.jobs.plugins import CONCERNS
+from ecr_report.reports.concern import analysis_order
+from ecr_report.reports.schema import FOUNDATION_TABLES
 from ecr_report.reports.lifecycle.concern import CONCERN, analyse, methodology_paragraphs
 from ecr_report.reports.prices import PriceTable
 from ecr_report.reports.render.blocks import Bullets, Chart, Figures, NotComputed, Paragraph, Table
@@ -56,9 +57,9 @@ def image(repo_name: str, digest: str, days: float, size_gib: float, tags=(), pu
 
 
 def frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    from ecr_report.reports.schema import ALL_TABLES
+    from snapshot_rows import TABLES
 
-    return conform(name, pd.DataFrame(rows, columns=list(ALL_TABLES[name])))
+    return conform(name, pd.DataFrame(rows, columns=list(TABLES[name])), TABLES[name])
 
 
 def snapshot(manifests: list[dict] | None = None) -> dict[str, pd.DataFrame]:
@@ -110,7 +111,8 @@ def run(tables=None, **settings) -> tuple:
 
 
 def test_the_concern_runs_first_and_declares_its_tables():
-    assert CONCERNS[0] is CONCERN and CONCERN.key == "lifecycle"
+    # Its table lifecycle_actions is required by the Inspector concern, listed before it.
+    assert analysis_order(CONCERNS, FOUNDATION_TABLES)[0] is CONCERN and CONCERN.key == "lifecycle"
     assert set(CONCERN.result_tables) == {"lifecycle", "lifecycle_actions", "lifecycle_lint"}
     assert list(CONCERN.result_tables["lifecycle_actions"]) == [
         "account_id", "region", "repository_name", "image_digest", "scenario", "action", "applied_rule_priority", "size_bytes"]

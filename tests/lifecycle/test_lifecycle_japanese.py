@@ -20,7 +20,7 @@ from ecr_report.reports.lifecycle.concern import _lint_rows, methodology_paragra
 from ecr_report.reports.lifecycle.messages import ISSUE_TEMPLATES, LINT_TEMPLATES, issue_text, lint_text
 from ecr_report.reports.lifecycle.validate import validate_document
 from ecr_report.reports.render.blocks import Bullets, Chart, Figures, Paragraph, Table
-from ecr_report.reports.render.i18n import JA, _localize, t
+from i18n_support import JA, localize, t
 from ecr_report.reports.render.section_lifecycle import build_lifecycle
 from ecr_report.reports.text import Joined, Text
 
@@ -227,7 +227,7 @@ def test_the_section_has_no_english_prose_left_in_japanese(manifests, settings):
     tables = concern_tests.snapshot(_manifests()) if manifests else None
     result, _ = concern_tests.run(tables, **settings)
     section = build_lifecycle(concern_tests._Ctx(result.tables, result.summary), 6)
-    japanese = _localize(section, "ja")
+    japanese = localize(section, "ja")
     left = residue.english_residue(_html(japanese))
     assert not left, left
 
@@ -235,7 +235,7 @@ def test_the_section_has_no_english_prose_left_in_japanese(manifests, settings):
 def test_the_japanese_pass_leaves_the_english_section_alone():
     result, _ = concern_tests.run()
     section = build_lifecycle(concern_tests._Ctx(result.tables, result.summary), 6)
-    assert _html(_localize(section, "en")) == _html(section)
+    assert _html(localize(section, "en")) == _html(section)
 
 
 @pytest.mark.parametrize("manifests, settings", [

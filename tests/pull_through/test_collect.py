@@ -10,6 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect.context import UnitContext
 from ecr_report.jobs.collect.pull_through import (collect_creation_templates, collect_metrics,
@@ -77,7 +78,7 @@ def test_collects_topology_task_definitions_and_metrics_over_http(fleet):
     collect_pull_through(ctx, state, _options())
     ecr.assert_no_pending_responses()
     assert ctx.errors == []
-    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])
+    tables = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)
 
     nats = tables["network_nat_gateways"]
     assert list(nats["nat_gateway_id"]) == [fleet["nat"]] and list(nats["vpc_id"]) == [fleet["vpc"]]
@@ -136,7 +137,7 @@ def test_creation_templates_and_rules_with_stubber():
     assert rule_prefixes(ctx) == ["docker-hub", "quay"]
     collect_creation_templates(ctx)
     ecr.assert_no_pending_responses()
-    templates = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)])["pull_through_templates"]
+    templates = normalize(ctx.factory.recorder.calls, [(ACCOUNT, REGION)], CONCERNS)["pull_through_templates"]
     assert list(templates["prefix"]) == ["docker-hub", "ROOT"]
     assert list(templates["applies_to_pull_through"]) == [True, False]
     assert list(templates["has_lifecycle_policy"]) == [True, False]

@@ -21,7 +21,7 @@ import pytest
 from ecr_report.reports.pull_through.methodology import methodology
 from ecr_report.reports.pull_through.model import RESULT_TABLES, Settings, _conform, _notes
 from ecr_report.reports.render import section_pull_through as section
-from ecr_report.reports.render.i18n import JA, _localize, t
+from i18n_support import JA, localize, t
 from ecr_report.reports.text import Text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
@@ -226,7 +226,7 @@ def _svg_texts(section_view) -> list[str]:
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_no_english_prose_is_left_in_japanese(name):
     view = section.build_pull_through(VARIANTS[name](), 5)
-    japanese = _localize(view, "ja")
+    japanese = localize(view, "ja")
     left = _english_left(_texts(japanese, []) + _svg_texts(japanese))
     assert not left, f"{name}: English left:\n" + "\n".join(left[:20])
 
@@ -297,7 +297,7 @@ def test_chart_labels_and_description():
     assert chart.description.startswith("other registry: storage $2.00, NAT processing avoided $27.00 per "
                                         "month; Amazon ECR: storage $1.80, ")
     assert "; Docker Hub: storage $0.20, NAT processing avoided $0.00 per month; " in chart.description
-    japanese = _localize(chart, "ja")
+    japanese = localize(chart, "ja")
     assert "Docker Hub · ストレージ" in japanese.categories
     assert japanese.description.startswith("その他のレジストリ: ストレージ $2.00、削減された NAT 処理 $27.00(月額)。"
                                            "Amazon ECR: ストレージ $1.80、")

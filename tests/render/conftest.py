@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from ecr_report.reports import schema
+from ecr_report.jobs.plugins import CONCERNS
+from ecr_report.reports.leadership import build_leadership
 from ecr_report.reports.render import ReportInput
 
 AS_OF = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
@@ -185,18 +187,22 @@ def make_report(*, errors: list[dict] | None = None, demo: bool = True,
     errors = list(errors or [])
     summ = summary(errors)
     summ["sections_not_computed"] = list(not_computed)
+    frames = tables if tables is not None else {
+        "coverage": coverage_frame(),
+        "image_scans": image_scans_frame(),
+        "registry_coverage": registry_coverage_frame(),
+        "compliance": compliance_frame(),
+        "registries": registries_frame(),
+    }
+    # The first page shows what the analysis ranked and traced (rendering computes neither).
+    lead = build_leadership(summ, frames, None, CONCERNS)
+    summ["trends"], summ["actions"] = lead.trends, lead.actions
     return ReportInput(
         run_id="20260302T080000Z-3f9c",
         as_of=AS_OF,
         tool_version="0.1.0",
         summary=summ,
-        tables=tables if tables is not None else {
-            "coverage": coverage_frame(),
-            "image_scans": image_scans_frame(),
-            "registry_coverage": registry_coverage_frame(),
-            "compliance": compliance_frame(),
-            "registries": registries_frame(),
-        },
+        tables=frames,
         errors=errors,
         notes=("ECR.3 is judged on the presence of a lifecycle policy only; its content is not "
                "evaluated.", "Basic findings were read for the newest image of each repository "
@@ -207,6 +213,7 @@ def make_report(*, errors: list[dict] | None = None, demo: bool = True,
                      ("Sources", ("Amazon ECR User Guide; AWS Security Hub control reference.",))),
         sections_not_computed=not_computed,
         demo=demo,
+        concerns=CONCERNS,
     )
 
 

@@ -23,7 +23,7 @@ _PROSE = re.compile(rf"(?<![\w/.:@-]){_WORD}(?:[ ,]+{_WORD})+(?![\w/:@-])")
 
 
 def _keep_english() -> tuple[str, ...]:
-    from ecr_report.reports.render.i18n import KEEP_ENGLISH
+    from i18n_support import KEEP_ENGLISH
 
     return tuple(sorted(KEEP_ENGLISH, key=len, reverse=True))
 

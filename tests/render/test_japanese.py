@@ -15,7 +15,7 @@ from ecr_report.jobs import publish as publish_module
 from ecr_report.jobs.cli import main
 from ecr_report.reports.render import render_html, render_pdf
 from ecr_report.reports.render.filters import fmt_date, fmt_datetime
-from ecr_report.reports.render.i18n import JA, t
+from i18n_support import JA, t
 
 from .conftest import ERRORS, HOSTILE, make_report
 

@@ -21,7 +21,7 @@ import pytest
 
 from ecr_report.reports.render import render_html
 from ecr_report.reports.render.charts import Series, bar_chart
-from ecr_report.reports.render.i18n import JA, t
+from i18n_support import JA, t
 from ecr_report.reports.text import join, msg
 
 from .conftest import ERRORS, make_report
@@ -89,11 +89,11 @@ def test_a_joined_paragraph_drops_the_space_in_japanese():
 
 
 def test_a_japanese_chart_uses_the_japanese_font_and_labels():
-    from ecr_report.reports.render.i18n import _localize
+    from i18n_support import localize
 
     chart = bar_chart(["Scan coverage"], [Series("Compliance", [1], "#000")],
                       title="Compliance", chart_id="c")
-    svg = str(_localize(chart, "ja"))
+    svg = str(localize(chart, "ja"))
     assert "IPAexGothic" in svg and JA["Compliance"] in svg and JA["Scan coverage"] in svg
     assert "IPAexGothic" not in str(chart)
 

@@ -260,6 +260,8 @@ JA: dict[str, str] = {
     "found.": "特に目立つ対応はありません: 不合格のコントロール、未解決の重大な検出結果、月額の削減余地は"
               "見つかりませんでした。",
     "No control was evaluated.": "評価されたコントロールはありません。",
+    "This run's summary has no ranked actions (it was made before they were kept).":
+        "この実行のサマリーには順位付けされた対応がありません (対応の記録より前に作成された実行です)。",
     "No registry was collected.": "収集されたレジストリはありません。",
     "No repositories were found in the collected registries.": "収集したレジストリにリポジトリはありませんでした。",
     "Every repository has a lifecycle policy.": "すべてのリポジトリにライフサイクルポリシーがあります。",
