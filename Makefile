@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 DEMO_SCALE ?= 1
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test lint install install-test bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,14 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(VENV)/bin/ecr-report run --demo --demo-scale $(DEMO_SCALE)
 
-test: install-test
+# Lint first (seconds), then the suite: ruff (lint, import order) and the import-linter
+# contracts of pyproject.toml (the architecture: reports/ is pure, concerns are independent).
+test: lint
 	$(PY) -m pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(PY) tools/lint_imports.py
 
 bench: install-test
 	$(PY) benchmarks/collect_calls.py
