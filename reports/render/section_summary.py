@@ -212,104 +212,130 @@ def _actions(ctx: SectionContext) -> Actions:
 
 def _summary_sentences(ctx: SectionContext) -> list[tuple[str, str]]:
     """(topic, sentence): the topic is the key of the action saying the same, if there is one."""
-    out: list[tuple[str, str]] = []
+    return [*_automatic_scanning(ctx), *_clair(ctx), *_critical(ctx), *_compliance(ctx),
+            *_disagreements(ctx), *_quota(ctx)]
+
+
+def _automatic_scanning(ctx: SectionContext) -> list[tuple[str, str]]:
     cov = ctx.table("coverage")
-    if cov is not None and len(cov):
-        auto = cov["automatically_scanned"]
-        never = int((auto == False).fillna(False).sum())  # noqa: E712 (nullable boolean)
-        unknown = int(auto.isna().sum())
-        tail = msg(" ({n} unknown)", n=fmt_int(unknown)) if unknown else ""
-        if never:
-            args = {"never": fmt_int(never), "repos": counted(len(cov), "repository"), "tail": tail}
-            out.append(("control_ecr-1", (
-                msg("{never} of {repos} is never scanned automatically (effective scan "
-                    "frequency: manual only){tail}.", **args) if never == 1
-                else msg("{never} of {repos} are never scanned automatically (effective scan "
-                         "frequency: manual only){tail}.", **args))))
-        else:
-            out.append(("", msg("All {repos} with a known setting are scanned automatically, on "
-                                "push or continuously{tail}.", repos=counted(len(cov), "repository"),
-                                tail=tail)))
+    if cov is None or not len(cov):
+        return []
+    auto = cov["automatically_scanned"]
+    never = int((auto == False).fillna(False).sum())  # noqa: E712 (nullable boolean)
+    unknown = int(auto.isna().sum())
+    tail = msg(" ({n} unknown)", n=fmt_int(unknown)) if unknown else ""
+    if not never:
+        return [("", msg("All {repos} with a known setting are scanned automatically, on "
+                         "push or continuously{tail}.", repos=counted(len(cov), "repository"),
+                         tail=tail))]
+    args = {"never": fmt_int(never), "repos": counted(len(cov), "repository"), "tail": tail}
+    return [("control_ecr-1", (
+        msg("{never} of {repos} is never scanned automatically (effective scan "
+            "frequency: manual only){tail}.", **args) if never == 1
+        else msg("{never} of {repos} are never scanned automatically (effective scan "
+                 "frequency: manual only){tail}.", **args)))]
+
+
+def _clair(ctx: SectionContext) -> list[tuple[str, str]]:
     clair = _clair_registries(ctx)
-    if clair:
-        retired = ctx.report.as_of >= CLAIR_RETIREMENT
-        args = {"list": _listed(clair, 3), "n": fmt_int(len(clair))}
-        if len(clair) == 1:
-            sentence = (
-                msg("{n} registry still reports the retired Clair basic scan engine (retired by "
-                    "AWS on 2026-02-02): {list}. Switch to AWS_NATIVE basic scanning.", **args)
-                if retired else
-                msg("{n} registry still reports the deprecated Clair basic scan engine, which AWS "
-                    "retires on 2026-02-02: {list}. Switch to AWS_NATIVE basic scanning.", **args))
-        else:
-            sentence = (
-                msg("{n} registries still report the retired Clair basic scan engine (retired by "
-                    "AWS on 2026-02-02): {list}. Switch to AWS_NATIVE basic scanning.", **args)
-                if retired else
-                msg("{n} registries still report the deprecated Clair basic scan engine, which "
-                    "AWS retires on 2026-02-02: {list}. Switch to AWS_NATIVE basic scanning.",
-                    **args))
-        out.append(("clair_to_native", sentence))
-    if cov is not None and len(cov):
-        crit = cov["critical"]
-        known = crit.notna()
-        with_crit = cov[known & (crit.fillna(0) > 0)]
-        if len(with_crit):
-            worst = with_crit.sort_values(
-                ["critical", "account_id", "region", "repository_name"],
-                ascending=[False, True, True, True], kind="mergesort").iloc[0]
-            total = int(with_crit["critical"].sum())
-            findings = (msg("{n} open critical finding", n=fmt_int(total)) if total == 1
-                        else msg("{n} open critical findings", n=fmt_int(total)))
-            out.append(("critical_findings", msg(
-                "{findings} in {repos}; the most in {repo} ({count}).", findings=findings,
-                repos=counted(len(with_crit), "repository"), repo=worst["repository_name"],
-                count=fmt_int(worst["critical"]))))
-        elif known.any():
-            scanned = int(cov["images_scanned"].sum())
-            total = int(cov["images_scannable"].sum())
-            out.append(("", msg(
-                "No critical findings were reported for the images that have a scan result "
-                "({scanned} of {images}); images without one are not counted as clean.",
-                scanned=fmt_int(scanned),
-                images=counted(total, "image"))))
+    if not clair:
+        return []
+    retired = ctx.report.as_of >= CLAIR_RETIREMENT
+    args = {"list": _listed(clair, 3), "n": fmt_int(len(clair))}
+    if len(clair) == 1:
+        sentence = (
+            msg("{n} registry still reports the retired Clair basic scan engine (retired by "
+                "AWS on 2026-02-02): {list}. Switch to AWS_NATIVE basic scanning.", **args)
+            if retired else
+            msg("{n} registry still reports the deprecated Clair basic scan engine, which AWS "
+                "retires on 2026-02-02: {list}. Switch to AWS_NATIVE basic scanning.", **args))
+    else:
+        sentence = (
+            msg("{n} registries still report the retired Clair basic scan engine (retired by "
+                "AWS on 2026-02-02): {list}. Switch to AWS_NATIVE basic scanning.", **args)
+            if retired else
+            msg("{n} registries still report the deprecated Clair basic scan engine, which "
+                "AWS retires on 2026-02-02: {list}. Switch to AWS_NATIVE basic scanning.",
+                **args))
+    return [("clair_to_native", sentence)]
+
+
+def _critical(ctx: SectionContext) -> list[tuple[str, str]]:
+    cov = ctx.table("coverage")
+    if cov is None or not len(cov):
+        return []
+    crit = cov["critical"]
+    known_counts = crit.notna()
+    with_crit = cov[known_counts & (crit.fillna(0) > 0)]
+    if len(with_crit):
+        worst = with_crit.sort_values(
+            ["critical", "account_id", "region", "repository_name"],
+            ascending=[False, True, True, True], kind="mergesort").iloc[0]
+        total = int(with_crit["critical"].sum())
+        findings = (msg("{n} open critical finding", n=fmt_int(total)) if total == 1
+                    else msg("{n} open critical findings", n=fmt_int(total)))
+        return [("critical_findings", msg(
+            "{findings} in {repos}; the most in {repo} ({count}).", findings=findings,
+            repos=counted(len(with_crit), "repository"), repo=worst["repository_name"],
+            count=fmt_int(worst["critical"])))]
+    if not known_counts.any():
+        return []
+    return [("", msg(
+        "No critical findings were reported for the images that have a scan result "
+        "({scanned} of {images}); images without one are not counted as clean.",
+        scanned=fmt_int(int(cov["images_scanned"].sum())),
+        images=counted(int(cov["images_scannable"].sum()), "image")))]
+
+
+def _compliance(ctx: SectionContext) -> list[tuple[str, str]]:
     comp = ctx.table("compliance")
-    if comp is not None and len(comp):
-        fails = comp[comp["status"] == "FAIL"]
-        if len(fails):
-            by_control = fails.groupby("control_id", sort=True).size()
-            top = sorted(by_control.items(), key=lambda kv: (-kv[1], control_key(kv[0])))[0]
-            evaluated = int((comp["control_id"] == top[0]).sum())
-            title = control_title(comp, top[0])
-            out.append((f"control_{str(top[0]).lower().replace('.', '-')}",
-                        msg("{control} ({title}) fails for {n} of {repos}.", control=str(top[0]),
-                            title=as_text(title), n=fmt_int(top[1]),
-                            repos=counted(evaluated, "repository"))))
-        else:
-            out.append(("", "No repository fails a checked control."))
-        unknown = int((comp["status"] == "UNKNOWN").sum())
-        if unknown:
-            out.append(("", (
-                msg("{n} control verdict is UNKNOWN because the data could not be collected.",
-                    n=fmt_int(unknown)) if unknown == 1
-                else msg("{n} control verdicts are UNKNOWN because the data could not be "
-                         "collected.", n=fmt_int(unknown)))))
-    if cov is not None and len(cov):
-        disagree = int(cov["aws_disagrees"].fillna(False).sum())
-        if disagree:
-            out.append(("", msg("For {repos} AWS's own per-repository scan setting disagrees "
-                                "with the registry rules; the repositories table shows both.",
-                                repos=counted(disagree, "repository"))))
-    reg = ctx.table("registry_coverage")
-    if reg is not None and len(reg):
-        headroom = reg["quota_headroom_pct"].astype("float64")
-        if headroom.notna().any() and headroom.min() < 25:
-            row = reg.loc[headroom.idxmin()]
-            out.append(("", msg("Registry {registry} has {pct} headroom left in the daily "
-                                "basic-scan quota on its busiest day.",
-                                registry=registry_label(row["account_id"], row["region"]),
-                                pct=fmt_pct(row["quota_headroom_pct"], 0))))
+    if comp is None or not len(comp):
+        return []
+    out: list[tuple[str, str]] = []
+    fails = comp[comp["status"] == "FAIL"]
+    if len(fails):
+        by_control = fails.groupby("control_id", sort=True).size()
+        top = sorted(by_control.items(), key=lambda kv: (-kv[1], control_key(kv[0])))[0]
+        evaluated = int((comp["control_id"] == top[0]).sum())
+        title = control_title(comp, top[0])
+        out.append((f"control_{str(top[0]).lower().replace('.', '-')}",
+                    msg("{control} ({title}) fails for {n} of {repos}.", control=str(top[0]),
+                        title=as_text(title), n=fmt_int(top[1]),
+                        repos=counted(evaluated, "repository"))))
+    else:
+        out.append(("", "No repository fails a checked control."))
+    unknown = int((comp["status"] == "UNKNOWN").sum())
+    if unknown:
+        out.append(("", (
+            msg("{n} control verdict is UNKNOWN because the data could not be collected.",
+                n=fmt_int(unknown)) if unknown == 1
+            else msg("{n} control verdicts are UNKNOWN because the data could not be "
+                     "collected.", n=fmt_int(unknown)))))
     return out
+
+
+def _disagreements(ctx: SectionContext) -> list[tuple[str, str]]:
+    cov = ctx.table("coverage")
+    disagree = int(cov["aws_disagrees"].fillna(False).sum()) if cov is not None and len(cov) else 0
+    if not disagree:
+        return []
+    return [("", msg("For {repos} AWS's own per-repository scan setting disagrees "
+                     "with the registry rules; the repositories table shows both.",
+                     repos=counted(disagree, "repository")))]
+
+
+def _quota(ctx: SectionContext) -> list[tuple[str, str]]:
+    reg = ctx.table("registry_coverage")
+    if reg is None or not len(reg):
+        return []
+    headroom = reg["quota_headroom_pct"].astype("float64")
+    if not (headroom.notna().any() and headroom.min() < 25):
+        return []
+    row = reg.loc[headroom.idxmin()]
+    return [("", msg("Registry {registry} has {pct} headroom left in the daily "
+                     "basic-scan quota on its busiest day.",
+                     registry=registry_label(row["account_id"], row["region"]),
+                     pct=fmt_pct(row["quota_headroom_pct"], 0)))]
 
 
 def _clair_registries(ctx: SectionContext) -> list[str]:

@@ -9,16 +9,11 @@ from ..concern import Concern
 from .blocks import ReportView, Section, not_computed_section
 from .i18n import catalog_for, localize_view
 from .model import ReportInput
+from .section_compliance import build_compliance
+from .section_coverage import build_coverage
+from .section_methodology import build_completeness, build_methodology
 from .section_summary import build_summary
-from .viewmodel import (
-    SectionContext,
-    banner,
-    build_completeness,
-    build_compliance,
-    build_coverage,
-    build_methodology,
-    report_meta,
-)
+from .viewmodel import SectionContext, banner, report_meta
 
 SectionBuilder = Callable[[SectionContext, int], Section]
 

@@ -6,7 +6,7 @@ import pytest
 
 from ecr_report.reports.render import build_view, render_html
 from ecr_report.reports.render.environment import environment
-from ecr_report.reports.render.viewmodel import REPOSITORY_ROWS
+from ecr_report.reports.render.section_coverage import REPOSITORY_ROWS
 
 from .conftest import ERRORS, HOSTILE, make_report
 
