@@ -378,14 +378,17 @@ def _notes(
     as_of: pd.Timestamp,
     stale_after_days: float,
 ) -> tuple[str, ...]:
-    notes: list[str] = []
-    state = scans["scan_state"]
     reason = scans["scan_state_reason"].fillna("")
-
     outside = int((reason.str.startswith("outside the basic-findings scope")).sum())
-    notes.append(join([scope.describe(), msg("Images not checked for that reason: {n}.", n=f"{outside:,}")])
-                 if outside else scope.describe())
+    scope_note = (join([scope.describe(), msg("Images not checked for that reason: {n}.", n=f"{outside:,}")])
+                  if outside else scope.describe())
+    return (scope_note, *_frequency_notes(coverage), *_registry_notes(registry_coverage, as_of),
+            *_image_notes(scans, stale_after_days), *_quota_notes(registry_coverage))
 
+
+def _frequency_notes(coverage: pd.DataFrame) -> list[str]:
+    """Where the effective scan frequency needs a word: AWS disagrees, legacy settings, no filter."""
+    notes: list[str] = []
     disagree = int(coverage["aws_disagrees"].fillna(False).sum())
     if disagree:
         notes.append(msg(
@@ -410,6 +413,12 @@ def _notes(
         notes.append(msg(
             "{repositories} in enhanced-scanning registries: no scanning filter matches, so "
             "Amazon Inspector does not scan them at all.", repositories=counted(len(disabled), "repository")))
+    return notes
+
+
+def _registry_notes(registry_coverage: pd.DataFrame, as_of: pd.Timestamp) -> list[str]:
+    """Registries whose configuration is unknown, or still on the Clair engine."""
+    notes: list[str] = []
     unknown = registry_coverage[registry_coverage["scan_type"].isna()]
     if len(unknown):
         where = ", ".join(f"{a}/{r}" for a, r in zip(unknown["account_id"], unknown["region"]))
@@ -417,20 +426,28 @@ def _notes(
             "Registry scanning configuration was not collected for {registries}: scan frequency "
             "and image scan states there are unknown, not zero.", registries=where))
     clair = registry_coverage[(registry_coverage["scan_engine"] == "CLAIR").fillna(False)]
-    if len(clair):
-        where = ", ".join(f"{a}/{r}" for a, r in zip(clair["account_id"], clair["region"]))
-        if as_of >= CLAIR_RETIREMENT:
-            notes.append(msg(
-                "Registries reporting the Clair basic scan engine, retired on 2026-02-02: "
-                "{registries}. Clair scans and their earlier results are no longer available and "
-                "AWS moves such registries to AWS_NATIVE basic scanning; re-check the account "
-                "setting.", registries=where))
-        else:
-            notes.append(msg(
-                "Registries using the deprecated Clair basic scan engine: {registries}. Clair is "
-                "retired on 2026-02-02; switch BASIC_SCAN_TYPE_VERSION to AWS_NATIVE.",
-                registries=where))
-    stale = int((state == "STALE_BASIC").sum())
+    if not len(clair):
+        return notes
+    where = ", ".join(f"{a}/{r}" for a, r in zip(clair["account_id"], clair["region"]))
+    if as_of >= CLAIR_RETIREMENT:
+        notes.append(msg(
+            "Registries reporting the Clair basic scan engine, retired on 2026-02-02: "
+            "{registries}. Clair scans and their earlier results are no longer available and "
+            "AWS moves such registries to AWS_NATIVE basic scanning; re-check the account "
+            "setting.", registries=where))
+    else:
+        notes.append(msg(
+            "Registries using the deprecated Clair basic scan engine: {registries}. Clair is "
+            "retired on 2026-02-02; switch BASIC_SCAN_TYPE_VERSION to AWS_NATIVE.",
+            registries=where))
+    return notes
+
+
+def _image_notes(scans: pd.DataFrame, stale_after_days: float) -> list[str]:
+    """Images whose scan state needs a word: stale basic results, no coverage data, not images."""
+    notes: list[str] = []
+    reason = scans["scan_state_reason"].fillna("")
+    stale = int((scans["scan_state"] == "STALE_BASIC").sum())
     if stale:
         notes.append(msg(
             "{images} with a basic scan older than {days} days: basic results never refresh, so "
@@ -446,13 +463,15 @@ def _notes(
             "{artifacts} left out of the scannable totals: signatures/SBOMs, manifest lists and "
             "non-image OCI artifacts are not container images to scan.",
             artifacts=_artifacts(excluded)))
+    return notes
+
+
+def _quota_notes(registry_coverage: pd.DataFrame) -> list[str]:
     tight = registry_coverage[(registry_coverage["quota_headroom_pct"] < 20).fillna(False)]
-    for row in tight.itertuples(index=False):
-        notes.append(msg(
-            "{account}/{region}: basic-scan quota headroom is only {pct}% on the busiest day of "
-            "the last 30.", account=row.account_id, region=row.region,
-            pct=f"{row.quota_headroom_pct:.1f}"))
-    return tuple(notes)
+    return [msg("{account}/{region}: basic-scan quota headroom is only {pct}% on the busiest day of "
+                "the last 30.", account=row.account_id, region=row.region,
+                pct=f"{row.quota_headroom_pct:.1f}")
+            for row in tight.itertuples(index=False)]
 
 
 def analyse_coverage(
