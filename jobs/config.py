@@ -19,6 +19,8 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .cron import cron_trigger
+
 DEFAULT_CONFIG_FILE = "ecr-report.toml"
 ENV_PREFIX = "ECR_REPORT__"
 
@@ -212,8 +214,6 @@ class JobConfig(_Section):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from .scheduler import cron_trigger
-
         cron_trigger(value, "UTC")  # raises ValueError with the reason
         return value
 

@@ -30,7 +30,7 @@ from ..aws_session import ReadOnlyGuard
 from .context import UnitContext
 
 if TYPE_CHECKING:
-    from . import CollectOptions, UnitState
+    from .unit import CollectOptions, UnitState
 
 log = logging.getLogger("ecr_report.collect.lifecycle")
 
