@@ -239,7 +239,7 @@ def sparkline(
     color: str = "#1f4e79",
     lang: str = "en",
 ) -> Markup:
-    """A small trend line (issue 5): one point per run, oldest left, the latest marked.
+    """A small trend line of a headline figure across runs: one point per run, oldest left, the latest marked.
 
     Missing values (a run that did not measure the figure) break the line; they are never drawn
     as zero. The vertical scale runs from the smallest to the largest known value; a flat series
