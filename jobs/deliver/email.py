@@ -278,25 +278,10 @@ def deliver_email(run_dir: Path, cfg: EmailConfig, *, transport: Transport | Non
                 "subject": str(message["Subject"])}
         errors: list[str] = list(record.get("errors", []))
         write_record(run_dir, CHANNEL, {**base, "status": "sending", "started_at": utc_now(), "errors": errors})
-        attempts = 0
-        for attempt in range(1, cfg.max_attempts + 1):
-            attempts = attempt
-            try:
-                extra = transport.send(message, cfg.sender or "", cfg.recipients)
-            except PermanentError as exc:
-                errors.append(f"{utc_now()} attempt {attempt}: {exc}")
-                log.warning("email for %s: attempt %d failed permanently: %s", run_dir.name, attempt, exc)
-                break
-            except (OSError, RuntimeError, smtplib.SMTPException) as exc:
-                errors.append(f"{utc_now()} attempt {attempt}: {type(exc).__name__}: {exc}")
-                if attempt < cfg.max_attempts:
-                    delay = cfg.retry_backoff_seconds * 2 ** (attempt - 1)
-                    log.warning("email for %s: attempt %d of %d failed (%s: %s); retrying in %.0f s",
-                                run_dir.name, attempt, cfg.max_attempts, type(exc).__name__, exc, delay)
-                    sleep(delay)
-                continue
+        extra, attempts = _send_with_retries(run_dir, message, cfg, transport, errors, sleep)
+        if extra is not None:
             write_record(run_dir, CHANNEL, {**base, **extra, "status": "sent", "sent_at": utc_now(),
-                                             "attempts": attempt, "errors": errors})
+                                             "attempts": attempts, "errors": errors})
             log.info("email for %s sent via %s to %d recipient(s), Message-ID %s",
                      run_dir.name, transport.name, len(cfg.recipients), message_id)
             return EmailOutcome("sent", message_id, f"sent via {transport.name}")
@@ -306,3 +291,27 @@ def deliver_email(run_dir: Path, cfg: EmailConfig, *, transport: Transport | Non
         log.error("email for %s FAILED after %d attempt(s): %s (the run is kept; "
                   "re-send with `ecr-report deliver %s`)", run_dir.name, attempts, last, run_dir)
         return EmailOutcome("failed", message_id, last)
+
+
+def _send_with_retries(run_dir: Path, message: EmailMessage, cfg: EmailConfig, transport: Transport,
+                       errors: list[str], sleep: Callable[[float], None]) -> tuple[dict[str, Any] | None, int]:
+    """Hand the message over, retrying transient failures with exponential backoff; each failure
+    is appended to `errors`. Returns (the transport's record fields, or None when every attempt
+    failed or one failed permanently; the number of attempts made)."""
+    attempts = 0
+    for attempt in range(1, cfg.max_attempts + 1):
+        attempts = attempt
+        try:
+            return transport.send(message, cfg.sender or "", cfg.recipients), attempt
+        except PermanentError as exc:
+            errors.append(f"{utc_now()} attempt {attempt}: {exc}")
+            log.warning("email for %s: attempt %d failed permanently: %s", run_dir.name, attempt, exc)
+            break
+        except (OSError, RuntimeError, smtplib.SMTPException) as exc:
+            errors.append(f"{utc_now()} attempt {attempt}: {type(exc).__name__}: {exc}")
+            if attempt < cfg.max_attempts:
+                delay = cfg.retry_backoff_seconds * 2 ** (attempt - 1)
+                log.warning("email for %s: attempt %d of %d failed (%s: %s); retrying in %.0f s",
+                            run_dir.name, attempt, cfg.max_attempts, type(exc).__name__, exc, delay)
+                sleep(delay)
+    return None, attempts

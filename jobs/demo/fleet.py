@@ -203,15 +203,7 @@ class _RegistryBuilder:
             drafts = self._cache_images(opts)
         else:
             drafts = self._app_images(name, profile, opts)
-        # settings
-        if profile == "cache":
-            mutability, kms_type, kms_key, legacy = "MUTABLE", "AES256", None, False
-        else:
-            mutability = opts.get("mutability") or ("IMMUTABLE" if rng.random() < 0.3 else "MUTABLE")
-            kms = opts.get("kms", "cmk" if rng.random() < 0.15 else None)
-            kms_type = "KMS" if kms else "AES256"
-            kms_key = self.kms_keys[rng.randrange(2)] if kms == "cmk" else None
-            legacy = bool(opts.get("legacy_sop", False))
+        mutability, kms_type, kms_key, legacy = self._repository_settings(profile, opts)
         exclusions = ("latest", "dev-*") if mutability.endswith("_WITH_EXCLUSION") else ()
         frequency, applied, scan_on_push = effective_scanning(self.spec["scan_type"], self.spec["rules"], name, legacy)
         oldest = max((d.pushed_ago for d in drafts), default=rng.uniform(30, 400))
@@ -227,14 +219,7 @@ class _RegistryBuilder:
             drafts = self._apply_policy(POLICIES[policy_kind], drafts, eval_ago)
             lifecycle = LifecyclePolicy(policy_kind, policy_text(policy_kind), self.t(eval_ago))
         self._manual_archive(drafts, profile, policy_kind)
-        base_total = 0
-        base_layers = []
-        if drafts:
-            smallest = min((d.size for d in drafts if d.kind in ("image", "child")), default=0)
-            for _ in range(rng.randint(2, 4)):
-                size = int(smallest * rng.uniform(0.1, 0.22))
-                base_layers.append(("sha256:" + _hex(rng, 256), size))
-                base_total += size
+        base_layers = self._base_layers(drafts)
         daily = self._daily_pulls(profile, opts, drafts)
         ctx = (frequency, legacy, os_name)
         images = tuple(self._freeze(d, ctx) for d in sorted(drafts, key=lambda d: (-d.pushed_ago, d.digest)))
@@ -246,6 +231,28 @@ class _RegistryBuilder:
             scan_frequency=frequency, applied_filters=applied, scan_on_push=scan_on_push,
             lifecycle=lifecycle, pull_through_prefix=name.split("/")[0] if profile == "cache" else None,
             daily_pulls=daily, os_name=os_name, base_layers=tuple(base_layers), images=images)
+
+    def _repository_settings(self, profile, opts):
+        """(tag mutability, encryption type, KMS key, legacy scan-on-push) of a repository."""
+        if profile == "cache":
+            return "MUTABLE", "AES256", None, False
+        rng = self.rng
+        mutability = opts.get("mutability") or ("IMMUTABLE" if rng.random() < 0.3 else "MUTABLE")
+        kms = opts.get("kms", "cmk" if rng.random() < 0.15 else None)
+        kms_type = "KMS" if kms else "AES256"
+        kms_key = self.kms_keys[rng.randrange(2)] if kms == "cmk" else None
+        return mutability, kms_type, kms_key, bool(opts.get("legacy_sop", False))
+
+    def _base_layers(self, drafts):
+        """2-4 shared base layers (digest, size), each a fraction of the smallest image."""
+        rng = self.rng
+        base_layers = []
+        if drafts:
+            smallest = min((d.size for d in drafts if d.kind in ("image", "child")), default=0)
+            for _ in range(rng.randint(2, 4)):
+                size = int(smallest * rng.uniform(0.1, 0.22))
+                base_layers.append(("sha256:" + _hex(rng, 256), size))
+        return base_layers
 
     def _size_model(self, profile, opts):
         if opts.get("tiny"):
@@ -262,16 +269,7 @@ class _RegistryBuilder:
         rng = self.rng
         lo, hi = self._size_model(profile, opts)
         base_size = rng.uniform(lo, hi)
-        if profile == "service":
-            n = rng.randint(70, 130) if opts.get("busy") else rng.randint(35, 80)
-            gap = (0.12, 0.4) if opts.get("busy") else (0.5, 2.5)
-            newest = rng.uniform(0.004, 0.03) if opts.get("busy") or rng.random() < 0.2 else rng.uniform(0.05, 3)
-        elif profile == "base":
-            n, gap, newest = rng.randint(25, 55), (4.0, 9.0), rng.uniform(0.5, 7)
-        elif profile == "ml":
-            n, gap, newest = rng.randint(12, 35), (2.0, 12.0), rng.uniform(0.3, 20)
-        else:  # stale
-            n, gap, newest = rng.randint(6, 22), (4.0, 40.0), rng.uniform(200, 1100)
+        n, gap, newest = self._cadence(profile, opts)
         style = ("v" if opts.get("policy") == "legacy_prefix" else
                  "ml" if profile == "ml" else "date" if profile == "base" else "semver")
         multiarch, signed, sbom = opts.get("multiarch"), opts.get("signed"), opts.get("sbom")
@@ -302,17 +300,8 @@ class _RegistryBuilder:
                 self._referrer(top, "signature", drafts)
             if tags and sbom:
                 self._referrer(top, "sbom", drafts)
-            # pulls and deployments
-            newest_builds = n - i <= 4
-            if profile in ("service", "base") and newest_builds and tags and ago < 60:
-                top.pull_ago = rng.uniform(0, min(0.9, ago))
-                if profile == "service" and deployed < 3:
-                    top.in_use, top.in_use_ago = rng.randint(2, 24), rng.uniform(0, 0.5)
-                    deployed += 1
-            elif rng.random() < {"service": 0.7, "base": 0.8, "ml": 0.6}.get(profile, 0.45):
-                top.pull_ago = max(0.0, ago - rng.uniform(0, min(ago, 45)))
-                if profile == "service" and rng.random() < 0.1 and top.pull_ago < 20:
-                    top.in_use_ago = top.pull_ago + rng.uniform(0, 2)
+            deployed = self._pulls(top, profile, newest_build=n - i <= 4, tagged=bool(tags), ago=ago,
+                                   deployed=deployed)
             self._propagate_pull(top)
             ago -= rng.uniform(*gap) if i < n - 1 else 0
             ago = max(ago, newest)
@@ -322,6 +311,35 @@ class _RegistryBuilder:
                     d.tags.append("latest")
                     break
         return drafts
+
+    def _cadence(self, profile, opts):
+        """(number of builds, range of days between builds, days since the newest) for a profile."""
+        rng = self.rng
+        if profile == "service":
+            n = rng.randint(70, 130) if opts.get("busy") else rng.randint(35, 80)
+            gap = (0.12, 0.4) if opts.get("busy") else (0.5, 2.5)
+            newest = rng.uniform(0.004, 0.03) if opts.get("busy") or rng.random() < 0.2 else rng.uniform(0.05, 3)
+            return n, gap, newest
+        if profile == "base":
+            return rng.randint(25, 55), (4.0, 9.0), rng.uniform(0.5, 7)
+        if profile == "ml":
+            return rng.randint(12, 35), (2.0, 12.0), rng.uniform(0.3, 20)
+        return rng.randint(6, 22), (4.0, 40.0), rng.uniform(200, 1100)  # stale
+
+    def _pulls(self, top, profile, *, newest_build, tagged, ago, deployed):
+        """Last pull and deployment of a built image; returns the service's deployments so far
+        (its newest tagged builds run, at most three of them)."""
+        rng = self.rng
+        if profile in ("service", "base") and newest_build and tagged and ago < 60:
+            top.pull_ago = rng.uniform(0, min(0.9, ago))
+            if profile == "service" and deployed < 3:
+                top.in_use, top.in_use_ago = rng.randint(2, 24), rng.uniform(0, 0.5)
+                deployed += 1
+        elif rng.random() < {"service": 0.7, "base": 0.8, "ml": 0.6}.get(profile, 0.45):
+            top.pull_ago = max(0.0, ago - rng.uniform(0, min(ago, 45)))
+            if profile == "service" and rng.random() < 0.1 and top.pull_ago < 20:
+                top.in_use_ago = top.pull_ago + rng.uniform(0, 2)
+        return deployed
 
     def _build_tags(self, style, version, sha, ago, used):
         rng = self.rng
