@@ -12,6 +12,9 @@ Message structure (what common clients render best):
           image/png (inline, Content-ID)   ...one per chart
       application/pdf (attachment)
 
+The words (subject, bodies) come from `reports.render.email` and the PNG charts from
+`reports.render.email_charts`; this module assembles the message and sends it.
+
 Delivery is not collection: the SES client here is made with a plain `boto3.Session()`, NOT
 through `aws_session.SessionFactory`, whose read-only guard (rightly) refuses
 `ses:SendRawEmail`. SMTP credentials come from `ECR_REPORT_SMTP_USER` and

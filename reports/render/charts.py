@@ -5,6 +5,9 @@ every label, carries an accessible <title>/<desc>, and is inlined into the HTML,
 vector graphics. Fonts: DejaVu Sans (the only family the renderer may assume), with the
 Japanese font first in a Japanese report.
 
+The trend line (`sparkline`, `Sparkline`) is in `sparkline.py`, re-exported here; the SVG pieces
+both use are in `svg.py`.
+
 Section builders make a `BarChart` or `Sparkline` spec rather than SVG text: the spec keeps its
 labels as strings until the template draws it (`__html__`), so the language pass
 (reports/render/i18n) can translate them like any other label.
@@ -12,25 +15,22 @@ labels as strings until the template draws it (`__html__`), so the language pass
 
 from __future__ import annotations
 
-import html
 import math
-import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from .filters import fmt_int, is_missing
+from .sparkline import Sparkline, sparkline
+from .svg import COLOR, chart_words, coord, element_id, escape
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
-_ID = re.compile(r"[^A-Za-z0-9_-]+")
+__all__ = ["BarChart", "Series", "Sparkline", "bar_chart", "sparkline", "svg_bar_chart"]
+
 _FONTS = {"en": "DejaVu Sans, Verdana, sans-serif",
           "ja": "IPAexGothic, IPAGothic, Noto Sans CJK JP, DejaVu Sans, sans-serif"}
 _CHAR_W = 6.1  # average advance of an 11 px DejaVu Sans glyph, for layout estimates
-#: The chart's own words, per language.
-_WORDS = {"en": {"total": "total", "no_data": "No data"},
-          "ja": {"total": "合計", "no_data": "データなし"}}
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,6 @@ class Series:
     values: Sequence[float | int | None]
     color: str
     """#rgb or #rrggbb."""
-
-
-def _f(value: float) -> str:
-    """Fixed, locale-free coordinate formatting: 12.0 -> "12", 3.14159 -> "3.14"."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _cells(text: str) -> int:
@@ -111,7 +101,7 @@ def _check_bars(categories: Sequence[str], series: Sequence[Series]) -> None:
         if len(item.values) != len(categories):
             raise ValueError(f"series {item.label!r} has {len(item.values)} values, "
                              f"expected {len(categories)}")
-        if not _COLOR.match(item.color):
+        if not COLOR.match(item.color):
             raise ValueError(f"bad colour {item.color!r}")
         for value in item.values:
             _value(value)
@@ -138,13 +128,13 @@ def svg_bar_chart(
     caller should say in the report text what "unknown" means for its figure.
     """
     _check_bars(categories, series)
-    uid = _ID.sub("-", chart_id).strip("-") or "chart"
+    uid = element_id(chart_id, "chart")
     values = [[_value(v) for v in item.values] for item in series]
     totals = [sum(col) for col in zip(*values)] if categories else []
     legend_items, plot = _layout(len(categories), totals, series, width=width, label_width=label_width,
                                  bar_height=bar_height, bar_gap=bar_gap)
     height = int(plot.axis_y + 22)
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = chart_words(lang)
     desc = description or _bars_description(categories, series, values, totals, unit, words)
 
     out = [
@@ -152,13 +142,13 @@ def svg_bar_chart(
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{uid}-title {uid}-desc" '
         f'font-family="{_FONTS.get(lang, _FONTS["en"])}" font-size="11">',
-        f'<title id="{uid}-title">{_esc(title)}</title>',
-        f'<desc id="{uid}-desc">{_esc(desc)}</desc>',
+        f'<title id="{uid}-title">{escape(title)}</title>',
+        f'<desc id="{uid}-desc">{escape(desc)}</desc>',
     ]
     out.extend(_svg_legend(legend_items))
     out.extend(_svg_grid(plot))
     if not categories:
-        out.append(f'<text x="{_f(plot.x)}" y="{_f(plot.top + 12)}" fill="#666">{_esc(words["no_data"])}</text>')
+        out.append(f'<text x="{coord(plot.x)}" y="{coord(plot.top + 12)}" fill="#666">{escape(words["no_data"])}</text>')
     for row, category in enumerate(categories):
         out.extend(_svg_bar(plot, row, str(category), series, [vals[row] for vals in values], totals[row]))
     out.append("</svg>")
@@ -224,9 +214,9 @@ def _bars_description(categories: Sequence[str], series: Sequence[Series], value
 def _svg_legend(legend_items: list[tuple[float, float, Series]]) -> list[str]:
     out = ['<g class="legend">']
     for lx, ly, item in legend_items:
-        out.append(f'<rect x="{_f(lx)}" y="{_f(ly + 3)}" width="10" height="10" '
+        out.append(f'<rect x="{coord(lx)}" y="{coord(ly + 3)}" width="10" height="10" '
                    f'fill="{item.color}"/>')
-        out.append(f'<text x="{_f(lx + 14)}" y="{_f(ly + 12)}" fill="#333">{_esc(item.label)}</text>')
+        out.append(f'<text x="{coord(lx + 14)}" y="{coord(ly + 12)}" fill="#333">{escape(item.label)}</text>')
     out.append("</g>")
     return out
 
@@ -236,13 +226,13 @@ def _svg_grid(plot: _Plot) -> list[str]:
     out = ['<g class="grid">']
     for tick in range(plot.ticks + 1):
         tx = plot.x + plot.width * tick / plot.ticks
-        out.append(f'<line x1="{_f(tx)}" y1="{_f(plot.top - 4)}" x2="{_f(tx)}" y2="{_f(plot.axis_y)}" '
+        out.append(f'<line x1="{coord(tx)}" y1="{coord(plot.top - 4)}" x2="{coord(tx)}" y2="{coord(plot.axis_y)}" '
                    f'stroke="#d9dde3" stroke-width="{1 if tick else 1.2}"/>')
         tick_value = plot.step * tick
         anchor = "start" if tick == 0 else "middle"
         label = fmt_int(tick_value) if tick_value == int(tick_value) else f"{tick_value:g}"
-        out.append(f'<text x="{_f(tx)}" y="{_f(plot.axis_y + 14)}" text-anchor="{anchor}" '
-                   f'fill="#666" font-size="10">{_esc(label)}</text>')
+        out.append(f'<text x="{coord(tx)}" y="{coord(plot.axis_y + 14)}" text-anchor="{anchor}" '
+                   f'fill="#666" font-size="10">{escape(label)}</text>')
     out.append("</g>")
     return out
 
@@ -253,8 +243,8 @@ def _svg_bar(plot: _Plot, row: int, category: str, series: Sequence[Series], row
     by = plot.top + row * (plot.bar_height + plot.bar_gap) + plot.bar_gap / 2
     label_max = int((plot.label_width - 4) / _CHAR_W)
     out = ['<g class="bar">',
-           f'<text x="{plot.label_width}" y="{_f(by + plot.bar_height / 2 + 4)}" text-anchor="end" '
-           f'fill="#222">{_esc(_truncate(category, label_max))}</text>']
+           f'<text x="{plot.label_width}" y="{coord(by + plot.bar_height / 2 + 4)}" text-anchor="end" '
+           f'fill="#222">{escape(_truncate(category, label_max))}</text>']
     cursor = 0.0
     for item, value in zip(series, row_values):
         if value <= 0:
@@ -262,98 +252,16 @@ def _svg_bar(plot: _Plot, row: int, category: str, series: Sequence[Series], row
         sx = plot.x + plot.width * cursor / plot.axis_max
         sw = plot.width * value / plot.axis_max
         out.append(
-            f'<rect x="{_f(sx)}" y="{_f(by)}" width="{_f(sw)}" height="{plot.bar_height}" '
-            f'fill="{item.color}"><title>{_esc(category)}, {_esc(item.label)}: '
-            f"{_esc(fmt_int(value))}</title></rect>"
+            f'<rect x="{coord(sx)}" y="{coord(by)}" width="{coord(sw)}" height="{plot.bar_height}" '
+            f'fill="{item.color}"><title>{escape(category)}, {escape(item.label)}: '
+            f"{escape(fmt_int(value))}</title></rect>"
         )
         cursor += value
     end_x = plot.x + plot.width * cursor / plot.axis_max + 4
-    out.append(f'<text x="{_f(end_x)}" y="{_f(by + plot.bar_height / 2 + 4)}" fill="#222">'
-               f"{_esc(fmt_int(total))}</text>")
+    out.append(f'<text x="{coord(end_x)}" y="{coord(by + plot.bar_height / 2 + 4)}" fill="#222">'
+               f"{escape(fmt_int(total))}</text>")
     out.append("</g>")
     return out
-
-
-def sparkline(
-    values: Sequence[float | int | None],
-    *,
-    title: str,
-    description: str = "",
-    chart_id: str = "spark",
-    width: int = 96,
-    height: int = 22,
-    color: str = "#1f4e79",
-    lang: str = "en",
-) -> Markup:
-    """A small trend line of a headline figure across runs: one point per run, oldest left, the latest marked.
-
-    Missing values (a run that did not measure the figure) break the line; they are never drawn
-    as zero. The vertical scale runs from the smallest to the largest known value; a flat series
-    is drawn mid-height. Deterministic, escaped, with an accessible <title>/<desc>.
-    """
-    if not _COLOR.match(color):
-        raise ValueError(f"bad colour {color!r}")
-    uid = _ID.sub("-", chart_id).strip("-") or "spark"
-    points = [None if is_missing(v) else float(v) for v in values]
-    known = [v for v in points if v is not None]
-    pad = 3.0
-    lo, hi = (min(known), max(known)) if known else (0.0, 0.0)
-    n = len(points)
-
-    def xy(i: int, v: float) -> tuple[float, float]:
-        x = pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
-        y = height / 2 if hi == lo else pad + (height - 2 * pad) * (hi - v) / (hi - lo)
-        return x, y
-
-    desc = description or "; ".join("n/a" if v is None else f"{v:g}" for v in points) \
-        or _WORDS.get(lang, _WORDS["en"])["no_data"] + "."
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{uid}-title {uid}-desc">',
-        f'<title id="{uid}-title">{_esc(title)}</title>',
-        f'<desc id="{uid}-desc">{_esc(desc)}</desc>',
-        f'<line x1="{_f(pad)}" y1="{_f(height - 0.5)}" x2="{_f(width - pad)}" y2="{_f(height - 0.5)}" '
-        f'stroke="#d5d9de" stroke-width="1"/>',
-    ]
-    out.extend(_svg_trend(_known_runs(points, xy), color))
-    last = points[-1] if points else None
-    if last is not None:
-        x, y = xy(n - 1, last)
-        out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.2" fill="{color}"/>')
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
-def _svg_trend(segments: list[list[tuple[float, float]]], color: str) -> list[str]:
-    """A dot for a lone known value, a line through each longer run."""
-    out = []
-    for segment in segments:
-        if len(segment) == 1:
-            x, y = segment[0]
-            out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="1.2" fill="{color}"/>')
-        else:
-            coords = " ".join(f"{_f(x)},{_f(y)}" for x, y in segment)
-            out.append(f'<polyline points="{coords}" fill="none" stroke="{color}" '
-                       f'stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round"/>')
-    return out
-
-
-def _known_runs(points: Sequence[float | None],
-                xy: Callable[[int, float], tuple[float, float]]) -> list[list[tuple[float, float]]]:
-    """The (x, y) positions of each unbroken run of known values (a missing value breaks the line)."""
-    run: list[tuple[float, float]] = []
-    runs: list[list[tuple[float, float]]] = []
-    for i, v in enumerate(points):
-        if v is None:
-            if run:
-                runs.append(run)
-            run = []
-        else:
-            run.append(xy(i, v))
-    if run:
-        runs.append(run)
-    return runs
 
 
 # --- specs: a chart kept as data until the template draws it ---------------------------------
@@ -390,25 +298,3 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], **options: ob
     """A `BarChart` spec with `svg_bar_chart`'s arguments; checked now, drawn later."""
     _check_bars(categories, series)  # bad input fails where the chart is built, not in the template
     return BarChart(tuple(categories), tuple(series), **options)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Sparkline:
-    """`sparkline`'s arguments; drawn when the template prints it (`__html__`)."""
-
-    values: tuple[float | int | None, ...]
-    title: str
-    description: str = ""
-    chart_id: str = "spark"
-    width: int = 96
-    height: int = 22
-    color: str = "#1f4e79"
-    lang: str = "en"
-
-    def __html__(self) -> str:
-        return str(sparkline(self.values, title=self.title, description=self.description,
-                             chart_id=self.chart_id, width=self.width, height=self.height,
-                             color=self.color, lang=self.lang))
-
-    def __str__(self) -> str:
-        return self.__html__()
