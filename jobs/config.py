@@ -19,6 +19,8 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .cron import cron_trigger
+
 DEFAULT_CONFIG_FILE = "ecr-report.toml"
 ENV_PREFIX = "ECR_REPORT__"
 
@@ -85,7 +87,7 @@ class LifecycleConfig(_Section):
 
 
 class InspectorConfig(_Section):
-    """Inputs of the Inspector pricing model (issue: Inspector pricing exposure)."""
+    """`[inspector]`: inputs of the Inspector pricing model (what scanning costs and the what-if scenario)."""
 
     default_rescans_per_image_month: float = Field(default=4.0, ge=0, le=1000)
     """Rescans per continuously monitored image per 30 days where no Inspector usage can
@@ -112,7 +114,7 @@ class InspectorConfig(_Section):
 
 
 class PullThroughConfig(_Section):
-    """Inputs of the pull-through cache model (issue: pull-through cache economics)."""
+    """`[pull_through]`: inputs of the pull-through cache model (traffic, cache hits, stale entries)."""
 
     metrics_days: int = Field(default=30, ge=1, le=455)
     """Window of the CloudWatch RepositoryPullCount daily sums, ending at the run's as_of."""
@@ -212,8 +214,6 @@ class JobConfig(_Section):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from .scheduler import cron_trigger
-
         cron_trigger(value, "UTC")  # raises ValueError with the reason
         return value
 

@@ -1,4 +1,4 @@
-"""Read the headline figures of earlier runs, for the report's trends (issue 5).
+"""Read the headline figures of earlier runs, for the report's trends (the first-page sparklines).
 
 This is the only place that looks at *other* runs: the kept `summary.json` of earlier complete
 runs in the same output root (`<root>/runs/<run_id>/`, with a manifest, not `.partial-`). The

@@ -28,7 +28,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -171,34 +171,45 @@ def check_signature(run_dir: Path, *, trusted_key: Ed25519PublicKey | None = Non
         return [], algorithm  # the missing manifest is reported by the caller
     data = manifest.read_bytes()
     if algorithm == ED25519:
-        key, source = trusted_key, "the trusted public key"
-        if key is None:
-            pub = run_dir / PUBLIC_KEY
-            if not pub.is_file():
-                return [f"{PUBLIC_KEY}: missing (cannot check the Ed25519 signature; pass --public-key)"], ED25519
-            try:
-                key = load_public_key(pub)
-            except ConfigError as exc:
-                return [f"{PUBLIC_KEY}: {exc}"], ED25519
-            source = f"the run's {PUBLIC_KEY}"
-        fingerprint = public_key_fingerprint(key)
-        try:
-            key.verify(base64.b64decode(signature, validate=True), data)
-        except (InvalidSignature, ValueError):
-            return [f"{SIGNATURE}: bad signature (Ed25519, checked with {source}, "
-                    f"sha256:{fingerprint[:16]}): {SIGNED_FILE} was changed or signed with another key"], ED25519
-        return [], f"signature valid (Ed25519, key sha256:{fingerprint[:16]}, {source})"
+        return _check_ed25519(run_dir, data, signature, trusted_key)
     if algorithm == HMAC_SHA256:
-        if hmac_key is None:
-            return [f"{SIGNATURE}: HMAC-SHA256 signature not checked: no key "
-                    f"(pass --hmac-key-file FILE or set {HMAC_KEY_ENV})"], HMAC_SHA256
-        expected = hmac.new(hmac_key, data, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, str(signature)):
-            return [f"{SIGNATURE}: bad signature (HMAC-SHA256): {SIGNED_FILE} was changed "
-                    "or signed with another key"], HMAC_SHA256
-        return [], "signature valid (HMAC-SHA256)"
+        return _check_hmac(data, signature, hmac_key)
     return [f"{SIGNATURE}: unknown algorithm {algorithm!r}"], str(algorithm)
 
+
+
+def _check_ed25519(run_dir: Path, data: bytes, signature: Any,
+                   trusted_key: Ed25519PublicKey | None) -> tuple[list[str], str]:
+    """An Ed25519 signature of `data`, checked with the trusted key, else the run's own public key."""
+    key, source = trusted_key, "the trusted public key"
+    if key is None:
+        pub = run_dir / PUBLIC_KEY
+        if not pub.is_file():
+            return [f"{PUBLIC_KEY}: missing (cannot check the Ed25519 signature; pass --public-key)"], ED25519
+        try:
+            key = load_public_key(pub)
+        except ConfigError as exc:
+            return [f"{PUBLIC_KEY}: {exc}"], ED25519
+        source = f"the run's {PUBLIC_KEY}"
+    fingerprint = public_key_fingerprint(key)
+    try:
+        key.verify(base64.b64decode(signature, validate=True), data)
+    except (InvalidSignature, ValueError):
+        return [f"{SIGNATURE}: bad signature (Ed25519, checked with {source}, "
+                f"sha256:{fingerprint[:16]}): {SIGNED_FILE} was changed or signed with another key"], ED25519
+    return [], f"signature valid (Ed25519, key sha256:{fingerprint[:16]}, {source})"
+
+
+def _check_hmac(data: bytes, signature: Any, hmac_key: bytes | None) -> tuple[list[str], str]:
+    """An HMAC-SHA256 signature of `data`; not checkable without the shared key."""
+    if hmac_key is None:
+        return [f"{SIGNATURE}: HMAC-SHA256 signature not checked: no key "
+                f"(pass --hmac-key-file FILE or set {HMAC_KEY_ENV})"], HMAC_SHA256
+    expected = hmac.new(hmac_key, data, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, str(signature)):
+        return [f"{SIGNATURE}: bad signature (HMAC-SHA256): {SIGNED_FILE} was changed "
+                "or signed with another key"], HMAC_SHA256
+    return [], "signature valid (HMAC-SHA256)"
 
 def read_hmac_key(path: Path | None, env: dict[str, str] | None = None) -> bytes | None:
     """The HMAC key for `verify`: from a file, else ECR_REPORT_HMAC_KEY, else None."""

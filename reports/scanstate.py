@@ -38,6 +38,7 @@ aggregation row gets 0 only if its account/region returned any aggregation rows 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -135,6 +136,37 @@ class _Assigner:
         self.unset &= ~m
 
 
+@dataclass(frozen=True)
+class _InspectorSide:
+    """Per image (aligned with `images`): its Inspector coverage record and finding counts."""
+
+    coverage: pd.DataFrame
+    """IMAGE + scan_status_code, scan_status_reason, last_scanned_at (NA without a record)."""
+    has_record: np.ndarray
+    reason: pd.Series
+    """scan_status_reason, "" when absent."""
+    scanned: np.ndarray
+    unit_has_coverage: np.ndarray
+    findings: pd.DataFrame
+    """IMAGE + INSPECTOR_SEVERITIES from ListFindingAggregations."""
+    has_findings: np.ndarray
+    unit_has_findings: np.ndarray
+
+
+@dataclass(frozen=True)
+class _BasicSide:
+    """Per image: the basic scan status, from DescribeImageScanFindings, else the legacy
+    DescribeImages status."""
+
+    findings_row: np.ndarray
+    legacy_row: np.ndarray
+    status: pd.Series
+    """The scan status, "" when neither source has one."""
+    description: pd.Series
+    completed: pd.Series
+    severities: dict[str, pd.Series]
+
+
 def image_scan_states(
     tables: dict[str, pd.DataFrame],
     repo_settings: pd.DataFrame,
@@ -144,37 +176,81 @@ def image_scan_states(
     """RESULT_TABLES["image_scans"] (module docstring), plus internal columns `_scannable`,
     `_has_result` and `_frequency` for the coverage aggregation (dropped before conform)."""
     images = tables["images"].reset_index(drop=True)
-    n = len(images)
     as_of_ts = pd.Timestamp(as_of).tz_convert("UTC")
+    img = _image_settings(tables, images, repo_settings)
+    scan_type, frequency = img["scan_type"], img["scan_frequency"]
+    ins = _inspector_side(tables, images)
+    basic = _basic_side(tables, images)
 
+    is_enh = _b(scan_type == "ENHANCED")
+    is_basic = _b(scan_type == "BASIC")
+    unknown_type = ~is_enh & ~is_basic
+    use_ins = is_enh | (unknown_type & ins.has_record)
+    use_basic = is_basic | (unknown_type & ~ins.has_record & (basic.findings_row | basic.legacy_row))
+
+    a = _Assigner(len(images))
+    _assign_kind_rules(a, images)
+    not_auto = _b(img["automatically_scanned"] == False)  # noqa: E712 (nullable comparison)
+    _assign_inspector_rules(a, ins, use_ins, not_auto, frequency)
+    _assign_basic_rules(a, basic, use_basic, as_of_ts, stale_after_days)
+    a(np.ones(len(images), dtype=bool), "NOT_CHECKED",
+      "registry scanning configuration not collected and no scan data")
+
+    state = pd.Series(a.state, dtype="string")
+    from_ins = _b(pd.Series(a.source) == "INSPECTOR")
+    from_basic = _b(pd.Series(a.source) == "BASIC")
+    completed = ins.coverage["last_scanned_at"].where(from_ins, basic.completed.where(from_basic, pd.NaT))
+    completed = pd.to_datetime(completed, utc=True)
+    age = (as_of_ts - completed).dt.total_seconds() / 86400.0
+
+    out = images[IMAGE + ["pushed_at", "image_status"]].copy()
+    out["scan_state"] = state
+    out["scan_state_reason"] = pd.Series(a.reason, dtype="string")
+    out["scan_source"] = pd.Series(a.source, dtype="string")
+    out["scan_completed_at"] = completed
+    out["scan_age_days"] = age.astype("float64")
+    _severity_counts(out, ins, basic, from_ins, from_basic)
+    out["_scannable"] = imagekinds.is_scannable_kind(images)
+    out["_has_result"] = has_result(out)
+    out["_frequency"] = frequency.astype("string")
+    return out
+
+
+def _image_settings(tables: dict[str, pd.DataFrame], images: pd.DataFrame,
+                    repo_settings: pd.DataFrame) -> pd.DataFrame:
+    """Per image: its registry's scan_type and its repository's scan_frequency and
+    automatically_scanned."""
     registries = tables["registries"][UNIT + ["scan_type"]].drop_duplicates(UNIT)
     img = images[UNIT].merge(registries, on=UNIT, how="left")
     settings = repo_settings[REPO + ["scan_frequency", "automatically_scanned"]]
-    img = img.join(images[["repository_name"]]).merge(settings, on=REPO, how="left")
-    scan_type = img["scan_type"]
-    frequency = img["scan_frequency"]
+    return img.join(images[["repository_name"]]).merge(settings, on=REPO, how="left")
 
-    # --- Inspector side ---------------------------------------------------------------------
+
+def _inspector_side(tables: dict[str, pd.DataFrame], images: pd.DataFrame) -> _InspectorSide:
     cov = tables["inspector_coverage"]
     cov = cov[cov["resource_type"] == "AWS_ECR_CONTAINER_IMAGE"]
     cov = _latest(cov, IMAGE, "last_scanned_at")[
         IMAGE + ["scan_status_code", "scan_status_reason", "last_scanned_at"]
     ]
     ins = images[IMAGE].merge(cov, on=IMAGE, how="left")
-    ins_row = _b(ins["scan_status_code"].notna() | ins["scan_status_reason"].notna())
-    ins_code = ins["scan_status_code"]
-    ins_reason = ins["scan_status_reason"].fillna("")
-    ins_scanned = _b(ins["last_scanned_at"].notna())
-    unit_has_cov = _units_with_rows(tables["inspector_coverage"], images,
-                                    tables["registries"], "inspector_coverage_collected")
-
     fnd = _latest(tables["inspector_findings"], IMAGE, None)[IMAGE + INSPECTOR_SEVERITIES]
     fnd = images[IMAGE].merge(fnd, on=IMAGE, how="left", indicator=True)
-    fnd_row = _b(fnd["_merge"] == "both")
-    unit_has_fnd = _units_with_rows(tables["inspector_findings"], images,
-                                    tables["registries"], "inspector_findings_collected")
+    return _InspectorSide(
+        coverage=ins,
+        has_record=_b(ins["scan_status_code"].notna() | ins["scan_status_reason"].notna()),
+        reason=ins["scan_status_reason"].fillna(""),
+        scanned=_b(ins["last_scanned_at"].notna()),
+        unit_has_coverage=_units_with_rows(tables["inspector_coverage"], images,
+                                           tables["registries"], "inspector_coverage_collected"),
+        findings=fnd,
+        has_findings=_b(fnd["_merge"] == "both"),
+        unit_has_findings=_units_with_rows(tables["inspector_findings"], images,
+                                           tables["registries"], "inspector_findings_collected"),
+    )
 
-    # --- basic side: the findings call first, the legacy DescribeImages status second ---------
+
+def _basic_side(tables: dict[str, pd.DataFrame], images: pd.DataFrame) -> _BasicSide:
+    """The findings call first, the legacy DescribeImages status second."""
     bf = _latest(tables["basic_findings"], IMAGE, "scan_completed_at")
     bf = images[IMAGE].merge(
         bf[IMAGE + ["scan_status", "scan_status_description", "scan_completed_at"] + SEVERITIES],
@@ -183,29 +259,18 @@ def image_scan_states(
         suffixes=("", ""),
     )
     bf_row = _b(bf["scan_status"].notna())
-    legacy_row = _b(images["scan_status"].notna()) & ~bf_row
-    b_status = bf["scan_status"].where(bf_row, images["scan_status"])
-    b_desc = bf["scan_status_description"].where(bf_row, pd.NA)
-    b_done = bf["scan_completed_at"].where(bf_row, images["scan_completed_at"])
-    b_sev = {s: bf[s].where(bf_row, images[s]) for s in SEVERITIES}
-
-    is_enh = _b(scan_type == "ENHANCED")
-    is_basic = _b(scan_type == "BASIC")
-    unknown_type = ~is_enh & ~is_basic
-    use_ins = is_enh | (unknown_type & ins_row)
-    use_basic = is_basic | (unknown_type & ~ins_row & (bf_row | legacy_row))
-
-    status = b_status.fillna("")
-    # Reason texts are object arrays of str: `+` concatenates element-wise, cheaply.
-    desc = _text(b_desc)
-    desc_suffix = np.where(desc != "", ": " + desc, "").astype(object)
-    age_days = ((as_of_ts - b_done).dt.total_seconds() / 86400.0).to_numpy(
-        dtype=float, na_value=np.nan
+    return _BasicSide(
+        findings_row=bf_row,
+        legacy_row=_b(images["scan_status"].notna()) & ~bf_row,
+        status=bf["scan_status"].where(bf_row, images["scan_status"]).fillna(""),
+        description=bf["scan_status_description"].where(bf_row, pd.NA),
+        completed=bf["scan_completed_at"].where(bf_row, images["scan_completed_at"]),
+        severities={s: bf[s].where(bf_row, images[s]) for s in SEVERITIES},
     )
-    stale = age_days > stale_after_days  # NaN compares False: no date, no staleness claim
-    legacy_note = np.where(legacy_row, " (legacy DescribeImages status)", "").astype(object)
 
-    a = _Assigner(n)
+
+def _assign_kind_rules(a: _Assigner, images: pd.DataFrame) -> None:
+    """Rules 1-2: archived images and what is not a container image."""
     a(imagekinds.is_archived(images), "ARCHIVED", "archived: cannot be scanned until restored")
     a(imagekinds.is_referrer(images), "UNSUPPORTED", "signature/SBOM artifact: not a container image")
     a(imagekinds.is_manifest_list(images), "UNSUPPORTED", "manifest list: children are scanned")
@@ -216,28 +281,45 @@ def image_scan_states(
         "OCI artifact (" + artifact + "): not a container image",
     )
 
-    # Inspector (enhanced) rules.
-    r = _text(ins_reason)
+
+def _assign_inspector_rules(a: _Assigner, ins: _InspectorSide, use_ins: np.ndarray,
+                            not_auto: np.ndarray, frequency: pd.Series) -> None:
+    """Rule 3: enhanced scanning, from the Inspector coverage record."""
+    reason = ins.reason
+    r = _text(reason)
     reason_txt = "Inspector: " + np.where(r == "", "no reason given", r).astype(object)
-    not_auto = _b(img["automatically_scanned"] == False)  # noqa: E712 (nullable comparison)
-    a(use_ins & ~ins_row & ~unit_has_cov, "NOT_CHECKED", "no Inspector coverage data for this account/region")
-    a(use_ins & ~ins_row & not_auto, "NEVER_SCANNED", "repository matches no enhanced scanning filter", "INSPECTOR")
-    a(use_ins & ~ins_row, "NEVER_SCANNED", "no Inspector coverage record for this image", "INSPECTOR")
-    a(use_ins & _b(ins_reason.isin(_INS_PENDING)), "PENDING", reason_txt, "INSPECTOR")
-    a(use_ins & _b(ins_reason.isin(_INS_UNSUPPORTED)), "UNSUPPORTED", reason_txt, "INSPECTOR")
-    a(use_ins & _b(ins_reason == "IMAGE_ARCHIVED"), "ARCHIVED", reason_txt, "INSPECTOR")
-    a(use_ins & _b(ins_reason.isin(_INS_FAILED)), "FAILED", reason_txt, "INSPECTOR")
-    on_push_reason = use_ins & _b(ins_reason == "SCAN_FREQUENCY_SCAN_ON_PUSH")
+    no_record = use_ins & ~ins.has_record
+    a(no_record & ~ins.unit_has_coverage, "NOT_CHECKED", "no Inspector coverage data for this account/region")
+    a(no_record & not_auto, "NEVER_SCANNED", "repository matches no enhanced scanning filter", "INSPECTOR")
+    a(no_record, "NEVER_SCANNED", "no Inspector coverage record for this image", "INSPECTOR")
+    a(use_ins & _b(reason.isin(_INS_PENDING)), "PENDING", reason_txt, "INSPECTOR")
+    a(use_ins & _b(reason.isin(_INS_UNSUPPORTED)), "UNSUPPORTED", reason_txt, "INSPECTOR")
+    a(use_ins & _b(reason == "IMAGE_ARCHIVED"), "ARCHIVED", reason_txt, "INSPECTOR")
+    a(use_ins & _b(reason.isin(_INS_FAILED)), "FAILED", reason_txt, "INSPECTOR")
+    on_push_reason = use_ins & _b(reason == "SCAN_FREQUENCY_SCAN_ON_PUSH")
     once = "Inspector: scanned once on push, not rescanned for new CVEs"
-    a(on_push_reason & ins_scanned, "SCANNED", once, "INSPECTOR")
+    a(on_push_reason & ins.scanned, "SCANNED", once, "INSPECTOR")
     a(on_push_reason, "PENDING", "Inspector: scan on push, first scan not completed", "INSPECTOR")
-    active = use_ins & _b(ins_code == "ACTIVE")
+    code = ins.coverage["scan_status_code"]
+    active = use_ins & _b(code == "ACTIVE")
     a(active & _b(frequency == SCAN_ON_PUSH), "SCANNED", "Inspector: ACTIVE, scan on push (not rescanned)", "INSPECTOR")
     a(active, "MONITORED", "Inspector: ACTIVE, continuously monitored", "INSPECTOR")
-    a(use_ins & _b(ins_code == "INACTIVE"), "INACTIVE", "Inspector INACTIVE: " + r, "INSPECTOR")
+    a(use_ins & _b(code == "INACTIVE"), "INACTIVE", "Inspector INACTIVE: " + r, "INSPECTOR")
     a(use_ins, "NOT_CHECKED", "Inspector coverage record without a status", "INSPECTOR")
 
-    # Basic rules.
+
+def _assign_basic_rules(a: _Assigner, basic: _BasicSide, use_basic: np.ndarray,
+                        as_of_ts: pd.Timestamp, stale_after_days: float) -> None:
+    """Rule 4: basic scanning, from the basic scan status."""
+    status = basic.status
+    # Reason texts are object arrays of str: `+` concatenates element-wise, cheaply.
+    desc = _text(basic.description)
+    desc_suffix = np.where(desc != "", ": " + desc, "").astype(object)
+    age_days = ((as_of_ts - basic.completed).dt.total_seconds() / 86400.0).to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    stale = age_days > stale_after_days  # NaN compares False: no date, no staleness claim
+    legacy_note = np.where(basic.legacy_row, " (legacy DescribeImages status)", "").astype(object)
     complete = use_basic & _b(status == "COMPLETE")
     a(
         complete & stale,
@@ -249,43 +331,29 @@ def image_scan_states(
     for code, (state, text) in _BASIC_STATES.items():
         source = None if state == "NOT_CHECKED" else "BASIC"
         a(use_basic & _b(status == code), state, text + desc_suffix, source)
-    a(use_basic & (bf_row | legacy_row), "NOT_CHECKED", "unrecognised basic scan status " + _text(status))
+    a(use_basic & (basic.findings_row | basic.legacy_row), "NOT_CHECKED",
+      "unrecognised basic scan status " + _text(status))
     a(use_basic, "NOT_CHECKED", "outside the basic-findings scope: DescribeImageScanFindings not called")
-    a(np.ones(n, dtype=bool), "NOT_CHECKED", "registry scanning configuration not collected and no scan data")
 
-    state = pd.Series(a.state, dtype="string")
-    from_ins = _b(pd.Series(a.source) == "INSPECTOR")
-    from_basic = _b(pd.Series(a.source) == "BASIC")
-    completed = ins["last_scanned_at"].where(from_ins, b_done.where(from_basic, pd.NaT))
-    completed = pd.to_datetime(completed, utc=True)
-    age = (as_of_ts - completed).dt.total_seconds() / 86400.0
 
-    out = images[IMAGE + ["pushed_at", "image_status"]].copy()
-    out["scan_state"] = state
-    out["scan_state_reason"] = pd.Series(a.reason, dtype="string")
-    out["scan_source"] = pd.Series(a.source, dtype="string")
-    out["scan_completed_at"] = completed
-    out["scan_age_days"] = age.astype("float64")
-
+def _severity_counts(out: pd.DataFrame, ins: _InspectorSide, basic: _BasicSide,
+                     from_ins: np.ndarray, from_basic: np.ndarray) -> None:
+    """The SEVERITIES columns of `out`, for images with a result (module docstring)."""
     with_result = has_result(out)
     ins_result = with_result & from_ins
     basic_result = with_result & from_basic
     # Inspector: zero-fill only where the unit's aggregation call evidently worked, and only for
     # images Inspector currently scans (INACTIVE images' findings are being closed, §3.1).
-    ins_zero = ins_result & ~fnd_row & unit_has_fnd & _b(state.isin(["SCANNED", "MONITORED"]))
-    basic_complete = basic_result & _b(status.isin(["COMPLETE"]))
+    ins_zero = (ins_result & ~ins.has_findings & ins.unit_has_findings
+                & _b(out["scan_state"].isin(["SCANNED", "MONITORED"])))
+    basic_complete = basic_result & _b(basic.status.isin(["COMPLETE"]))
     for sev in SEVERITIES:
         col = pd.Series(pd.NA, index=out.index, dtype="Int64")
         if sev in INSPECTOR_SEVERITIES:
-            ins_vals = fnd[sev].astype("Int64")
-            col = col.mask(ins_result & fnd_row, ins_vals)
+            ins_vals = ins.findings[sev].astype("Int64")
+            col = col.mask(ins_result & ins.has_findings, ins_vals)
             col = col.mask(ins_zero, 0)
-        basic_vals = b_sev[sev].astype("Int64")
+        basic_vals = basic.severities[sev].astype("Int64")
         col = col.mask(basic_result, basic_vals)
         col = col.mask(basic_complete & _b(basic_vals.isna()), 0)
         out[sev] = col
-
-    out["_scannable"] = imagekinds.is_scannable_kind(images)
-    out["_has_result"] = with_result
-    out["_frequency"] = frequency.astype("string")
-    return out

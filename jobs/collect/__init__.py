@@ -9,61 +9,30 @@ from __future__ import annotations
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Sequence
 
-from ...reports.coverage import BasicFindingsScope
-from ..aws_session import Account, SessionFactory
+from ..aws_session import SessionFactory
 from ..evidence import RawCall, sort_calls
 from . import ecr, inspector
 from .context import CollectionError, UnitAborted, UnitContext
+from .inspector_pricing import collect_inspector_pricing
 from .lifecycle import collect_lifecycle
+from .pull_through import collect_pull_through
+from .unit import CollectOptions, ConcernCollector, Unit, UnitState
 
 log = logging.getLogger("ecr_report.collect")
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One registry: an account in a region."""
-
-    account: Account
-    account_id: str
-    region: str
-
-
-@dataclass(frozen=True)
-class CollectOptions:
-    as_of: datetime
-    scope: BasicFindingsScope
-    repository_workers: int = 4
-    repository_scan_configuration: bool = True
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    """Per-concern collection settings, keyed like the snapshot's settings."""
-
-
-@dataclass
-class UnitState:
-    """What the foundation collected in a unit, for the concern collectors that follow."""
-
-    scan_type: str | None
-    repositories: list[str]
-    images: dict[str, list[dict[str, Any]]]
-    """ImageDetail objects per repository, as DescribeImages returned them."""
-    inspector_status: str | None
-
-
-# Concern collectors, run in order after the foundation's: (ctx, state, options) -> None.
-# Each reads through the UnitContext, so its responses are recorded and its failures filed.
-ConcernCollector = Callable[[UnitContext, UnitState, CollectOptions], None]
-from .inspector_pricing import collect_inspector_pricing  # noqa: E402 (issue 4)
-from .pull_through import collect_pull_through  # noqa: E402 (issue 7)
-
 CONCERN_COLLECTORS: tuple[ConcernCollector, ...] = (
-    collect_lifecycle,  # issue 3
+    collect_lifecycle,
     collect_inspector_pricing,
-    collect_pull_through,  # issue 7
+    collect_pull_through,
 )
+"""The concern collectors, run in this order after the foundation's in each unit."""
+
+__all__ = ["CONCERN_COLLECTORS", "CollectOptions", "Collection", "CollectionError", "ConcernCollector",
+           "Unit", "UnitState", "collect_fleet", "collect_unit"]
 
 
 @dataclass(frozen=True)

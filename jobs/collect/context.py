@@ -13,13 +13,17 @@ reached, the credentials are refused): those raise `UnitAborted` after being fil
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 import botocore.exceptions
 from botocore import xform_name
 
 from ..aws_session import Account, MutatingCallRefused, SessionFactory
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Error codes after which no further call in the unit can succeed.
 FATAL_CODES = frozenset({
@@ -122,3 +126,12 @@ def _message(exc: botocore.exceptions.ClientError) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:500]
+
+
+def parallel_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`fn` over `items`, `workers` at a time, results in input order: the collectors'
+    bounded per-repository fan-out (inline when there is nothing to run in parallel)."""
+    if workers <= 1 or len(items) <= 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecr-repo") as pool:
+        return list(pool.map(fn, items))

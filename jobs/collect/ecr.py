@@ -9,19 +9,15 @@ fields it needs to decide what to call next.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Iterable
 
 import pandas as pd
 
 from ...reports.coverage import BasicFindingsScope
 from ...reports.normalize import image_rows
 from ...reports.schema import conform
-from .context import UnitContext
-
-T = TypeVar("T")
-R = TypeVar("R")
+from .context import UnitContext, parallel_map
 
 DESCRIBE_IMAGES_PAGE = 1000  # the API maximum
 DESCRIBE_REPOSITORIES_PAGE = 1000
@@ -63,7 +59,7 @@ def collect_per_repository(ctx: UnitContext, names: list[str], workers: int) -> 
             details.extend(page.get("imageDetails", []))
         return name, details
 
-    return dict(_parallel(one, names, workers))
+    return dict(parallel_map(one, names, workers))
 
 
 def collect_basic_findings(ctx: UnitContext, images_by_repo: dict[str, list[dict[str, Any]]],
@@ -82,7 +78,7 @@ def collect_basic_findings(ctx: UnitContext, images_by_repo: dict[str, list[dict
                  imageId={"imageDigest": digest}, maxResults=1,
                  expected=("ScanNotFoundException",), about=f"{repo}@{digest[:19]}")
 
-    list(_parallel(one, targets, workers))
+    list(parallel_map(one, targets, workers))
     return len(targets)
 
 
@@ -106,10 +102,3 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
-
-def _parallel(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """`fn` over `items`, `workers` at a time, results in input order."""
-    if workers <= 1 or len(items) <= 1:
-        return [fn(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecr-repo") as pool:
-        return list(pool.map(fn, items))

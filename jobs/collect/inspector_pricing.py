@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .context import UnitContext
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import CollectOptions, UnitState
+    from .unit import CollectOptions, UnitState
 
 USAGE_PAGE = 500
 NOT_CALLED_STATUSES = frozenset({"DISABLED", "SUSPENDED"})

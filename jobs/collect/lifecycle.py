@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from ...reports.lifecycle import PolicyValidationError, evaluate_fleet, images_from_describe, parse_policy
 from ...reports.lifecycle.awsjson import AwsJsonError
 from ..aws_session import ReadOnlyGuard
-from .context import UnitContext
+from .context import UnitContext, parallel_map
 
 if TYPE_CHECKING:
-    from . import CollectOptions, UnitState
+    from .unit import CollectOptions, UnitState
 
 log = logging.getLogger("ecr_report.collect.lifecycle")
 
@@ -129,8 +129,6 @@ def manifest_targets(ctx: UnitContext, state: "UnitState", settings: Mapping[str
 
 def collect_manifests(ctx: UnitContext, state: "UnitState", repositories: list[str], *, workers: int = 4) -> int:
     """BatchGetImage for every image of `repositories`, 100 ids a call; returns the ids asked."""
-    from .ecr import _parallel  # the foundation's bounded per-repository fan-out
-
     batches = []
     for name in repositories:
         digests = sorted({d["imageDigest"] for d in state.images.get(name) or [] if d.get("imageDigest")})
@@ -144,7 +142,7 @@ def collect_manifests(ctx: UnitContext, state: "UnitState", repositories: list[s
                  acceptedMediaTypes=list(ACCEPTED_MEDIA_TYPES),
                  about=f"{name}, {len(digests)} images from {digests[0][:19]}")
 
-    list(_parallel(one, batches, workers))
+    list(parallel_map(one, batches, workers))
     return sum(len(b[1]) for b in batches)
 
 

@@ -114,27 +114,10 @@ def upload_run(run_dir: Path, cfg: ArchiveConfig, *, client: Any = None,
 
         try:
             for rel in upload_order(run_dir):
-                path = run_dir / rel
-                digest = sha256_file(path)
-                if done.get(rel, {}).get("sha256") == digest:
-                    continue
-                params: dict[str, Any] = {
-                    "Bucket": bucket, "Key": base_key + rel, "Body": path.read_bytes(),
-                    "ContentType": _content_type(rel),
-                    # botocore computes it and sends x-amz-sdk-checksum-algorithm, which S3
-                    # requires for Object Lock PUTs; S3 verifies it on arrival.
-                    "ChecksumAlgorithm": "SHA256",
-                    "Metadata": {"ecr-report-run": run_dir.name, "sha256": digest},
-                }
-                if retain_until:
-                    params["ObjectLockMode"] = cfg.object_lock_mode
-                    params["ObjectLockRetainUntilDate"] = retain_until
-                response = client.put_object(**params)
-                echoed = response.get("ChecksumSHA256")
-                if echoed and echoed != base64.b64encode(bytes.fromhex(digest)).decode("ascii"):
-                    raise botocore.exceptions.BotoCoreError(msg=f"{rel}: S3 stored other bytes (SHA-256 differs)")
-                done[rel] = {"sha256": digest, "version_id": response.get("VersionId"),
-                             "etag": response.get("ETag", "").strip('"')}
+                digest = sha256_file(run_dir / rel)
+                if done.get(rel, {}).get("sha256") != digest:
+                    done[rel] = _put(client, run_dir, rel, digest, bucket=bucket, key=base_key + rel,
+                                     lock_mode=cfg.object_lock_mode, retain_until=retain_until)
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             detail = f"{type(exc).__name__}: {exc}"
             write_record(run_dir, CHANNEL, {**base, "status": "failed", "failed_at": utc_now(),
@@ -146,3 +129,28 @@ def upload_run(run_dir: Path, cfg: ArchiveConfig, *, client: Any = None,
         log.info("run %s uploaded to s3://%s/%s (%d objects%s)", run_dir.name, bucket, base_key, len(done),
                  f", {cfg.object_lock_mode} retention until {base['retain_until']}" if retain_until else "")
         return UploadOutcome("uploaded", f"s3://{bucket}/{base_key}", len(done))
+
+
+def _put(client: Any, run_dir: Path, rel: str, digest: str, *, bucket: str, key: str,
+         lock_mode: str, retain_until: datetime | None) -> dict[str, Any]:
+    """PUT one file of the run (under Object Lock until `retain_until` when given), check that
+    S3 stored the same bytes, and return its record entry."""
+    import botocore.exceptions
+
+    params: dict[str, Any] = {
+        "Bucket": bucket, "Key": key, "Body": (run_dir / rel).read_bytes(),
+        "ContentType": _content_type(rel),
+        # botocore computes it and sends x-amz-sdk-checksum-algorithm, which S3
+        # requires for Object Lock PUTs; S3 verifies it on arrival.
+        "ChecksumAlgorithm": "SHA256",
+        "Metadata": {"ecr-report-run": run_dir.name, "sha256": digest},
+    }
+    if retain_until:
+        params["ObjectLockMode"] = lock_mode
+        params["ObjectLockRetainUntilDate"] = retain_until
+    response = client.put_object(**params)
+    echoed = response.get("ChecksumSHA256")
+    if echoed and echoed != base64.b64encode(bytes.fromhex(digest)).decode("ascii"):
+        raise botocore.exceptions.BotoCoreError(msg=f"{rel}: S3 stored other bytes (SHA-256 differs)")
+    return {"sha256": digest, "version_id": response.get("VersionId"),
+            "etag": response.get("ETag", "").strip('"')}

@@ -12,6 +12,9 @@ Message structure (what common clients render best):
           image/png (inline, Content-ID)   ...one per chart
       application/pdf (attachment)
 
+The words (subject, bodies) come from `reports.render.email` and the PNG charts from
+`reports.render.email_charts`; this module assembles the message and sends it.
+
 Delivery is not collection: the SES client here is made with a plain `boto3.Session()`, NOT
 through `aws_session.SessionFactory`, whose read-only guard (rightly) refuses
 `ses:SendRawEmail`. SMTP credentials come from `ECR_REPORT_SMTP_USER` and
@@ -40,10 +43,10 @@ from email.utils import format_datetime, formatdate
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
-from ...reports.text import Text, join, msg
+from ...reports.render.email import email_bodies, email_subject, email_view
+from ...reports.render.email_charts import Chart, headline_charts
 from ..config import ConfigError, EmailConfig
 from ..rundir import PARTIAL_PREFIX, SNAPSHOT, SUMMARY
-from .charts import Chart, headline_charts
 from .records import channel_lock, read_record, utc_now, write_record
 
 log = logging.getLogger("ecr_report.deliver.email")
@@ -88,14 +91,6 @@ def message_id_for(run_id: str, sender: str, recipients: Sequence[str]) -> str:
     return f"<ecr-report.{run_id}.{hashlib.sha256(key.encode()).hexdigest()[:16]}@{_domain(sender)}>"
 
 
-def _get(doc: Mapping[str, Any], *path: str) -> Any:
-    for key in path:
-        if not isinstance(doc, Mapping):
-            return None
-        doc = doc.get(key)  # type: ignore[assignment]
-    return doc
-
-
 def report_language(run_dir: Path) -> str:
     """The run's report language (snapshot settings `report_language`): the email is written in
     it too. English when the snapshot does not say (older runs) or cannot be read."""
@@ -107,93 +102,8 @@ def report_language(run_dir: Path) -> str:
     return str(language) if language else "en"
 
 
-def email_view(summary: Mapping[str, Any], *, has_pdf: bool, lang: str = "en") -> dict[str, Any]:
-    """What the templates see: display strings, prepared here (never raw summary access).
-
-    Built in English (the sentences with `msg`), then said in `lang` with the report's catalog;
-    English is never touched."""
-    from ...reports.render.filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd
-    from ...reports.render.i18n import t
-
-    not_computed = set(summary.get("sections_not_computed") or ())
-
-    def money(section: str, *path: str) -> str:
-        return "not computed yet" if section in not_computed else fmt_usd(_get(summary, section, *path))
-
-    cov = summary.get("coverage") or {}
-    figures = [
-        ("Repositories scanned", msg("{part} of {whole} ({pct})",
-                                     part=fmt_int(cov.get("repositories_scanned")),
-                                     whole=fmt_int(cov.get("repositories_total")),
-                                     pct=fmt_pct(cov.get("repositories_pct")))),
-        ("Images scanned", msg("{part} of {whole} scannable ({pct})",
-                               part=fmt_int(cov.get("images_scanned")),
-                               whole=fmt_int(cov.get("images_scannable")),
-                               pct=fmt_pct(cov.get("images_pct")))),
-        ("Open critical / high findings", f"{fmt_int(_get(cov, 'open_findings', 'critical'))} / "
-                                          f"{fmt_int(_get(cov, 'open_findings', 'high'))}"),
-        ("Failing control checks", fmt_int(_get(summary, "compliance", "controls_failing"))),
-        ("Inspector enhanced scanning (est. per month)", money("inspector", "estimated_monthly_usd")),
-        ("Pull-through cache storage (per month)", money("pull_through", "storage_monthly_usd")),
-        ("NAT egress saved by pull-through (per month)", money("pull_through", "nat_savings_monthly_usd")),
-    ]
-    if "lifecycle" in not_computed:
-        figures.append(("Lifecycle: reclaimable now", "not computed yet"))
-    else:
-        figures.append(("Lifecycle: reclaimable now", msg(
-            "{images} images, {size} ({usd} per month)",
-            images=fmt_int(_get(summary, "lifecycle", "images_expiring")),
-            size=fmt_bytes(_get(summary, "lifecycle", "reclaimable_bytes")),
-            usd=fmt_usd(_get(summary, "lifecycle", "reclaimable_monthly_usd")))))
-    errors = _get(summary, "completeness", "errors") or []
-    accounts, regions = summary.get("accounts") or [], summary.get("regions") or []
-    as_of = summary.get("as_of", "")
-    if lang != "en":
-        moment = _parse_time(as_of)
-        as_of = fmt_datetime(moment, lang=lang) if moment is not None else as_of
-    return {
-        "lang": lang,
-        "run_id": summary.get("run_id", ""),
-        "as_of": as_of,
-        "scope": t(msg("{accounts} account(s), {regions} region(s): {names}", accounts=len(accounts),
-                       regions=len(regions), names=", ".join(regions)), lang),
-        "figures": [(t(label, lang), t(value, lang)) for label, value in figures],
-        "errors": len(errors),
-        "incomplete": t(msg("{n} API call(s) failed. The attached report marks what is missing; "
-                            "figures below may be understated.", n=len(errors)), lang),
-        "demo": bool(summary.get("demo")),
-        "has_pdf": has_pdf,
-    }
-
-
-def _parse_time(text: Any) -> Any:
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _subject(prefix: str, summary: Mapping[str, Any], lang: str = "en") -> str:
-    from ...reports.render.i18n import t
-
-    cov = summary.get("coverage") or {}
-    flags = ([Text("[DEMO] ")] if summary.get("demo") else []) + \
-            ([Text("[INCOMPLETE] ")] if _get(summary, "completeness", "errors") else [])
-    subject = msg("{flags}{prefix} {date}: {scanned}/{total} repositories scanned, {failing} failing "
-                  "control checks",
-                  flags=join(flags, "") if flags else "", prefix=Text(prefix) if prefix else "",
-                  date=Text(str(summary.get("as_of", ""))[:10]),
-                  scanned=cov.get("repositories_scanned", 0), total=cov.get("repositories_total", 0),
-                  failing=_get(summary, "compliance", "controls_failing") or 0)
-    return t(subject, lang) if lang != "en" else str(subject)
-
-
 def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> EmailMessage:
     """The complete message for a run (nothing is sent)."""
-    from ...reports.render.environment import environment
-
     if not cfg.sender:
         raise ConfigError("[email] sender is required to send the report by email")
     try:
@@ -210,12 +120,10 @@ def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> Email
     view = email_view(summary, has_pdf=has_pdf, lang=lang)
     view["charts"] = [{"cid": cids[c.cid], "alt": c.alt, "title": c.title}
                       for c in charts]
-    env = environment()
-    html = env.get_template("email.html.j2").render(email=view)
-    text = env.get_template("email.txt.j2").render(email=view)
+    text, html = email_bodies(view)
 
     message = EmailMessage()
-    message["Subject"] = _subject(cfg.subject_prefix, summary, lang)
+    message["Subject"] = email_subject(cfg.subject_prefix, summary, lang)
     message["From"] = cfg.sender
     message["To"] = ", ".join(cfg.recipients)
     message["Date"] = format_datetime(date) if date is not None else formatdate(localtime=False, usegmt=True)
@@ -373,25 +281,10 @@ def deliver_email(run_dir: Path, cfg: EmailConfig, *, transport: Transport | Non
                 "subject": str(message["Subject"])}
         errors: list[str] = list(record.get("errors", []))
         write_record(run_dir, CHANNEL, {**base, "status": "sending", "started_at": utc_now(), "errors": errors})
-        attempts = 0
-        for attempt in range(1, cfg.max_attempts + 1):
-            attempts = attempt
-            try:
-                extra = transport.send(message, cfg.sender or "", cfg.recipients)
-            except PermanentError as exc:
-                errors.append(f"{utc_now()} attempt {attempt}: {exc}")
-                log.warning("email for %s: attempt %d failed permanently: %s", run_dir.name, attempt, exc)
-                break
-            except (OSError, RuntimeError, smtplib.SMTPException) as exc:
-                errors.append(f"{utc_now()} attempt {attempt}: {type(exc).__name__}: {exc}")
-                if attempt < cfg.max_attempts:
-                    delay = cfg.retry_backoff_seconds * 2 ** (attempt - 1)
-                    log.warning("email for %s: attempt %d of %d failed (%s: %s); retrying in %.0f s",
-                                run_dir.name, attempt, cfg.max_attempts, type(exc).__name__, exc, delay)
-                    sleep(delay)
-                continue
+        extra, attempts = _send_with_retries(run_dir, message, cfg, transport, errors, sleep)
+        if extra is not None:
             write_record(run_dir, CHANNEL, {**base, **extra, "status": "sent", "sent_at": utc_now(),
-                                             "attempts": attempt, "errors": errors})
+                                             "attempts": attempts, "errors": errors})
             log.info("email for %s sent via %s to %d recipient(s), Message-ID %s",
                      run_dir.name, transport.name, len(cfg.recipients), message_id)
             return EmailOutcome("sent", message_id, f"sent via {transport.name}")
@@ -401,3 +294,27 @@ def deliver_email(run_dir: Path, cfg: EmailConfig, *, transport: Transport | Non
         log.error("email for %s FAILED after %d attempt(s): %s (the run is kept; "
                   "re-send with `ecr-report deliver %s`)", run_dir.name, attempts, last, run_dir)
         return EmailOutcome("failed", message_id, last)
+
+
+def _send_with_retries(run_dir: Path, message: EmailMessage, cfg: EmailConfig, transport: Transport,
+                       errors: list[str], sleep: Callable[[float], None]) -> tuple[dict[str, Any] | None, int]:
+    """Hand the message over, retrying transient failures with exponential backoff; each failure
+    is appended to `errors`. Returns (the transport's record fields, or None when every attempt
+    failed or one failed permanently; the number of attempts made)."""
+    attempts = 0
+    for attempt in range(1, cfg.max_attempts + 1):
+        attempts = attempt
+        try:
+            return transport.send(message, cfg.sender or "", cfg.recipients), attempt
+        except PermanentError as exc:
+            errors.append(f"{utc_now()} attempt {attempt}: {exc}")
+            log.warning("email for %s: attempt %d failed permanently: %s", run_dir.name, attempt, exc)
+            break
+        except (OSError, RuntimeError, smtplib.SMTPException) as exc:
+            errors.append(f"{utc_now()} attempt {attempt}: {type(exc).__name__}: {exc}")
+            if attempt < cfg.max_attempts:
+                delay = cfg.retry_backoff_seconds * 2 ** (attempt - 1)
+                log.warning("email for %s: attempt %d of %d failed (%s: %s); retrying in %.0f s",
+                            run_dir.name, attempt, cfg.max_attempts, type(exc).__name__, exc, delay)
+                sleep(delay)
+    return None, attempts

@@ -19,25 +19,20 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from . import names as N
-from .model import (BasicScan, Coverage, CreationTemplate, DemoFleet, Image, InspectorState,
-                    LifecyclePolicy, NatGateway, PullThroughRule, Registry, Repository, ScanRule,
-                    TaskDefinition, Vpc, VpcEndpoint)
+from .ids import random_hex
+from .infra import network, task_definitions
+from .model import (CreationTemplate, DemoFleet, Image, InspectorState, LifecyclePolicy, PullThroughRule,
+                    Registry, Repository, ScanRule)
 from .policies import POLICIES, evaluate, policy_text
 from .scanning import effective_scanning
+from .scans import ScanResults
 
-HOUR = 1.0 / 24
 MB = 1024 * 1024
 DURATION_DAYS = {"DAYS_3": 3, "DAYS_7": 7, "DAYS_14": 14, "DAYS_30": 30, "DAYS_60": 60,
                  "DAYS_90": 90, "DAYS_180": 180, "LIFETIME": 10 ** 6}
-VULN_RATES = {  # mean (critical, high, medium, low, informational) for a fresh image
-    "alpine": (0.03, 0.3, 1.5, 1.0, 0.2), "debian": (0.25, 2.0, 8.0, 15.0, 3.0),
-    "ubuntu": (0.2, 1.6, 10.0, 20.0, 4.0), "amazonlinux": (0.08, 0.8, 4.0, 2.5, 0.5),
-    "distroless": (0.0, 0.25, 1.0, 1.5, 0.3),
-}
 DOCKER_HUB_ARCHES = ("amd64", "arm64", "arm/v7", "386", "ppc64le", "s390x")
 
 
@@ -111,10 +106,6 @@ def _unit_specs() -> dict:
     }
 
 
-def _hex(rng, bits):
-    return format(rng.getrandbits(bits), f"0{bits // 4}x")
-
-
 class _RegistryBuilder:
     def __init__(self, account, region, spec, scale, as_of, rng):
         self.account, self.region, self.spec, self.scale = account, region, spec, scale
@@ -125,6 +116,7 @@ class _RegistryBuilder:
         self.rescan_days = DURATION_DAYS[rescan[0]]
         self.pull_days = DURATION_DAYS[rescan[1]]
         self.templates = self._templates() if spec.get("templates") else ()
+        self.scans = ScanResults(rng, spec, self.t, rescan_days=self.rescan_days, pull_days=self.pull_days)
 
     # ------------------------------------------------------------------ helpers
     def t(self, ago: float) -> datetime:
@@ -132,11 +124,11 @@ class _RegistryBuilder:
         return self.as_of - timedelta(milliseconds=round(ago * 86_400_000))
 
     def _uuid(self):
-        h = _hex(self.rng, 128)
+        h = random_hex(self.rng, 128)
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def _digest(self):
-        return "sha256:" + _hex(self.rng, 256)
+        return "sha256:" + random_hex(self.rng, 256)
 
     # ------------------------------------------------------------------ registry
     def build(self) -> Registry:
@@ -157,7 +149,7 @@ class _RegistryBuilder:
             pull_date_rescan_mode=rescan[2], config_updated_at=self.t(rng.uniform(150, 250)),
             ec2_instance_hours_30d=(round(rng.uniform(20, 40) * self.scale) * 720.0
                                     if ins["ec2_status"] == "ENABLED" else 0.0))
-        vpcs, nats, endpoints = self._network(spec["network"])
+        vpcs, nats, endpoints = network(rng, self.region, self.t, spec["network"])
         return Registry(
             account_id=self.account, region=self.region, account_alias=N.ACCOUNT_ALIASES[self.account],
             scan_type=spec["scan_type"], scan_rules=spec["rules"], basic_scan_version=spec["engine"],
@@ -172,7 +164,7 @@ class _RegistryBuilder:
             inspector=inspector,
             inspector_enabled_at=self.t(spec["inspector_since"]) if "inspector_since" in spec else None,
             vpcs=vpcs, nat_gateways=nats, vpc_endpoints=endpoints,
-            task_definitions=self._task_definitions(repos))
+            task_definitions=task_definitions(rng, self.account, self.region, repos))
 
     def _ptc_rules(self, prefixes):
         rules = []
@@ -180,7 +172,7 @@ class _RegistryBuilder:
             upstream, url, cred = N.UPSTREAMS[prefix]
             created = self.rng.uniform(500, 700)
             arn = (f"arn:aws:secretsmanager:{self.region}:{self.account}:secret:ecr-pullthroughcache/"
-                   f"{prefix}-{_hex(self.rng, 24)}") if cred else None
+                   f"{prefix}-{random_hex(self.rng, 24)}") if cred else None
             rules.append(PullThroughRule(prefix, upstream, url, arn, self.t(created),
                                          self.t(self.rng.uniform(10, created))))
         return tuple(rules)
@@ -203,15 +195,7 @@ class _RegistryBuilder:
             drafts = self._cache_images(opts)
         else:
             drafts = self._app_images(name, profile, opts)
-        # settings
-        if profile == "cache":
-            mutability, kms_type, kms_key, legacy = "MUTABLE", "AES256", None, False
-        else:
-            mutability = opts.get("mutability") or ("IMMUTABLE" if rng.random() < 0.3 else "MUTABLE")
-            kms = opts.get("kms", "cmk" if rng.random() < 0.15 else None)
-            kms_type = "KMS" if kms else "AES256"
-            kms_key = self.kms_keys[rng.randrange(2)] if kms == "cmk" else None
-            legacy = bool(opts.get("legacy_sop", False))
+        mutability, kms_type, kms_key, legacy = self._repository_settings(profile, opts)
         exclusions = ("latest", "dev-*") if mutability.endswith("_WITH_EXCLUSION") else ()
         frequency, applied, scan_on_push = effective_scanning(self.spec["scan_type"], self.spec["rules"], name, legacy)
         oldest = max((d.pushed_ago for d in drafts), default=rng.uniform(30, 400))
@@ -227,14 +211,7 @@ class _RegistryBuilder:
             drafts = self._apply_policy(POLICIES[policy_kind], drafts, eval_ago)
             lifecycle = LifecyclePolicy(policy_kind, policy_text(policy_kind), self.t(eval_ago))
         self._manual_archive(drafts, profile, policy_kind)
-        base_total = 0
-        base_layers = []
-        if drafts:
-            smallest = min((d.size for d in drafts if d.kind in ("image", "child")), default=0)
-            for _ in range(rng.randint(2, 4)):
-                size = int(smallest * rng.uniform(0.1, 0.22))
-                base_layers.append(("sha256:" + _hex(rng, 256), size))
-                base_total += size
+        base_layers = self._base_layers(drafts)
         daily = self._daily_pulls(profile, opts, drafts)
         ctx = (frequency, legacy, os_name)
         images = tuple(self._freeze(d, ctx) for d in sorted(drafts, key=lambda d: (-d.pushed_ago, d.digest)))
@@ -246,6 +223,28 @@ class _RegistryBuilder:
             scan_frequency=frequency, applied_filters=applied, scan_on_push=scan_on_push,
             lifecycle=lifecycle, pull_through_prefix=name.split("/")[0] if profile == "cache" else None,
             daily_pulls=daily, os_name=os_name, base_layers=tuple(base_layers), images=images)
+
+    def _repository_settings(self, profile, opts):
+        """(tag mutability, encryption type, KMS key, legacy scan-on-push) of a repository."""
+        if profile == "cache":
+            return "MUTABLE", "AES256", None, False
+        rng = self.rng
+        mutability = opts.get("mutability") or ("IMMUTABLE" if rng.random() < 0.3 else "MUTABLE")
+        kms = opts.get("kms", "cmk" if rng.random() < 0.15 else None)
+        kms_type = "KMS" if kms else "AES256"
+        kms_key = self.kms_keys[rng.randrange(2)] if kms == "cmk" else None
+        return mutability, kms_type, kms_key, bool(opts.get("legacy_sop", False))
+
+    def _base_layers(self, drafts):
+        """2-4 shared base layers (digest, size), each a fraction of the smallest image."""
+        rng = self.rng
+        base_layers = []
+        if drafts:
+            smallest = min((d.size for d in drafts if d.kind in ("image", "child")), default=0)
+            for _ in range(rng.randint(2, 4)):
+                size = int(smallest * rng.uniform(0.1, 0.22))
+                base_layers.append(("sha256:" + random_hex(rng, 256), size))
+        return base_layers
 
     def _size_model(self, profile, opts):
         if opts.get("tiny"):
@@ -262,16 +261,7 @@ class _RegistryBuilder:
         rng = self.rng
         lo, hi = self._size_model(profile, opts)
         base_size = rng.uniform(lo, hi)
-        if profile == "service":
-            n = rng.randint(70, 130) if opts.get("busy") else rng.randint(35, 80)
-            gap = (0.12, 0.4) if opts.get("busy") else (0.5, 2.5)
-            newest = rng.uniform(0.004, 0.03) if opts.get("busy") or rng.random() < 0.2 else rng.uniform(0.05, 3)
-        elif profile == "base":
-            n, gap, newest = rng.randint(25, 55), (4.0, 9.0), rng.uniform(0.5, 7)
-        elif profile == "ml":
-            n, gap, newest = rng.randint(12, 35), (2.0, 12.0), rng.uniform(0.3, 20)
-        else:  # stale
-            n, gap, newest = rng.randint(6, 22), (4.0, 40.0), rng.uniform(200, 1100)
+        n, gap, newest = self._cadence(profile, opts)
         style = ("v" if opts.get("policy") == "legacy_prefix" else
                  "ml" if profile == "ml" else "date" if profile == "base" else "semver")
         multiarch, signed, sbom = opts.get("multiarch"), opts.get("signed"), opts.get("sbom")
@@ -286,7 +276,7 @@ class _RegistryBuilder:
             patch += 1
             if rng.random() < 0.12:
                 minor, patch = minor + 1, 0
-            sha = _hex(rng, 28)
+            sha = random_hex(rng, 28)
             tags = self._build_tags(style, (major, minor, patch), sha, ago, used_tags)
             if not immutable and rng.random() < 0.12:
                 tags = []  # a re-pushed branch tag moved away: the old image is now untagged
@@ -302,17 +292,8 @@ class _RegistryBuilder:
                 self._referrer(top, "signature", drafts)
             if tags and sbom:
                 self._referrer(top, "sbom", drafts)
-            # pulls and deployments
-            newest_builds = n - i <= 4
-            if profile in ("service", "base") and newest_builds and tags and ago < 60:
-                top.pull_ago = rng.uniform(0, min(0.9, ago))
-                if profile == "service" and deployed < 3:
-                    top.in_use, top.in_use_ago = rng.randint(2, 24), rng.uniform(0, 0.5)
-                    deployed += 1
-            elif rng.random() < {"service": 0.7, "base": 0.8, "ml": 0.6}.get(profile, 0.45):
-                top.pull_ago = max(0.0, ago - rng.uniform(0, min(ago, 45)))
-                if profile == "service" and rng.random() < 0.1 and top.pull_ago < 20:
-                    top.in_use_ago = top.pull_ago + rng.uniform(0, 2)
+            deployed = self._pulls(top, profile, newest_build=n - i <= 4, tagged=bool(tags), ago=ago,
+                                   deployed=deployed)
             self._propagate_pull(top)
             ago -= rng.uniform(*gap) if i < n - 1 else 0
             ago = max(ago, newest)
@@ -322,6 +303,35 @@ class _RegistryBuilder:
                     d.tags.append("latest")
                     break
         return drafts
+
+    def _cadence(self, profile, opts):
+        """(number of builds, range of days between builds, days since the newest) for a profile."""
+        rng = self.rng
+        if profile == "service":
+            n = rng.randint(70, 130) if opts.get("busy") else rng.randint(35, 80)
+            gap = (0.12, 0.4) if opts.get("busy") else (0.5, 2.5)
+            newest = rng.uniform(0.004, 0.03) if opts.get("busy") or rng.random() < 0.2 else rng.uniform(0.05, 3)
+            return n, gap, newest
+        if profile == "base":
+            return rng.randint(25, 55), (4.0, 9.0), rng.uniform(0.5, 7)
+        if profile == "ml":
+            return rng.randint(12, 35), (2.0, 12.0), rng.uniform(0.3, 20)
+        return rng.randint(6, 22), (4.0, 40.0), rng.uniform(200, 1100)  # stale
+
+    def _pulls(self, top, profile, *, newest_build, tagged, ago, deployed):
+        """Last pull and deployment of a built image; returns the service's deployments so far
+        (its newest tagged builds run, at most three of them)."""
+        rng = self.rng
+        if profile in ("service", "base") and newest_build and tagged and ago < 60:
+            top.pull_ago = rng.uniform(0, min(0.9, ago))
+            if profile == "service" and deployed < 3:
+                top.in_use, top.in_use_ago = rng.randint(2, 24), rng.uniform(0, 0.5)
+                deployed += 1
+        elif rng.random() < {"service": 0.7, "base": 0.8, "ml": 0.6}.get(profile, 0.45):
+            top.pull_ago = max(0.0, ago - rng.uniform(0, min(ago, 45)))
+            if profile == "service" and rng.random() < 0.1 and top.pull_ago < 20:
+                top.in_use_ago = top.pull_ago + rng.uniform(0, 2)
+        return deployed
 
     def _build_tags(self, style, version, sha, ago, used):
         rng = self.rng
@@ -472,79 +482,11 @@ class _RegistryBuilder:
             child_digests=tuple(c.digest for c in d.children), architecture=d.arch, os_name=os_name,
             in_use_count=d.in_use if d.in_use_ago is not None else 0,
             last_in_use_at=None if d.in_use_ago is None else self.t(d.in_use_ago),
-            basic_scan=None if self.enhanced else self._basic_scan(d, frequency, legacy, os_name),
-            coverage=self._coverage(d, frequency, os_name) if self.enhanced else None,
+            basic_scan=None if self.enhanced else self.scans.basic_scan(d, frequency, legacy, os_name),
+            coverage=self.scans.coverage(d, frequency, os_name) if self.enhanced else None,
             seed=d.seed)
 
-    def _counts(self, d, os_name, enhanced):
-        rng = self.rng
-        rates = VULN_RATES[N.os_family(os_name)]
-        factor = min(4.0, 1 + d.pushed_ago / 150) * (1.4 if enhanced else 1.0)
-        return tuple(int(r * factor * rng.uniform(0, 2) + rng.random() * 0.6) if r else 0 for r in rates)
-
-    def _basic_scan(self, d, frequency, legacy, os_name):
-        rng = self.rng
-        since = self.spec["rules_since"]
-        if d.kind == "index":
-            return None
-        on_push = ((frequency == "SCAN_ON_PUSH" and d.pushed_ago < since) or (legacy and d.pushed_ago >= since))
-        manual = not on_push and d.kind in ("image", "child") and rng.random() < 0.07
-        if not (on_push or manual):
-            return None
-        scan_ago = d.pushed_ago - rng.uniform(0.0007, 0.003) if on_push else rng.uniform(0, d.pushed_ago)
-        scan_ago = max(0.0, scan_ago)
-        clair = self.spec["engine"] == "CLAIR"
-        if (d.kind in ("signature", "sbom") or os_name in N.UNSCANNABLE_OS
-                or (clair and os_name in N.CLAIR_UNSUPPORTED_OS)):
-            return BasicScan("UNSUPPORTED_IMAGE", "The operating system and/or package manager are not supported.",
-                             self.t(scan_ago), None, ())
-        if rng.random() < 0.02:
-            return BasicScan("FAILED", "Unable to complete the scan: the image manifest could not be retrieved.",
-                             self.t(scan_ago), None, ())
-        counts = self._counts(d, os_name, False)
-        pairs = tuple((sev, c) for sev, c in zip(N.SEVERITIES, counts) if c)
-        source = scan_ago + rng.uniform(0.1, 1.5) if clair else rng.uniform(0.05, 0.9)
-        return BasicScan("COMPLETE", "The scan was completed successfully.", self.t(scan_ago), self.t(source), pairs)
-
-    def _coverage(self, d, frequency, os_name):
-        rng = self.rng
-        zero = (0, 0, 0, 0, 0)
-        enabled_ago = self.spec["inspector_since"]
-        if frequency == "MANUAL":
-            return Coverage("INACTIVE", "SCAN_FREQUENCY_MANUAL", None, zero, None, 0)
-        ref = d.pushed_ago if d.activated_ago is None else min(d.pushed_ago, d.activated_ago)
-        eligible_at_enable = ref <= enabled_ago + 14
-        first = (ref - rng.uniform(0.0005, 0.002)) if ref < enabled_ago else enabled_ago - rng.uniform(0.05, 0.5)
-        first = max(0.0, first)
-        if d.archived or d.activating:
-            scanned = eligible_at_enable and d.kind in ("image", "child") and os_name not in N.UNSCANNABLE_OS
-            last = self.t(max(first - rng.uniform(0, 5), d.archived_ago or 0)) if scanned else None
-            return Coverage("INACTIVE", "IMAGE_ARCHIVED", last, zero, self.t(first) if scanned else None, 0)
-        if d.kind in ("index", "signature", "sbom"):
-            return Coverage("INACTIVE", "UNSUPPORTED_MEDIA_TYPE", None, zero, None, 0)
-        if os_name in N.UNSCANNABLE_OS:
-            return Coverage("INACTIVE", "UNSUPPORTED_OS", None, zero, None, 0)
-        if not eligible_at_enable:
-            return Coverage("INACTIVE", "SCAN_ELIGIBILITY_EXPIRED", None, zero, None, 0)
-        if ref < HOUR and rng.random() < 0.85:
-            return Coverage("ACTIVE", "PENDING_INITIAL_SCAN", None, zero, None, 0)
-        counts = self._counts(d, os_name, True)
-        if frequency == "SCAN_ON_PUSH":
-            return Coverage("INACTIVE", "SCAN_FREQUENCY_SCAN_ON_PUSH", self.t(first), counts, self.t(first), 0)
-        in_use_ok = d.in_use_ago is not None and d.in_use_ago <= self.pull_days and d.kind == "image"
-        if ref <= self.rescan_days or in_use_ok:
-            window = min(30.0, first)
-            rescans = sum(1 for _ in range(int(window / 4)) if rng.random() < 0.55)
-            last = rng.uniform(0, min(2.5, first)) if rescans else first
-            return Coverage("ACTIVE", "SUCCESSFUL", self.t(last), counts, self.t(first), rescans)
-        expired_at = ref - self.rescan_days
-        if d.in_use_ago is not None:
-            expired_at = min(expired_at, d.in_use_ago - self.pull_days)
-        expired_at = max(0.001, min(expired_at, first))
-        return Coverage("INACTIVE", "SCAN_ELIGIBILITY_EXPIRED", self.t(expired_at + rng.uniform(0, 3)), zero,
-                        self.t(first), 0)
-
-    # ------------------------------------------------------------------ pulls, network, ECS
+    # ------------------------------------------------------------------ pulls
     def _daily_pulls(self, profile, opts, drafts):
         rng = self.rng
         recent = any(d.pull_ago is not None and d.pull_ago < 2 for d in drafts)
@@ -558,77 +500,6 @@ class _RegistryBuilder:
             return round(value / 2000, 2)
         return round(value, 1)
 
-    def _network(self, kind):
-        rng, region = self.rng, self.region
-        azs = (f"{region}a", f"{region}b", f"{region}c")
-
-        def rid(prefix):
-            return f"{prefix}-0{_hex(rng, 64)[:16]}"
-
-        def vpc(name, cidr, n_subnets, default=False):
-            return Vpc(rid("vpc"), cidr, name, default, tuple(rid("subnet") for _ in range(n_subnets)))
-
-        vpcs = [vpc("default", "172.31.0.0/16", 3, True)]
-        nats, endpoints = [], []
-
-        def add_nats(v, count):
-            for i in range(count):
-                a, b = rng.randint(3, 254), rng.randint(1, 254)
-                nats.append(NatGateway(rid("nat"), v.vpc_id, v.subnets[i % len(v.subnets)],
-                                       f"{rng.choice((3, 18, 34, 44, 52, 54))}.{rng.randint(1, 254)}.{a}.{b}",
-                                       f"{v.cidr.split('.')[0]}.{v.cidr.split('.')[1]}.{i}.{rng.randint(5, 250)}",
-                                       rid("eipalloc"), rid("eni"), self.t(rng.uniform(300, 900)),
-                                       f"{v.name}-nat-{azs[i % 3][-1]}"))
-
-        if kind == "endpoints":
-            core, shared = vpc("prod-core", "10.10.0.0/16", 3), vpc("shared-services", "10.20.0.0/16", 2)
-            vpcs += [core, shared]
-            add_nats(core, 3)
-            add_nats(shared, 1)
-            for svc in ("ecr.api", "ecr.dkr"):
-                endpoints.append(VpcEndpoint(rid("vpce"), core.vpc_id, f"com.amazonaws.{region}.{svc}", "Interface",
-                                             core.subnets, (), self.t(rng.uniform(100, 400))))
-            endpoints.append(VpcEndpoint(rid("vpce"), core.vpc_id, f"com.amazonaws.{region}.s3", "Gateway", (),
-                                         (rid("rtb"), rid("rtb")), self.t(rng.uniform(400, 800))))
-        elif kind == "s3-only":
-            tokyo = vpc("prod-tokyo", "10.30.0.0/16", 2)
-            vpcs.append(tokyo)
-            add_nats(tokyo, 2)
-            endpoints.append(VpcEndpoint(rid("vpce"), tokyo.vpc_id, f"com.amazonaws.{region}.s3", "Gateway", (),
-                                         (rid("rtb"),), self.t(rng.uniform(200, 600))))
-        elif kind == "nat-only":
-            sandbox = vpc("sandbox", "10.99.0.0/16", 2)
-            vpcs.append(sandbox)
-            add_nats(sandbox, 1)
-        return tuple(vpcs), tuple(nats), tuple(endpoints)
-
-    def _task_definitions(self, repos):
-        rng = self.rng
-        out = []
-        sidecar = next((r for r in repos if r.name == "docker-hub/library/nginx"), None)
-        for repo in repos:
-            if repo.profile not in ("service", "base"):
-                continue
-            used = [i for i in repo.images if i.in_use_count or (i.last_pull and i.tags and i.kind != "child")]
-            used = used[-5:]
-            if not used:
-                continue
-            family = repo.name.replace("/", "-")
-            first_rev = rng.randint(1, 60)
-            for k, img in enumerate(used):
-                ref = f"{repo.uri}:{img.tags[0]}" if img.tags and rng.random() < 0.8 else f"{repo.uri}@{img.digest}"
-                refs = (ref,)
-                if sidecar is not None and sidecar.images and rng.random() < 0.3:
-                    refs += (f"{sidecar.uri}:{sidecar.images[-1].tags[0] if sidecar.images[-1].tags else 'latest'}",)
-                status = "ACTIVE" if img.in_use_count or k == len(used) - 1 else "INACTIVE"
-                out.append(TaskDefinition(family, first_rev + k, status, refs, img.pushed_at + timedelta(minutes=9)))
-        extra = N.UPSTREAM_SIDECARS.get((self.account, self.region), {})
-        for family, upstream in extra.items():  # deterministic: no draws from the fleet RNG
-            revisions = [i for i, td in enumerate(out) if td.family == family and td.status == "ACTIVE"]
-            if revisions:
-                i = max(revisions, key=lambda j: out[j].revision)
-                out[i] = replace(out[i], images=out[i].images + tuple(upstream))
-        return tuple(out)
 
 
 def empty_registry(account: str, region: str, as_of: datetime) -> Registry:

@@ -5,6 +5,9 @@ every label, carries an accessible <title>/<desc>, and is inlined into the HTML,
 vector graphics. Fonts: DejaVu Sans (the only family the renderer may assume), with the
 Japanese font first in a Japanese report.
 
+The trend line (`sparkline`, `Sparkline`) is in `sparkline.py`, re-exported here; the SVG pieces
+both use are in `svg.py`.
+
 Section builders make a `BarChart` or `Sparkline` spec rather than SVG text: the spec keeps its
 labels as strings until the template draws it (`__html__`), so the language pass
 (reports/render/i18n) can translate them like any other label.
@@ -12,9 +15,7 @@ labels as strings until the template draws it (`__html__`), so the language pass
 
 from __future__ import annotations
 
-import html
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,15 +23,14 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from .filters import fmt_int, is_missing
+from .sparkline import Sparkline, sparkline
+from .svg import COLOR, chart_words, coord, element_id, escape
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
-_ID = re.compile(r"[^A-Za-z0-9_-]+")
+__all__ = ["BarChart", "Series", "Sparkline", "bar_chart", "sparkline", "svg_bar_chart"]
+
 _FONTS = {"en": "DejaVu Sans, Verdana, sans-serif",
           "ja": "IPAexGothic, IPAGothic, Noto Sans CJK JP, DejaVu Sans, sans-serif"}
 _CHAR_W = 6.1  # average advance of an 11 px DejaVu Sans glyph, for layout estimates
-#: The chart's own words, per language.
-_WORDS = {"en": {"total": "total", "no_data": "No data"},
-          "ja": {"total": "合計", "no_data": "データなし"}}
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,6 @@ class Series:
     values: Sequence[float | int | None]
     color: str
     """#rgb or #rrggbb."""
-
-
-def _f(value: float) -> str:
-    """Fixed, locale-free coordinate formatting: 12.0 -> "12", 3.14159 -> "3.14"."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _cells(text: str) -> int:
@@ -111,7 +101,7 @@ def _check_bars(categories: Sequence[str], series: Sequence[Series]) -> None:
         if len(item.values) != len(categories):
             raise ValueError(f"series {item.label!r} has {len(item.values)} values, "
                              f"expected {len(categories)}")
-        if not _COLOR.match(item.color):
+        if not COLOR.match(item.color):
             raise ValueError(f"bad colour {item.color!r}")
         for value in item.values:
             _value(value)
@@ -138,14 +128,68 @@ def svg_bar_chart(
     caller should say in the report text what "unknown" means for its figure.
     """
     _check_bars(categories, series)
-    uid = _ID.sub("-", chart_id).strip("-") or "chart"
+    uid = element_id(chart_id, "chart")
     values = [[_value(v) for v in item.values] for item in series]
     totals = [sum(col) for col in zip(*values)] if categories else []
-    step, ticks = _axis(max(totals, default=0.0))
-    axis_max = step * ticks
+    legend_items, plot = _layout(len(categories), totals, series, width=width, label_width=label_width,
+                                 bar_height=bar_height, bar_gap=bar_gap)
+    height = int(plot.axis_y + 22)
+    words = chart_words(lang)
+    desc = description or _bars_description(categories, series, values, totals, unit, words)
 
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{uid}-title {uid}-desc" '
+        f'font-family="{_FONTS.get(lang, _FONTS["en"])}" font-size="11">',
+        f'<title id="{uid}-title">{escape(title)}</title>',
+        f'<desc id="{uid}-desc">{escape(desc)}</desc>',
+    ]
+    out.extend(_svg_legend(legend_items))
+    out.extend(_svg_grid(plot))
+    if not categories:
+        out.append(f'<text x="{coord(plot.x)}" y="{coord(plot.top + 12)}" fill="#666">{escape(words["no_data"])}</text>')
+    for row, category in enumerate(categories):
+        out.extend(_svg_bar(plot, row, str(category), series, [vals[row] for vals in values], totals[row]))
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """Where a bar chart's bars and axis go."""
+
+    x: float
+    width: float
+    top: float
+    axis_y: float
+    step: float
+    ticks: int
+    label_width: int
+    bar_height: int
+    bar_gap: int
+
+    @property
+    def axis_max(self) -> float:
+        return self.step * self.ticks
+
+
+def _layout(rows: int, totals: list[float], series: Sequence[Series], *, width: int, label_width: int,
+            bar_height: int, bar_gap: int) -> tuple[list[tuple[float, float, Series]], _Plot]:
+    """The legend entries and the plot area of a bar chart with `rows` bars."""
+    step, ticks = _axis(max(totals, default=0.0))
     pad = 4
-    # Legend: one row, wrapping when it would overflow.
+    legend_items, legend_h = _legend_layout(series, width, pad)
+    total_w = 64  # room for the total label after the longest bar
+    plot_x = label_width + 8
+    top = legend_h + 8
+    return legend_items, _Plot(x=plot_x, width=max(40.0, width - plot_x - total_w - pad), top=top,
+                               axis_y=top + rows * (bar_height + bar_gap), step=step, ticks=ticks,
+                               label_width=label_width, bar_height=bar_height, bar_gap=bar_gap)
+
+
+def _legend_layout(series: Sequence[Series], width: int, pad: int) -> tuple[list[tuple[float, float, Series]], float]:
+    """Legend entries (x, y, series) in one row, wrapping when it would overflow; and its height."""
     legend_items: list[tuple[float, float, Series]] = []
     x, y = float(pad), 0.0
     for item in series:
@@ -154,144 +198,70 @@ def svg_bar_chart(
             x, y = float(pad), y + 18
         legend_items.append((x, y, item))
         x += item_w
-    legend_h = y + 18
-    total_w = 64  # room for the total label after the longest bar
-    plot_x = label_width + 8
-    plot_w = max(40.0, width - plot_x - total_w - pad)
-    top = legend_h + 8
-    rows_h = len(categories) * (bar_height + bar_gap)
-    axis_y = top + rows_h
-    height = int(axis_y + 22)
+    return legend_items, y + 18
 
-    out: list[str] = []
-    label_max = int((label_width - 4) / _CHAR_W)
-    words = _WORDS.get(lang, _WORDS["en"])
-    desc = description or "; ".join(
+
+def _bars_description(categories: Sequence[str], series: Sequence[Series], values: list[list[float]],
+                      totals: list[float], unit: str, words: dict[str, str]) -> str:
+    """The default <desc>: each category's values and total, in plain text."""
+    return "; ".join(
         f"{cat}: " + ", ".join(f"{s.label} {fmt_int(vals[i])}" for s, vals in zip(series, values))
         + f" ({words['total']} {fmt_int(totals[i])}{' ' + unit if unit else ''})"
         for i, cat in enumerate(categories)
     ) or f"{words['no_data']}."
-    out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{uid}-title {uid}-desc" '
-        f'font-family="{_FONTS.get(lang, _FONTS["en"])}" font-size="11">'
-    )
-    out.append(f'<title id="{uid}-title">{_esc(title)}</title>')
-    out.append(f'<desc id="{uid}-desc">{_esc(desc)}</desc>')
 
-    out.append('<g class="legend">')
+
+def _svg_legend(legend_items: list[tuple[float, float, Series]]) -> list[str]:
+    out = ['<g class="legend">']
     for lx, ly, item in legend_items:
-        out.append(f'<rect x="{_f(lx)}" y="{_f(ly + 3)}" width="10" height="10" '
+        out.append(f'<rect x="{coord(lx)}" y="{coord(ly + 3)}" width="10" height="10" '
                    f'fill="{item.color}"/>')
-        out.append(f'<text x="{_f(lx + 14)}" y="{_f(ly + 12)}" fill="#333">{_esc(item.label)}</text>')
+        out.append(f'<text x="{coord(lx + 14)}" y="{coord(ly + 12)}" fill="#333">{escape(item.label)}</text>')
     out.append("</g>")
+    return out
 
-    # Grid lines and axis ticks at 0, step, ..., max.
-    out.append('<g class="grid">')
-    for tick in range(ticks + 1):
-        tx = plot_x + plot_w * tick / ticks
-        out.append(f'<line x1="{_f(tx)}" y1="{_f(top - 4)}" x2="{_f(tx)}" y2="{_f(axis_y)}" '
+
+def _svg_grid(plot: _Plot) -> list[str]:
+    """Grid lines and axis ticks at 0, step, ..., max."""
+    out = ['<g class="grid">']
+    for tick in range(plot.ticks + 1):
+        tx = plot.x + plot.width * tick / plot.ticks
+        out.append(f'<line x1="{coord(tx)}" y1="{coord(plot.top - 4)}" x2="{coord(tx)}" y2="{coord(plot.axis_y)}" '
                    f'stroke="#d9dde3" stroke-width="{1 if tick else 1.2}"/>')
-        tick_value = step * tick
+        tick_value = plot.step * tick
         anchor = "start" if tick == 0 else "middle"
         label = fmt_int(tick_value) if tick_value == int(tick_value) else f"{tick_value:g}"
-        out.append(f'<text x="{_f(tx)}" y="{_f(axis_y + 14)}" text-anchor="{anchor}" '
-                   f'fill="#666" font-size="10">{_esc(label)}</text>')
+        out.append(f'<text x="{coord(tx)}" y="{coord(plot.axis_y + 14)}" text-anchor="{anchor}" '
+                   f'fill="#666" font-size="10">{escape(label)}</text>')
     out.append("</g>")
-
-    if not categories:
-        out.append(f'<text x="{_f(plot_x)}" y="{_f(top + 12)}" fill="#666">{_esc(words["no_data"])}</text>')
-    for row, category in enumerate(categories):
-        by = top + row * (bar_height + bar_gap) + bar_gap / 2
-        out.append('<g class="bar">')
-        out.append(f'<text x="{label_width}" y="{_f(by + bar_height / 2 + 4)}" text-anchor="end" '
-                   f'fill="#222">{_esc(_truncate(str(category), label_max))}</text>')
-        cursor = 0.0
-        for item, vals in zip(series, values):
-            value = vals[row]
-            if value <= 0:
-                continue
-            sx = plot_x + plot_w * cursor / axis_max
-            sw = plot_w * value / axis_max
-            out.append(
-                f'<rect x="{_f(sx)}" y="{_f(by)}" width="{_f(sw)}" height="{bar_height}" '
-                f'fill="{item.color}"><title>{_esc(category)}, {_esc(item.label)}: '
-                f"{_esc(fmt_int(value))}</title></rect>"
-            )
-            cursor += value
-        end_x = plot_x + plot_w * cursor / axis_max + 4
-        out.append(f'<text x="{_f(end_x)}" y="{_f(by + bar_height / 2 + 4)}" fill="#222">'
-                   f"{_esc(fmt_int(totals[row]))}</text>")
-        out.append("</g>")
-    out.append("</svg>")
-    return Markup("".join(out))
+    return out
 
 
-def sparkline(
-    values: Sequence[float | int | None],
-    *,
-    title: str,
-    description: str = "",
-    chart_id: str = "spark",
-    width: int = 96,
-    height: int = 22,
-    color: str = "#1f4e79",
-    lang: str = "en",
-) -> Markup:
-    """A small trend line (issue 5): one point per run, oldest left, the latest marked.
-
-    Missing values (a run that did not measure the figure) break the line; they are never drawn
-    as zero. The vertical scale runs from the smallest to the largest known value; a flat series
-    is drawn mid-height. Deterministic, escaped, with an accessible <title>/<desc>.
-    """
-    if not _COLOR.match(color):
-        raise ValueError(f"bad colour {color!r}")
-    uid = _ID.sub("-", chart_id).strip("-") or "spark"
-    points = [None if is_missing(v) else float(v) for v in values]
-    known = [v for v in points if v is not None]
-    pad = 3.0
-    lo, hi = (min(known), max(known)) if known else (0.0, 0.0)
-    n = len(points)
-
-    def xy(i: int, v: float) -> tuple[float, float]:
-        x = pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
-        y = height / 2 if hi == lo else pad + (height - 2 * pad) * (hi - v) / (hi - lo)
-        return x, y
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{uid}-title {uid}-desc">',
-        f'<title id="{uid}-title">{_esc(title)}</title>',
-        f'<desc id="{uid}-desc">{_esc(description or "; ".join("n/a" if v is None else f"{v:g}" for v in points) or _WORDS.get(lang, _WORDS["en"])["no_data"] + ".")}</desc>',
-        f'<line x1="{_f(pad)}" y1="{_f(height - 0.5)}" x2="{_f(width - pad)}" y2="{_f(height - 0.5)}" '
-        f'stroke="#d5d9de" stroke-width="1"/>',
-    ]
-    run: list[tuple[float, float]] = []
-    runs: list[list[tuple[float, float]]] = []
-    for i, v in enumerate(points):
-        if v is None:
-            if run:
-                runs.append(run)
-            run = []
-        else:
-            run.append(xy(i, v))
-    if run:
-        runs.append(run)
-    for segment in runs:
-        if len(segment) == 1:
-            x, y = segment[0]
-            out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="1.2" fill="{color}"/>')
-        else:
-            coords = " ".join(f"{_f(x)},{_f(y)}" for x, y in segment)
-            out.append(f'<polyline points="{coords}" fill="none" stroke="{color}" '
-                       f'stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round"/>')
-    if points and points[-1] is not None:
-        x, y = xy(n - 1, points[-1])
-        out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.2" fill="{color}"/>')
-    out.append("</svg>")
-    return Markup("".join(out))
+def _svg_bar(plot: _Plot, row: int, category: str, series: Sequence[Series], row_values: list[float],
+             total: float) -> list[str]:
+    """One category: its label, one segment per series with a value, and the total after it."""
+    by = plot.top + row * (plot.bar_height + plot.bar_gap) + plot.bar_gap / 2
+    label_max = int((plot.label_width - 4) / _CHAR_W)
+    out = ['<g class="bar">',
+           f'<text x="{plot.label_width}" y="{coord(by + plot.bar_height / 2 + 4)}" text-anchor="end" '
+           f'fill="#222">{escape(_truncate(category, label_max))}</text>']
+    cursor = 0.0
+    for item, value in zip(series, row_values):
+        if value <= 0:
+            continue
+        sx = plot.x + plot.width * cursor / plot.axis_max
+        sw = plot.width * value / plot.axis_max
+        out.append(
+            f'<rect x="{coord(sx)}" y="{coord(by)}" width="{coord(sw)}" height="{plot.bar_height}" '
+            f'fill="{item.color}"><title>{escape(category)}, {escape(item.label)}: '
+            f"{escape(fmt_int(value))}</title></rect>"
+        )
+        cursor += value
+    end_x = plot.x + plot.width * cursor / plot.axis_max + 4
+    out.append(f'<text x="{coord(end_x)}" y="{coord(by + plot.bar_height / 2 + 4)}" fill="#222">'
+               f"{escape(fmt_int(total))}</text>")
+    out.append("</g>")
+    return out
 
 
 # --- specs: a chart kept as data until the template draws it ---------------------------------
@@ -328,25 +298,3 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], **options: ob
     """A `BarChart` spec with `svg_bar_chart`'s arguments; checked now, drawn later."""
     _check_bars(categories, series)  # bad input fails where the chart is built, not in the template
     return BarChart(tuple(categories), tuple(series), **options)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Sparkline:
-    """`sparkline`'s arguments; drawn when the template prints it (`__html__`)."""
-
-    values: tuple[float | int | None, ...]
-    title: str
-    description: str = ""
-    chart_id: str = "spark"
-    width: int = 96
-    height: int = 22
-    color: str = "#1f4e79"
-    lang: str = "en"
-
-    def __html__(self) -> str:
-        return str(sparkline(self.values, title=self.title, description=self.description,
-                             chart_id=self.chart_id, width=self.width, height=self.height,
-                             color=self.color, lang=self.lang))
-
-    def __str__(self) -> str:
-        return self.__html__()

@@ -10,7 +10,7 @@ from analysis_fixtures import ACCOUNT, AS_OF, REGION, days_ago, snapshot
 
 from ecr_report.reports import schema
 from ecr_report.reports.coverage import METHODOLOGY, BasicFindingsScope, CoverageResult, analyse_coverage
-from ecr_report.reports.scanfilters import SOURCE_LEGACY, SOURCE_UNKNOWN
+from ecr_report.reports.scanfilters import SOURCE_UNKNOWN
 
 SCOPE = BasicFindingsScope()
 US = "us-east-1"

@@ -98,7 +98,7 @@ def test_an_english_run_keeps_its_english_email(finished_run):
 
 
 def test_japanese_email_charts_are_drawn_with_japanese_words_and_font(ja_run):
-    from ecr_report.jobs.deliver import charts
+    from ecr_report.reports.render import email_charts as charts
 
     summary = json.loads((ja_run / "summary.json").read_text(encoding="utf-8"))
     english, japanese = charts.headline_charts(summary), charts.headline_charts(summary, "ja")
@@ -106,6 +106,6 @@ def test_japanese_email_charts_are_drawn_with_japanese_words_and_font(ja_run):
     assert japanese[0].title == "スキャン範囲" and english[0].title == "Scan coverage"
     assert "スキャン" in japanese[0].alt and "合格" in japanese[1].alt
     assert all(ja.png != en.png for ja, en in zip(japanese, english))
-    font = charts._font(13, "ja")
-    assert font.path == charts._japanese_font_file(), "no Japanese font: kana would print as boxes"
+    font = charts.font(13, "ja")
+    assert font.path == charts.japanese_font_file(), "no Japanese font: kana would print as boxes"
     assert font.getmask("スキャン").getbbox() is not None

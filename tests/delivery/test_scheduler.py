@@ -17,6 +17,7 @@ import pytest
 
 from ecr_report.jobs import scheduler as sched
 from ecr_report.jobs.config import ConfigError, load_config
+from ecr_report.jobs.cron import cron_trigger
 
 
 def _config(tmp_path: Path, jobs: str, extra: str = "") -> Path:
@@ -39,7 +40,7 @@ TICK = '[[jobs]]\nid = "tick"\ncron = "* * * * *"\nmisfire_grace_seconds = 30\n'
     ("0 8 * * */3", "2026-11-30T09:00:00+09:00", "2026-12-02T08:00:00+09:00"),  # sun, wed, sat
 ])
 def test_cron_day_of_week_means_what_cron_means(cron, after, expected):
-    trigger = sched.cron_trigger(cron, "Asia/Tokyo")
+    trigger = cron_trigger(cron, "Asia/Tokyo")
     got = trigger.get_next_fire_time(None, datetime.fromisoformat(after))
     assert got.isoformat() == expected
 

@@ -90,3 +90,22 @@ def test_numeric_filters_never_leak_python_reprs(value):
 def test_bytes_never_leak_reprs(value):
     text = f.fmt_bytes(value)
     assert text.split()[-1] in ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def test_the_filters_are_the_shared_formatting_functions():
+    from decimal import Decimal
+
+    from ecr_report.reports import formatting
+
+    for name in ("fmt_int", "fmt_num", "fmt_pct", "fmt_ratio", "fmt_bytes", "fmt_usd", "fmt_usd_per_month",
+                 "fmt_datetime", "fmt_date", "fmt_iso", "fmt_text", "plural", "is_missing", "pct_of",
+                 "round_half_up"):
+        assert getattr(f, name) is getattr(formatting, name)
+    assert f.round_half_up(0.125, 2) == Decimal("0.13") and f.round_half_up(2.5, 0) == Decimal("3")
+
+
+def test_fmt_usd_per_month():
+    assert f.fmt_usd_per_month(1234.5) == "$1,234.50/month"
+    assert f.fmt_usd_per_month(-3) == "\u2212$3.00/month"
+    assert f.fmt_usd_per_month(0.125) == "$0.13/month"
+    assert f.fmt_usd_per_month(None) == "n/a"

@@ -1,4 +1,4 @@
-"""PNG charts for the email (mail clients do not show inline SVG, so the report's SVG charts
+"""PNG charts for the weekly email (mail clients do not show inline SVG, so the report's SVG charts
 cannot be reused there).
 
 Summary figures in, PNG bytes out; no network, no clock. Drawn with Pillow (a dependency of
@@ -19,8 +19,8 @@ from typing import Any, Mapping, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ...reports.render.i18n import t
-from ...reports.text import msg
+from ..text import msg
+from .i18n import t
 
 GREEN, RED, GREY, AMBER = "#2e7d32", "#c62828", "#9e9e9e", "#f9a825"
 _WIDTH = 560
@@ -45,7 +45,7 @@ class Chart:
 
 
 @functools.lru_cache(maxsize=1)
-def _japanese_font_file() -> str | None:
+def japanese_font_file() -> str | None:
     """The file of the font fontconfig picks for Japanese text, if any."""
     try:
         found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=ja"], capture_output=True,
@@ -55,8 +55,10 @@ def _japanese_font_file() -> str | None:
     return found or None
 
 
-def _font(size: int, lang: str = "en") -> Any:
-    names = ((_japanese_font_file(),) if lang == "ja" else ()) + _FONT_NAMES
+def font(size: int, lang: str = "en") -> Any:
+    """The drawing font at `size`: fontconfig's Japanese font in a Japanese run, else DejaVu Sans,
+    else Pillow's bundled font."""
+    names = ((japanese_font_file(),) if lang == "ja" else ()) + _FONT_NAMES
     for name in names:
         if not name:
             continue
@@ -70,7 +72,7 @@ def _font(size: int, lang: str = "en") -> Any:
 def stacked_bars_png(title: str, rows: Sequence[tuple[str, Sequence[Segment]]], *,
                      no_data: str = "no data", lang: str = "en") -> bytes:
     """One horizontal 100% bar per row; segment labels with counts in a legend line."""
-    font, small, bold = _font(13, lang), _font(11, lang), _font(14, lang)
+    regular, small, bold = font(13, lang), font(11, lang), font(14, lang)
     label_w = 110
     bar_x0, bar_x1 = 12 + label_w, _WIDTH - 16
     legend: dict[str, str] = {}
@@ -83,7 +85,7 @@ def stacked_bars_png(title: str, rows: Sequence[tuple[str, Sequence[Segment]]], 
     draw.text((12, 10), title, fill="#212121", font=bold)
     y = 40
     for label, segments in rows:
-        draw.text((12, y + 6), label, fill="#212121", font=font)
+        draw.text((12, y + 6), label, fill="#212121", font=regular)
         total = sum(max(0.0, s.value) for s in segments)
         x = float(bar_x0)
         if total <= 0:
