@@ -43,9 +43,11 @@ from email.utils import format_datetime, formatdate
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
+from ...reports.concern import Concern
 from ...reports.render.email import email_bodies, email_subject, email_view
 from ...reports.render.email_charts import Chart, headline_charts
 from ..config import ConfigError, EmailConfig
+from ..plugins import CONCERNS
 from ..rundir import PARTIAL_PREFIX, SNAPSHOT, SUMMARY
 from .records import channel_lock, read_record, utc_now, write_record
 
@@ -102,8 +104,10 @@ def report_language(run_dir: Path) -> str:
     return str(language) if language else "en"
 
 
-def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> EmailMessage:
-    """The complete message for a run (nothing is sent)."""
+def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None,
+                  concerns: Sequence[Concern] = CONCERNS) -> EmailMessage:
+    """The complete message for a run (nothing is sent); its figures are the foundation's and
+    each of `concerns`' (the composition root's by default)."""
     if not cfg.sender:
         raise ConfigError("[email] sender is required to send the report by email")
     try:
@@ -117,7 +121,7 @@ def build_message(run_dir: Path, cfg: EmailConfig, *, date: Any = None) -> Email
     lang = report_language(run_dir)
     charts = headline_charts(summary, lang)
     cids = {c.cid: f"{c.cid}.{run_id}@{domain}" for c in charts}
-    view = email_view(summary, has_pdf=has_pdf, lang=lang)
+    view = email_view(summary, concerns, has_pdf=has_pdf, lang=lang)
     view["charts"] = [{"cid": cids[c.cid], "alt": c.alt, "title": c.title}
                       for c in charts]
     text, html = email_bodies(view)

@@ -32,6 +32,7 @@ CONCERN = Concern(
         metrics=leadership.METRICS,
         figures=leadership.figures,
         headline_tiles=headline.tiles,
+        email_figures=headline.email_figures,
         actions=leadership.actions,
         cost_lines=finops.cost_lines,
         workbook_sheets=(

@@ -683,6 +683,7 @@ CONCERN = Concern(
         figures=leadership.figures,
         trend_figures=leadership.TREND_FIGURES,
         headline_tiles=headline.tiles,
+        email_figures=headline.email_figures,
         actions=leadership.actions,
         cost_lines=finops.cost_lines,
         workbook_sheets=(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..render.filters import fmt_bytes, fmt_usd
+from typing import Any, Mapping
+
+from ..render.filters import fmt_bytes, fmt_int, fmt_usd
 from ..render.headline import UNKNOWN, Tile, TileContext, change_of, known
 from ..text import join, msg
 
@@ -25,3 +27,10 @@ def tiles(ctx: TileContext) -> tuple[Tile, ...]:
             and usd_change != tile.change:
         tile = tile.with_change(join([tile.change, usd_change], " · "))
     return (tile,)
+
+
+def email_figures(block: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The weekly email's line for this concern: what today's policies expire now."""
+    return [("Lifecycle: reclaimable now", msg(
+        "{images} images, {size} ({usd} per month)", images=fmt_int(block.get("images_expiring")),
+        size=fmt_bytes(block.get("reclaimable_bytes")), usd=fmt_usd(block.get("reclaimable_monthly_usd"))))]

@@ -9,12 +9,15 @@ in `email_charts`; the message itself (MIME parts, Content-IDs, headers) and sen
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from ..concern import Concern
 from ..text import Text, join, msg
 from .environment import environment
-from .filters import fmt_bytes, fmt_datetime, fmt_int, fmt_pct, fmt_usd
-from .i18n import t
+from .filters import fmt_datetime, fmt_int, fmt_pct
+from .i18n import catalog_for, t
+
+NOT_COMPUTED_YET = "not computed yet"
 
 
 def _get(doc: Mapping[str, Any], *path: str) -> Any:
@@ -26,11 +29,13 @@ def _get(doc: Mapping[str, Any], *path: str) -> Any:
     return doc
 
 
-def email_view(summary: Mapping[str, Any], *, has_pdf: bool, lang: str = "en") -> dict[str, Any]:
+def email_view(summary: Mapping[str, Any], concerns: Sequence[Concern], *, has_pdf: bool,
+               lang: str = "en") -> dict[str, Any]:
     """What the templates see: display strings, prepared here (never raw summary access).
 
-    Built in English (the sentences with `msg`), then said in `lang` with the report's catalog;
-    English is never touched."""
+    Built in English (the sentences with `msg`), then said in `lang` with the report's catalog
+    (the foundation's and `concerns`'); English is never touched."""
+    catalog = catalog_for(concerns)
     errors = _get(summary, "completeness", "errors") or []
     accounts, regions = summary.get("accounts") or [], summary.get("regions") or []
     as_of = summary.get("as_of", "")
@@ -42,25 +47,22 @@ def email_view(summary: Mapping[str, Any], *, has_pdf: bool, lang: str = "en") -
         "run_id": summary.get("run_id", ""),
         "as_of": as_of,
         "scope": t(msg("{accounts} account(s), {regions} region(s): {names}", accounts=len(accounts),
-                       regions=len(regions), names=", ".join(regions)), lang),
-        "figures": [(t(label, lang), t(value, lang)) for label, value in _figures(summary)],
+                       regions=len(regions), names=", ".join(regions)), lang, catalog),
+        "figures": [(t(label, lang, catalog), t(value, lang, catalog))
+                    for label, value in _figures(summary, concerns)],
         "errors": len(errors),
         "incomplete": t(msg("{n} API call(s) failed. The attached report marks what is missing; "
-                            "figures below may be understated.", n=len(errors)), lang),
+                            "figures below may be understated.", n=len(errors)), lang, catalog),
         "demo": bool(summary.get("demo")),
         "has_pdf": has_pdf,
     }
 
 
-def _figures(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """The headline figures table, in English: (label, value) rows."""
-    not_computed = set(summary.get("sections_not_computed") or ())
-
-    def money(section: str, *path: str) -> str:
-        return "not computed yet" if section in not_computed else fmt_usd(_get(summary, section, *path))
-
+def _figures(summary: Mapping[str, Any], concerns: Sequence[Concern]) -> list[tuple[str, Any]]:
+    """The headline figures table, in English: (label, value) rows, the foundation's then each
+    concern's (`Presentation.email_figures`); a concern not computed says so on each of its rows."""
     cov = summary.get("coverage") or {}
-    figures = [
+    figures: list[tuple[str, Any]] = [
         ("Repositories scanned", msg("{part} of {whole} ({pct})",
                                      part=fmt_int(cov.get("repositories_scanned")),
                                      whole=fmt_int(cov.get("repositories_total")),
@@ -72,18 +74,15 @@ def _figures(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
         ("Open critical / high findings", f"{fmt_int(_get(cov, 'open_findings', 'critical'))} / "
                                           f"{fmt_int(_get(cov, 'open_findings', 'high'))}"),
         ("Failing control checks", fmt_int(_get(summary, "compliance", "controls_failing"))),
-        ("Inspector enhanced scanning (est. per month)", money("inspector", "estimated_monthly_usd")),
-        ("Pull-through cache storage (per month)", money("pull_through", "storage_monthly_usd")),
-        ("NAT egress saved by pull-through (per month)", money("pull_through", "nat_savings_monthly_usd")),
     ]
-    if "lifecycle" in not_computed:
-        figures.append(("Lifecycle: reclaimable now", "not computed yet"))
-    else:
-        figures.append(("Lifecycle: reclaimable now", msg(
-            "{images} images, {size} ({usd} per month)",
-            images=fmt_int(_get(summary, "lifecycle", "images_expiring")),
-            size=fmt_bytes(_get(summary, "lifecycle", "reclaimable_bytes")),
-            usd=fmt_usd(_get(summary, "lifecycle", "reclaimable_monthly_usd")))))
+    not_computed = set(summary.get("sections_not_computed") or ())
+    for concern in concerns:
+        if concern.presentation.email_figures is None:
+            continue
+        block = summary.get(concern.key)
+        rows = concern.presentation.email_figures(block if isinstance(block, Mapping) else {})
+        figures.extend((label, NOT_COMPUTED_YET if concern.key in not_computed else value)
+                       for label, value in rows)
     return figures
 
 
@@ -105,7 +104,7 @@ def email_subject(prefix: str, summary: Mapping[str, Any], lang: str = "en") -> 
                   date=Text(str(summary.get("as_of", ""))[:10]),
                   scanned=cov.get("repositories_scanned", 0), total=cov.get("repositories_total", 0),
                   failing=_get(summary, "compliance", "controls_failing") or 0)
-    return t(subject, lang) if lang != "en" else str(subject)
+    return t(subject, lang) if lang != "en" else str(subject)  # the foundation's words only
 
 
 def email_bodies(view: Mapping[str, Any]) -> tuple[str, str]:
