@@ -1,14 +1,18 @@
 """Pull-through cache economics: cached storage against the NAT processing the cache avoids.
 
-The concern's snapshot tables (`tables.py`), model (`model.py`) and methodology; its collector is
-`jobs/collect/pull_through.py` and its report section `reports/render/section_pull_through.py`.
+Modules: `tables` (snapshot tables and the result tables' schemas), `inputs` (settings and the
+indexed snapshot), `topology` (what each VPC means for the cache), `economics` (storage against
+NAT processing avoided, per cached repository), `in_use` (images in use, direct upstream pulls,
+Docker Hub rate limits), `analysis` (the concern's `analyse`), `result` (its headline figures),
+`methodology`. Its collector is `jobs/collect/pull_through.py` and its report section
+`reports/render/section_pull_through.py`.
 """
 
 from __future__ import annotations
 
 from ..concern import Concern
-from .model import RESULT_TABLES, analyse
-from .tables import SNAPSHOT_TABLES
+from .analysis import analyse
+from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
 CONCERN = Concern(
     key="pull_through",

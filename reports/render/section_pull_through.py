@@ -1,9 +1,9 @@
-"""Report section: pull-through cache economics (issue 7).
+"""Report section: pull-through cache economics.
 
 Reads the concern's result tables (`pull_through`, `pull_through_topology`, `pull_through_stale`,
 `pull_through_uncached`, `pull_through_in_use`, `pull_through_rate_limits`) and
-`summary["pull_through"]`; builds display blocks only. `ctx` is the view model's context
-(`viewmodel._Ctx`): `table(name)`, `summary`, `not_computed(key)`, `partial(account, region)`.
+`summary["pull_through"]`; builds display blocks only. `ctx` is the view model's context:
+`table(name)`, `summary`, `not_computed(key)`, `partial(account, region)`.
 """
 
 from __future__ import annotations
@@ -362,19 +362,7 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
                      s: dict) -> list[object]:
     blocks: list[object] = []
     if in_use is not None:
-        external = in_use[in_use["kind"].isin(["CACHED", "UPSTREAM"])] if len(in_use) else in_use
-        served = int(external["served_if_upstream_down"].fillna(False).astype(bool).sum()) if len(external) else 0
-        with_list = bool(len(in_use)) and bool((in_use["source"] == "images-in-use file").any())
-        blocks.append(Paragraph(msg(
-            "Of {references} in use ({sources}), "
-            "{served} would still be served if the upstream were down, because they are pulled "
-            "through a cache that holds them. The rest depend on the upstream being up and not "
-            "rate-limiting.",
-            references=(msg("{n} upstream image reference", n=fmt_int(len(external))) if len(external) == 1
-                        else msg("{n} upstream image references", n=fmt_int(len(external)))),
-            sources=(msg("ECS task definitions and the images-in-use list") if with_list
-                     else msg("ECS task definitions")),
-            served=fmt_int(served))))
+        blocks.append(_in_use_paragraph(in_use))
     if uncached is None:
         blocks.append(missing_table(msg("uncached images")))
         return blocks
@@ -382,6 +370,29 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
         blocks.append(Paragraph(msg("No image in use is pulled from an upstream registry directly."),
                                 tone="muted"))
         return blocks
+    blocks.append(_uncached_table(uncached))
+    if rates is not None and len(rates):
+        blocks.extend(_rate_limit_blocks(rates))
+    return blocks
+
+
+def _in_use_paragraph(in_use: pd.DataFrame) -> Paragraph:
+    external = in_use[in_use["kind"].isin(["CACHED", "UPSTREAM"])] if len(in_use) else in_use
+    served = int(external["served_if_upstream_down"].fillna(False).astype(bool).sum()) if len(external) else 0
+    with_list = bool(len(in_use)) and bool((in_use["source"] == "images-in-use file").any())
+    return Paragraph(msg(
+        "Of {references} in use ({sources}), "
+        "{served} would still be served if the upstream were down, because they are pulled "
+        "through a cache that holds them. The rest depend on the upstream being up and not "
+        "rate-limiting.",
+        references=(msg("{n} upstream image reference", n=fmt_int(len(external))) if len(external) == 1
+                    else msg("{n} upstream image references", n=fmt_int(len(external)))),
+        sources=(msg("ECS task definitions and the images-in-use list") if with_list
+                 else msg("ECS task definitions")),
+        served=fmt_int(served)))
+
+
+def _uncached_table(uncached: pd.DataFrame) -> Table:
     ordered = uncached.assign(_c=_f(uncached["nat_monthly_usd"]).fillna(0)).sort_values(
         ["_c", "reference"], ascending=[False, True], kind="mergesort")
     shown = ordered.head(UNCACHED_ROWS)
@@ -394,56 +405,61 @@ def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, 
                  note=msg("rule {prefix}", prefix=rec["rule_prefix"]) if not is_missing(rec["rule_prefix"])
                  else "no cache rule"),
             Cell(fmt_num(rec["pulls_per_day"], 0), True,
-                 note="assumed" if str(rec["pulls_source"]).startswith("assumed") else "measured*"),
+                 note="assumed" if _true(rec["pulls_assumed"]) else "measured*"),
             Cell(fmt_bytes(rec["size_bytes"]), True,
-                 note="assumed" if str(rec["size_source"]).startswith("assumed") else "cached copy"),
+                 note="assumed" if _true(rec["size_assumed"]) else "cached copy"),
             Cell(fmt_usd(rec["nat_monthly_usd"], 2, UNKNOWN), True),
             Cell(fmt_usd(rec["saving_if_cached_monthly_usd"], 2, UNKNOWN), True),
             Cell(fmt_num(rec["pulls_per_6h"], 0), True,
                  note=msg("limit {n} per IP*", n=fmt_int(limit)) if not is_missing(limit) else ""),
         ))
-    blocks.append(Table(
+    return Table(
         id="pull-through-uncached-table", caption="Upstream images pulled without the cache",
         columns=(Column("Reference", width="30%"), Column("Upstream"), Column("Pulls / day", True),
                  Column("Size", True), Column("NAT / month", True), Column("Saved if cached", True),
                  Column("Pulls / 6 h", True)),
         rows=tuple(rows), compact=True,
-        more_text=(_more_references(len(ordered) - len(shown)) if len(ordered) > len(shown) else "")))
-    if rates is not None and len(rates):
-        ranked = rates.assign(
-            _status=rates["status"].map(RATE_ORDER).fillna(len(RATE_ORDER)),
-            _per_ip=-rates["pulls_per_6h_per_ip"].astype("float64").fillna(0.0),
-        ).sort_values(["_status", "_per_ip", "account_id", "region"], kind="mergesort") \
-            if len(rates) > RATE_ROWS else rates
-        more = len(ranked) - min(len(ranked), RATE_ROWS)
-        blocks.append(Table(
-            id="pull-through-rate-limits",
-            caption=(msg("Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
-                         "UNCONFIRMED*); the {shown} most exposed of {total}", shown=RATE_ROWS,
-                         total=fmt_int(len(ranked))) if more
-                     else "Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
-                          "UNCONFIRMED*)"),
-            columns=(Column("Registry"), Column("References", True), Column("NAT public IPs", True),
-                     Column("Pulls / 6 h", True), Column("Per IP / 6 h", True), Column("Verdict")),
-            rows=tuple((
-                Cell(_label(r["account_id"], r["region"])), Cell(fmt_int(r["docker_hub_references"]), True),
-                Cell(fmt_int(r["nat_public_ips"]), True), Cell(fmt_num(r["pulls_per_6h"], 0), True),
-                Cell(fmt_num(r["pulls_per_6h_per_ip"], 0), True,
-                     note=msg("limit {n} unauthenticated", n=fmt_int(r["unauthenticated_limit_per_6h"]))),
-                Cell(RATE_STATUS.get(r["status"], (r["status"], "unknown"))[0],
-                     badge=RATE_STATUS.get(r["status"], (r["status"], "unknown"))[1]),
-            ) for r in ranked.head(RATE_ROWS).to_dict("records")),
-            compact=True,
-            more_text=(_more_registries(more) if more else "")))
-        blocks.append(Paragraph(msg(
-            "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
-            "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which "
-            "version of the limits is live today is UNCONFIRMED (an earlier page gave hourly limits). Pulls "
-            "from private subnets share the NAT gateways' public addresses; a cache rule with a Docker Hub "
-            "credential removes this exposure. Measured pulls per day are the CloudWatch pulls of the private "
-            "image in the same ECS task definition; assumed figures come from the configuration."),
-            tone="muted"))
-    return blocks
+        more_text=(_more_references(len(ordered) - len(shown)) if len(ordered) > len(shown) else ""))
+
+
+def _rate_limit_blocks(rates: pd.DataFrame) -> list[object]:
+    ranked = rates.assign(
+        _status=rates["status"].map(RATE_ORDER).fillna(len(RATE_ORDER)),
+        _per_ip=-rates["pulls_per_6h_per_ip"].astype("float64").fillna(0.0),
+    ).sort_values(["_status", "_per_ip", "account_id", "region"], kind="mergesort") \
+        if len(rates) > RATE_ROWS else rates
+    more = len(ranked) - min(len(ranked), RATE_ROWS)
+    table = Table(
+        id="pull-through-rate-limits",
+        caption=(msg("Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
+                     "UNCONFIRMED*); the {shown} most exposed of {total}", shown=RATE_ROWS,
+                     total=fmt_int(len(ranked))) if more
+                 else "Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
+                      "UNCONFIRMED*)"),
+        columns=(Column("Registry"), Column("References", True), Column("NAT public IPs", True),
+                 Column("Pulls / 6 h", True), Column("Per IP / 6 h", True), Column("Verdict")),
+        rows=tuple((
+            Cell(_label(r["account_id"], r["region"])), Cell(fmt_int(r["docker_hub_references"]), True),
+            Cell(fmt_int(r["nat_public_ips"]), True), Cell(fmt_num(r["pulls_per_6h"], 0), True),
+            Cell(fmt_num(r["pulls_per_6h_per_ip"], 0), True,
+                 note=msg("limit {n} unauthenticated", n=fmt_int(r["unauthenticated_limit_per_6h"]))),
+            Cell(RATE_STATUS.get(r["status"], (r["status"], "unknown"))[0],
+                 badge=RATE_STATUS.get(r["status"], (r["status"], "unknown"))[1]),
+        ) for r in ranked.head(RATE_ROWS).to_dict("records")),
+        compact=True,
+        more_text=(_more_registries(more) if more else ""))
+    return [table, Paragraph(msg(
+        "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
+        "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which "
+        "version of the limits is live today is UNCONFIRMED (an earlier page gave hourly limits). Pulls "
+        "from private subnets share the NAT gateways' public addresses; a cache rule with a Docker Hub "
+        "credential removes this exposure. Measured pulls per day are the CloudWatch pulls of the private "
+        "image in the same ECS task definition; assumed figures come from the configuration."),
+        tone="muted")]
+
+
+def _true(value: Any) -> bool:
+    return not is_missing(value) and bool(value)
 
 
 def _more_references(more: int) -> Text:

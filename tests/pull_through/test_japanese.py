@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 
 from ecr_report.reports.pull_through.methodology import methodology
-from ecr_report.reports.pull_through.model import RESULT_TABLES, Settings, _conform, _notes
+from ecr_report.reports.pull_through.analysis import conform_rows, notes
+from ecr_report.reports.pull_through.inputs import Settings
+from ecr_report.reports.pull_through.tables import RESULT_TABLES
 from ecr_report.reports.render import section_pull_through as section
 from ecr_report.reports.render.i18n import JA, _localize, t
 from ecr_report.reports.text import Text
@@ -41,7 +43,7 @@ MISSING_TABLE = re.compile(r"^The .* table is not available for this run")
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """`rows` as result table `name`; integer columns left out are 0 (they cannot be missing)."""
     ints = [c for c, dtype in RESULT_TABLES[name].items() if dtype == "int64"]
-    return _conform(name, [{**{c: 0 for c in ints}, **{k: v for k, v in r.items() if v is not None or k not in ints}}
+    return conform_rows(name, [{**{c: 0 for c in ints}, **{k: v for k, v in r.items() if v is not None or k not in ints}}
                            for r in rows])
 
 
@@ -330,12 +332,12 @@ def test_analysis_notes_are_translated():
     pt = _frame("pull_through", [{"account_id": A1, "region": REGION, "ecr_repository_prefix": "p",
                                     "repository_name": "p/x", "images": 1, "stored_bytes": 1}])
     network = SimpleNamespace(known=False)
-    notes = _notes({"pull_through": pt}, {(A1, REGION): network}, {(A1, REGION): None})
-    assert notes == [
+    found = notes({"pull_through": pt}, {(A1, REGION): network}, {(A1, REGION): None})
+    assert found == [
         f"Pull-through cache: the VPC topology of {A1}/{REGION} could not be collected, so its NAT savings "
         "are unknown.",
         "Pull-through cache: pull counts are missing for 1 cached repositories; their savings are unknown, "
         "not zero."]
-    japanese = [t(n, "ja") for n in notes]
+    japanese = [t(n, "ja") for n in found]
     assert f"{A1}/{REGION}" in japanese[0] and "1 リポジトリ" in japanese[1]
     assert not _english_left(japanese)
