@@ -11,13 +11,11 @@ def methodology(model: Model, rates: dict[tuple[str, str], Rate]) -> tuple[str, 
     """The section's methodology paragraphs, as `Text` (each registry list is a parameter of its own, so
     the report can cap it)."""
     o = model.options
-    window = o.initial_scan_push_window_days
-    calibrated = sorted(f"{a} · {r}" for (a, r), rate in rates.items() if rate.calibrated)
-    defaulted = sorted(f"{a} · {r}" for (a, r), rate in rates.items() if not rate.calibrated)
-    settings = join([msg("{registry}: {rescan_settings} ({settings_source})", registry=f"{a} · {r}",
-                         rescan_settings=u.settings.describe(), settings_source=u.settings_source)
-                     for (a, r), u in sorted(model.units.items())], "; ")
-    none = msg("none")
+    return (*_billing(o.initial_scan_push_window_days), *_calibration_and_settings(model, rates))
+
+
+def _billing(window: int) -> tuple[str, ...]:
+    """What Inspector bills, and how the model counts initial scans and monitored images."""
     return (
         msg("What is billed. Amazon Inspector bills ECR scanning per image: one initial scan when an "
             "image is pushed to a repository it scans (continuously or on push), and one rescan each "
@@ -45,6 +43,19 @@ def methodology(model: Model, rates: dict[tuple[str, str], Rate]) -> tuple[str, 
         msg("The monthly figure is a steady state: the number of images monitored today stands for the "
             "next 30 days, as new pushes replace images that age out. AWS projects its own estimate "
             "the same way ('as if any currently covered resources will remain covered')."),
+    )
+
+
+def _calibration_and_settings(model: Model, rates: dict[tuple[str, str], Rate]) -> tuple[str, ...]:
+    """Where the rescan rate, the settings, the scenarios and the prices come from."""
+    o = model.options
+    calibrated = sorted(f"{a} · {r}" for (a, r), rate in rates.items() if rate.calibrated)
+    defaulted = sorted(f"{a} · {r}" for (a, r), rate in rates.items() if not rate.calibrated)
+    settings = join([msg("{registry}: {rescan_settings} ({settings_source})", registry=f"{a} · {r}",
+                         rescan_settings=u.settings.describe(), settings_source=u.settings_source)
+                     for (a, r), u in sorted(model.units.items())], "; ")
+    none = msg("none")
+    return (
         msg("Rescans per monitored image are calibrated per account and region from ListUsageTotals "
             "(ECR_RESCAN in the last 30 days divided by the images Inspector lists as ACTIVE in "
             "continuously scanned repositories, or by the modelled monitored images where the coverage "

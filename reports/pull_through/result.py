@@ -56,7 +56,14 @@ class PullThroughResult:
 def pull_through_result(out: Mapping[str, pd.DataFrame], networks: Mapping[Unit, UnitNetwork],
                         settings: Settings) -> PullThroughResult:
     """The headline figures from the result tables and the registries' networks."""
-    pt = out["pull_through"]
+    return PullThroughResult(**_cache_figures(out["pull_through"], networks),
+                             layer_reuse_fraction=settings.layer_reuse_fraction,
+                             metrics_days=settings.metrics_days, stale_days=settings.stale_days,
+                             **_exposure_figures(out), partial=_partial(out["pull_through"]))
+
+
+def _cache_figures(pt: pd.DataFrame, networks: Mapping[Unit, UnitNetwork]) -> dict[str, Any]:
+    """Cost, savings, rules and cached repositories (data/pull_through.csv)."""
     repos = pt[pt["repository_name"].notna()]
     storage = _sum(pt["storage_monthly_usd"])
     nat = _sum(pt["nat_avoided_monthly_usd"])
@@ -73,42 +80,48 @@ def pull_through_result(out: Mapping[str, pd.DataFrame], networks: Mapping[Unit,
         net=("net_saving_monthly_usd", lambda s: s.astype("float64").fillna(0).sum()),
         repos=("repository_name", "count"))
     active = rules[rules["repos"] > 0]
+    return {
+        "storage_monthly_usd": round(storage, 2),
+        "nat_savings_monthly_usd": round(nat, 2),
+        "endpoint_data_monthly_usd": round(endpoint_data, 2),
+        "net_saving_monthly_usd": round(net, 2),
+        "endpoint_fixed_monthly_usd": round(fixed, 2),
+        "net_saving_including_endpoints_monthly_usd": round(net - fixed, 2),
+        "rules": int(len(rules)),
+        "rules_paying": int((active["net"] >= 0).sum()),
+        "rules_not_paying": int((active["net"] < 0).sum()),
+        "rules_without_cached_repositories": int((rules["repos"] == 0).sum()),
+        "cached_repositories": int(len(repos)),
+        "cached_images": images,
+        "stored_bytes": int(repos["stored_bytes"].sum()) if len(repos) else 0,
+        "pulls_monthly": round(pulls, 1),
+        "break_even_pulls_per_image_monthly": None if break_even is None else round(break_even, 2),
+        "repositories_not_scanned_automatically": int((repos["scanned_automatically"] == False)  # noqa: E712
+                                                      .fillna(False).sum()),
+    }
+
+
+def _exposure_figures(out: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """Stale entries, images in use, direct upstream pulls and Docker Hub exposure."""
     stale = out["pull_through_stale"]
     uncached = out["pull_through_uncached"]
     in_use = out["pull_through_in_use"]
     external = in_use[in_use["kind"].isin(["CACHED", "UPSTREAM"])]
     rate = out["pull_through_rate_limits"]
-    return PullThroughResult(
-        storage_monthly_usd=round(storage, 2),
-        nat_savings_monthly_usd=round(nat, 2),
-        endpoint_data_monthly_usd=round(endpoint_data, 2),
-        net_saving_monthly_usd=round(net, 2),
-        endpoint_fixed_monthly_usd=round(fixed, 2),
-        net_saving_including_endpoints_monthly_usd=round(net - fixed, 2),
-        rules=int(len(rules)),
-        rules_paying=int((active["net"] >= 0).sum()),
-        rules_not_paying=int((active["net"] < 0).sum()),
-        rules_without_cached_repositories=int((rules["repos"] == 0).sum()),
-        cached_repositories=int(len(repos)),
-        cached_images=images,
-        stored_bytes=int(repos["stored_bytes"].sum()) if len(repos) else 0,
-        pulls_monthly=round(pulls, 1),
-        break_even_pulls_per_image_monthly=None if break_even is None else round(break_even, 2),
-        layer_reuse_fraction=settings.layer_reuse_fraction,
-        metrics_days=settings.metrics_days,
-        stale_days=settings.stale_days,
-        stale_images=int(len(stale)),
-        stale_bytes=int(stale["size_bytes"].sum()) if len(stale) else 0,
-        stale_monthly_usd=round(_sum(stale["monthly_usd"]), 2) if len(stale) else 0.0,
-        repositories_not_scanned_automatically=int((repos["scanned_automatically"] == False)  # noqa: E712
-                                                      .fillna(False).sum()),
-        in_use_references=int(len(external)),
-        in_use_served_if_upstream_down=int(external["served_if_upstream_down"].fillna(False).sum()),
-        uncached_references=int(len(uncached)),
-        uncached_nat_monthly_usd=round(_sum(uncached["nat_monthly_usd"]), 2) if len(uncached) else 0.0,
-        uncached_saving_if_cached_monthly_usd=(round(_sum(uncached["saving_if_cached_monthly_usd"]), 2)
+    return {
+        "stale_images": int(len(stale)),
+        "stale_bytes": int(stale["size_bytes"].sum()) if len(stale) else 0,
+        "stale_monthly_usd": round(_sum(stale["monthly_usd"]), 2) if len(stale) else 0.0,
+        "in_use_references": int(len(external)),
+        "in_use_served_if_upstream_down": int(external["served_if_upstream_down"].fillna(False).sum()),
+        "uncached_references": int(len(uncached)),
+        "uncached_nat_monthly_usd": round(_sum(uncached["nat_monthly_usd"]), 2) if len(uncached) else 0.0,
+        "uncached_saving_if_cached_monthly_usd": (round(_sum(uncached["saving_if_cached_monthly_usd"]), 2)
                                                   if len(uncached) else 0.0),
-        docker_hub_max_pulls_per_6h_per_ip=(round(float(rate["pulls_per_6h_per_ip"].max()), 1)
+        "docker_hub_max_pulls_per_6h_per_ip": (round(float(rate["pulls_per_6h_per_ip"].max()), 1)
                                                if len(rate) else None),
-        partial=bool(pt["partial"].fillna(False).any()) if len(pt) else False,
-    )
+    }
+
+
+def _partial(pt: pd.DataFrame) -> bool:
+    return bool(pt["partial"].fillna(False).any()) if len(pt) else False

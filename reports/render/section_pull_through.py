@@ -84,7 +84,7 @@ def build_pull_through(ctx: Any, number: int) -> Section:
         return not_computed_section(ANCHOR, number, TITLE)
     s = ctx.summary.get("pull_through") or {}
     pt = ctx.table("pull_through")
-    blocks: list[object] = [_figures(s, bool(s.get("partial")))]
+    blocks: list[object] = [headline_figures(s, bool(s.get("partial")))]
     if pt is None:
         blocks.append(missing_table(msg("pull-through cache")))
         return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
@@ -92,11 +92,11 @@ def build_pull_through(ctx: Any, number: int) -> Section:
         blocks.append(Paragraph(msg("No pull-through cache rule was found in the collected registries, "
                                     "so there is no cached storage and no saving to report.")))
     else:
-        blocks.append(Paragraph(_lead(s)))
-        upstream = _per_upstream(pt)
+        blocks.append(Paragraph(lead_sentence(s)))
+        upstream = per_upstream(pt)
         blocks.append(_upstream_table(upstream))
         blocks.append(Chart("chart-pull-through", "Monthly storage cost against NAT processing avoided, "
-                            "per upstream", _chart(upstream),
+                            "per upstream", upstream_chart(upstream),
                             note=msg("Each upstream has two bars: what its cache costs in storage, and the NAT "
                                      "gateway data processing its pulls avoid. Values in US dollars per month.")))
         blocks.append(Heading("Where the cache saves NAT processing", id="pull-through-topology"))
@@ -117,7 +117,7 @@ def build_pull_through(ctx: Any, number: int) -> Section:
     return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
 
 
-def _figures(s: dict, partial: bool) -> Figures:
+def headline_figures(s: dict, partial: bool) -> Figures:
     net = s.get("net_saving_monthly_usd")
     return Figures((
         Figure(msg("Cache storage / month (partial)") if partial else "Cache storage / month",
@@ -144,7 +144,7 @@ def _one(count: Any) -> bool:
     return not is_missing(count) and int(count) == 1
 
 
-def _lead(s: dict) -> Text:
+def lead_sentence(s: dict) -> Text:
     rules = s.get("rules") or 0
     paying, not_paying = s.get("rules_paying") or 0, s.get("rules_not_paying") or 0
     empty = s.get("rules_without_cached_repositories") or 0
@@ -178,7 +178,7 @@ def _lead(s: dict) -> Text:
     return join(sentences)
 
 
-def _per_upstream(pt: pd.DataFrame) -> pd.DataFrame:
+def per_upstream(pt: pd.DataFrame) -> pd.DataFrame:
     frame = pt.assign(_upstream=pt["upstream_registry"].astype("string").fillna("unknown"),
                       _rule=pt["account_id"].astype(str) + "/" + pt["region"].astype(str) + "/"
                       + pt["ecr_repository_prefix"].astype(str))
@@ -221,7 +221,7 @@ def _upstream_table(upstream: pd.DataFrame) -> Table:
         rows=tuple(rows), empty_text="No pull-through cache rule.")
 
 
-def _chart(upstream: pd.DataFrame) -> Any:
+def upstream_chart(upstream: pd.DataFrame) -> Any:
     categories, storage, saved = [], [], []
     for rec in upstream.to_dict("records"):
         name = SHORT_LABELS.get(str(rec["upstream"]), _upstream(rec["upstream"]))
