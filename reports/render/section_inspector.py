@@ -1,4 +1,4 @@
-"""Report section: Inspector pricing exposure, and the methodology's "Prices used".
+"""Report section: Inspector pricing exposure.
 
 Reads the concern's result tables (`inspector`, `inspector_reconciliation`,
 `inspector_scenarios`) and `summary["inspector"]`; builds display blocks only. A sentence the
@@ -386,51 +386,3 @@ def _assumptions(repos: pd.DataFrame | None, recon: pd.DataFrame | None) -> tupl
             items.append(msg("No Inspector usage could calibrate the rescan rate; a configured default is used."))
     items.append(msg("Prices are UNCONFIRMED third-party figures, listed under Methodology, Prices used."))
     return tuple(items)
-
-
-# --- methodology: prices used ---------------------------------------------------------------
-
-
-def _price_cell(amount: Any, unit: str) -> Cell:
-    if is_missing(amount):
-        return Cell(UNKNOWN, True)
-    value = float(amount)
-    if unit == "days":  # a duration in the price table (archive minimum), not money
-        return Cell(msg("{duration_days} days", duration_days=fmt_num(value, 0)), True)
-    digits = next((d for d in (2, 3, 4) if round(value, d) == round(value, 6)), 5)
-    return Cell(fmt_usd(value, digits), True, note=msg("per {unit}", unit=Text(unit)) if unit else "")
-
-
-def prices_table(prices: pd.DataFrame | None) -> list[object]:
-    """The "Prices used" blocks for the methodology section (every price the analysis used)."""
-    blocks: list[object] = [Heading("Prices used", id="prices-used")]
-    if prices is None:
-        blocks.append(Paragraph(msg("The price list was not handed to the renderer, so the prices used "
-                                    "cannot be listed here; the run's data/prices.csv has them."), tone="alert"))
-        return blocks
-    # One row per distinct price; regions that fell back to it are named beside it.
-    groups: dict[tuple, dict[str, list[str]]] = {}
-    for rec in prices.sort_values(["item", "region"], kind="mergesort").to_dict("records"):
-        fallback = not is_missing(rec.get("region_fallback")) and bool(rec.get("region_fallback"))
-        key = tuple(fmt_text(rec.get(c), "") for c in ("item", "unit", "source", "date", "status")) + (
-            rec.get("amount_usd"),)
-        entry = groups.setdefault(key, {"own": [], "fallback": []})
-        entry["fallback" if fallback else "own"].append(fmt_text(rec.get("region")))
-    rows = []
-    for (item, unit, source, date, status, amount), regions in groups.items():
-        own = ", ".join(regions["own"]) or "us-east-1"
-        rows.append((
-            Cell(item, code=True),
-            Cell(own, note=(msg("also used for {regions}", regions=", ".join(regions["fallback"]))
-                            if regions["fallback"] else "")),
-            _price_cell(amount, unit),
-            Cell(status or UNKNOWN, badge="warn" if status == "UNCONFIRMED" else ("info" if "override" in status else "")),
-            Cell(msg("{source} ({date})", source=Text(source), date=date or msg("undated"))),
-        ))
-    blocks.append(Table(
-        id="prices-used-table",
-        caption="Every price this report used (USD). UNCONFIRMED: no official source could be read.",
-        columns=(Column("Item"), Column("Region"), Column("Price", True), Column("Status"),
-                 Column("Source (date)", width="46%")),
-        rows=tuple(rows), empty_text="No price was used in this report.", compact=True))
-    return blocks

@@ -730,7 +730,8 @@ def build_methodology(ctx: _Ctx, number: int) -> Section:
 
 
 from .section_summary import build_summary  # noqa: E402 (issue 5)
-from .section_inspector import build_inspector, prices_table  # noqa: E402 (issue 4)
+from .section_inspector import build_inspector  # noqa: E402 (issue 4)
+from .section_prices import prices_table  # noqa: E402
 
 from .section_lifecycle import build_lifecycle  # noqa: E402 (issue 3)
 from .section_pull_through import build_pull_through  # noqa: E402 (issue 7)
