@@ -14,6 +14,7 @@ formatted, repository names, AWS identifiers) is kept as it is.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -66,6 +67,53 @@ def join(parts: "list[str] | tuple[str, ...]", separator: str = " ") -> Joined:
     """Several sentences as one paragraph, each part still translatable on its own (a Japanese
     paragraph joins them without the space)."""
     return Joined(parts, separator)
+
+
+# --- a sentence as a fact a table can keep -----------------------------------------------------
+
+JOINED = "<joined>"
+"""The `id` of a `Joined` paragraph's fact (no template can be this string)."""
+
+
+def to_fact(text: object) -> dict[str, object]:
+    """`text` as plain data a table or a file can keep, and `from_fact(**fact)` rebuilds exactly.
+
+    A `Text` is `{"id": template, "params": {name: value}}`: the id is the English template (the
+    catalogs' key); a parameter that is itself a `Text` is a fact in turn; any other parameter is
+    kept as it is (strings and numbers). A `Joined` paragraph is
+    `{"id": "<joined>", "sep": separator, "parts": [facts...]}`. A plain string is a fact without
+    parameters."""
+    if isinstance(text, Joined):
+        return {"id": JOINED, "sep": text.separator, "parts": [to_fact(p) for p in text.params.values()]}
+    if isinstance(text, Text):
+        return {"id": text.template, "params": {name: to_fact(value) if isinstance(value, Text) else value
+                                                for name, value in text.params.items()}}
+    return {"id": str(text), "params": {}}
+
+
+def from_fact(id: str, params: Mapping[str, object] | None = None, *,  # noqa: A002 - the fact's key
+              sep: str = " ", parts: "list[Mapping[str, object]] | tuple[()]" = ()) -> Text:
+    """The `Text` a fact was made from (`from_fact(**to_fact(text)) == text`, template and
+    parameters included); a parameter that is a mapping with an "id" is a fact of its own."""
+    if id == JOINED:
+        return Joined([from_fact(**part) for part in parts], sep)
+    return Text(id, {name: from_fact(**value) if isinstance(value, Mapping) and "id" in value else value
+                     for name, value in (params or {}).items()})
+
+
+def fact_json(text: object) -> str | None:
+    """`to_fact(text)` as compact JSON with sorted keys (a table's machine column); `None` for a
+    missing value or an empty string."""
+    if text is None or (isinstance(text, str) and not text):
+        return None
+    return json.dumps(to_fact(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def from_fact_json(value: object) -> Text | None:
+    """The `Text` of a `fact_json` string; `None` for a missing value (None, NaN, NA, "")."""
+    if not isinstance(value, str) or not value:
+        return None
+    return from_fact(**json.loads(value))
 
 
 # --- reading an English sentence back into its Text -------------------------------------------

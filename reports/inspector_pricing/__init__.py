@@ -1,10 +1,11 @@
 """Inspector pricing exposure: what Amazon Inspector's ECR scanning costs now, what AWS itself
 estimates, and what it would cost under other settings.
 
-Modules: `tables` (snapshot tables from GetConfiguration and ListUsageTotals), `rules` (the
-per-image billing rules), `analysis` (the fleet model, calibration, reconciliation),
-`scenarios` (what-ifs), `result` (the concern's `analyse`); and what the outputs take from it:
-`headline`, `leadership`, `finops`, plus its report section and Japanese catalog.
+Modules: `tables` (snapshot tables from GetConfiguration and ListUsageTotals, and the result
+tables' schemas), `rules` (the per-image billing rules), `model` (the fleet model, calibration,
+reconciliation), `scenarios` (what-ifs), `analysis` (the concern's `analyse`), `result` (its
+headline figures), `methodology`; what the outputs take from it: `headline`, `leadership`,
+`finops`, its report section and Japanese catalog.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from ..concern import Concern, Presentation
 from ..render.i18n import ja_inspector
 from ..render.section_inspector import build_inspector
 from . import finops, headline, leadership
-from .analysis import RESULT_TABLES
-from .result import analyse
-from .tables import SNAPSHOT_TABLES
+from .analysis import analyse
+from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
 CONCERN = Concern(
     key="inspector",

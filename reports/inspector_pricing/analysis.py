@@ -1,377 +1,104 @@
 """Inspector pricing exposure: today's modelled cost, AWS's own estimate beside it, what-ifs.
 
 Pure: `analyse(AnalysisContext) -> ConcernResult`; every age is measured from `ctx.as_of`.
-The per-image rules are in `rules`; this module applies them per scenario, prices the result
-with the region's prices (`ctx.prices`, which records every price it hands out), calibrates the
-rescan rate from `ListUsageTotals`, and writes the result tables and methodology.
+The fleet model and the calibration are in `model`, the per-image rules in `rules`, the what-ifs
+in `scenarios`; this module runs them in order and writes the result tables, the headline
+figures (`result`), the notes and the methodology.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
-
-import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..concern import AnalysisContext
-from ..text import msg
+from ..concern import AnalysisContext, ConcernResult
+from ..text import fact_json, msg
 from . import rules
-from .rules import CONTINUOUS, ON_PUSH, PERIOD_DAYS, RescanSettings
-from .tables import COLLECTED, SNAPSHOT_TABLES
-
-UNIT = ["account_id", "region"]
-REPO = UNIT + ["repository_name"]
-INITIAL_ITEM, RESCAN_ITEM = "inspector.ecr.initial_scan", "inspector.ecr.rescan"
-PENDING_REASONS = frozenset({"PENDING_INITIAL_SCAN"})
-STR, BOOL, TS, F, I = schema.STR, schema.BOOL, schema.TS, "float64", "int64"
-
-# --- result schemas ------------------------------------------------------------------------
-
-INSPECTOR_COLUMNS = {  # data/inspector.csv: the FinOps view, one row per repository
-    **schema.REPO_KEY,
-    "scan_type": STR,
-    "scan_frequency": STR,  # effective (coverage table)
-    "inspector_frequency": STR,  # CONTINUOUS_SCAN | SCAN_ON_PUSH | <NA>: Inspector does not scan it
-    "images_eligible": I,  # container images Inspector can scan (not archived/unsupported)
-    "images_pushed_in_window": I,  # eligible, pushed or restored in the push window
-    "initial_scans_month": F,  # per 30 days, from the push rate
-    "monitored_images": I,  # continuous and inside the rescan windows now
-    "rescans_per_image_month": F,
-    "rescan_rate_source": STR,
-    "rescans_month": F,
-    "initial_scan_price_usd": F,
-    "rescan_price_usd": F,
-    "initial_scan_monthly_usd": F,
-    "rescan_monthly_usd": F,
-    "monthly_usd": F,
-    "price_status": STR,
-    "rescan_settings": STR,
-    "partial": BOOL,  # a call in this unit failed: the figure may be low
-}
-IMAGE_COLUMNS = {  # data/inspector_images.csv: the per-image verdicts behind the figures
-    **schema.IMAGE_KEY,
-    "inspector_frequency": STR,
-    "excluded_reason": STR,
-    "push_reference_at": TS,
-    "pull_reference_source": STR,
-    "initial_scan_in_window": BOOL,
-    "monitored": BOOL,
-    "monitored_by": STR,  # push date | last pull | last in use
-}
-SCENARIO_COLUMNS = {
-    "scenario": STR,
-    "label": STR,
-    "available": BOOL,
-    "unavailable_reason": STR,
-    "monthly_usd": F,
-    "initial_scan_monthly_usd": F,
-    "rescan_monthly_usd": F,
-    "change_usd": F,
-    "change_pct": F,
-    "one_time_usd": F,  # activation scans of images already present (basic -> enhanced)
-    "monitored_images": schema.INT,
-    "monitored_images_change": schema.INT,
-    "continuous_repositories": schema.INT,
-    "continuous_repositories_change": schema.INT,
-    "inspector_repositories": schema.INT,  # repositories with language-package visibility
-    "inspector_repositories_change": schema.INT,
-    "inspector_images": schema.INT,  # eligible images in those repositories
-    "inspector_images_change": schema.INT,
-    "notes": STR,
-}
-RECONCILIATION_COLUMNS = {
-    **schema.UNIT_KEY,
-    "inspector_ecr_status": STR,
-    "usage_status": STR,
-    "model_initial_scans": F,
-    "aws_initial_scans": F,
-    "model_monitored_images": I,
-    "inspector_active_images": schema.INT,  # ListCoverage ACTIVE images in continuous repositories
-    "rescans_per_image_month": F,
-    "rescan_rate_source": STR,
-    "model_rescans": F,
-    "aws_rescans": F,
-    "model_monthly_usd": F,
-    "aws_estimated_monthly_usd": F,
-    "difference_usd": F,
-    "difference_pct": F,
-    "note": STR,
-}
-RESULT_TABLES = {
-    "inspector": INSPECTOR_COLUMNS,
-    "inspector_images": IMAGE_COLUMNS,
-    "inspector_scenarios": SCENARIO_COLUMNS,
-    "inspector_reconciliation": RECONCILIATION_COLUMNS,
-}
+from .methodology import methodology
+from .model import REPO, Model, Outcome, Rate
+from .result import InspectorResult
+from .scenarios import build_scenarios, scenario_rows
+from .tables import IMAGE_COLUMNS, INSPECTOR_COLUMNS, RESULT_TABLES, SCENARIO_COLUMNS
 
 
-# --- inputs --------------------------------------------------------------------------------
+def analyse(ctx: AnalysisContext) -> ConcernResult:
+    model = Model(ctx)
+    setup = model.current()
+    uncalibrated = model.evaluate(setup, {})
+    rates, reconciliation = model.calibrate(uncalibrated)
+    current = model.evaluate(setup, rates)
+    scenarios = build_scenarios(model, rates)
+    rows, _ = scenario_rows(model, scenarios, rates, current)
+
+    tables = {
+        "inspector": _conform("inspector", repository_table(model, current, rates)),
+        "inspector_images": _conform("inspector_images", image_table(model, current)),
+        "inspector_scenarios": _conform("inspector_scenarios", pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))),
+        "inspector_reconciliation": _conform("inspector_reconciliation", reconciliation),
+    }
+    result = InspectorResult.from_tables(current, tables)
+    return ConcernResult(tables=tables, summary=result.to_summary(),
+                         notes=tuple(notes(tables)), methodology=methodology(model, rates))
 
 
-@dataclass(frozen=True)
-class Settings:
-    default_rescans_per_image_month: float = 4.0
-    initial_scan_push_window_days: int = 30
-    narrow_continuous_filters: tuple[str, ...] = ("prod*",)
-    narrowed_repositories_to: str = "SCAN_ON_PUSH"
-
-    @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any]) -> "Settings":
-        base = cls()
-        return cls(
-            default_rescans_per_image_month=float(raw.get("default_rescans_per_image_month",
-                                                          base.default_rescans_per_image_month)),
-            initial_scan_push_window_days=int(raw.get("initial_scan_push_window_days",
-                                                      base.initial_scan_push_window_days)),
-            narrow_continuous_filters=tuple(raw.get("narrow_continuous_filters",
-                                                    base.narrow_continuous_filters)),
-            narrowed_repositories_to=str(raw.get("narrowed_repositories_to",
-                                                 base.narrowed_repositories_to)),
-        )
+def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return schema.conform(name, frame, RESULT_TABLES[name])
 
 
-@dataclass(frozen=True)
-class Unit:
-    account_id: str
-    region: str
-    scan_type: str | None
-    inspector_ecr_status: str | None
-    settings: RescanSettings
-    settings_source: str
-    initial_price: float
-    rescan_price: float
-    price_status: str
-    partial: bool
+def repository_table(model: Model, current: Outcome, rates: dict[tuple[str, str], Rate]) -> pd.DataFrame:
+    images = model.images[REPO].assign(
+        _eligible=model.images["excluded_reason"].isna().to_numpy(dtype=bool),
+        _initial=current.billing.initial, _monitored=current.monitored)
+    counts = images.groupby(REPO, sort=False).agg(
+        images_eligible=("_eligible", "sum"), images_pushed_in_window=("_initial", "sum"),
+        monitored_images=("_monitored", "sum")).reset_index()
+    repos = model.repos.assign(inspector_frequency=current.repo_frequency.to_numpy(dtype=object))
+    out = repos.merge(counts, on=REPO, how="left")
+    for col in ("images_eligible", "images_pushed_in_window", "monitored_images"):
+        out[col] = out[col].fillna(0).astype("int64")
+    units = [model.units[(str(a), str(r))] for a, r in zip(out["account_id"], out["region"])]
+    keys = [(u.account_id, u.region) for u in units]
+    scale = rules.PERIOD_DAYS / model.window
+    out["initial_scans_month"] = out["images_pushed_in_window"] * scale
+    out["rescans_per_image_month"] = [rates[k].value for k in keys]
+    out["rescan_rate_source"] = [rates[k].source for k in keys]
+    out["rescan_rate_source_message"] = [fact_json(rates[k].source) for k in keys]
+    out["rescans_month"] = out["monitored_images"] * out["rescans_per_image_month"]
+    out["initial_scan_price_usd"] = [u.initial_price for u in units]
+    out["rescan_price_usd"] = [u.rescan_price for u in units]
+    out["initial_scan_monthly_usd"] = out["initial_scans_month"] * out["initial_scan_price_usd"]
+    out["rescan_monthly_usd"] = out["rescans_month"] * out["rescan_price_usd"]
+    out["monthly_usd"] = out["initial_scan_monthly_usd"] + out["rescan_monthly_usd"]
+    out["price_status"] = [u.price_status for u in units]
+    out["rescan_settings"] = [u.settings_text for u in units]
+    out["rescan_settings_message"] = [fact_json(u.settings_text) for u in units]
+    out["partial"] = [u.partial for u in units]
+    return out[list(INSPECTOR_COLUMNS)]
 
 
-@dataclass(frozen=True)
-class Rate:
-    value: float
-    source: str
-    calibrated: bool
+def image_table(model: Model, current: Outcome) -> pd.DataFrame:
+    b = current.billing
+    img = model.images
+    return pd.DataFrame({
+        "account_id": img["account_id"], "region": img["region"],
+        "repository_name": img["repository_name"], "image_digest": img["image_digest"],
+        "inspector_frequency": current.image_frequency,
+        "excluded_reason": img["excluded_reason"],
+        "push_reference_at": img["push_reference_at"],
+        "pull_reference_source": b.pull_reference_source,
+        "initial_scan_in_window": b.initial, "monitored": current.monitored,
+        "monitored_by": b.monitored_by,
+    }, columns=list(IMAGE_COLUMNS))
 
 
-@dataclass(frozen=True, eq=False)
-class Setup:
-    """One scenario's inputs to the rules: per-repository Inspector frequency, per-unit rescan
-    settings, images taken out (lifecycle) and repositories newly switched on."""
-
-    repo_frequency: pd.Series
-    """Indexed like the repository frame: CONTINUOUS_SCAN | SCAN_ON_PUSH | None."""
-    settings: Mapping[tuple[str, str], RescanSettings]
-    removed: np.ndarray | None = None
-    switched_units: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-
-
-@dataclass(frozen=True, eq=False)
-class Outcome:
-    billing: rules.Billing
-    image_frequency: np.ndarray
-    repo_frequency: pd.Series
-    monitored: np.ndarray
-    initial_usd: float
-    rescan_usd: float
-    one_time_usd: float
-
-    @property
-    def monthly_usd(self) -> float:
-        return self.initial_usd + self.rescan_usd
-
-
-class Model:
-    """The fleet's images and repositories, with the unit facts every scenario shares."""
-
-    def __init__(self, ctx: AnalysisContext) -> None:
-        t = ctx.tables
-        self.as_of = ctx.as_of
-        self.options = Settings.from_mapping(ctx.settings or {})
-        self.window = float(self.options.initial_scan_push_window_days)
-        registries = _table(t, "registries")
-        coverage = _table(t, "coverage")
-        self.repos = coverage[REPO + ["scan_type", "scan_frequency"]].drop_duplicates(REPO).reset_index(drop=True)
-        images = _table(t, "images")
-        self.images = rules.prepare_images(images, _table(t, "inspector_coverage"), registries)
-        self.ins_coverage = _table(t, "inspector_coverage")
-        self.registries = registries
-        self.configuration = _table(t, "inspector_configuration")
-        self.usage = _table(t, "inspector_usage")
-        error_units = {(str(e.get("account", "")), str(e.get("region", ""))) for e in ctx.errors}
-        self.units = self._units(ctx, error_units)
-        # image -> repository row position
-        pos = pd.Series(np.arange(len(self.repos)), index=pd.MultiIndex.from_frame(self.repos[REPO]))
-        idx = pd.MultiIndex.from_frame(self.images[REPO])
-        self.image_repo = pos.reindex(idx).to_numpy(dtype=float)
-        self.image_unit = list(zip(self.images["account_id"].astype(str), self.images["region"].astype(str)))
-        self.repo_unit = list(zip(self.repos["account_id"].astype(str), self.repos["region"].astype(str)))
-        self.unit_keys = list(self.units)
-        lookup = {k: i for i, k in enumerate(self.unit_keys)}
-        self.image_codes = np.array([lookup[u] for u in self.image_unit], dtype=int)
-        self.lifecycle = t.get("lifecycle_actions")
-
-    def _units(self, ctx: AnalysisContext, error_units: set) -> dict[tuple[str, str], Unit]:
-        reg = {(str(a), str(r)): (s, st) for a, r, s, st in self.registries.drop_duplicates(UNIT)[
-            UNIT + ["scan_type", "inspector_ecr_status"]].itertuples(index=False)}
-        conf = {(str(row.account_id), str(row.region)): row
-                for row in self.configuration.drop_duplicates(UNIT).itertuples(index=False)}
-        keys = sorted({(str(a), str(r)) for a, r in ctx.units} | set(reg)
-                      | set(zip(self.repos["account_id"].astype(str), self.repos["region"].astype(str)))
-                      | set(zip(self.images["account_id"].astype(str), self.images["region"].astype(str))))
-        out = {}
-        for key in keys:
-            scan_type, status = reg.get(key, (None, None))
-            row = conf.get(key)
-            if row is not None and row.configuration_status == COLLECTED and _opt(row.rescan_duration):
-                settings = RescanSettings(str(row.rescan_duration),
-                                          str(_opt(row.pull_date_rescan_duration) or "DAYS_14"),
-                                          str(_opt(row.pull_date_rescan_mode) or rules.LAST_IN_USE_AT))
-                source = "GetConfiguration"
-            else:
-                settings = rules.DEFAULT_SETTINGS
-                why = {"FAILED": msg("GetConfiguration failed"), "NOT_CALLED": msg("Inspector ECR scanning off")}.get(
-                    str(getattr(row, "configuration_status", "")), msg("not collected"))
-                source = msg("documented defaults ({why})", why=why)
-            initial = ctx.prices.get(INITIAL_ITEM, key[1])
-            rescan = ctx.prices.get(RESCAN_ITEM, key[1])
-            statuses = sorted({initial.status, rescan.status})
-            status_text = "/".join(statuses) + (" (us-east-1 price used)" if initial.region_fallback
-                                                 or rescan.region_fallback else "")
-            out[key] = Unit(key[0], key[1], _opt(scan_type), _opt(status), settings, source,
-                            initial.amount, rescan.amount, status_text, key in error_units)
-        return out
-
-    # --- scenario inputs ---------------------------------------------------------------
-
-    def current_frequency(self) -> pd.Series:
-        enhanced = self.repos["scan_type"].astype("string").fillna("") == "ENHANCED"
-        freq = self.repos["scan_frequency"].astype("string").fillna("")
-        out = np.where(enhanced & freq.isin([CONTINUOUS, ON_PUSH]), freq, None).astype(object)
-        return pd.Series(out, index=self.repos.index, dtype=object)
-
-    def current(self) -> Setup:
-        return Setup(self.current_frequency(), {k: u.settings for k, u in self.units.items()})
-
-    # --- evaluation --------------------------------------------------------------------
-
-    def evaluate(self, setup: Setup, rates: Mapping[tuple[str, str], Rate]) -> Outcome:
-        keys, codes = self.unit_keys, self.image_codes
-        repo_freq = setup.repo_frequency.to_numpy(dtype=object)
-        have_repo = ~np.isnan(self.image_repo)
-        freq = np.full(len(self.images), None, dtype=object)
-        freq[have_repo] = repo_freq[self.image_repo[have_repo].astype(int)]
-        settings = [setup.settings.get(k, rules.DEFAULT_SETTINGS) for k in keys]
-        per_unit = lambda values, dtype: np.array(values, dtype=dtype)[codes]  # noqa: E731
-        push_days = per_unit([s.push_days for s in settings] or [0.0], float)
-        pull_days = per_unit([s.pull_days for s in settings] or [0.0], float)
-        mode = per_unit([s.pull_date_rescan_mode for s in settings] or [""], object)
-        billing = rules.bill(self.images, freq, push_days, pull_days, mode, self.as_of, self.window)
-        monitored = billing.monitored if setup.removed is None else billing.monitored & ~setup.removed
-        initial_price = per_unit([self.units[k].initial_price for k in keys] or [0.0], float)
-        rescan_cost = per_unit([self.units[k].rescan_price * (rates[k].value if k in rates else 0.0)
-                                for k in keys] or [0.0], float)
-        initial_usd = float((billing.initial * initial_price).sum() * PERIOD_DAYS / self.window)
-        rescan_usd = float((monitored * rescan_cost).sum())
-        one_time = 0.0
-        if setup.switched_units:
-            switched = per_unit([k in setup.switched_units for k in keys] or [False], bool)
-            age = ((self.as_of - self.images["push_reference_at"]) / pd.Timedelta(days=1)).to_numpy(
-                dtype=float, na_value=np.nan)
-            fresh = billing.scanned & switched & (age >= 0) & (age <= rules.ACTIVATION_LOOKBACK_DAYS)
-            one_time = float((fresh * initial_price).sum())
-        return Outcome(billing, freq, setup.repo_frequency, monitored, initial_usd, rescan_usd, one_time)
-
-    # --- calibration -------------------------------------------------------------------
-
-    def calibrate(self, current: Outcome) -> tuple[dict[tuple[str, str], Rate], pd.DataFrame]:
-        """Rescans per monitored image per 30 days, per unit, and the reconciliation frame."""
-        default = self.options.default_rescans_per_image_month
-        usage = self.usage
-        conf = {(str(r.account_id), str(r.region)): str(_opt(r.usage_status) or "NOT_CALLED")
-                for r in self.configuration.drop_duplicates(UNIT).itertuples(index=False)}
-        n_units = len(self.unit_keys)
-        monitored_n = np.bincount(self.image_codes, weights=current.monitored, minlength=n_units)
-        initial_n = np.bincount(self.image_codes, weights=current.billing.initial, minlength=n_units)
-        monitored_by_unit = {k: int(monitored_n[i]) for i, k in enumerate(self.unit_keys)}
-        initial_by_unit = {k: int(initial_n[i]) for i, k in enumerate(self.unit_keys)}
-        active = self._inspector_active_continuous()
-        collected = {(str(a), str(r)): bool(c) for a, r, c in self.registries.drop_duplicates(UNIT)[
-            UNIT + ["inspector_coverage_collected"]].astype({"inspector_coverage_collected": "boolean"})
-            .fillna({"inspector_coverage_collected": False}).itertuples(index=False)}
-        rates: dict[tuple[str, str], Rate] = {}
-        recon = []
-        for key, unit in self.units.items():
-            status = conf.get(key, "NOT_CALLED")
-            lines = usage[(usage["account_id"].astype(str) == key[0]) & (usage["region"].astype(str) == key[1])
-                          & (usage["usage_account_id"].astype(str) == key[0])]
-            by_type = {str(t): (float(tot), c) for t, tot, c in zip(lines["usage_type"], lines["total"],
-                                                                      lines["estimated_monthly_cost"])}
-            ecr_lines = {k: v for k, v in by_type.items() if k in ("ECR_INITIAL_SCAN", "ECR_RESCAN")}
-            model_monitored = monitored_by_unit.get(key, 0)
-            active_n = active.get(key) if collected.get(key) else None
-            rate = Rate(default, msg("configured default ({rate} per image per 30 days)", rate=f"{default:g}"), False)
-            note = ""
-            if status == COLLECTED and "ECR_RESCAN" in ecr_lines:
-                denominator = active_n if active_n else model_monitored
-                basis = msg("Inspector's ACTIVE images") if active_n else msg("modelled monitored images")
-                if denominator:
-                    value = ecr_lines["ECR_RESCAN"][0] / denominator
-                    rate = Rate(value, msg("calibrated: {rescans} rescans in 30 days / {images} {basis}",
-                                           rescans=f"{ecr_lines['ECR_RESCAN'][0]:g}",
-                                           images=f"{denominator:,}", basis=basis), True)
-                else:
-                    note = msg("No monitored image to calibrate the rescan rate on; default used.")
-            elif status == "FAILED":
-                note = msg("ListUsageTotals failed: the rescan rate is the configured default and AWS's "
-                           "estimate is unknown.")
-            rates[key] = rate
-            model_initial = initial_by_unit.get(key, 0) * PERIOD_DAYS / self.window
-            model_rescans = model_monitored * rate.value
-            model_usd = model_initial * unit.initial_price + model_rescans * unit.rescan_price
-            has_aws = status == COLLECTED
-            aws_usd = (sum(float(c) for _, c in ecr_lines.values() if not pd.isna(c)) if has_aws else None)
-            if has_aws and not ecr_lines:
-                note = note or msg("AWS reports no ECR scanning usage in the last 30 days.")
-            if status == "NOT_CALLED":
-                note = note or msg("Inspector ECR scanning is not enabled here: nothing to reconcile.")
-            diff = None if aws_usd is None else model_usd - aws_usd
-            recon.append({
-                "account_id": key[0], "region": key[1],
-                "inspector_ecr_status": unit.inspector_ecr_status, "usage_status": status,
-                "model_initial_scans": model_initial,
-                "aws_initial_scans": ecr_lines.get("ECR_INITIAL_SCAN", (None,))[0] if has_aws else None,
-                "model_monitored_images": model_monitored, "inspector_active_images": active_n,
-                "rescans_per_image_month": rate.value, "rescan_rate_source": rate.source,
-                "model_rescans": model_rescans,
-                "aws_rescans": ecr_lines.get("ECR_RESCAN", (None,))[0] if has_aws else None,
-                "model_monthly_usd": model_usd, "aws_estimated_monthly_usd": aws_usd,
-                "difference_usd": diff,
-                "difference_pct": (None if diff is None or not aws_usd else 100.0 * diff / aws_usd),
-                "note": note or None,
-            })
-        frame = pd.DataFrame(recon, columns=list(RECONCILIATION_COLUMNS))
-        return rates, frame
-
-    def _inspector_active_continuous(self) -> dict[tuple[str, str], int]:
-        cov = self.ins_coverage
-        images = cov[(cov["resource_type"] == "AWS_ECR_CONTAINER_IMAGE")
-                     & (cov["scan_status_code"] == "ACTIVE")
-                     & ~cov["scan_status_reason"].isin(list(PENDING_REASONS)).fillna(False)]
-        freq = self.current_frequency()
-        continuous = self.repos.loc[freq == CONTINUOUS, REPO]
-        images = images.merge(continuous, on=REPO, how="inner")
-        counts = images.drop_duplicates(REPO + ["image_digest"]).groupby(UNIT).size()
-        out = {(str(a), str(r)): int(n) for (a, r), n in counts.items()}
-        return out
-
-
-def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    frame = tables.get(name)
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    return schema.empty_frame(name, {**SNAPSHOT_TABLES, **RESULT_TABLES}.get(name))
-
-
-def _opt(value: object) -> Any:
-    return None if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else value
+def notes(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The run's notes from this concern: registries whose usage totals could not be read."""
+    out = []
+    recon = tables["inspector_reconciliation"]
+    failed = recon[recon["usage_status"] == "FAILED"]
+    if len(failed):
+        out.append(msg("Inspector usage totals could not be read for {registries}: the rescan rate there is "
+                         "the configured default and AWS's estimate is unknown.",
+                         registries=", ".join(f"{a} · {r}" for a, r in zip(failed["account_id"], failed["region"]))))
+    return out
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import pandas as pd
+
 from ..concern import Metric
 from ..leadership import Action, ActionInput, as_number, control_action, fmt_usd, per_month
-from ..text import as_text, counted, msg
+from ..text import as_text, counted, from_fact_json, msg
 
 METRICS = (Metric("inspector_monthly_usd", "Inspector / month", "usd", "none"),)
 
@@ -18,9 +20,19 @@ def figures(block: Mapping[str, Any]) -> dict[str, Any]:
 def actions(given: ActionInput) -> list[Action]:
     scenarios = given.block("inspector").get("scenarios")
     scenarios = scenarios if isinstance(scenarios, Mapping) else {}
-    found = _scenario_actions(scenarios)
+    found = _scenario_actions(scenarios, _narrowed_to(given.tables.get("inspector_scenarios")))
     enable = _enable_action(scenarios, given.controls.get("Inspector.2"))
     return found + ([enable] if enable is not None else [])
+
+
+def _narrowed_to(scenarios: pd.DataFrame | None) -> str:
+    """The filters continuous scanning would be narrowed to: a parameter of the scenario's label
+    fact (data/inspector_scenarios.csv `label_message`); "" when the scenario has none."""
+    if scenarios is None or "label_message" not in scenarios:
+        return ""
+    rows = scenarios.loc[scenarios["scenario"] == "narrow_continuous", "label_message"]
+    label = from_fact_json(rows.iloc[0]) if len(rows) else None
+    return str(label.params.get("filters") or "") if label is not None else ""
 
 
 def _enable_action(scenarios: Mapping[str, Any], info: Mapping[str, Any] | None) -> Action | None:
@@ -35,16 +47,13 @@ def _enable_action(scenarios: Mapping[str, Any], info: Mapping[str, Any] | None)
     return control_action("Inspector.2", info, text, -change, fixes=("Inspector.2",))
 
 
-def _scenario_actions(scenarios: Mapping[str, Any]) -> list[Action]:
+def _scenario_actions(scenarios: Mapping[str, Any], narrowed_to: str) -> list[Action]:
     out = []
     narrow = scenarios.get("narrow_continuous") or {}
     change = as_number(narrow.get("change_usd"))
     if narrow.get("available") and change is not None and change < 0:
-        label = str(narrow.get("label") or "")
-        prefix = "Continuous narrowed to "
-        target = label[len(prefix):].split(";")[0].strip() if label.startswith(prefix) else ""
-        text = (msg("Narrow continuous scanning to {target}: saves {usd}/month", target=target,
-                    usd=fmt_usd(-change, 2)) if target
+        text = (msg("Narrow continuous scanning to {target}: saves {usd}/month", target=narrowed_to,
+                    usd=fmt_usd(-change, 2)) if narrowed_to
                 else msg("Narrow continuous scanning: saves {usd}/month", usd=fmt_usd(-change, 2)))
         out.append(Action("inspector_narrow_continuous", text,
                           per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,

@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from ..scanfilters import filter_matches
-from ..text import msg
+from ..text import fact_json, join, msg
 from . import rules
-from .analysis import CONTINUOUS, ON_PUSH, REPO, Model, Outcome, Rate, Setup
+from .model import REPO, Model, Outcome, Rate, Setup
+from .rules import CONTINUOUS, ON_PUSH
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,11 @@ def scenario_rows(model: Model, scenarios: list[Scenario], rates: dict[tuple[str
     base = _metrics(current, None)
     rows, outcomes = [], {}
     for sc in scenarios:
-        row: dict[str, Any] = {"scenario": sc.key, "label": sc.label, "available": sc.setup is not None,
+        row: dict[str, Any] = {"scenario": sc.key, "label": sc.label, "label_message": fact_json(sc.label),
+                               "available": sc.setup is not None,
                                "unavailable_reason": sc.unavailable_reason or None,
-                               "notes": " ".join(sc.notes) or None}
+                               "notes": " ".join(sc.notes) or None,
+                               "notes_message": fact_json(join(sc.notes)) if sc.notes else None}
         if sc.setup is None:
             rows.append(row)
             continue

@@ -1,8 +1,11 @@
 """Pull-through cache economics: cached storage against the NAT processing the cache avoids.
 
-The concern's snapshot tables (`tables.py`), model (`model.py`) and methodology, and what the
-outputs take from it (`headline`, `leadership`, `finops`, its report section and Japanese
-catalog); its collector is `jobs/collect/pull_through.py`.
+Modules: `tables` (snapshot tables and the result tables' schemas), `inputs` (settings and the
+indexed snapshot), `topology` (what each VPC means for the cache), `economics` (storage against
+NAT processing avoided, per cached repository), `in_use` (images in use, direct upstream pulls,
+Docker Hub rate limits), `analysis` (the concern's `analyse`), `result` (its headline figures),
+`methodology`. Its collector is `jobs/collect/pull_through.py`; what the outputs take
+from it is in `headline`, `leadership`, `finops`, its report section and its Japanese catalog.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from ..concern import Concern, Presentation
 from ..render.i18n import ja_pull_through
 from ..render.section_pull_through import build_pull_through
 from . import finops, headline, leadership
-from .model import RESULT_TABLES, analyse
-from .tables import SNAPSHOT_TABLES
+from .analysis import analyse
+from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
 CONCERN = Concern(
     key="pull_through",

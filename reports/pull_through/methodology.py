@@ -11,6 +11,12 @@ from ..text import Text, msg
 
 
 def methodology(settings: Any, summary: Mapping[str, Any]) -> tuple[Text, ...]:
+    """The section's methodology paragraphs (`summary` is the concern's headline figures)."""
+    return (*_economics(settings), *_stale_in_use_and_prices(settings))
+
+
+def _economics(settings: Any) -> tuple[Text, ...]:
+    """What the cache costs, what it saves, where, and the net."""
     reuse = f"{settings.layer_reuse_fraction:.0%}"
     return (
         msg("What a pull-through cache costs: the cached images are ordinary private ECR storage, "
@@ -42,6 +48,12 @@ def methodology(settings: Any, summary: Mapping[str, Any]) -> tuple[Text, ...]:
             "cache. The break-even is the number of pulls per cached image per month at which one image's "
             "storage equals the NAT processing its pulls avoid; it does not depend on the image's size "
             "unless the image stores more architectures than a pull fetches."),
+    )
+
+
+def _stale_in_use_and_prices(settings: Any) -> tuple[Text, ...]:
+    """Stale entries, images in use, Docker Hub's limits and the prices."""
+    return (
         msg("Stale cache entries are cached images whose last recorded pull (or push, if never pulled) is "
             "more than {stale_days} days before the snapshot (pull_through.stale_days). A cached "
             "repository gets no lifecycle policy unless a repository creation template for the rule's "

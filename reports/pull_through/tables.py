@@ -1,4 +1,5 @@
-"""Snapshot tables of the pull-through concern: schemas and builders over the recorded calls."""
+"""The pull-through concern's tables: the snapshot tables (schemas and builders over the recorded
+calls) and the schemas of its result tables."""
 
 from __future__ import annotations
 
@@ -205,4 +206,135 @@ SNAPSHOT_TABLES = {
     "network_nat_gateways": TableSpec(NAT_GATEWAYS, _nat_gateways),
     "network_vpc_endpoints": TableSpec(VPC_ENDPOINTS, _vpc_endpoints),
     "ecs_container_images": TableSpec(CONTAINER_IMAGES, _container_images),
+}
+
+
+# --- result tables -------------------------------------------------------------------------------
+
+F = "float64"
+I = "int64"
+NI = "Int64"
+KEY = {"account_id": STR, "region": STR}
+
+PULL_THROUGH = {  # data/pull_through.csv: the FinOps view, one row per rule x cached repository
+    **KEY,
+    "ecr_repository_prefix": STR,
+    "upstream_registry": STR,
+    "upstream_registry_url": STR,
+    "repository_name": STR,  # <NA> on the row of a rule with no cached repository
+    "images": I,  # tagged images (a multi-arch image counts once)
+    "stored_bytes": I,
+    "storage_monthly_usd": F,
+    "pulls_window": F,  # <NA>: pull count not collected
+    "window_days": F,
+    "pulls_monthly": F,
+    "pulls_per_image_monthly": F,
+    "bytes_per_pull": F,  # mean compressed size of a pulled single-platform image
+    "pulled_gb_monthly": F,  # after layer reuse
+    "nat_routed_share": F,  # share of pulls from VPCs with a NAT gateway
+    "saving_share": F,  # share of pulls from VPCs where the cache avoids NAT processing
+    "nat_avoided_monthly_usd": F,
+    "endpoint_data_monthly_usd": F,
+    "net_saving_monthly_usd": F,
+    "saving_per_pull_usd": F,
+    "break_even_pulls_per_image_monthly": F,  # <NA>: never (no NAT saving here)
+    "pays_for_itself": BOOL,
+    "stale_images": I,
+    "stale_bytes": I,
+    "stale_monthly_usd": F,
+    "last_pull_at": TS,
+    "scan_frequency": STR,
+    "scanned_automatically": BOOL,
+    "lifecycle_policy_status": STR,
+    "creation_template": STR,  # prefix of the PULL_THROUGH_CACHE template that applies, if any
+    "template_has_lifecycle_policy": BOOL,
+    "partial": BOOL,  # some input of this row could not be collected
+    "note": STR,
+}
+STALE = {
+    **KEY,
+    "ecr_repository_prefix": STR,
+    "upstream_registry": STR,
+    "repository_name": STR,
+    "image_digest": STR,
+    "image_tags": STR,
+    "pushed_at": TS,
+    "last_pull_at": TS,
+    "days_since_pull": F,  # since the last recorded pull, or since the push when never pulled
+    "size_bytes": I,
+    "monthly_usd": F,
+    "lifecycle_policy_status": STR,
+    "creation_template": STR,
+}
+UNCACHED = {
+    **KEY,
+    "source": STR,  # ecs:<family>:<revision> | images-in-use file
+    "reference": STR,
+    "upstream_registry": STR,
+    "containers": I,  # occurrences of the reference in the source
+    "rule_prefix": STR,  # a cache rule for this upstream exists in the registry: its prefix
+    "cached_reference": STR,  # the same image through that rule
+    "pulls_per_day": F,
+    "pulls_source": STR,
+    "pulls_assumed": BOOL,  # pulls_per_day is the configured assumption, not measured
+    "size_bytes": F,
+    "size_source": STR,
+    "size_assumed": BOOL,  # size_bytes is the configured assumption, not a cached copy's
+    "gb_monthly": F,
+    "nat_monthly_usd": F,  # NAT processing of these pulls today
+    "saving_if_cached_monthly_usd": F,  # NAT processing a cache rule would avoid (topology applied)
+    "pulls_per_6h": F,
+    "docker_hub_unauthenticated_limit_per_6h": NI,
+    "docker_hub_personal_limit_per_6h": NI,
+}
+IN_USE = {
+    **KEY,
+    "source": STR,
+    "reference": STR,
+    "registry_host": STR,
+    "kind": STR,  # CACHED | UPSTREAM | PRIVATE | OTHER_ECR
+    "upstream_registry": STR,
+    "repository_name": STR,  # the cached repository for CACHED
+    "in_cache": BOOL,  # the tag or digest is in the cached repository now
+    "served_if_upstream_down": BOOL,  # <NA> for private images (no upstream involved)
+    "note": STR,
+}
+TOPOLOGY = {
+    **KEY,
+    "vpc_id": STR,
+    "vpc_name": STR,
+    "is_default": BOOL,
+    "nat_gateways": I,
+    "nat_public_ips": I,
+    "ecr_api_endpoint": BOOL,
+    "ecr_dkr_endpoint": BOOL,
+    "s3_gateway_endpoint": BOOL,
+    "s3_interface_endpoint": BOOL,
+    "topology": STR,  # ENDPOINTS | S3_GATEWAY_ONLY | ECR_ENDPOINTS_NO_S3 | NAT_ONLY | NO_NAT
+    "layers_path": STR,  # how the layers of an ECR pull travel
+    "cache_saves_nat": BOOL,
+    "pull_share": F,
+    "pull_share_source": STR,
+    "endpoint_fixed_monthly_usd": F,
+    "nat_gb_in_window": F,  # BytesInFromDestination over the window, where CloudWatch has it
+    "note": STR,
+}
+RATE_LIMITS = {
+    **KEY,
+    "nat_public_ips": I,
+    "docker_hub_references": I,
+    "pulls_per_6h": F,
+    "pulls_per_6h_per_ip": F,
+    "unauthenticated_limit_per_6h": I,
+    "personal_limit_per_6h": I,
+    "status": STR,  # OVER_UNAUTHENTICATED | NEAR_UNAUTHENTICATED | WITHIN | NO_NAT
+    "source": STR,
+}
+RESULT_TABLES = {
+    "pull_through": PULL_THROUGH,
+    "pull_through_stale": STALE,
+    "pull_through_uncached": UNCACHED,
+    "pull_through_in_use": IN_USE,
+    "pull_through_topology": TOPOLOGY,
+    "pull_through_rate_limits": RATE_LIMITS,
 }

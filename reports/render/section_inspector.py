@@ -1,9 +1,10 @@
-"""Report section: Inspector pricing exposure (issue 4), and the methodology's "Prices used".
+"""Report section: Inspector pricing exposure.
 
 Reads the concern's result tables (`inspector`, `inspector_reconciliation`,
-`inspector_scenarios`) and `summary["inspector"]`; builds display blocks only. `ctx` is the view
-model's context (`viewmodel._Ctx`): `table(name)`, `summary`, `not_computed(key)`,
-`partial(account, region)`.
+`inspector_scenarios`) and `summary["inspector"]`; builds display blocks only. A sentence the
+analysis wrote into a table is rendered from its fact (the `<column>_message` column beside the
+English one), so it is said in the report's language with the same figures and names. `ctx` is
+the view model's context: `table(name)`, `summary`, `not_computed(key)`, `partial(account, region)`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..inspector_pricing import wording
-from ..text import Joined, Text, as_text, msg
+from ..text import Joined, Text, as_text, from_fact_json, msg
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
 from .filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
+from .note_cut import cut_parts
 
 ANCHOR, TITLE = "inspector", "Inspector pricing exposure"
 TOP_REPOSITORIES = 6
@@ -30,6 +31,19 @@ NOTE_CHARS = 480
 word boundary; the whole note is in data/inspector_scenarios.csv."""
 UNKNOWN = "unknown"
 FREQUENCY = {"CONTINUOUS_SCAN": "Continuous", "SCAN_ON_PUSH": "On push"}
+
+
+def _fact(rec: dict, column: str, missing: str = "") -> str:
+    """The sentence in `column` of a result-table row, rebuilt from its fact (`<column>_message`);
+    the English column as it is where no fact was kept, `missing` where neither is."""
+    text = from_fact_json(rec.get(f"{column}_message"))
+    return text if text is not None else fmt_text(rec.get(column), missing)
+
+
+def _fact_id(rec: dict, column: str) -> str:
+    """The message id of the sentence in `column` (its English where no fact was kept)."""
+    text = _fact(rec, column)
+    return text.template if isinstance(text, Text) else text
 
 
 def _label(account: Any, region: Any) -> str:
@@ -119,44 +133,14 @@ def _figures(s: dict, partial: str) -> Figures:
 
 def _registry_table(ctx: Any, repos: pd.DataFrame) -> Table:
     rows = []
-    keys = ["account_id", "region"]
     if len(repos):
-        grouped = repos.groupby(keys, sort=True).agg(
-            scan_type=("scan_type", "first"), settings=("rescan_settings", "first"),
-            repositories=("inspector_frequency", lambda s: int(s.notna().sum())),
-            initial=("initial_scans_month", "sum"), monitored=("monitored_images", "sum"),
-            rate=("rescans_per_image_month", "first"), rate_source=("rescan_rate_source", "first"),
-            initial_usd=("initial_scan_monthly_usd", "sum"), rescan_usd=("rescan_monthly_usd", "sum"),
-            total=("monthly_usd", "sum")).reset_index()
+        grouped = _per_registry(repos)
         ordered = grouped.sort_values(["total", "account_id", "region"], ascending=[False, True, True],
                                       kind="mergesort") if len(grouped) > REGISTRY_ROWS else grouped
         rest = ordered.iloc[REGISTRY_ROWS:]
-        for rec in ordered.head(REGISTRY_ROWS).to_dict("records"):
-            partial = ctx.partial(rec["account_id"], rec["region"])
-            rows.append((
-                Cell(fmt_text(rec["account_id"]), code=True,
-                     note=fmt_text(rec["region"]) + (" · partial" if partial else "")),
-                Cell(fmt_text(rec["scan_type"], UNKNOWN),
-                     note=wording.match(fmt_text(rec["settings"], ""), wording.SETTINGS_TEMPLATES)),
-                Cell(fmt_int(rec["repositories"]), True),
-                Cell(fmt_num(rec["initial"], 0), True),
-                Cell(fmt_int(rec["monitored"]), True,
-                     note=(msg("{rate} rescans each (default)", rate=fmt_num(rec["rate"], 2))
-                           if str(rec["rate_source"]).startswith("configured")
-                           else msg("{rate} rescans each", rate=fmt_num(rec["rate"], 2)))),
-                Cell(fmt_usd(rec["initial_usd"]), True),
-                Cell(fmt_usd(rec["rescan_usd"]), True),
-                Cell(fmt_usd(rec["total"]), True),
-            ))
+        rows.extend(_registry_row(ctx, rec) for rec in ordered.head(REGISTRY_ROWS).to_dict("records"))
         if len(rest):
-            rows.append((
-                Cell(msg("{count} other registry", count=fmt_int(len(rest))) if len(rest) == 1
-                     else msg("{count} other registries", count=fmt_int(len(rest))), note=msg("summed")),
-                Cell(""), Cell(fmt_int(rest["repositories"].sum()), True),
-                Cell(fmt_num(rest["initial"].sum(), 0), True), Cell(fmt_int(rest["monitored"].sum()), True),
-                Cell(fmt_usd(rest["initial_usd"].sum()), True), Cell(fmt_usd(rest["rescan_usd"].sum()), True),
-                Cell(fmt_usd(rest["total"].sum()), True),
-            ))
+            rows.append(_other_registries_row(rest))
     return Table(
         id="inspector-registries",
         caption=(msg("Modelled cost per 30 days, per registry (account × region); the {count} costliest, "
@@ -169,6 +153,50 @@ def _registry_table(ctx: Any, repos: pd.DataFrame) -> Table:
         rows=tuple(rows), empty_text="No registry was collected.", compact=True,
         more_text=(msg("Every registry and repository is in data/inspector.csv.") if len(rows) > REGISTRY_ROWS
                    else ""))
+
+
+def _per_registry(repos: pd.DataFrame) -> pd.DataFrame:
+    """data/inspector.csv summed per registry (account × region), with its settings and rate."""
+    facts = {f"{name}_message": (f"{column}_message", "first")
+             for name, column in (("settings", "rescan_settings"), ("rate_source", "rescan_rate_source"))
+             if f"{column}_message" in repos}
+    return repos.groupby(["account_id", "region"], sort=True).agg(
+        scan_type=("scan_type", "first"), settings=("rescan_settings", "first"),
+        repositories=("inspector_frequency", lambda s: int(s.notna().sum())),
+        initial=("initial_scans_month", "sum"), monitored=("monitored_images", "sum"),
+        rate=("rescans_per_image_month", "first"), rate_source=("rescan_rate_source", "first"),
+        initial_usd=("initial_scan_monthly_usd", "sum"), rescan_usd=("rescan_monthly_usd", "sum"),
+        total=("monthly_usd", "sum"), **facts).reset_index()
+
+
+def _registry_row(ctx: Any, rec: dict) -> tuple[Cell, ...]:
+    partial = ctx.partial(rec["account_id"], rec["region"])
+    rate = fmt_num(rec["rate"], 2)
+    return (
+        Cell(fmt_text(rec["account_id"]), code=True,
+             note=fmt_text(rec["region"]) + (" · partial" if partial else "")),
+        Cell(fmt_text(rec["scan_type"], UNKNOWN), note=_fact(rec, "settings")),
+        Cell(fmt_int(rec["repositories"]), True),
+        Cell(fmt_num(rec["initial"], 0), True),
+        Cell(fmt_int(rec["monitored"]), True,
+             note=(msg("{rate} rescans each (default)", rate=rate)
+                   if _fact_id(rec, "rate_source").startswith("configured")
+                   else msg("{rate} rescans each", rate=rate))),
+        Cell(fmt_usd(rec["initial_usd"]), True),
+        Cell(fmt_usd(rec["rescan_usd"]), True),
+        Cell(fmt_usd(rec["total"]), True),
+    )
+
+
+def _other_registries_row(rest: pd.DataFrame) -> tuple[Cell, ...]:
+    return (
+        Cell(msg("{count} other registry", count=fmt_int(len(rest))) if len(rest) == 1
+             else msg("{count} other registries", count=fmt_int(len(rest))), note=msg("summed")),
+        Cell(""), Cell(fmt_int(rest["repositories"].sum()), True),
+        Cell(fmt_num(rest["initial"].sum(), 0), True), Cell(fmt_int(rest["monitored"].sum()), True),
+        Cell(fmt_usd(rest["initial_usd"].sum()), True), Cell(fmt_usd(rest["rescan_usd"].sum()), True),
+        Cell(fmt_usd(rest["total"].sum()), True),
+    )
 
 
 def _top_repositories(repos: pd.DataFrame) -> Table:
@@ -221,8 +249,7 @@ def _reconciliation(ctx: Any, recon: pd.DataFrame) -> Table:
                  badge="" if aws_known or status == "NOT_CALLED" else "unknown"),
             Cell(_signed_usd(diff) if aws_known else "n/a", True,
                  note=fmt_pct(rec["difference_pct"], 1, "") if aws_known else ""),
-            Cell(fmt_text(rec["note"], "")
-                 or wording.match(fmt_text(rec["rescan_rate_source"], ""), wording.RATE_SOURCE_TEMPLATES)),
+            Cell(fmt_text(rec["note"], "") or _fact(rec, "rescan_rate_source")),
         ))
     return Table(
         id="inspector-reconciliation",
@@ -245,7 +272,7 @@ def _scenario_chart(scen: pd.DataFrame) -> Chart | None:
         return None
     series = [charts.Series("Initial scans", [float(v) for v in ok["initial_scan_monthly_usd"].fillna(0)], "#6a9bd1"),
               charts.Series("Rescans", [float(v) for v in ok["rescan_monthly_usd"].fillna(0)], "#1f4e79")]
-    labels = [_short_label(str(k), str(label)) for k, label in zip(ok["scenario"], ok["label"])]
+    labels = [_short_label(str(rec["scenario"]), rec) for rec in ok.to_dict("records")]
     svg = charts.bar_chart(labels, series, chart_id="chart-inspector-scenarios",
                                title=msg("Modelled Inspector cost per 30 days, by scenario (USD)"),
                                unit="USD", label_width=220, bar_height=12, bar_gap=6)
@@ -263,23 +290,20 @@ SHORT_LABELS = {
 }
 
 
-def _short_label(key: str, label: str) -> str:
+def _short_label(key: str, rec: dict) -> str:
+    label = scenario_label(rec)
     if key.startswith("rescan_"):
-        text = ("Rescan " + label.split(") ", 1)[-1]).replace(" (today's setting)", " (today)")
-        full = _label_text(label)
-        if isinstance(full, Text) and "duration" in full.params:
-            today = full.template.endswith("(today's setting)")
-            short = (msg("Rescan {duration} (today)", duration=full.params["duration"]) if today
-                     else msg("Rescan {duration}", duration=full.params["duration"]))
-            if short == text:
-                return short
-        return text
-    return SHORT_LABELS.get(key, _label_text(label))
+        if isinstance(label, Text) and "duration" in label.params:
+            today = label.template.endswith("(today's setting)")
+            return (msg("Rescan {duration} (today)", duration=label.params["duration"]) if today
+                    else msg("Rescan {duration}", duration=label.params["duration"]))
+        return ("Rescan " + str(label).split(") ", 1)[-1]).replace(" (today's setting)", " (today)")
+    return SHORT_LABELS.get(key, label)
 
 
-def _label_text(label: str) -> str:
-    """A scenario's label from the scenarios table, translatable again (see inspector_pricing.wording)."""
-    return as_text(wording.match(label, wording.LABEL_TEMPLATES))
+def scenario_label(rec: dict) -> str:
+    """A scenario's label (a row of the scenarios table), from its fact."""
+    return as_text(_fact(rec, "label"))
 
 
 def _scenario_table(scen: pd.DataFrame) -> Table:
@@ -287,12 +311,12 @@ def _scenario_table(scen: pd.DataFrame) -> Table:
     for rec in scen.to_dict("records"):
         if not bool(rec["available"]):
             reason = fmt_text(rec["unavailable_reason"], "not available")
-            rows.append((Cell(_label_text(str(rec["label"]))), Cell("not available", badge="na", note=reason),
+            rows.append((Cell(scenario_label(rec)), Cell("not available", badge="na", note=reason),
                          Cell(""), Cell(""), Cell(""), Cell(""), Cell("")))
             continue
         current = rec["scenario"] == "current"
         rows.append((
-            Cell(_label_text(str(rec["label"]))),
+            Cell(scenario_label(rec)),
             Cell(fmt_usd(rec["monthly_usd"]), True),
             Cell("—" if current else _signed_usd(rec["change_usd"]), True,
                  note="" if current else fmt_pct(rec["change_pct"], 0, "")),
@@ -315,17 +339,17 @@ def _scenario_table(scen: pd.DataFrame) -> Table:
         rows=tuple(rows), compact=True)
 
 
-def _cut(note: str, limit: int = NOTE_CHARS) -> str:
-    """The note, cut at a word boundary after `limit` characters. A note rebuilt as sentences
+def cut_note(note: str, limit: int = NOTE_CHARS) -> str:
+    """The note, cut at a word boundary after `limit` characters. A note of several sentences
     (`Joined`) is cut in other languages too: they show the sentences the English shows (a registry
-    list cut where the English cuts it; see `wording.cut_parts`)."""
+    list cut where the English cuts it; see `note_cut.cut_parts`)."""
     if len(note) <= limit:
         return note
     head = note[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
     if isinstance(note, Joined):
         # The English shows `head`; a translation shows `shown` instead (":.0" prints nothing).
         return msg("{head}{shown:.0} … (cut; the whole note is in data/inspector_scenarios.csv)",
-                   head=head, shown=Joined(wording.cut_parts(note, len(head))))
+                   head=head, shown=Joined(cut_parts(note, len(head))))
     return f"{head} … (cut; the whole note is in data/inspector_scenarios.csv)"
 
 
@@ -333,11 +357,10 @@ def _scenario_notes(scen: pd.DataFrame) -> list[str]:
     out = []
     seen: set[str] = set()
     for rec in scen.to_dict("records"):
-        note = fmt_text(rec["notes"], "")
+        note = _fact(rec, "notes")
         if note and bool(rec["available"]) and note not in seen:
             seen.add(note)
-            out.append(msg("{scenario}: {note}", scenario=_label_text(str(rec["label"])),
-                           note=_cut(wording.sentences(note))))
+            out.append(msg("{scenario}: {note}", scenario=scenario_label(rec), note=cut_note(note)))
     return out
 
 
@@ -352,7 +375,8 @@ def _assumptions(repos: pd.DataFrame | None, recon: pd.DataFrame | None) -> tupl
         msg("Steady state: as many images stay monitored over the next 30 days as today."),
     ]
     if recon is not None and len(recon):
-        calibrated = recon["rescan_rate_source"].astype(str).str.startswith("calibrated")
+        calibrated = pd.Series([_fact_id(rec, "rescan_rate_source").startswith("calibrated")
+                                for rec in recon.to_dict("records")], index=recon.index, dtype=bool)
         if calibrated.any():
             items.append(msg("Rescans per monitored image come from AWS's own usage totals in {registries}; "
                              "elsewhere a configured default is used.",

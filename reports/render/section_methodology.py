@@ -9,7 +9,7 @@ from typing import Any
 from ..text import as_text, counted, join, msg
 from .blocks import Bullets, Cell, Column, Heading, Paragraph, Section, Table
 from .filters import fmt_int, fmt_text, is_missing
-from .prices import prices_table
+from .section_prices import prices_table
 from .viewmodel import (
     SectionContext,
     api_calls_text,

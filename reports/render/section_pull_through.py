@@ -1,9 +1,9 @@
-"""Report section: pull-through cache economics (issue 7).
+"""Report section: pull-through cache economics.
 
 Reads the concern's result tables (`pull_through`, `pull_through_topology`, `pull_through_stale`,
 `pull_through_uncached`, `pull_through_in_use`, `pull_through_rate_limits`) and
-`summary["pull_through"]`; builds display blocks only. `ctx` is the view model's context
-(`viewmodel._Ctx`): `table(name)`, `summary`, `not_computed(key)`, `partial(account, region)`.
+`summary["pull_through"]`; builds display blocks only. `ctx` is the view model's context:
+`table(name)`, `summary`, `not_computed(key)`, `partial(account, region)`.
 """
 
 from __future__ import annotations
@@ -12,32 +12,25 @@ from typing import Any
 
 import pandas as pd
 
+from ..text import Text, join, msg
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
 from .filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing
-from ..text import Text, join, msg
+from .section_pull_through_exposure import (
+    NOT_AVAILABLE,
+    UNKNOWN,
+    registry_label,
+    stale_blocks,
+    uncached_blocks,
+    upstream_label,
+)
 
 ANCHOR, TITLE = "pull-through", "Pull-through cache economics"
-UNKNOWN = msg("unknown")
-NOT_AVAILABLE = msg("n/a")
 NEVER = msg("never")
 REPOSITORY_ROWS = 10
-STALE_ROWS = 6
-UNCACHED_ROWS = 8
 TOPOLOGY_ROWS = 6
 """VPCs shown (where the cache saves nothing first, then the largest share of pulls); every VPC is in
 data/pull_through_topology.csv."""
-RATE_ROWS = 6
-"""Registries shown in the Docker Hub rate-limit table (worst first); all in
-data/pull_through_rate_limits.csv."""
-RATE_ORDER = {"OVER_UNAUTHENTICATED": 0, "NEAR_UNAUTHENTICATED": 1, "WITHIN": 2, "NO_NAT": 3}
-UPSTREAM_LABELS = {
-    "docker-hub": "Docker Hub", "ecr-public": "ECR Public", "k8s": msg("Kubernetes registry"), "quay": "Quay",
-    "github-container-registry": "GitHub Container Registry",
-    "gitlab-container-registry": "GitLab Container Registry",
-    "azure-container-registry": "Azure Container Registry", "chainguard": "Chainguard",
-    "ecr": "Amazon ECR", "other": msg("other registry"),
-}
 SHORT_LABELS = {"github-container-registry": "GitHub", "gitlab-container-registry": "GitLab",
                 "azure-container-registry": "Azure", "k8s": "Kubernetes"}
 TOPOLOGY_TEXT = {
@@ -47,20 +40,6 @@ TOPOLOGY_TEXT = {
     "NAT_ONLY": "no endpoints",
     "NO_NAT": "no NAT gateway",
 }
-RATE_STATUS = {
-    "OVER_UNAUTHENTICATED": ("over the unauthenticated limit", "fail"),
-    "NEAR_UNAUTHENTICATED": ("over half the unauthenticated limit", "warn"),
-    "WITHIN": ("within the limits", "pass"),
-    "NO_NAT": ("no NAT gateway found", "unknown"),
-}
-
-
-def _label(account: Any, region: Any) -> str:
-    return f"{fmt_text(account)} · {fmt_text(region)}"
-
-
-def _upstream(value: Any) -> str:
-    return UPSTREAM_LABELS.get(str(value), str(value)) if not is_missing(value) else UNKNOWN
 
 
 def _signed_usd(value: Any) -> str:
@@ -84,7 +63,7 @@ def build_pull_through(ctx: Any, number: int) -> Section:
         return not_computed_section(ANCHOR, number, TITLE)
     s = ctx.summary.get("pull_through") or {}
     pt = ctx.table("pull_through")
-    blocks: list[object] = [_figures(s, bool(s.get("partial")))]
+    blocks: list[object] = [headline_figures(s, bool(s.get("partial")))]
     if pt is None:
         blocks.append(missing_table(msg("pull-through cache")))
         return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
@@ -92,11 +71,11 @@ def build_pull_through(ctx: Any, number: int) -> Section:
         blocks.append(Paragraph(msg("No pull-through cache rule was found in the collected registries, "
                                     "so there is no cached storage and no saving to report.")))
     else:
-        blocks.append(Paragraph(_lead(s)))
-        upstream = _per_upstream(pt)
+        blocks.append(Paragraph(lead_sentence(s)))
+        upstream = per_upstream(pt)
         blocks.append(_upstream_table(upstream))
         blocks.append(Chart("chart-pull-through", "Monthly storage cost against NAT processing avoided, "
-                            "per upstream", _chart(upstream),
+                            "per upstream", upstream_chart(upstream),
                             note=msg("Each upstream has two bars: what its cache costs in storage, and the NAT "
                                      "gateway data processing its pulls avoid. Values in US dollars per month.")))
         blocks.append(Heading("Where the cache saves NAT processing", id="pull-through-topology"))
@@ -108,16 +87,16 @@ def build_pull_through(ctx: Any, number: int) -> Section:
         blocks.append(Heading("Cached repositories", id="pull-through-repositories"))
         blocks.append(_repository_table(pt))
         blocks.append(Heading("Stale cache entries", id="pull-through-stale"))
-        blocks.extend(_stale_blocks(ctx.table("pull_through_stale"), s))
+        blocks.extend(stale_blocks(ctx.table("pull_through_stale"), s))
     blocks.append(Heading("Images pulled from upstreams directly", id="pull-through-uncached"))
-    blocks.extend(_uncached_blocks(ctx.table("pull_through_uncached"), ctx.table("pull_through_rate_limits"),
+    blocks.extend(uncached_blocks(ctx.table("pull_through_uncached"), ctx.table("pull_through_rate_limits"),
                                    ctx.table("pull_through_in_use"), s))
     blocks.append(Heading("Assumptions", id="pull-through-assumptions"))
     blocks.append(_assumptions(s))
     return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
 
 
-def _figures(s: dict, partial: bool) -> Figures:
+def headline_figures(s: dict, partial: bool) -> Figures:
     net = s.get("net_saving_monthly_usd")
     return Figures((
         Figure(msg("Cache storage / month (partial)") if partial else "Cache storage / month",
@@ -144,7 +123,7 @@ def _one(count: Any) -> bool:
     return not is_missing(count) and int(count) == 1
 
 
-def _lead(s: dict) -> Text:
+def lead_sentence(s: dict) -> Text:
     rules = s.get("rules") or 0
     paying, not_paying = s.get("rules_paying") or 0, s.get("rules_not_paying") or 0
     empty = s.get("rules_without_cached_repositories") or 0
@@ -178,7 +157,7 @@ def _lead(s: dict) -> Text:
     return join(sentences)
 
 
-def _per_upstream(pt: pd.DataFrame) -> pd.DataFrame:
+def per_upstream(pt: pd.DataFrame) -> pd.DataFrame:
     frame = pt.assign(_upstream=pt["upstream_registry"].astype("string").fillna("unknown"),
                       _rule=pt["account_id"].astype(str) + "/" + pt["region"].astype(str) + "/"
                       + pt["ecr_repository_prefix"].astype(str))
@@ -204,7 +183,7 @@ def _upstream_table(upstream: pd.DataFrame) -> Table:
     for rec in upstream.to_dict("records"):
         net = rec["net"]
         rows.append((
-            Cell(_upstream(rec["upstream"]), note="partial" if rec["partial"] else ""),
+            Cell(upstream_label(rec["upstream"]), note="partial" if rec["partial"] else ""),
             Cell(fmt_int(rec["rules"]), True), Cell(fmt_int(rec["repositories"]), True),
             Cell(fmt_num(rec["stored_bytes"] / 1024 ** 3, 2), True),
             Cell(fmt_usd(rec["storage"], 2), True),
@@ -221,17 +200,17 @@ def _upstream_table(upstream: pd.DataFrame) -> Table:
         rows=tuple(rows), empty_text="No pull-through cache rule.")
 
 
-def _chart(upstream: pd.DataFrame) -> Any:
+def upstream_chart(upstream: pd.DataFrame) -> Any:
     categories, storage, saved = [], [], []
     for rec in upstream.to_dict("records"):
-        name = SHORT_LABELS.get(str(rec["upstream"]), _upstream(rec["upstream"]))
+        name = SHORT_LABELS.get(str(rec["upstream"]), upstream_label(rec["upstream"]))
         categories += [msg("{name} · storage", name=name), msg("{name} · NAT avoided", name=name)]
         storage += [rec["storage"], 0.0]
         saved += [0.0, rec["nat"] or 0.0]
     description: Text = msg("No data.")
     for number, r in enumerate(upstream.to_dict("records")):
         item = msg("{upstream}: storage {storage}, NAT processing avoided {nat} per month",
-                   upstream=_upstream(r["upstream"]), storage=fmt_usd(r["storage"], 2),
+                   upstream=upstream_label(r["upstream"]), storage=fmt_usd(r["storage"], 2),
                    nat=fmt_usd(r["nat"], 2, UNKNOWN))
         description = item if number == 0 else msg("{upstreams}; {next_upstream}", upstreams=description,
                                                     next_upstream=item)
@@ -258,7 +237,7 @@ def _topology_table(topo: pd.DataFrame | None) -> object:
     for rec in shown.to_dict("records"):
         saves = bool(rec["cache_saves_nat"])
         rows.append((
-            Cell(fmt_text(rec["vpc_name"], rec["vpc_id"]), note=f"{rec['vpc_id']} · {_label(rec['account_id'], rec['region'])}"),
+            Cell(fmt_text(rec["vpc_name"], rec["vpc_id"]), note=f"{rec['vpc_id']} · {registry_label(rec['account_id'], rec['region'])}"),
             Cell(fmt_int(rec["nat_gateways"]), True),
             Cell(TOPOLOGY_TEXT.get(rec["topology"], rec["topology"]), note=fmt_text(rec["layers_path"], "")),
             Cell(fmt_pct(100 * float(rec["pull_share"]), 0), True, note=fmt_text(rec["pull_share_source"], "")),
@@ -291,7 +270,7 @@ def _repository_table(pt: pd.DataFrame) -> Table:
         lifecycle = fmt_text(rec["lifecycle_policy_status"], UNKNOWN)
         template = rec["creation_template"]
         rows.append((
-            Cell(str(rec["repository_name"]), code=True, note=_label(rec["account_id"], rec["region"])),
+            Cell(str(rec["repository_name"]), code=True, note=registry_label(rec["account_id"], rec["region"])),
             Cell(fmt_int(rec["images"]), True, note=fmt_bytes(rec["stored_bytes"])),
             Cell(fmt_usd(rec["storage_monthly_usd"], 2), True),
             Cell(fmt_int(rec["pulls_monthly"], UNKNOWN), True,
@@ -314,148 +293,6 @@ def _repository_table(pt: pd.DataFrame) -> Table:
         rows=tuple(rows), compact=True, empty_text="No cached repository.",
         more_text=((msg("{n} more repository in data/pull_through.csv.", n=fmt_int(more)) if more == 1
                     else msg("{n} more repositories in data/pull_through.csv.", n=fmt_int(more))) if more else ""))
-
-
-def _stale_blocks(stale: pd.DataFrame | None, s: dict) -> list[object]:
-    if stale is None:
-        return [missing_table(msg("stale cache entries"))]
-    blocks: list[object] = [Paragraph(msg(
-        "Cached images not pulled for {days} days or more. They keep costing "
-        "storage; a lifecycle rule on the cached repositories (sinceImagePulled to archive, then expire), "
-        "or a repository creation template for the rule's prefix so new cached repositories get one, "
-        "would remove them.", days=fmt_int(s.get("stale_days"), NOT_AVAILABLE)))]
-    if not len(stale):
-        blocks.append(Paragraph(msg("No stale cache entries."), tone="muted"))
-        return blocks
-    by_repo = stale.groupby(["account_id", "region", "repository_name"], sort=True).agg(
-        images=("image_digest", "count"), bytes=("size_bytes", "sum"), usd=("monthly_usd", "sum"),
-        oldest=("days_since_pull", "max"), policy=("lifecycle_policy_status", "first"),
-        template=("creation_template", "first")).reset_index().sort_values(
-        ["usd", "repository_name"], ascending=[False, True], kind="mergesort")
-    shown = by_repo.head(STALE_ROWS)
-    blocks.append(Table(
-        id="pull-through-stale-table", caption="Stale cache entries per cached repository",
-        columns=(Column("Repository", width="30%"), Column("Stale images", True), Column("Size", True),
-                 Column("Cost / month", True), Column("Longest unpulled", True), Column("Lifecycle policy")),
-        rows=tuple((
-            Cell(str(r["repository_name"]), code=True, note=_label(r["account_id"], r["region"])),
-            Cell(fmt_int(r["images"]), True), Cell(fmt_bytes(r["bytes"]), True),
-            Cell(fmt_usd(r["usd"], 2), True),
-            Cell(msg("{days} days", days=fmt_int(r["oldest"], NOT_AVAILABLE)), True),
-            Cell(fmt_text(r["policy"], UNKNOWN).lower(),
-                 note=msg("template {prefix}", prefix=r["template"]) if not is_missing(r["template"])
-                 else "no template"),
-        ) for r in shown.to_dict("records")),
-        compact=True,
-        more_text=(_more_stale(len(by_repo) - len(shown)) if len(by_repo) > len(shown)
-                   else msg("Every stale image is listed in data/pull_through_stale.csv."))))
-    return blocks
-
-
-def _more_stale(more: int) -> Text:
-    if more == 1:
-        return msg("{n} more repository; every image in data/pull_through_stale.csv.", n=fmt_int(more))
-    return msg("{n} more repositories; every image in data/pull_through_stale.csv.", n=fmt_int(more))
-
-
-def _uncached_blocks(uncached: pd.DataFrame | None, rates: pd.DataFrame | None, in_use: pd.DataFrame | None,
-                     s: dict) -> list[object]:
-    blocks: list[object] = []
-    if in_use is not None:
-        external = in_use[in_use["kind"].isin(["CACHED", "UPSTREAM"])] if len(in_use) else in_use
-        served = int(external["served_if_upstream_down"].fillna(False).astype(bool).sum()) if len(external) else 0
-        with_list = bool(len(in_use)) and bool((in_use["source"] == "images-in-use file").any())
-        blocks.append(Paragraph(msg(
-            "Of {references} in use ({sources}), "
-            "{served} would still be served if the upstream were down, because they are pulled "
-            "through a cache that holds them. The rest depend on the upstream being up and not "
-            "rate-limiting.",
-            references=(msg("{n} upstream image reference", n=fmt_int(len(external))) if len(external) == 1
-                        else msg("{n} upstream image references", n=fmt_int(len(external)))),
-            sources=(msg("ECS task definitions and the images-in-use list") if with_list
-                     else msg("ECS task definitions")),
-            served=fmt_int(served))))
-    if uncached is None:
-        blocks.append(missing_table(msg("uncached images")))
-        return blocks
-    if not len(uncached):
-        blocks.append(Paragraph(msg("No image in use is pulled from an upstream registry directly."),
-                                tone="muted"))
-        return blocks
-    ordered = uncached.assign(_c=_f(uncached["nat_monthly_usd"]).fillna(0)).sort_values(
-        ["_c", "reference"], ascending=[False, True], kind="mergesort")
-    shown = ordered.head(UNCACHED_ROWS)
-    rows = []
-    for rec in shown.to_dict("records"):
-        limit = rec["docker_hub_unauthenticated_limit_per_6h"]
-        rows.append((
-            Cell(str(rec["reference"]), code=True, note=f"{rec['source']} · {rec['account_id']}"),
-            Cell(_upstream(rec["upstream_registry"]),
-                 note=msg("rule {prefix}", prefix=rec["rule_prefix"]) if not is_missing(rec["rule_prefix"])
-                 else "no cache rule"),
-            Cell(fmt_num(rec["pulls_per_day"], 0), True,
-                 note="assumed" if str(rec["pulls_source"]).startswith("assumed") else "measured*"),
-            Cell(fmt_bytes(rec["size_bytes"]), True,
-                 note="assumed" if str(rec["size_source"]).startswith("assumed") else "cached copy"),
-            Cell(fmt_usd(rec["nat_monthly_usd"], 2, UNKNOWN), True),
-            Cell(fmt_usd(rec["saving_if_cached_monthly_usd"], 2, UNKNOWN), True),
-            Cell(fmt_num(rec["pulls_per_6h"], 0), True,
-                 note=msg("limit {n} per IP*", n=fmt_int(limit)) if not is_missing(limit) else ""),
-        ))
-    blocks.append(Table(
-        id="pull-through-uncached-table", caption="Upstream images pulled without the cache",
-        columns=(Column("Reference", width="30%"), Column("Upstream"), Column("Pulls / day", True),
-                 Column("Size", True), Column("NAT / month", True), Column("Saved if cached", True),
-                 Column("Pulls / 6 h", True)),
-        rows=tuple(rows), compact=True,
-        more_text=(_more_references(len(ordered) - len(shown)) if len(ordered) > len(shown) else "")))
-    if rates is not None and len(rates):
-        ranked = rates.assign(
-            _status=rates["status"].map(RATE_ORDER).fillna(len(RATE_ORDER)),
-            _per_ip=-rates["pulls_per_6h_per_ip"].astype("float64").fillna(0.0),
-        ).sort_values(["_status", "_per_ip", "account_id", "region"], kind="mergesort") \
-            if len(rates) > RATE_ROWS else rates
-        more = len(ranked) - min(len(ranked), RATE_ROWS)
-        blocks.append(Table(
-            id="pull-through-rate-limits",
-            caption=(msg("Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
-                         "UNCONFIRMED*); the {shown} most exposed of {total}", shown=RATE_ROWS,
-                         total=fmt_int(len(ranked))) if more
-                     else "Docker Hub rate-limit exposure per registry (pulls without the cache; limits "
-                          "UNCONFIRMED*)"),
-            columns=(Column("Registry"), Column("References", True), Column("NAT public IPs", True),
-                     Column("Pulls / 6 h", True), Column("Per IP / 6 h", True), Column("Verdict")),
-            rows=tuple((
-                Cell(_label(r["account_id"], r["region"])), Cell(fmt_int(r["docker_hub_references"]), True),
-                Cell(fmt_int(r["nat_public_ips"]), True), Cell(fmt_num(r["pulls_per_6h"], 0), True),
-                Cell(fmt_num(r["pulls_per_6h_per_ip"], 0), True,
-                     note=msg("limit {n} unauthenticated", n=fmt_int(r["unauthenticated_limit_per_6h"]))),
-                Cell(RATE_STATUS.get(r["status"], (r["status"], "unknown"))[0],
-                     badge=RATE_STATUS.get(r["status"], (r["status"], "unknown"))[1]),
-            ) for r in ranked.head(RATE_ROWS).to_dict("records")),
-            compact=True,
-            more_text=(_more_registries(more) if more else "")))
-        blocks.append(Paragraph(msg(
-            "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
-            "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which "
-            "version of the limits is live today is UNCONFIRMED (an earlier page gave hourly limits). Pulls "
-            "from private subnets share the NAT gateways' public addresses; a cache rule with a Docker Hub "
-            "credential removes this exposure. Measured pulls per day are the CloudWatch pulls of the private "
-            "image in the same ECS task definition; assumed figures come from the configuration."),
-            tone="muted"))
-    return blocks
-
-
-def _more_references(more: int) -> Text:
-    if more == 1:
-        return msg("{n} more reference in data/pull_through_uncached.csv.", n=fmt_int(more))
-    return msg("{n} more references in data/pull_through_uncached.csv.", n=fmt_int(more))
-
-
-def _more_registries(more: int) -> Text:
-    if more == 1:
-        return msg("{n} more registry in data/pull_through_rate_limits.csv.", n=fmt_int(more))
-    return msg("{n} more registries in data/pull_through_rate_limits.csv.", n=fmt_int(more))
 
 
 def _assumptions(s: dict) -> Bullets:

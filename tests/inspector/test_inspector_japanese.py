@@ -1,10 +1,11 @@
 """The Inspector section in Japanese: every sentence the analysis writes (also those that travel
-through the result tables as plain English) is translated, with the same figures and names, and
+through the result tables, as facts beside the English) is translated, with the same figures and names, and
 a long scenario note is cut the same way in both languages. The English is what it always was."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import string
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +14,6 @@ import pandas as pd
 import pytest
 from inspector_support import ACCOUNT, OTHER, REGION, configuration, coverage_image, image, registry, rule, run, usage
 
-from ecr_report.reports.inspector_pricing import wording
 from ecr_report.reports.prices import PriceTable
 from ecr_report.reports.render import render_html
 from ecr_report.reports.render import section_inspector as section
@@ -21,7 +21,7 @@ from i18n_support import JA, t
 
 from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports.render.model import ReportInput
-from ecr_report.reports.text import Joined, Text
+from ecr_report.reports.text import JOINED, Joined, Text, fact_json, from_fact_json, join, msg
 
 _spec = importlib.util.spec_from_file_location(
     "ja_residue", Path(__file__).resolve().parents[1] / "render" / "ja_residue.py")
@@ -123,20 +123,22 @@ def test_sentences_from_the_result_tables_are_translatable_again(fleet):
     result = FLEETS[fleet]()
     scen = result.tables["inspector_scenarios"]
     for rec in scen.to_dict("records"):
-        _translated(section._label_text(str(rec["label"])))
+        assert section.scenario_label(rec) == rec["label"]
+        _translated(section.scenario_label(rec))
         if rec["available"] and not pd.isna(rec["notes"]):
-            note = wording.sentences(str(rec["notes"]))
+            note = from_fact_json(rec["notes_message"])
             assert note == rec["notes"]
             _translated(note)
         elif not rec["available"]:
             assert rec["unavailable_reason"] in JA
-    for value in result.tables["inspector"]["rescan_settings"]:
-        rebuilt = wording.match(str(value), wording.SETTINGS_TEMPLATES)
+    repos = result.tables["inspector"]
+    for value, fact in zip(repos["rescan_settings"], repos["rescan_settings_message"]):
+        rebuilt = from_fact_json(fact)
         assert rebuilt == value
         _translated(rebuilt)
     recon = result.tables["inspector_reconciliation"]
-    for value in recon["rescan_rate_source"]:
-        rebuilt = wording.match(str(value), wording.RATE_SOURCE_TEMPLATES)
+    for value, fact in zip(recon["rescan_rate_source"], recon["rescan_rate_source_message"]):
+        rebuilt = from_fact_json(fact)
         assert rebuilt == value
         _translated(rebuilt)
     for note in recon["note"].dropna():
@@ -161,11 +163,30 @@ def test_the_fleets_reach_the_branches():
         assert words in settings
 
 
-def test_every_parsing_template_and_word_has_a_japanese_translation():
-    for template in wording.TEMPLATES:
-        assert template in JA and _fields(JA[template]) == _fields(template), template
-    for word in wording.WORDS:
-        assert word in JA, word
+MESSAGE_COLUMNS = {"inspector": ("rescan_settings", "rescan_rate_source"),
+                   "inspector_scenarios": ("label", "notes"),
+                   "inspector_reconciliation": ("rescan_rate_source",)}
+
+
+def _message_ids(fact: dict) -> list[str]:
+    if fact["id"] == JOINED:
+        return [i for part in fact["parts"] for i in _message_ids(part)]
+    return [fact["id"]] + [i for v in fact["params"].values() if isinstance(v, dict) for i in _message_ids(v)]
+
+
+@pytest.mark.parametrize("fleet", sorted(FLEETS))
+def test_every_message_id_in_the_result_tables_has_a_japanese_translation(fleet):
+    result = FLEETS[fleet]()
+    for table, columns in MESSAGE_COLUMNS.items():
+        frame = result.tables[table]
+        for column in columns:
+            for english, fact in zip(frame[column], frame[f"{column}_message"]):
+                if pd.isna(english):
+                    assert pd.isna(fact)
+                    continue
+                assert from_fact_json(fact) == english  # the English column is the fact's English
+                for template in _message_ids(json.loads(fact)):
+                    assert template in JA and _fields(JA[template]) == _fields(template), template
 
 
 def _old_cut(note: str, limit: int = section.NOTE_CHARS) -> str:
@@ -179,7 +200,7 @@ def test_a_long_note_is_cut_the_same_way_in_both_languages():
     scen = _many_registries().tables["inspector_scenarios"].set_index("scenario")
     note = str(scen.loc["basic_to_enhanced_continuous", "notes"])
     assert len(note) > section.NOTE_CHARS
-    cut = section._cut(wording.sentences(note))
+    cut = section.cut_note(from_fact_json(scen.loc["basic_to_enhanced_continuous", "notes_message"]))
     assert cut == _old_cut(note)
     japanese = t(cut, "ja")
     assert japanese.startswith("切り替え対象: 100000000000 · eu-west-1") and "以下省略" in japanese
@@ -192,11 +213,12 @@ def test_a_long_note_is_cut_the_same_way_in_both_languages():
 
 
 def test_a_short_note_and_a_plain_string_are_left_alone():
-    assert section._cut("short") == "short"
-    assert wording.sentences("Not a known sentence.") == "Not a known sentence."
-    assert not isinstance(wording.sentences("Not a known sentence."), Text)
+    assert section.cut_note("short") == "short"
+    assert from_fact_json(fact_json("Not a known sentence.")) == "Not a known sentence."
+    assert not from_fact_json(fact_json("Not a known sentence.")).params
+    assert from_fact_json(None) is None and fact_json(None) is None
     plain = "word " * 200
-    assert section._cut(plain) == _old_cut(plain)
+    assert section.cut_note(plain) == _old_cut(plain)
 
 
 @pytest.mark.parametrize("fleet", sorted(FLEETS))
@@ -231,7 +253,9 @@ def test_the_japanese_section_has_no_english_left(fleet):
 def test_a_note_cut_inside_its_registry_list_is_cut_there_in_japanese_too():
     labels = [f"2000000000{i:02d} · ap-northeast-1" for i in range(30)]
     note = f"Switched: {', '.join(labels)}. Initial scans only, no rescans."
-    cut = section._cut(wording.sentences(note))
+    paragraph = join([msg("Switched: {units}.", units=", ".join(labels)), msg("Initial scans only, no rescans.")])
+    assert paragraph == note
+    cut = section.cut_note(paragraph)
     assert cut == _old_cut(note)
     japanese = t(cut, "ja")
     head = cut.split(" … (cut")[0]

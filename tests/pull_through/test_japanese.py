@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 
 from ecr_report.reports.pull_through.methodology import methodology
-from ecr_report.reports.pull_through.model import RESULT_TABLES, Settings, _conform, _notes
+from ecr_report.reports.pull_through.analysis import conform_rows, notes
+from ecr_report.reports.pull_through.inputs import Settings
+from ecr_report.reports.pull_through.tables import RESULT_TABLES
 from ecr_report.reports.render import section_pull_through as section
 from i18n_support import JA, localize, t
 from ecr_report.reports.text import Text
@@ -41,7 +43,7 @@ MISSING_TABLE = re.compile(r"^The .* table is not available for this run")
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """`rows` as result table `name`; integer columns left out are 0 (they cannot be missing)."""
     ints = [c for c, dtype in RESULT_TABLES[name].items() if dtype == "int64"]
-    return _conform(name, [{**{c: 0 for c in ints}, **{k: v for k, v in r.items() if v is not None or k not in ints}}
+    return conform_rows(name, [{**{c: 0 for c in ints}, **{k: v for k, v in r.items() if v is not None or k not in ints}}
                            for r in rows])
 
 
@@ -236,7 +238,7 @@ def test_every_branch_was_reached():
     shown = set()
     for make in VARIANTS.values():
         shown.update(_texts(section.build_pull_through(make(), 5), []))
-    shown.add(section._chart(section._per_upstream(_empty("pull_through"))).description)
+    shown.add(section.upstream_chart(section.per_upstream(_empty("pull_through"))).description)
     wanted = {"Kubernetes registry", "other registry", "S3 endpoint only", "ECR endpoints, no S3",
               "ecr.dkr + S3 endpoints", "no endpoints", "S3 interface endpoint (per-GB charge)",
               "configured (pull_through.vpc_pull_shares)", "by NAT gateway count", "over the unauthenticated limit",
@@ -274,25 +276,25 @@ def test_the_headline_sentence_in_english_and_japanese():
      "3 do not."),
 ])
 def test_lead_sentence_variants_keep_their_english(summary, english):
-    assert section._lead(summary) == english
-    assert "。" in t(section._lead(summary), "ja")
+    assert section.lead_sentence(summary) == english
+    assert "。" in t(section.lead_sentence(summary), "ja")
 
 
 def test_figures_in_english_and_japanese():
-    figures = section._figures(SUMMARY, False)
+    figures = section.headline_figures(SUMMARY, False)
     details = [f.detail for f in figures.items]
     assert details == ["17.6 GiB cached", "183,442 pulls / month", "$43.80 endpoint hours not included",
                        "pulls per cached image per month", "$0.23 / month, not pulled for 90 days"]
     assert [t(d, "ja") for d in details] == [
         "17.6 GiB をキャッシュ", "183,442 プル / 月", "エンドポイント時間料金 $43.80 は含まず",
         "キャッシュイメージあたりの月間プル数", "$0.23 / 月、90 日間プルなし"]
-    partial = section._figures(SUMMARY, True)
+    partial = section.headline_figures(SUMMARY, True)
     assert partial.items[0].label == "Cache storage / month (partial)"
 
 
 def test_chart_labels_and_description():
-    upstream = section._per_upstream(_tables()["pull_through"])
-    chart = section._chart(upstream)
+    upstream = section.per_upstream(_tables()["pull_through"])
+    chart = section.upstream_chart(upstream)
     assert "Docker Hub · storage" in chart.categories and "Kubernetes · NAT avoided" in chart.categories
     assert chart.description.startswith("other registry: storage $2.00, NAT processing avoided $27.00 per "
                                         "month; Amazon ECR: storage $1.80, ")
@@ -330,12 +332,12 @@ def test_analysis_notes_are_translated():
     pt = _frame("pull_through", [{"account_id": A1, "region": REGION, "ecr_repository_prefix": "p",
                                     "repository_name": "p/x", "images": 1, "stored_bytes": 1}])
     network = SimpleNamespace(known=False)
-    notes = _notes({"pull_through": pt}, {(A1, REGION): network}, {(A1, REGION): None})
-    assert notes == [
+    found = notes({"pull_through": pt}, {(A1, REGION): network}, {(A1, REGION): None})
+    assert found == [
         f"Pull-through cache: the VPC topology of {A1}/{REGION} could not be collected, so its NAT savings "
         "are unknown.",
         "Pull-through cache: pull counts are missing for 1 cached repositories; their savings are unknown, "
         "not zero."]
-    japanese = [t(n, "ja") for n in notes]
+    japanese = [t(n, "ja") for n in found]
     assert f"{A1}/{REGION}" in japanese[0] and "1 リポジトリ" in japanese[1]
     assert not _english_left(japanese)

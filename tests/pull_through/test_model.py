@@ -1,4 +1,4 @@
-"""The pull-through cache model against hand-computed figures (reports.pull_through.model)."""
+"""The pull-through cache model against hand-computed figures (reports.pull_through.analysis)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from ecr_report.reports.concern import AnalysisContext
 from ecr_report.reports.prices import PriceTable
-from ecr_report.reports.pull_through.model import analyse
+from ecr_report.reports.pull_through import analyse
 from ecr_report.reports.pull_through.refs import parse_reference
 from ecr_report.reports.pull_through.tables import (CONTAINER_IMAGES, METRICS, NAT_GATEWAYS, TEMPLATES,
                                                      VPC_ENDPOINTS, VPCS)

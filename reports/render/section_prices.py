@@ -1,4 +1,5 @@
-"""The methodology's "Prices used" table: every price the analysis used, with its source."""
+"""The methodology's "Prices used": every price the analysis used (data/prices.csv), one row per
+distinct price, with the regions that fell back to it."""
 
 from __future__ import annotations
 
