@@ -70,12 +70,60 @@ def compare(before: Path, after: Path) -> int:
         print(f"missing  {name}")
     for name in sorted(new.keys() - old.keys()):
         print(f"added    {name}")
+    widened = []
     for name in differ:
-        print(f"changed  {name}")
+        added = _added_columns(before / name, after / name)
+        if added:
+            widened.append(name)
+            print(f"columns  {name}: the same data, plus {', '.join(added)}")
+        else:
+            print(f"changed  {name}")
+    changed = [n for n in differ if n not in widened]
     same = len(old.keys() & new.keys()) - len(differ)
-    print(f"{same} identical, {len(differ)} changed, "
+    print(f"{same} identical, {len(widened)} with added columns only, {len(changed)} changed, "
           f"{len(old.keys() - new.keys())} missing, {len(new.keys() - old.keys())} added")
-    return 1 if differ or old.keys() != new.keys() else 0
+    return 1 if changed or old.keys() != new.keys() else 0
+
+
+def _added_columns(old: Path, new: Path) -> list[str]:
+    """The columns `new` adds to `old` when, without them, the two tables hold the same data
+    (CSV and Parquet tables, and every sheet of a workbook); [] otherwise."""
+    old_tables, new_tables = _tables(old), _tables(new)
+    if old_tables is None or new_tables is None or old_tables.keys() != new_tables.keys():
+        return []
+    added: list[str] = []
+    for sheet, frame in old_tables.items():
+        wider = new_tables[sheet]
+        extra = [c for c in wider.columns if c not in frame.columns]
+        if list(wider.drop(columns=extra).columns) != list(frame.columns) \
+                or not wider.drop(columns=extra).equals(frame):
+            return []
+        added.extend(c for c in extra if c not in added)
+    return added
+
+
+def _tables(path: Path) -> "dict[str, object] | None":
+    import pandas as pd
+
+    if path.suffix == ".csv":
+        return {"": pd.read_csv(path, dtype=str, keep_default_na=False)}
+    if path.suffix == ".parquet":
+        return {"": pd.read_parquet(path)}
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        out = {}
+        for ws in book.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            width = len(rows[0]) if rows else 0
+            header = [str(v) for v in rows[0]] if rows else []
+            if ws.title == "about":  # prose about the sheets: compared whole
+                out[ws.title] = pd.DataFrame(rows)
+            else:
+                out[ws.title] = pd.DataFrame([list(r)[:width] for r in rows[1:]], columns=header)
+        return out
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
