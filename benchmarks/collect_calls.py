@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, Unit, collect_fleet
+from ecr_report.jobs.plugins import collectors
 from ecr_report.jobs.config import Config
 from ecr_report.jobs.demo import DemoEmulator, build_fleet
 from ecr_report.jobs.evidence import EvidenceRecorder
@@ -51,7 +52,8 @@ def collect(scale: float) -> tuple[EvidenceRecorder, float, int]:
     units = [Unit(accounts[a], a, r) for a, r in fleet.units]
     started = time.perf_counter()
     # The product's default settings (e.g. lifecycle.exact_bytes reads manifests).
-    options = CollectOptions(as_of=AS_OF, scope=BasicFindingsScope(), settings=analysis_settings(Config()))
+    options = CollectOptions(as_of=AS_OF, scope=BasicFindingsScope(), settings=analysis_settings(Config()),
+                             collectors=collectors())
     collection = collect_fleet(factory, units, options)
     elapsed = time.perf_counter() - started
     assert not collection.errors, collection.errors

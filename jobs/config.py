@@ -17,9 +17,12 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
+
+from ..reports.config_section import ConfigSection
 
 from .cron import cron_trigger
+from .plugins import CONCERNS
 
 DEFAULT_CONFIG_FILE = "ecr-report.toml"
 ENV_PREFIX = "ECR_REPORT__"
@@ -29,8 +32,7 @@ class ConfigError(ValueError):
     """The configuration cannot be used; the message is one line for the user."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Section = ConfigSection
 
 
 class AccountConfig(_Section):
@@ -65,78 +67,6 @@ class ReportConfig(_Section):
     language: Literal["en", "ja"] = "en"
     stale_basic_scan_days: int = Field(default=30, ge=1)
     pdf: bool = True
-
-
-class LifecycleConfig(_Section):
-    proposed_policy: str | None = None
-    """A lifecycle policy JSON file to evaluate as a what-if."""
-    apply_proposed_to: Literal["without_policy", "all"] = "without_policy"
-    builtin_baseline: bool = True
-    """Without `proposed_policy`, evaluate ecr-report's built-in baseline policy as the what-if
-    (false: no proposed scenario at all)."""
-    exact_bytes: bool = True
-    """Read manifests (BatchGetImage, 100 images a call) to count the layers really freed and to
-    know which images a manifest list still references. On by default: without manifests an
-    untagged child of a multi-architecture image looks expirable when AWS would keep it, and the
-    figures overstate (on the demo fleet, 185 images instead of 7)."""
-    exact_bytes_max_images: int = Field(default=20_000, ge=1)
-    """Manifests read per registry at most; whole repositories, largest reclaim first."""
-    cross_check_aws: bool = False
-    """Run AWS's own lifecycle preview for a sample of repositories and report disagreements."""
-    cross_check_sample: int = Field(default=5, ge=1, le=50)
-
-
-class InspectorConfig(_Section):
-    """`[inspector]`: inputs of the Inspector pricing model (what scanning costs and the what-if scenario)."""
-
-    default_rescans_per_image_month: float = Field(default=4.0, ge=0, le=1000)
-    """Rescans per continuously monitored image per 30 days where no Inspector usage can
-    calibrate it (Inspector off, or ListUsageTotals not collected). An assumption: AWS publishes
-    no rate; rescans follow new CVEs."""
-    initial_scan_push_window_days: int = Field(default=30, ge=1, le=365)
-    """Pushes in this many days before the snapshot give the push rate (scaled to 30 days)."""
-    narrow_continuous_filters: tuple[str, ...] = ("prod*",)
-    """What-if: continuous scanning kept only for repositories matching one of these
-    registry-style WILDCARD filters; empty disables the scenario."""
-    narrowed_repositories_to: Literal["SCAN_ON_PUSH", "OFF"] = "SCAN_ON_PUSH"
-    """What-if: what the repositories dropped from continuous scanning get instead."""
-
-    @field_validator("narrow_continuous_filters")
-    @classmethod
-    def _filters_valid(cls, filters: tuple[str, ...]) -> tuple[str, ...]:
-        import re
-
-        pattern = re.compile(r"^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$")  # ScanningRepositoryFilter
-        bad = [f for f in filters if not 1 <= len(f) <= 255 or not pattern.match(f)]
-        if bad:
-            raise ValueError(f"not a valid ECR repository filter: {bad[0]!r}")
-        return filters
-
-
-class PullThroughConfig(_Section):
-    """`[pull_through]`: inputs of the pull-through cache model (traffic, cache hits, stale entries)."""
-
-    metrics_days: int = Field(default=30, ge=1, le=455)
-    """Window of the CloudWatch RepositoryPullCount daily sums, ending at the run's as_of."""
-    layer_reuse_fraction: float = Field(default=0.3, ge=0, lt=1)
-    """Share of an image's compressed bytes already on the pulling node (not transferred)."""
-    stale_days: int = Field(default=90, ge=1)
-    """A cached image not pulled for this many days is a stale cache entry."""
-    images_in_use_file: str | None = None
-    """Image references in use, whitespace-separated (`kubectl get pods -A -o jsonpath='{..image}'`)."""
-    images_in_use_account: str | None = Field(default=None, pattern=r"^\d{12}$")
-    """Registry the file's upstream references are pulled from (default: the first with cache rules)."""
-    images_in_use_region: str | None = None
-    uncached_pulls_per_day: float = Field(default=1.0, ge=0)
-    """Pulls per day per in-use reference when no measured pull count can stand in for it."""
-    uncached_image_size_mib: float = Field(default=150.0, gt=0)
-    """Compressed size assumed for an upstream image with no cached copy to measure."""
-    vpc_pull_shares: dict[str, float] = Field(default_factory=dict)
-    """vpc-id -> share of a registry's pulls made from that VPC (default: by NAT gateway count)."""
-    task_definitions: bool = True
-    """Read ACTIVE ECS task definitions for the images they reference."""
-    max_task_definitions: int = Field(default=300, ge=0)
-    """Per registry, newest first."""
 
 
 class PriceOverride(_Section):
@@ -218,13 +148,12 @@ class JobConfig(_Section):
         return value
 
 
-class Config(_Section):
+class FoundationConfig(_Section):
+    """The sections every run has; each concern adds its own (`Config` below)."""
+
     aws: AwsConfig = AwsConfig()
     collect: CollectConfig = CollectConfig()
     report: ReportConfig = ReportConfig()
-    lifecycle: LifecycleConfig = LifecycleConfig()
-    inspector: InspectorConfig = InspectorConfig()
-    pull_through: PullThroughConfig = PullThroughConfig()
     prices: tuple[PriceOverride, ...] = ()
     email: EmailConfig = EmailConfig()
     archive: ArchiveConfig = ArchiveConfig()
@@ -242,6 +171,13 @@ class Config(_Section):
         """sha256 of the effective configuration (recorded in the run's manifest)."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+Config = create_model(
+    "Config", __base__=FoundationConfig, __module__=__name__,
+    **{c.key: (c.config, c.config()) for c in CONCERNS if c.config is not None})
+"""The whole configuration: the foundation's sections and, under its key, each concern's
+(`[lifecycle]`, `[inspector]`, `[pull_through]`), as the composition root lists them."""
 
 
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:

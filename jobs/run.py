@@ -26,7 +26,7 @@ from .collect.lifecycle import cross_check_guard
 from .config import Config, ConfigError
 from .evidence import EvidenceRecorder, load_raw_dir
 from .history import read_history
-from .plugins import CONCERNS
+from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
 from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
 from .settings import analysis_settings
@@ -82,6 +82,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
         repository_workers=config.aws.repository_workers,
         repository_scan_configuration=config.collect.repository_scan_configuration,
         settings=settings,
+        collectors=collectors(),
     )
     collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a

@@ -8,47 +8,21 @@ and stored, JSON-safe, in `snapshot.json`. Re-rendering a run therefore uses wha
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from ..reports.concern import Concern
 from .config import Config, ConfigError
+from .plugins import CONCERNS
 
 
-def analysis_settings(config: Config) -> dict[str, Any]:
-    return {
-        "prices": [dict(p) for p in config.prices],
-        "lifecycle": _lifecycle(config),
-        "inspector": _inspector(config),
-        "pull_through": _pull_through(config),
-        # Kept in snapshot.json so `ecr-report render` re-renders an old run in its language.
-        "report_language": config.report.language,
-    }
-
-
-def _lifecycle(config: Config) -> dict[str, Any]:
-    from ..reports.lifecycle.baseline import BASELINE_NAME, BASELINE_POLICY_TEXT
-
-    section = config.lifecycle
-    text = _read_text(section.proposed_policy, "lifecycle.proposed_policy") if section.proposed_policy else None
-    source = section.proposed_policy
-    if text is None and section.builtin_baseline:
-        text, source = BASELINE_POLICY_TEXT, BASELINE_NAME
-    return {"proposed_policy_text": text, "proposed_policy_file": section.proposed_policy,
-            "proposed_policy_source": source, "apply_proposed_to": section.apply_proposed_to,
-            "exact_bytes": section.exact_bytes, "exact_bytes_max_images": section.exact_bytes_max_images,
-            "cross_check_aws": section.cross_check_aws, "cross_check_sample": section.cross_check_sample}
-
-
-def _inspector(config: Config) -> dict[str, Any]:
-    return config.inspector.model_dump(mode="json")
-
-
-def _pull_through(config: Config) -> dict[str, Any]:
-    settings = config.pull_through.model_dump(mode="json")
-    path = config.pull_through.images_in_use_file
-    # The file's references, split on whitespace (what `kubectl get pods -A -o
-    # jsonpath='{..image}'` prints), in file order; a repeated reference is another container.
-    settings["images_in_use"] = (_read_text(path, "pull_through.images_in_use_file").split()
-                                 if path else None)
+def analysis_settings(config: Config, concerns: Sequence[Concern] = CONCERNS) -> dict[str, Any]:
+    """The prices, each concern's settings (`Concern.settings` over its section), the language."""
+    settings: dict[str, Any] = {"prices": [dict(p) for p in config.prices]}
+    for concern in concerns:
+        if concern.config is not None:
+            settings[concern.key] = dict(concern.settings(getattr(config, concern.key), _read_text))
+    # Kept in snapshot.json so `ecr-report render` re-renders an old run in its language.
+    settings["report_language"] = config.report.language
     return settings
 
 

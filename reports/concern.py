@@ -2,12 +2,13 @@
 
 A concern (lifecycle, Inspector pricing, pull-through ...) is one package, `reports/<concern>/`,
 whose `__init__.py` declares a `Concern`: its snapshot tables (schema + builder over the recorded
-calls), its result tables, the tables of others it `requires`, its `analyse` step, and what the
-outputs take from it: the report section, the headline tiles, the trend metrics, the ranked
-actions, the FinOps cost lines, the workbook sheets, the email figures and the translations. Its
-collection step and config section are declared beside it in `jobs/` (they touch the network and
-files), and `jobs/plugins.py` is the one composition root that lists the concerns and passes them
-down. Nothing registers itself on import: a module only ever sees the concerns it is given.
+calls), its result tables, the tables of others it `requires`, its `analyse` step, its config
+section and the settings it records, and what the outputs take from it: the report section, the
+headline tiles, the trend metrics, the ranked actions, the FinOps cost lines, the workbook
+sheets, the email figures and the translations. Its collection step touches the network, so it
+lives in `jobs/collect/<concern>.py`; `jobs/plugins.py`, the one composition root, pairs each
+declaration with its collector and lists them. Every stage gets the concerns passed down from
+there: nothing registers itself on import, and a module only ever sees the concerns it is given.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from .config_section import ConfigSection, ReadText, plain_settings
 from .prices import PriceTable
 
 Row = dict[str, Any]
@@ -118,6 +120,10 @@ class Concern:
     """None: declared but not built yet; summary.json and the report say "not computed"."""
     placeholder: Mapping[str, Any] = field(default_factory=dict)
     """summary.json's documented keys of this concern, with their value while not computed."""
+    config: type[ConfigSection] | None = None
+    """Its configuration section, `[<key>]` (None: it has none)."""
+    settings: Callable[[Any, ReadText], Mapping[str, Any]] = plain_settings
+    """(its config section, a file reader) -> the analysis settings recorded in the snapshot."""
     presentation: Presentation = field(default_factory=Presentation)
 
     @property

@@ -16,22 +16,12 @@ from ..aws_session import SessionFactory
 from ..evidence import RawCall, sort_calls
 from . import ecr, inspector
 from .context import CollectionError, UnitAborted, UnitContext
-from .inspector_pricing import collect_inspector_pricing
-from .lifecycle import collect_lifecycle
-from .pull_through import collect_pull_through
 from .unit import CollectOptions, ConcernCollector, Unit, UnitState
 
 log = logging.getLogger("ecr_report.collect")
 
 
-CONCERN_COLLECTORS: tuple[ConcernCollector, ...] = (
-    collect_lifecycle,
-    collect_inspector_pricing,
-    collect_pull_through,
-)
-"""The concern collectors, run in this order after the foundation's in each unit."""
-
-__all__ = ["CONCERN_COLLECTORS", "CollectOptions", "Collection", "CollectionError", "ConcernCollector",
+__all__ = ["CollectOptions", "Collection", "CollectionError", "ConcernCollector",
            "Unit", "UnitState", "collect_fleet", "collect_unit"]
 
 
@@ -63,7 +53,7 @@ def collect_unit(factory: SessionFactory, unit: Unit, options: CollectOptions) -
             inspector.collect_coverage(ctx)
             inspector.collect_finding_counts(ctx)
         state = UnitState(scan_type, names, images, status)
-        for step in CONCERN_COLLECTORS:
+        for step in options.collectors:
             step(ctx, state, options)
     except UnitAborted:
         log.warning("%s/%s: collection stopped early: %s", unit.account_id, unit.region, ctx.errors[-1].error)

@@ -52,7 +52,7 @@ def cross_check_guard() -> ReadOnlyGuard:
 
 
 def collect_lifecycle(ctx: UnitContext, state: "UnitState", options: "CollectOptions") -> None:
-    """The lifecycle concern's collector step (registered in CONCERN_COLLECTORS)."""
+    """The lifecycle concern's collector step (paired with its declaration in jobs/plugins.py)."""
     settings = options.settings.get("lifecycle") or {}
     collect_pull_time_exclusions(ctx)
     if settings.get("exact_bytes"):

@@ -29,6 +29,9 @@ class CollectOptions:
     repository_scan_configuration: bool = True
     settings: Mapping[str, Any] = field(default_factory=dict)
     """Per-concern collection settings, keyed like the snapshot's settings."""
+    collectors: tuple["ConcernCollector", ...] = ()
+    """The concerns' collection steps, run in this order after the foundation's in each unit
+    (jobs/plugins.py gives them in the order the concerns' requirements set)."""
 
 
 @dataclass

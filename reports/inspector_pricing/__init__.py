@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..concern import Concern, Presentation
 from ..render.i18n import ja_inspector
 from ..render.section_inspector import build_inspector
-from . import finops, headline, leadership
+from . import config, finops, headline, leadership
 from .analysis import analyse
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
@@ -25,6 +25,7 @@ CONCERN = Concern(
     requires=("registries", "coverage", "images", "inspector_coverage", "lifecycle_actions"),
     analyse=analyse,
     placeholder={"estimated_monthly_usd": 0.0},
+    config=config.InspectorConfig,
     presentation=Presentation(
         section=build_inspector,
         section_id="inspector",

@@ -34,7 +34,7 @@ from .awsjson import LIST_MEDIA_TYPES, AwsJsonError, manifest_records
 from .baseline import BASELINE_NAME
 from .evaluate import evaluate_fleet
 from .frame import KEY_COLUMNS
-from . import finops, headline, leadership
+from . import config, finops, headline, leadership
 from .lint import LintWarning, lint, static_warnings
 from .manifests import BLOB_COLUMNS, CHILD_COLUMNS, KNOWN_COLUMNS, Manifests
 from .messages import issues_text
@@ -675,6 +675,8 @@ CONCERN = Concern(
     requires=("repositories", "images", "pull_through_rules"),
     analyse=analyse,
     placeholder={"images_expiring": 0, "reclaimable_bytes": 0, "reclaimable_monthly_usd": 0.0},
+    config=config.LifecycleConfig,
+    settings=config.settings,
     presentation=Presentation(
         section=build_lifecycle,
         section_id="lifecycle",

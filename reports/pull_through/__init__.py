@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..concern import Concern, Presentation
 from ..render.i18n import ja_pull_through
 from ..render.section_pull_through import build_pull_through
-from . import finops, headline, leadership
+from . import config, finops, headline, leadership
 from .analysis import analyse
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
@@ -25,6 +25,8 @@ CONCERN = Concern(
     requires=("pull_through_rules", "repositories", "images", "coverage"),
     analyse=analyse,
     placeholder={"storage_monthly_usd": 0.0, "nat_savings_monthly_usd": 0.0},
+    config=config.PullThroughConfig,
+    settings=config.settings,
     presentation=Presentation(
         section=build_pull_through,
         section_id="pull-through",

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
-from ecr_report.jobs.plugins import CONCERNS
+from ecr_report.jobs.plugins import CONCERNS, collectors
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, Unit, collect_fleet
 from ecr_report.jobs.evidence import EvidenceRecorder, load_raw_dir
@@ -61,7 +61,7 @@ def _collect(tmp_path, max_attempts: int = 1):
     recorder = EvidenceRecorder(tmp_path / "raw")
     factory = SessionFactory(recorder, max_attempts=max_attempts, base_session=boto3.Session())
     unit = Unit(Account(ACCOUNT), ACCOUNT, REGION)
-    options = CollectOptions(as_of=datetime.now(timezone.utc), scope=BasicFindingsScope())
+    options = CollectOptions(as_of=datetime.now(timezone.utc), scope=BasicFindingsScope(), collectors=collectors())
     return collect_fleet(factory, [unit], options)
 
 

@@ -12,7 +12,8 @@ from inspector_support import ACCOUNT, REGION, configuration, coverage_image, im
 
 from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
-from ecr_report.jobs.collect import CONCERN_COLLECTORS, CollectOptions, UnitState
+from ecr_report.jobs.collect import CollectOptions, UnitState
+from ecr_report.jobs.plugins import collectors
 from ecr_report.jobs.collect.context import UnitContext
 from ecr_report.jobs.collect.inspector_pricing import collect_inspector_pricing
 from ecr_report.jobs.evidence import EvidenceRecorder
@@ -36,7 +37,7 @@ OPTIONS = CollectOptions(as_of=T0, scope=BasicFindingsScope())
 
 
 def test_registered_as_a_concern_collector():
-    assert collect_inspector_pricing in CONCERN_COLLECTORS
+    assert collect_inspector_pricing in collectors()
 
 
 def _usage(kind, total, cost):

@@ -16,7 +16,8 @@ from botocore.stub import Stubber
 
 from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, MutatingCallRefused, SessionFactory
-from ecr_report.jobs.collect import CONCERN_COLLECTORS, CollectOptions, UnitState
+from ecr_report.jobs.collect import CollectOptions, UnitState
+from ecr_report.jobs.plugins import collectors
 from ecr_report.jobs.collect.context import UnitContext
 from ecr_report.jobs.collect.lifecycle import (
     ACCEPTED_MEDIA_TYPES,
@@ -82,7 +83,7 @@ def _options(**lifecycle) -> CollectOptions:
 
 
 def test_the_collector_is_registered():
-    assert collect_lifecycle in CONCERN_COLLECTORS
+    assert collect_lifecycle in collectors()
 
 
 def test_pull_time_update_exclusions_are_paged_and_normalised(ctx):
