@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..reports.concern import Concern
-from ..reports.leadership import HISTORY_RUNS, history_entry
+from ..reports.trends import HISTORY_RUNS, history_entry
 from .rundir import MANIFEST, PARTIAL_PREFIX, SUMMARY
 
 log = logging.getLogger("ecr_report.history")

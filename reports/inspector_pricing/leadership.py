@@ -7,7 +7,9 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..concern import Metric
-from ..leadership import Action, ActionInput, as_number, control_action, fmt_usd, per_month
+from ..formatting import fmt_usd, fmt_usd_per_month
+from ..trends import as_number
+from ..leadership import Action, ActionInput, control_action
 from ..text import as_text, counted, from_fact_json, msg
 
 METRICS = (Metric("inspector_monthly_usd", "Inspector / month", "usd", "none"),)
@@ -56,8 +58,8 @@ def _scenario_actions(scenarios: Mapping[str, Any], narrowed_to: str) -> list[Ac
                     usd=fmt_usd(-change, 2)) if narrowed_to
                 else msg("Narrow continuous scanning: saves {usd}/month", usd=fmt_usd(-change, 2)))
         out.append(Action("inspector_narrow_continuous", text,
-                          per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
-                          f"saves {per_month(-change)}"))
+                          fmt_usd_per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
+                          f"saves {fmt_usd_per_month(-change)}"))
     best: tuple[float, str, Mapping[str, Any]] | None = None
     for key, scen in sorted(scenarios.items()):
         if not key.startswith("rescan_") or not isinstance(scen, Mapping) or not scen.get("available"):
@@ -73,6 +75,6 @@ def _scenario_actions(scenarios: Mapping[str, Any], narrowed_to: str) -> list[Ac
                 else msg("Shorten Inspector's rescan duration ({label}): saves {usd}/month",
                          label=as_text(best[2].get("label")), usd=fmt_usd(-change, 2)))
         out.append(Action("inspector_rescan_duration", text,
-                          per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
-                          f"saves {per_month(-change)}"))
+                          fmt_usd_per_month(-change), "inspector", "inspector-scenarios-heading", -change, 0.0,
+                          f"saves {fmt_usd_per_month(-change)}"))
     return out

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..concern import Metric
-from ..leadership import Action, ActionInput, as_number, fmt_bytes, fmt_int, fmt_usd, per_month, severity_points
+from ..formatting import fmt_bytes, fmt_int, fmt_usd, fmt_usd_per_month
+from ..trends import as_number
+from ..leadership import Action, ActionInput, severity_points
 from ..text import counted, msg
 
 METRICS = (
@@ -58,7 +60,7 @@ def _proposed_policy_action(given: ActionInput) -> Action | None:
     source = str(prop.get("source") or "")
     name = (msg("the baseline lifecycle policy") if "baseline" in source.lower()
             else msg("the proposed lifecycle policy"))
-    figure = per_month(usd)
+    figure = fmt_usd_per_month(usd)
     if gained_bytes > 0:
         text = msg("Apply {policy} to {repos}: frees {size}, {usd}/month", policy=name,
                    repos=counted(applied, "repository"), size=fmt_bytes(gained_bytes), usd=fmt_usd(usd, 2))

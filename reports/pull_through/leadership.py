@@ -7,7 +7,9 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..concern import Metric
-from ..leadership import Action, ActionInput, as_number, fmt_bytes, fmt_int, fmt_usd, per_month
+from ..formatting import fmt_bytes, fmt_int, fmt_usd, fmt_usd_per_month
+from ..trends import as_number
+from ..leadership import Action, ActionInput
 from ..text import msg
 
 METRICS = (Metric("pull_through_net_saving_monthly_usd", "Pull-through net saving / month", "usd", "up"),)
@@ -34,8 +36,8 @@ def actions(given: ActionInput) -> list[Action]:
                 images=(msg("{n} upstream image", n=fmt_int(refs)) if refs == 1
                         else msg("{n} upstream images", n=fmt_int(refs))),
                 usd=fmt_usd(saving, 2)),
-            per_month(saving), "pull-through", "pull-through-uncached", saving, 0.0,
-            f"saves {per_month(saving)}"))
+            fmt_usd_per_month(saving), "pull-through", "pull-through-uncached", saving, 0.0,
+            f"saves {fmt_usd_per_month(saving)}"))
     stale = int(as_number(s.get("stale_images")) or 0)
     stale_usd = as_number(s.get("stale_monthly_usd")) or 0.0
     if stale and stale_usd > 0:
@@ -49,8 +51,8 @@ def actions(given: ActionInput) -> list[Action]:
                  images=images, days=fmt_int(days), size=size, usd=usd) if days
              else msg("Expire {images}: frees {size}, {usd}/month", images=images, size=size,
                       usd=usd)),
-            per_month(stale_usd), "pull-through", "pull-through-stale", stale_usd, 0.0,
-            f"saves {per_month(stale_usd)}"))
+            fmt_usd_per_month(stale_usd), "pull-through", "pull-through-stale", stale_usd, 0.0,
+            f"saves {fmt_usd_per_month(stale_usd)}"))
     pt = tables.get("pull_through")
     key = ["account_id", "region", "ecr_repository_prefix"]
     if isinstance(pt, pd.DataFrame) and len(pt) and set(key + ["net_saving_monthly_usd"]) <= set(pt.columns):
@@ -67,6 +69,6 @@ def actions(given: ActionInput) -> list[Action]:
                  else msg("Review {rules} costing more than they save: {usd}/month",
                           rules=msg("{n} pull-through cache rules", n=fmt_int(len(losing))),
                           usd=fmt_usd(loss, 2))),
-                per_month(loss), "pull-through", "pull-through-repositories", loss, 0.0,
-                f"saves {per_month(loss)}"))
+                fmt_usd_per_month(loss), "pull-through", "pull-through-repositories", loss, 0.0,
+                f"saves {fmt_usd_per_month(loss)}"))
     return out

@@ -8,17 +8,19 @@ from leadership_support import compliance_table, coverage_table, summary, weekly
 
 from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports import leadership as lead
+from ecr_report.reports.text import fact_json, msg
+from ecr_report.reports import trends as trend_figures
 
 
 def history_of(*docs):
-    return [lead.history_entry(d, CONCERNS) for d in docs]
+    return [trend_figures.history_entry(d, CONCERNS) for d in docs]
 
 
 # --- headline figures and trends ----------------------------------------------------------------
 
 
 def test_headline_figures():
-    figures = lead.headline_figures(summary(), CONCERNS)
+    figures = trend_figures.headline_figures(summary(), CONCERNS)
     assert figures["repositories_pct"] == 50.0 and figures["images_pct"] == 40.0
     assert figures["critical"] == 4 and figures["high"] == 30 and figures["controls_failing"] == 12
     assert figures["inspector_monthly_usd"] == 12.5
@@ -33,17 +35,17 @@ def test_headline_figures_fall_back_and_never_invent_zeros():
     doc = summary(coverage__repositories_pct=None, pull_through={"storage_monthly_usd": 2.0,
                                                                   "nat_savings_monthly_usd": 5.5},
                   lifecycle={"reclaimable_bytes": 7, "reclaimable_monthly_usd": 0.01})
-    figures = lead.headline_figures(doc, CONCERNS)
+    figures = trend_figures.headline_figures(doc, CONCERNS)
     assert figures["repositories_pct"] == 50.0  # from scanned / total
     assert figures["pull_through_net_saving_monthly_usd"] == 3.5
     assert figures["reclaimable_basis"] == "current" and figures["reclaimable_bytes"] == 7
-    skipped = lead.headline_figures(summary(sections_not_computed=["pull_through", "inspector"]), CONCERNS)
+    skipped = trend_figures.headline_figures(summary(sections_not_computed=["pull_through", "inspector"]), CONCERNS)
     assert skipped["pull_through_net_saving_monthly_usd"] is None
     assert skipped["inspector_monthly_usd"] is None
 
 
 def test_first_run():
-    trends = lead.build_trends(summary(), [], CONCERNS)
+    trends = trend_figures.build_trends(summary(), [], CONCERNS)
     assert trends["recorded"] and trends["first_run"] and trends["previous"] is None
     for metric in trends["metrics"].values():
         assert metric["direction"] == "first run" and metric["delta"] is None
@@ -51,7 +53,7 @@ def test_first_run():
 
 
 def test_a_run_that_recorded_no_history_claims_no_change():
-    trends = lead.build_trends(summary(), None, CONCERNS)
+    trends = trend_figures.build_trends(summary(), None, CONCERNS)
     assert not trends["recorded"] and not trends["first_run"]
     assert {m["direction"] for m in trends["metrics"].values()} == {"not recorded"}
 
@@ -62,7 +64,7 @@ def test_deltas_and_directions_since_the_previous_run():
         summary(ids[0], coverage__repositories_pct=40.0, coverage__open_findings={"critical": 1, "high": 30}),
         summary(ids[1], coverage__repositories_pct=45.5, coverage__open_findings={"critical": 6, "high": 30},
                 inspector={"estimated_monthly_usd": 10.0}))
-    trends = lead.build_trends(summary("20260301T080000Z"), history, CONCERNS)
+    trends = trend_figures.build_trends(summary("20260301T080000Z"), history, CONCERNS)
     m = trends["metrics"]
     assert trends["previous"]["run_id"] == ids[1] and not trends["first_run"]
     assert m["repositories_pct"]["delta"] == pytest.approx(4.5)
@@ -77,7 +79,7 @@ def test_deltas_and_directions_since_the_previous_run():
 
 def test_worse_is_worse():
     history = history_of(summary(weekly_ids(1)[0], compliance__controls_failing=3))
-    m = lead.build_trends(summary(), history, CONCERNS)["metrics"]["controls_failing"]
+    m = trend_figures.build_trends(summary(), history, CONCERNS)["metrics"]["controls_failing"]
     assert (m["delta"], m["direction"], m["judgement"]) == (9, "up", "worse")
 
 
@@ -85,7 +87,7 @@ def test_series_has_the_last_twelve_runs_and_this_one_with_gaps_not_zeros():
     ids = weekly_ids(15)
     docs = [summary(i, coverage__repositories_pct=float(n)) for n, i in enumerate(ids)]
     docs[-1]["sections_not_computed"] = ["inspector"]
-    trends = lead.build_trends(summary(), history_of(*docs), CONCERNS)
+    trends = trend_figures.build_trends(summary(), history_of(*docs), CONCERNS)
     series = trends["metrics"]["repositories_pct"]["series"]
     assert len(series) == 13 and series[:12] == [float(n) for n in range(3, 15)] and series[-1] == 50.0
     assert trends["metrics"]["inspector_monthly_usd"]["series"][-2] is None
@@ -94,20 +96,20 @@ def test_series_has_the_last_twelve_runs_and_this_one_with_gaps_not_zeros():
 
 def test_reclaimable_on_another_basis_is_not_compared():
     old = summary(weekly_ids(1)[0], lifecycle={"reclaimable_bytes": 5, "reclaimable_monthly_usd": 0.1})
-    m = lead.build_trends(summary(), history_of(old), CONCERNS)["metrics"]["reclaimable_bytes"]
+    m = trend_figures.build_trends(summary(), history_of(old), CONCERNS)["metrics"]["reclaimable_bytes"]
     assert m["basis"] == "proposed" and m["series"] == [None, 10 * 2**30] and m["direction"] == "unknown"
 
 
 def test_scope_change_is_flagged():
     old = summary(weekly_ids(1)[0], regions=["us-east-1", "eu-west-1"])
-    assert lead.build_trends(summary(), history_of(old), CONCERNS)["scope_changed"]
-    assert not lead.build_trends(summary(), history_of(summary(weekly_ids(1)[0])), CONCERNS)["scope_changed"]
+    assert trend_figures.build_trends(summary(), history_of(old), CONCERNS)["scope_changed"]
+    assert not trend_figures.build_trends(summary(), history_of(summary(weekly_ids(1)[0])), CONCERNS)["scope_changed"]
 
 
 def test_history_entry_rejects_what_it_cannot_read():
     for bad in ([], {"run_id": "x"}, {"run_id": "x", "as_of": "y"}, {"run_id": 1, "as_of": "y", "coverage": {}}):
         with pytest.raises(ValueError):
-            lead.history_entry(bad, CONCERNS)
+            trend_figures.history_entry(bad, CONCERNS)
 
 
 # --- actions ---------------------------------------------------------------------------------
@@ -185,7 +187,11 @@ def test_inspector_savings_and_clair():
                               "label": "Continuous narrowed to prod*; others scan on push"},
         "rescan_days_14": {"available": True, "change_usd": -0.92},
         "rescan_days_60": {"available": True, "change_usd": 0.74}}})
-    ranked = lead.rank_actions(doc, _tables(crit=(("a", 0), ("b", 0)), fails={}, registries=registries), CONCERNS)
+    tables = _tables(crit=(("a", 0), ("b", 0)), fails={}, registries=registries)
+    # The filters narrowed to are a parameter of the scenario label's fact, not read from its English.
+    label = msg("Continuous narrowed to {filters}; others {then}", filters="prod*", then=msg("scan on push"))
+    tables["inspector_scenarios"] = pd.DataFrame({"scenario": ["narrow_continuous"], "label_message": [fact_json(label)]})
+    ranked = lead.rank_actions(doc, tables, CONCERNS)
     texts = {a.key: a.text for a in ranked}
     assert texts["inspector_narrow_continuous"] == "Narrow continuous scanning to prod*: saves $1.15/month"
     assert texts["inspector_rescan_duration"] == "Shorten Inspector's rescan duration to 14 days: saves $0.92/month"
