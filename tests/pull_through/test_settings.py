@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ecr_report.jobs.cli import build_parser
-from ecr_report.jobs.config import Config, ConfigError, PullThroughConfig
+from ecr_report.jobs.config import Config, ConfigError
+from ecr_report.reports.pull_through.config import PullThroughConfig
 from ecr_report.jobs.settings import analysis_settings
 
 
