@@ -11,9 +11,8 @@ headline figures), `methodology`; what the outputs take from it: `headline`, `le
 from __future__ import annotations
 
 from ..concern import Concern, Presentation
-from ..render.i18n import ja_inspector
-from ..render.section_inspector import build_inspector
-from . import config, finops, headline, leadership
+from . import config, finops, headline, ja, leadership
+from .section import build_inspector
 from .analysis import analyse
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
@@ -41,6 +40,6 @@ CONCERN = Concern(
             ("inspector_scenarios", "Inspector cost under other settings"),
             ("inspector_reconciliation", "our Inspector model against AWS's own usage figures"),
         ),
-        translations=(ja_inspector,),
+        translations=(ja,),
     ),
 )

@@ -11,9 +11,8 @@ from it is in `headline`, `leadership`, `finops`, its report section and its Jap
 from __future__ import annotations
 
 from ..concern import Concern, Presentation
-from ..render.i18n import ja_pull_through
-from ..render.section_pull_through import build_pull_through
-from . import config, finops, headline, leadership
+from . import config, finops, headline, ja, leadership
+from .section import build_pull_through
 from .analysis import analyse
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
@@ -43,7 +42,7 @@ CONCERN = Concern(
             ("pull_through_uncached", "upstream images pulled without the cache"),
             ("pull_through_topology", "VPCs: NAT gateways, endpoints, and whether the cache saves NAT processing"),
         ),
-        translations=(ja_pull_through,),
+        translations=(ja,),
     ),
 )
 

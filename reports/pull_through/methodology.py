@@ -1,7 +1,7 @@
 """The methodology paragraphs of the pull-through cache section, in plain words.
 
 Each paragraph is a `msg` so the report's language pass can translate it (the Japanese is in
-reports/render/i18n/ja_pull_through.py)."""
+reports/pull_through/ja.py)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from inspector_support import ACCOUNT, OTHER, REGION, configuration, coverage_im
 
 from ecr_report.reports.prices import PriceTable
 from ecr_report.reports.render import render_html
-from ecr_report.reports.render import section_inspector as section
+from ecr_report.reports.inspector_pricing import section
 from i18n_support import JA, t
 
 from ecr_report.jobs.plugins import CONCERNS

@@ -22,7 +22,7 @@ from ecr_report.reports.pull_through.methodology import methodology
 from ecr_report.reports.pull_through.analysis import conform_rows, notes
 from ecr_report.reports.pull_through.inputs import Settings
 from ecr_report.reports.pull_through.tables import RESULT_TABLES
-from ecr_report.reports.render import section_pull_through as section
+from ecr_report.reports.pull_through import section
 from i18n_support import JA, localize, t
 from ecr_report.reports.text import Text
 

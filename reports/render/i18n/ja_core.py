@@ -5,8 +5,8 @@ Keys are the English text exactly as the report shows it, or the template given 
 
 Shared count words used here and defined by other modules (not repeated, so the two can never
 disagree): "{n} repository(ies)", "{n} image(s)", "{n} registry(ies)", "{items} and {n} more",
-"none", "unknown", "not collected" (ja_summary / ja_labels). The price table's units, statuses
-and sources are ja_inspector's (it builds that table)."""
+"none", "unknown", "not collected" (ja_summary / ja_labels). The price table's words are
+ja_prices'."""
 
 from __future__ import annotations
 

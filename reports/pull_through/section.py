@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 
 from ..text import Text, join, msg
-from . import charts
-from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
-from .filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing
-from .section_pull_through_exposure import (
+from ..render import charts
+from ..render.blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
+from ..render.filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing
+from .section_exposure import (
     NOT_AVAILABLE,
     UNKNOWN,
     registry_label,
