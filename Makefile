@@ -12,11 +12,11 @@ $(VENV)/bin/activate:
 	$(PIP) install --quiet --upgrade pip
 
 # Re-install when pyproject.toml changes (the stamp files track what was installed).
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+$(VENV)/.installed: pyproject.toml setup.py | $(VENV)/bin/activate
 	$(PIP) install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/activate
+$(VENV)/.installed-test: pyproject.toml setup.py | $(VENV)/bin/activate
 	$(PIP) install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
