@@ -4,7 +4,7 @@ Builds a deterministic synthetic fleet (seed 20250630) with realistic multi-rule
 from a handful of templates, evaluates it in one `evaluate_fleet` call, and prints wall time,
 peak memory (tracemalloc for the evaluation's own allocations, and the process's max RSS), and
 the simple reference evaluator's time on a sample of repositories scaled up to the fleet, with
-the speed-up ratio. Targets (issue 3): <= 3 s, < 2 GiB, >= 20x. Run:
+the speed-up ratio. Targets: <= 3 s, < 2 GiB, >= 20x. Run:
 
     .venv/bin/python benchmarks/lifecycle.py [--images N] [--repos N] [--reference-repos N]
 """

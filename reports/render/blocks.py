@@ -2,8 +2,8 @@
 
 Templates only ever see these (strings already formatted by `filters`, charts as escaped SVG
 markup), never DataFrames or API dicts. A section is an id, a title and a sequence of blocks;
-`blocks.html.j2` renders each block by its `kind`, so a new report section (issue 5's trends,
-Inspector pricing, ...) is built in Python without touching the templates.
+`blocks.html.j2` renders each block by its `kind`, so a new report section (the first
+page's trends, a concern's section, ...) is built in Python without touching the templates.
 """
 
 from __future__ import annotations

@@ -279,7 +279,7 @@ def banner(ctx: SectionContext) -> Banner | None:
 
 
 # The executive summary (headline figures with trends, ranked actions, key points) is
-# built in section_summary.py (issue 5); the control helpers below are shared with it.
+# built in section_summary.py; the control helpers below are shared with it.
 
 
 def control_key(control: str) -> tuple[int, str]:

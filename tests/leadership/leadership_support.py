@@ -1,4 +1,4 @@
-"""Hand-built summaries and run directories for the leadership tests (issue 5)."""
+"""Hand-built summaries and run directories for the leadership tests (first page, trends, actions)."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ from . import conftest
 AS_OF = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 AS_OF_TEXT = "2026-03-02 08:00 UTC"  # filters.fmt_datetime
 AS_OF_PDF = "D:20260302080000"
-MAX_PAGES = 25  # issue 5: "the PDF stays under 25 pages at any fleet size"
+MAX_PAGES = 25  # the PDF stays under 25 pages at any fleet size
 
 # Page geometry, from templates/report.css: A4, @page margins 20mm top (15mm on the first
 # page, which has no running header), 18mm bottom. The running header sits in the top margin,
