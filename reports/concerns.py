@@ -7,7 +7,7 @@ is listed in summary.json's `sections_not_computed`, and its report section says
 from __future__ import annotations
 
 from .concern import Concern
-from .lifecycle.concern import CONCERN as LIFECYCLE
+from .lifecycle import CONCERN as LIFECYCLE
 from .inspector_pricing import CONCERN as INSPECTOR
 from .schema import register_table
 from .pull_through import CONCERN as PULL_THROUGH  # issue 7

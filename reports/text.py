@@ -14,6 +14,7 @@ formatted, repository names, AWS identifiers) is kept as it is.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -66,6 +67,59 @@ def join(parts: "list[str] | tuple[str, ...]", separator: str = " ") -> Joined:
     """Several sentences as one paragraph, each part still translatable on its own (a Japanese
     paragraph joins them without the space)."""
     return Joined(parts, separator)
+
+
+# --- facts: a Text as data a table or a result can keep ----------------------------------------
+#
+# A message fact is `(message_id, params)`: the message id IS the English template given to `msg`
+# (so the catalogs translate it unchanged), the parameters are JSON-ready. In the parameters:
+# * a number, a boolean, None or a plain string stays as it is;
+# * a `Text` is itself a fact, `{"id": template, "params": {...}}`;
+# * a `Joined` is `{"join": [part, ...], "separator": separator}`, each part encoded as above;
+# * anything else is kept as `str(value)` (what formatting it into the sentence shows).
+# Tables keep `params` as `params_json(params)` (compact JSON, sorted keys) beside the English
+# column; `from_fact(*to_fact(text)) == text`, with the same templates, so it translates the same.
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, Joined):
+        return {"join": [_encode(part) for part in value.params.values()], "separator": value.separator}
+    if isinstance(value, Text):
+        return {"id": value.template, "params": {k: _encode(v) for k, v in value.params.items()}}
+    return value if isinstance(value, _SCALARS) else str(value)
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, dict) and "join" in value:
+        return Joined([_decode(part) for part in value["join"]], value["separator"])  # type: ignore[arg-type]
+    if isinstance(value, dict):
+        return from_fact(value["id"], value["params"])
+    return value
+
+
+def to_fact(text: str) -> tuple[str, dict[str, object]]:
+    """`text` as a fact: (message id, parameters). A plain string is its own message id, without
+    parameters; a `Joined` paragraph has no message id of its own (keep it as a parameter)."""
+    if isinstance(text, Joined):
+        raise TypeError("a Joined paragraph is not one message: store it as a parameter of one")
+    if not isinstance(text, Text):
+        return str(text), {}
+    return text.template, {name: _encode(value) for name, value in text.params.items()}
+
+
+def from_fact(message_id: str, params: "Mapping[str, object] | str | None" = None) -> Text:
+    """The `Text` a fact says: `msg(message_id, **params)` with nested facts rebuilt. `params`
+    may be the JSON a table keeps (`params_json`); empty or missing means no parameters."""
+    if isinstance(params, str):
+        params = json.loads(params) if params else {}
+    return Text(message_id, {name: _decode(value) for name, value in (params or {}).items()})
+
+
+def params_json(params: Mapping[str, object]) -> str:
+    """A fact's parameters as a table keeps them: compact JSON, sorted keys, UTF-8 as is."""
+    return json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 # --- reading an English sentence back into its Text -------------------------------------------

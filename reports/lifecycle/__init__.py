@@ -4,7 +4,14 @@
 which rule acts and how; `reclaimable` turns that into bytes; `lint` flags accepted-but-suspicious
 policies; `preview` renders a `GetLifecyclePolicyPreview`-shaped answer. The choices made where
 AWS's documentation is silent are in `METHODOLOGY` (methodology.py).
+
+The lifecycle concern (`CONCERN`) runs them fleet-wide: `tables` (its snapshot and result tables),
+`analysis` (`analyse` and its steps over `fleet`, `figures` and `lint_table`), `result` (the
+typed headline figures, summary.json's `lifecycle` key), `methodology`.
 """
+
+from ..concern import Concern
+from .analysis import analyse
 
 from .awsjson import AwsJsonError, images_from_describe, manifests_from_batch_get, parse_timestamp
 from .evaluate import evaluate, evaluate_fleet
@@ -15,10 +22,20 @@ from .methodology import METHODOLOGY
 from .policy import Action, Policy, Rule, Selection, parse_policy
 from .preview import preview
 from .reclaim import reclaimable, totals
+from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 from .validate import PolicyIssue, PolicyValidationError, validate_text
+
+CONCERN = Concern(
+    key="lifecycle",
+    title="Lifecycle policies",
+    snapshot_tables=SNAPSHOT_TABLES,
+    result_tables=RESULT_TABLES,
+    analyse=analyse,
+)
 
 
 __all__ = [
+    "CONCERN",
     "METHODOLOGY",
     "Action",
     "AwsJsonError",

@@ -1,4 +1,4 @@
-"""The report section "Lifecycle reclaimable storage" (issue 3).
+"""The report section "Lifecycle reclaimable storage".
 
 Reads the lifecycle concern's result tables (`lifecycle`, `lifecycle_lint`) and its summary;
 shows fleet totals for the current and the proposed policies, the repositories that reclaim the
@@ -6,9 +6,10 @@ most, the repositories without a policy and what the proposal would free there, 
 warning (capped), and a chart. Unknown figures read "unknown", never 0, NaN or None.
 
 Sentences with figures are `msg` templates (translated by reports/render/i18n/ja_lifecycle.py);
-lint messages and validation issues come out of the analysis as plain strings and are turned
-back into templates by reports/lifecycle/messages.py. "N repositories", "N images" and "N more
-repositories in data/lifecycle.csv." stay plain strings the catalog's patterns translate.
+lint warnings are said from the facts the `lifecycle_lint` table keeps beside the English
+(`message_id`, `message_params`: `reports.text.from_fact`), and the proposed policy's validation
+errors come in the summary as `Text`. "N repositories", "N images" and "N more repositories in
+data/lifecycle.csv." stay plain strings the catalog's patterns translate.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..lifecycle.baseline import BASELINE_NAME
-from ..lifecycle.messages import issue_text, lint_text
 from ..summary import dig
-from ..text import join, msg
+from ..text import as_text, from_fact, join, msg
 from . import charts
 from .blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, NotComputed, Paragraph, Section, Table
 from .filters import MISSING, fmt_bytes, fmt_int, fmt_text, fmt_usd, is_missing, plural
@@ -283,6 +283,14 @@ def _names(names: list[str], limit: int = 12) -> str:
     return msg("{names} and {n} more", names=", ".join(names[:limit]), n=len(names) - limit)
 
 
+def _lint_detail(rec: Mapping[str, Any]) -> str:
+    """A `lifecycle_lint` row's message, said again from its fact (the English `message` when the
+    row has no message id)."""
+    if is_missing(rec.get("message_id")):
+        return "" if is_missing(rec.get("message")) else str(rec["message"])
+    return from_fact(str(rec["message_id"]), rec.get("message_params"))
+
+
 def _lint_table(lint: pd.DataFrame) -> Table:
     """Every warning with its repository; the two per-repository verdicts are grouped, one row each."""
     order = {"not-evaluated": 0, "pull-through-cache-no-policy": 1, "multi-entry-tag-list": 2, "shadowed-rule": 3,
@@ -320,8 +328,7 @@ def _lint_table(lint: pd.DataFrame) -> Table:
             where = Cell("proposed policy", note=_names(regs, REGISTRY_NAMES))
         else:
             where = Cell("proposed policy")
-        message = r.get("message")
-        rows.append((where, badge, Cell(lint_text(message) if not is_missing(message) else "")))
+        rows.append((where, badge, Cell(_lint_detail(r))))
     shown = rows[:LINT_ROWS]
     more = len(rows) - len(shown)
     return Table(
@@ -409,7 +416,7 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
     if prop.get("status") == "invalid":
         blocks.append(Paragraph(msg("The proposed policy ({source}) would be rejected by ECR, so no proposed scenario "
                                     "was computed:", source=source), tone="alert"))
-        blocks.append(Bullets(tuple(issue_text(str(e)) for e in (prop.get("errors") or [])[:10])))
+        blocks.append(Bullets(tuple(as_text(e) for e in (prop.get("errors") or [])[:10])))
     elif prop.get("status") == "evaluated":
         where = msg("every repository") if prop.get("apply_to") == "all" else msg("the repositories without a policy")
         wp = prop.get("without_policy") or {}
