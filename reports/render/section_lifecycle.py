@@ -404,6 +404,14 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
             msg("The lifecycle table is not available for this run, so this part of the report could not be produced."),
             msg("It is not evidence that there is nothing to reclaim.")]), tone="alert"))
         return Section(SECTION_ID, number, TITLE, tuple(blocks), new_page=True)
+    blocks.extend(_scenario_blocks(summary))
+    blocks.extend(_table_blocks(summary, table, ctx.table("lifecycle_lint")))
+    return Section(SECTION_ID, number, TITLE, tuple(blocks), new_page=True)
+
+
+def _scenario_blocks(summary: Mapping[str, Any]) -> list[object]:
+    """Unknown policies, then the proposal: rejected (its validation errors), or what it does."""
+    blocks: list[object] = []
     unknown = summary.get("repositories_unknown_policy") or 0
     if unknown:
         blocks.append(Paragraph(
@@ -418,25 +426,35 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
                                     "was computed:", source=source), tone="alert"))
         blocks.append(Bullets(tuple(as_text(e) for e in (prop.get("errors") or [])[:10])))
     elif prop.get("status") == "evaluated":
-        where = msg("every repository") if prop.get("apply_to") == "all" else msg("the repositories without a policy")
-        wp = prop.get("without_policy") or {}
-        applied = prop.get("repositories_applied") or 0
-        sentences = [
-            msg("Proposed: {source}, put on {where} ({n} repository).", source=source, where=where,
-                n=fmt_int(applied)) if _one(applied) else
-            msg("Proposed: {source}, put on {where} ({n} repositories).", source=source, where=where,
-                n=fmt_int(applied)),
-            msg("In the repositories without a policy it would expire {images} images ({bytes}, {usd} a month) and "
-                "move {archive} to archive.", images=fmt_int(wp.get("images_expiring"), UNKNOWN),
-                bytes=fmt_bytes(wp.get("reclaimable_bytes"), missing=UNKNOWN),
-                usd=fmt_usd(wp.get("reclaimable_monthly_usd"), 2, UNKNOWN),
-                archive=fmt_bytes(wp.get("bytes_to_archive"), missing=UNKNOWN)),
-        ]
-        archive = _archive_sentence(summary, prop)
-        blocks.append(Paragraph(join(sentences + ([archive] if archive else []))))
+        blocks.append(_proposal_paragraph(summary, prop, source))
     elif _num(summary.get("bytes_to_archive")):
         blocks.append(Paragraph(_archive_sentence(summary, summary)))
-    blocks.append(_totals_table(summary))
+    return blocks
+
+
+def _proposal_paragraph(summary: Mapping[str, Any], prop: Mapping[str, Any], source: str) -> Paragraph:
+    where = msg("every repository") if prop.get("apply_to") == "all" else msg("the repositories without a policy")
+    wp = prop.get("without_policy") or {}
+    applied = prop.get("repositories_applied") or 0
+    sentences = [
+        msg("Proposed: {source}, put on {where} ({n} repository).", source=source, where=where,
+            n=fmt_int(applied)) if _one(applied) else
+        msg("Proposed: {source}, put on {where} ({n} repositories).", source=source, where=where,
+            n=fmt_int(applied)),
+        msg("In the repositories without a policy it would expire {images} images ({bytes}, {usd} a month) and "
+            "move {archive} to archive.", images=fmt_int(wp.get("images_expiring"), UNKNOWN),
+            bytes=fmt_bytes(wp.get("reclaimable_bytes"), missing=UNKNOWN),
+            usd=fmt_usd(wp.get("reclaimable_monthly_usd"), 2, UNKNOWN),
+            archive=fmt_bytes(wp.get("bytes_to_archive"), missing=UNKNOWN)),
+    ]
+    archive = _archive_sentence(summary, prop)
+    return Paragraph(join(sentences + ([archive] if archive else [])))
+
+
+def _table_blocks(summary: Mapping[str, Any], table: pd.DataFrame, lint: pd.DataFrame | None) -> list[object]:
+    """Totals, the chart, the two byte figures, the repository tables and the lint warnings."""
+    prop = dig(summary, "proposed") or {}
+    blocks: list[object] = [_totals_table(summary)]
     cur = table[table["scenario"] == "current"]
     proposed = table[table["scenario"] == "proposed"]
     proposed = proposed if len(proposed) else None
@@ -448,7 +466,6 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
     blocks.append(_top_table(cur, proposed, prop.get("apply_to") == "all"))
     blocks.append(Heading("Repositories without a policy", id="lifecycle-without-policy-heading"))
     blocks.append(_without_policy_table(cur, proposed))
-    lint = ctx.table("lifecycle_lint")
     blocks.append(Heading("Lint warnings", id="lifecycle-lint-heading"))
     blocks.append(_lint_table(lint) if lint is not None else Paragraph(msg("The lint table is not available."), tone="alert"))
-    return Section(SECTION_ID, number, TITLE, tuple(blocks), new_page=True)
+    return blocks

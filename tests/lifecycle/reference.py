@@ -29,7 +29,7 @@ def _matches(kind: str, entry: str, tag: str) -> bool:
     return re.fullmatch(regex, tag, re.DOTALL) is not None
 
 
-def _selected(selection: dict, image: dict) -> bool:
+def selected(selection: dict, image: dict) -> bool:
     storage = selection.get("storageClass", "standard")
     if image["image_status"] != ("ACTIVE" if storage == "standard" else "ARCHIVED"):
         return False
@@ -47,13 +47,13 @@ def _selected(selection: dict, image: dict) -> bool:
     return True
 
 
-def _order_time(image: dict):
+def order_time(image: dict):
     return image["pushed_at"] if _missing(image.get("last_activated_at")) else image["last_activated_at"]
 
 
 def _age_time(count_type: str, image: dict):
     if count_type == "sinceImagePushed":
-        return _order_time(image)
+        return order_time(image)
     if count_type == "sinceImagePulled":
         pulled, activated = image.get("last_pull_at"), image.get("last_activated_at")
         if not _missing(activated):
@@ -86,9 +86,9 @@ def reference_evaluate(policy_text: str, images: list[dict], as_of, children: li
         claimed, acted = set(), {}
         for rule in rules:
             sel = rule["selection"]
-            cand = [i for i in imgs if i["image_digest"] not in followers and _selected(sel, i)]
+            cand = [i for i in imgs if i["image_digest"] not in followers and selected(sel, i)]
             if sel["countType"] == "imageCountMoreThan":
-                youngest_first = sorted(cand, key=lambda i: (-_order_time(i).value, i["image_digest"]))
+                youngest_first = sorted(cand, key=lambda i: (-order_time(i).value, i["image_digest"]))
                 hits = youngest_first[sel["countNumber"]:]
             else:
                 limit = timedelta(days=sel["countNumber"])
