@@ -12,7 +12,6 @@ typed headline figures, summary.json's `lifecycle` key), `methodology`.
 
 from ..concern import Concern
 from .analysis import analyse
-
 from .awsjson import AwsJsonError, images_from_describe, manifests_from_batch_get, parse_timestamp
 from .evaluate import evaluate, evaluate_fleet
 from .frame import ImageInputError, image_frame
