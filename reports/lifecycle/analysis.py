@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..concern import AnalysisContext, ConcernResult
 from ..text import msg
-from .baseline import source_text
+from .baseline import proposed_source, source_text
 from .evaluate import evaluate_fleet
 from .figures import repository_figures
 from .fleet import Fleet, Policies, choose_policies, read_fleet
@@ -59,11 +59,6 @@ def cross_check(preview: pd.DataFrame | None, actions: pd.DataFrame) -> CrossChe
         if t != m:
             disagreements.append(Disagreement(f"{a}/{r}/{n}", len(t - m), len(m - t)))
     return CrossCheck(int(len(repos)), tuple(disagreements))
-
-
-def proposed_source(settings: Mapping[str, Any]) -> Any:
-    """Where the proposed policy came from, as configured (a file name or the baseline's name)."""
-    return settings.get("proposed_policy_source") or settings.get("proposed_policy_file")
 
 
 def build_result(lifecycle: pd.DataFrame, lint_frame: pd.DataFrame, settings: Mapping[str, Any], policies: Policies,

@@ -9,7 +9,7 @@ to evaluate your own policy instead, or `builtin_baseline = false` for no propos
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 
 from ..text import msg
 
@@ -39,6 +39,11 @@ BASELINE_POLICY = {
 }
 
 BASELINE_POLICY_TEXT = json.dumps(BASELINE_POLICY, indent=2) + "\n"
+
+
+def proposed_source(settings: Mapping[str, Any]) -> Any:
+    """Where the proposed policy came from, as configured (a file name or the baseline's name)."""
+    return settings.get("proposed_policy_source") or settings.get("proposed_policy_file")
 
 
 def source_text(source: Any, missing: str) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..prices import DERIVED, OFFICIAL, PriceTable
 from ..text import Text, join, msg
-from .baseline import source_text
+from .baseline import proposed_source, source_text
 
 METHODOLOGY = """\
 Lifecycle policy evaluation (offline)
@@ -138,7 +138,7 @@ def _prices_paragraph(prices: PriceTable, regions: list[str]) -> str:
 
 
 def _scenarios_paragraph(settings: Mapping[str, Any]) -> str:
-    source = settings.get("proposed_policy_source") or settings.get("proposed_policy_file")
+    source = proposed_source(settings)
     return join([
         msg("Scenarios."),
         msg("'Current' evaluates each repository's own lifecycle policy as collected."),

@@ -25,7 +25,6 @@ from ..schema import BOOL, INT, STR, UNIT_KEY
 from .awsjson import AwsJsonError, manifest_records
 
 REPO_KEY = {**UNIT_KEY, "repository_name": STR}
-SCENARIOS = ("current", "proposed")
 FLOAT = "float64"
 
 # --- snapshot tables ---------------------------------------------------------------------------
