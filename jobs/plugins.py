@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..reports.concern import Concern, analysis_order
 from ..reports.inspector_pricing import CONCERN as INSPECTOR
-from ..reports.lifecycle.concern import CONCERN as LIFECYCLE
+from ..reports.lifecycle import CONCERN as LIFECYCLE
 from ..reports.pull_through import CONCERN as PULL_THROUGH
 from ..reports.schema import FOUNDATION_TABLES
 from .collect.inspector_pricing import collect_inspector_pricing

@@ -13,11 +13,8 @@ formatted, repository names, AWS identifiers) is kept as it is.
 
 from __future__ import annotations
 
-import functools
 import json
-import re
-import string
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 
 class Text(str):
@@ -75,26 +72,37 @@ JOINED = "<joined>"
 """The `id` of a `Joined` paragraph's fact (no template can be this string)."""
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_fact(text: object) -> dict[str, object]:
     """`text` as plain data a table or a file can keep, and `from_fact(**fact)` rebuilds exactly.
 
     A `Text` is `{"id": template, "params": {name: value}}`: the id is the English template (the
-    catalogs' key); a parameter that is itself a `Text` is a fact in turn; any other parameter is
-    kept as it is (strings and numbers). A `Joined` paragraph is
-    `{"id": "<joined>", "sep": separator, "parts": [facts...]}`. A plain string is a fact without
-    parameters."""
+    catalogs' key); a parameter that is itself a `Text` is a fact in turn; a string, number,
+    boolean or None is kept as it is, anything else as `str(value)` (what the sentence shows). A
+    `Joined` paragraph is `{"id": "<joined>", "sep": separator, "parts": [facts...]}`. A plain
+    string is a fact without parameters."""
     if isinstance(text, Joined):
         return {"id": JOINED, "sep": text.separator, "parts": [to_fact(p) for p in text.params.values()]}
     if isinstance(text, Text):
-        return {"id": text.template, "params": {name: to_fact(value) if isinstance(value, Text) else value
-                                                for name, value in text.params.items()}}
+        return {"id": text.template, "params": {name: _param(value) for name, value in text.params.items()}}
     return {"id": str(text), "params": {}}
 
 
-def from_fact(id: str, params: Mapping[str, object] | None = None, *,  # noqa: A002 - the fact's key
+def _param(value: object) -> object:
+    if isinstance(value, Text):
+        return to_fact(value)
+    return value if isinstance(value, _SCALARS) else str(value)
+
+
+def from_fact(id: str, params: Mapping[str, object] | str | None = None, *,  # noqa: A002 - the fact's key
               sep: str = " ", parts: "list[Mapping[str, object]] | tuple[()]" = ()) -> Text:
     """The `Text` a fact was made from (`from_fact(**to_fact(text)) == text`, template and
-    parameters included); a parameter that is a mapping with an "id" is a fact of its own."""
+    parameters included); a parameter that is a mapping with an "id" is a fact of its own.
+    `params` may be the JSON a table keeps (`params_json`); empty or missing: no parameters."""
+    if isinstance(params, str):
+        params = json.loads(params) if params else {}
     if id == JOINED:
         return Joined([from_fact(**part) for part in parts], sep)
     return Text(id, {name: from_fact(**value) if isinstance(value, Mapping) and "id" in value else value
@@ -109,51 +117,17 @@ def fact_json(text: object) -> str | None:
     return json.dumps(to_fact(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def params_json(params: Mapping[str, object]) -> str:
+    """A fact's parameters alone, as a table that keeps the message id in a column of its own
+    stores them: compact JSON, sorted keys, UTF-8 as is."""
+    return json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def from_fact_json(value: object) -> Text | None:
     """The `Text` of a `fact_json` string; `None` for a missing value (None, NaN, NA, "")."""
     if not isinstance(value, str) or not value:
         return None
     return from_fact(**json.loads(value))
-
-
-# --- reading an English sentence back into its Text -------------------------------------------
-
-
-@functools.lru_cache(maxsize=None)
-def _template_regex(template: str, field_patterns: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
-    patterns = dict(field_patterns)
-    parts = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if field is not None:
-            parts.append(f"(?P<{field}>{patterns.get(field, '.+?')})")
-    return re.compile("".join(parts), re.S)
-
-
-def template_regex(template: str, field_patterns: Mapping[str, str] | None = None) -> re.Pattern[str]:
-    """A regex matching what `msg(template, ...)` can produce, one named group per parameter
-    (any text, lazily, unless `field_patterns` narrows a field)."""
-    return _template_regex(template, tuple(sorted((field_patterns or {}).items())))
-
-
-def recover(text: object, templates: "tuple[str, ...]", *,
-            field_patterns: Mapping[str, str] | None = None,
-            value: "Callable[[str], object]" = lambda v: v) -> object:
-    """`text` as the `Text` of the first template that reproduces it exactly; `text` otherwise.
-
-    For sentences that only survive as plain strings (a data table's column, a message the CLI
-    prints too): the report reads them back so they can still be translated. `value` may turn a
-    matched parameter into a `Text` of its own. The result is never different English: a match
-    that would not rebuild the string character for character is refused."""
-    if not isinstance(text, str) or isinstance(text, Text):
-        return text
-    for template in templates:
-        found = template_regex(template, field_patterns).fullmatch(text)
-        if found is not None:
-            rebuilt = Text(template, {name: value(v) for name, v in found.groupdict().items()})
-            if rebuilt == text:
-                return rebuilt
-    return text
 
 
 # --- small builders shared by the analysis and the report ------------------------------------

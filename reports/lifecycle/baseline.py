@@ -9,6 +9,9 @@ to evaluate your own policy instead, or `builtin_baseline = false` for no propos
 from __future__ import annotations
 
 import json
+from typing import Any, Mapping
+
+from ..text import msg
 
 BASELINE_NAME = "ecr-report built-in baseline"
 
@@ -36,3 +39,16 @@ BASELINE_POLICY = {
 }
 
 BASELINE_POLICY_TEXT = json.dumps(BASELINE_POLICY, indent=2) + "\n"
+
+
+def proposed_source(settings: Mapping[str, Any]) -> Any:
+    """Where the proposed policy came from, as configured (a file name or the baseline's name)."""
+    return settings.get("proposed_policy_source") or settings.get("proposed_policy_file")
+
+
+def source_text(source: Any, missing: str) -> str:
+    """The proposed policy's source as the report names it: the built-in baseline (a translatable
+    name), a file name (kept), or `missing` when none is configured."""
+    if not source:
+        return missing
+    return msg("ecr-report built-in baseline") if source == BASELINE_NAME else str(source)

@@ -225,27 +225,11 @@ def _evaluate(frame: pd.DataFrame, policy_for: Callable[[RepoKey], Policy | None
     now = as_of_ns(as_of)
     n = len(frame)
     repo_code, repo_keys = _repo_codes(frame)
-    pols: list[Policy] = []
-    pol_ids: dict[Policy, int] = {}
-    repo_pol = np.full(len(repo_keys), -1, dtype=np.int64)
-    for code, key in enumerate(repo_keys):
-        pol = policy_for(key)
-        if pol is not None:
-            repo_pol[code] = pol_ids.setdefault(pol, len(pols))
-            if repo_pol[code] == len(pols):
-                pols.append(pol)
-    pol_code = repo_pol[repo_code] if n else np.zeros(0, dtype=np.int64)
-
+    pols, pol_code = _policy_codes(repo_keys, repo_code, policy_for)
     digests = strings(frame["image_digest"])
     active = is_value(frame["image_status"], "ACTIVE")
     archived = is_value(frame["image_status"], "ARCHIVED")
-    pushed = ns(frame["pushed_at"])
-    pulled = ns(frame["last_pull_at"])
-    arch_at = ns(frame["last_archived_at"])
-    act_at = ns(frame["last_activated_at"])
-    restored = act_at != NAT
-    order_key = np.where(restored, act_at, pushed)  # §1.4: last_activated_at replaces push time
-    pull_key = lambda: np.where(restored, np.maximum(pulled, act_at), np.where(pulled != NAT, pulled, pushed))  # noqa: E731
+    order_key, sources = _time_sources(frame)
 
     # Digest look-ups (referrers' subjects, manifest-list edges) run in C with the GIL released,
     # so they overlap the sort and the tag conversion on a second core.
@@ -257,47 +241,87 @@ def _evaluate(frame: pd.DataFrame, policy_for: Callable[[RepoKey], Policy | None
         subject_pos = subjects.result()
         parent, child = edges.result()
     follower = subject_pos >= 0
-    lengths = pc.fill_null(pc.list_value_length(tags_sorted), 0).to_numpy().astype(np.int64)
-    flat = tags_sorted.flatten()
-    offsets = np.r_[0, np.cumsum(lengths)]
 
-    prio_s = np.zeros(len(order), dtype=np.int64)
-    act_s = np.full(len(order), NONE, dtype=np.int8)
-    s_pol = pol_code[order]
-    bounds = np.r_[0, np.flatnonzero(s_pol[1:] != s_pol[:-1]) + 1, len(order)]
-    sources = {"sinceImagePushed": lambda: order_key, "sinceImagePulled": pull_key, "sinceImageTransitioned": lambda: arch_at}
     times = _LazyGather(sources, order)  # only the count types some policy uses are gathered
     storage = {"standard": active[order], "archive": archived[order]}
-    eligible_all = ~follower[order]
-    repo_sorted = repo_code[order]
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        if a == b:
-            continue
-        policy = pols[s_pol[a]]
-        sl = _Slice(b - a, repo_sorted[a:b], lengths[a:b], flat.slice(offsets[a], offsets[b] - offsets[a]))
-        t = times.window(a, b)
-        claimed = np.zeros(b - a, dtype=bool)
-        prio, act = prio_s[a:b], act_s[a:b]  # views: writes land in prio_s / act_s
-        for rule in policy.rules:
-            sel = rule.selection
-            cand = storage[sel.storage_class][a:b] & eligible_all[a:b]
-            if sel.tag_status == "tagged":
-                cand &= sl.tagged
-                for kind, entry in rule.tag_entries:
-                    cand &= sl.entry(kind, entry)
-            elif sel.tag_status == "untagged":
-                cand &= ~sl.tagged
-            fresh = _rule_hits(rule, cand, sl, t, now) & ~claimed
-            prio[fresh] = rule.priority
-            act[fresh] = EXPIRE if rule.action.type == "expire" else TRANSITION
-            claimed |= cand  # protection comes from matching, not from being marked
-
+    prio_s, act_s = _mark_sorted(pols, pol_code[order], repo_code[order], tags_sorted, times, storage,
+                                 ~follower[order], now)
     prio_o = np.zeros(n, dtype=np.int64)
     act_o = np.full(n, NONE, dtype=np.int8)
     prio_o[order], act_o[order] = prio_s, act_s
     held = _hold_manifest_children(parent, child, archived, prio_o, act_o)
     _follow_subjects(subject_pos, active, prio_o, act_o)
     return _result(frame, prio_o, act_o, held, follower, archived | is_value(frame["image_status"], "ACTIVATING"))
+
+
+def _policy_codes(repo_keys: list[RepoKey], repo_code: np.ndarray,
+                  policy_for: Callable[[RepoKey], Policy | None]) -> tuple[list[Policy], np.ndarray]:
+    """The distinct policies, and each image's index into them (-1: its repository has none)."""
+    pols: list[Policy] = []
+    pol_ids: dict[Policy, int] = {}
+    repo_pol = np.full(len(repo_keys), -1, dtype=np.int64)
+    for code, key in enumerate(repo_keys):
+        pol = policy_for(key)
+        if pol is not None:
+            repo_pol[code] = pol_ids.setdefault(pol, len(pols))
+            if repo_pol[code] == len(pols):
+                pols.append(pol)
+    return pols, repo_pol[repo_code] if len(repo_code) else np.zeros(0, dtype=np.int64)
+
+
+def _time_sources(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, Callable[[], np.ndarray]]]:
+    """The ordering time of each image, and the time each age count type measures from."""
+    pushed = ns(frame["pushed_at"])
+    pulled = ns(frame["last_pull_at"])
+    arch_at = ns(frame["last_archived_at"])
+    act_at = ns(frame["last_activated_at"])
+    restored = act_at != NAT
+    order_key = np.where(restored, act_at, pushed)  # §1.4: last_activated_at replaces push time
+
+    def pull_key() -> np.ndarray:
+        return np.where(restored, np.maximum(pulled, act_at), np.where(pulled != NAT, pulled, pushed))
+
+    return order_key, {"sinceImagePushed": lambda: order_key, "sinceImagePulled": pull_key,
+                       "sinceImageTransitioned": lambda: arch_at}
+
+
+def _mark_sorted(pols: list[Policy], s_pol: np.ndarray, repo_sorted: np.ndarray, tags_sorted: pa.Array,
+                 times: _LazyGather, storage: dict[str, np.ndarray], eligible: np.ndarray,
+                 now: int) -> tuple[np.ndarray, np.ndarray]:
+    """Applied rule priority and action of each image, in sorted order (images grouped by policy)."""
+    lengths = pc.fill_null(pc.list_value_length(tags_sorted), 0).to_numpy().astype(np.int64)
+    flat = tags_sorted.flatten()
+    offsets = np.r_[0, np.cumsum(lengths)]
+    prio_s = np.zeros(len(s_pol), dtype=np.int64)
+    act_s = np.full(len(s_pol), NONE, dtype=np.int8)
+    bounds = np.r_[0, np.flatnonzero(s_pol[1:] != s_pol[:-1]) + 1, len(s_pol)]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if a == b:
+            continue
+        sl = _Slice(b - a, repo_sorted[a:b], lengths[a:b], flat.slice(offsets[a], offsets[b] - offsets[a]))
+        window = {cls: images[a:b] for cls, images in storage.items()}
+        # prio_s[a:b] and act_s[a:b] are views: the policy's marks land in prio_s / act_s
+        _apply_policy(pols[s_pol[a]], sl, times.window(a, b), window, eligible[a:b], now, prio_s[a:b], act_s[a:b])
+    return prio_s, act_s
+
+
+def _apply_policy(policy: Policy, sl: _Slice, t: _Window, storage: dict[str, np.ndarray], eligible: np.ndarray,
+                  now: int, prio: np.ndarray, act: np.ndarray) -> None:
+    """Mark, in place, what each rule of one policy acts on among that policy's images."""
+    claimed = np.zeros(sl.n, dtype=bool)
+    for rule in policy.rules:
+        sel = rule.selection
+        cand = storage[sel.storage_class] & eligible
+        if sel.tag_status == "tagged":
+            cand &= sl.tagged
+            for kind, entry in rule.tag_entries:
+                cand &= sl.entry(kind, entry)
+        elif sel.tag_status == "untagged":
+            cand &= ~sl.tagged
+        fresh = _rule_hits(rule, cand, sl, t, now) & ~claimed
+        prio[fresh] = rule.priority
+        act[fresh] = EXPIRE if rule.action.type == "expire" else TRANSITION
+        claimed |= cand  # protection comes from matching, not from being marked
 
 
 def _subjects(frame: pd.DataFrame, repo_code: np.ndarray, digests: pa.Array) -> np.ndarray:

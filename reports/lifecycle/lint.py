@@ -9,12 +9,13 @@ exclusions (``ListPullTimeUpdateExclusions``; None when unknown).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..text import Text, msg
 from .evaluate import evaluate
 from .frame import KEY_COLUMNS, image_frame
 from .policy import Policy, Rule
@@ -28,19 +29,36 @@ class LintWarning:
     code: str
     """Stable identifier: multi-entry-tag-list, prefix-wildcard, shadowed-rule, claimed-today,
     no-op-today, pull-through-cache-no-policy, pulled-without-exclusions."""
-    message: str
+    message_id: str
+    """What is suspicious, as a message id: the English template (`reports.text.msg`)."""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """The template's parameters (tag lists and entries as shown, counts, rule numbers, dates)."""
     rule_priority: int | None = None
     rule_index: int | None = None
     repository: str | None = None
 
+    @property
+    def message(self) -> Text:
+        """The warning in English (translatable), without the rule it is about."""
+        return Text(self.message_id, self.params)
+
+    def text(self) -> Text:
+        """The warning with its rule, as the `lifecycle_lint` table's message column says it."""
+        if self.rule_priority is None:
+            return self.message
+        return msg("rule {index} (priority {priority}): {warning}", index=self.rule_index,
+                   priority=self.rule_priority, warning=self.message)
+
     def __str__(self) -> str:
         where = f"{self.repository}: " if self.repository else ""
-        rule = f"rule {self.rule_index} (priority {self.rule_priority}): " if self.rule_priority is not None else ""
-        return f"warning: {where}{rule}{self.message}"
+        return f"warning: {where}{self.text()}"
 
 
-def _w(code: str, message: str, rule: Rule | None = None, repository: str | None = None) -> LintWarning:
-    return LintWarning(code, message, rule.priority if rule else None, rule.index if rule else None, repository)
+def _w(code: str, message_id: str, rule: Rule | None = None, repository: str | None = None, /,
+       **params: Any) -> LintWarning:
+    """A warning about ``rule`` (None: about the policy or the repository); ``params`` fill ``message_id``."""
+    return LintWarning(code, message_id, params, rule.priority if rule else None, rule.index if rule else None,
+                       repository)
 
 
 def lint(
@@ -61,13 +79,17 @@ def lint(
     answer per repository); without it the policy is evaluated here."""
     if policy is None:
         if created_by_pull_through_cache:
-            return [_w("pull-through-cache-no-policy", "repository was created by a pull-through cache rule and has no lifecycle policy: cached images accumulate (and are billed) until deleted by hand", repository=repository)]
+            return [_w("pull-through-cache-no-policy", "repository was created by a pull-through cache rule and has no "
+                       "lifecycle policy: cached images accumulate (and are billed) until deleted by hand",
+                       None, repository)]
         return []
     out = static_warnings(policy)
     if pull_time_update_exclusions is not None and not pull_time_update_exclusions:
         for rule in policy.rules:
             if rule.selection.count_type == "sinceImagePulled":
-                out.append(_w("pulled-without-exclusions", "uses sinceImagePulled but the registry registers no pull-time update exclusion: scanners' and replication's own pulls may keep refreshing pull times so images never age out", rule, repository))
+                out.append(_w("pulled-without-exclusions", "uses sinceImagePulled but the registry registers no pull-time "
+                              "update exclusion: scanners' and replication's own pulls may keep refreshing pull "
+                              "times so images never age out", rule, repository))
     if images is not None:
         if as_of is None:
             raise ValueError("as_of is required with images")
@@ -83,14 +105,20 @@ def static_warnings(policy: Policy) -> list[LintWarning]:
         sel = rule.selection
         for key, entries in (("tagPatternList", sel.tag_patterns), ("tagPrefixList", sel.tag_prefixes)):
             if len(entries) > 1:
-                out.append(_w("multi-entry-tag-list", f"{key} {list(entries)} selects only images carrying tags that match ALL {len(entries)} entries (AND, not OR); for OR write one rule per entry", rule))
+                out.append(_w("multi-entry-tag-list", "{key} {entries} selects only images carrying tags that match "
+                              "ALL {n} entries (AND, not OR); for OR write one rule per entry", rule,
+                              key=key, entries=str(list(entries)), n=len(entries)))
         for entry in sel.tag_prefixes:
             if "*" in entry:
-                out.append(_w("prefix-wildcard", f"tagPrefixList entry {entry!r} contains '*', which a prefix list takes literally (no tag can contain it); use tagPatternList for wildcards", rule))
+                out.append(_w("prefix-wildcard", "tagPrefixList entry {entry} contains '*', which a prefix list takes "
+                              "literally (no tag can contain it); use tagPatternList for wildcards", rule,
+                              entry=repr(entry)))
     for i, rule in enumerate(policy.rules):
         for higher in policy.rules[:i]:
             if _covers(higher, rule):
-                out.append(_w("shadowed-rule", f"can never act: every image it could select also matches the selection of rule {higher.index} (priority {higher.priority}), which claims it first", rule))
+                out.append(_w("shadowed-rule", "can never act: every image it could select also matches the selection "
+                              "of rule {rule} (priority {priority}), which claims it first", rule,
+                              rule=higher.index, priority=higher.priority))
                 break
     return out
 
@@ -124,12 +152,15 @@ def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, 
         repo = repository or "/".join(str(k) for k in key if k) or None
         sub = frame.iloc[idx]
         if not acted[idx].any():
-            out.append(_w("no-op-today", f"expires or archives nothing among the repository's {len(sub)} images as of {pd.Timestamp(as_of).isoformat()}; the policy still passes Security Hub ECR.3", repository=repo))
+            out.append(_w("no-op-today", "expires or archives nothing among the repository's {n} images as of "
+                          "{as_of}; the policy still passes Security Hub ECR.3", None, repo,
+                          n=len(sub), as_of=pd.Timestamp(as_of).isoformat()))
         claimed = np.zeros(len(sub), dtype=bool)
         for rule in policy.rules:
             cand = _candidates(rule, sub)
             if cand.any() and (cand <= claimed).all():
-                out.append(_w("claimed-today", f"all {int(cand.sum())} of its candidates are claimed today by higher-priority rules, so it acts on none of them", rule, repo))
+                out.append(_w("claimed-today", "all {n} of its candidates are claimed today by higher-priority rules, "
+                              "so it acts on none of them", rule, repo, n=int(cand.sum())))
             claimed |= cand
     return out
 

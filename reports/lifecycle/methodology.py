@@ -1,8 +1,20 @@
-'''How the offline lifecycle evaluator decides, and every choice made where AWS is silent.
+'''How the offline lifecycle evaluator decides, and every choice made where AWS is silent; and
+the lifecycle concern's methodology paragraphs (scenarios, dollar model, prices, exact bytes).
 
 The report includes `METHODOLOGY` verbatim. "INFERRED" and "UNCONFIRMED" carry the meaning of
 shared/aws-facts.md; section numbers refer to it.
 '''
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+import pandas as pd
+
+from ..prices import DERIVED, OFFICIAL, PriceTable
+from ..text import Text, join, msg
+from .baseline import proposed_source, source_text
 
 METHODOLOGY = """\
 Lifecycle policy evaluation (offline)
@@ -75,3 +87,90 @@ candidates are claimed by higher rules today; a policy that expires or archives 
 (it still passes Security Hub ECR.3); a pull-through cache repository with no policy; and
 sinceImagePulled in a registry with no pull-time update exclusion registered.
 """
+
+
+def methodology_paragraphs(text: str = METHODOLOGY) -> list[str]:
+    """`METHODOLOGY` as report paragraphs: blank-line blocks, numbered items on their own."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        items: list[list[str]] = [[]]
+        for line in block.splitlines():
+            if re.match(r"^\d+\. ", line):
+                items.append([])
+            items[-1].append(line.strip())
+        out.extend(" ".join(item) for item in items if item)
+    return out
+
+
+#: A price's status (prices.py: official | derived from the AWS Price List | UNCONFIRMED | config
+#: override) as a translatable word: the same catalog entry as the "Prices used" table's status
+#: (prices' units and sources too are looked up whole, as that table's cells are).
+PRICE_STATUS: dict[str, str] = {status: Text(status) for status in (OFFICIAL, DERIVED, "config override")}
+
+
+def _describe(prices: list) -> str:
+    """One storage price with its source, date and status, and the regions that fall back to us-east-1."""
+    p = prices[0]
+    fallback = [x.region for x in prices if x.region_fallback]
+    text = msg("${amount} per {unit} ({source}, {date}; status: {status})", amount=f"{p.amount:.2f}",
+               unit=Text(p.unit), source=Text(p.source), date=p.date, status=PRICE_STATUS.get(p.status, p.status))
+    if fallback:
+        text = msg("{price}; the us-east-1 price is used for {regions}", price=text, regions=", ".join(fallback))
+    return text
+
+
+def _prices_paragraph(prices: PriceTable, regions: list[str]) -> str:
+    std = [prices.get("ecr.storage.standard", r) for r in regions]
+    arch = [prices.get("ecr.storage.archive", r) for r in regions]
+    mind = prices.get("ecr.archive.minimum_days", regions[0])
+    unconfirmed = sorted({p.item for p in (*std, *arch, mind) if p.status == "UNCONFIRMED"})
+    paragraph = msg(
+        "Prices: standard storage {standard}; archive storage {archive}. Archived images are billed for at least "
+        "{days} days ({source}): archive_commitment_usd is that minimum for the bytes a policy would move to "
+        "archive, the least it costs even if those images are deleted early. With the archive price equal to the "
+        "standard one below 150 TB, archiving saves no storage money at that scale; it only keeps images "
+        "restorable at the same price.", standard=_describe(std), archive=_describe(arch), days=f"{mind.amount:.0f}",
+        source=Text(mind.source))
+    if unconfirmed:
+        paragraph = join([paragraph, msg("UNCONFIRMED prices (no official source could be retrieved): {items}.",
+                                         items=", ".join(unconfirmed))])
+    return paragraph
+
+
+def _scenarios_paragraph(settings: Mapping[str, Any]) -> str:
+    source = proposed_source(settings)
+    return join([
+        msg("Scenarios."),
+        msg("'Current' evaluates each repository's own lifecycle policy as collected."),
+        msg("A repository whose policy could not be read (UNKNOWN) or that ecr-report's validator refuses "
+            "(INVALID) has unknown figures and is left out of the totals, never counted as reclaiming nothing."),
+        msg("'Proposed' is the fleet after the proposed policy ({source}) is put on {where}.",
+            source=source_text(source, msg("none configured")),
+            where=msg("every repository") if settings.get("apply_proposed_to") == "all" else
+            msg("the repositories without a policy; the others keep their own (KEPT)"))])
+
+
+DOLLAR_MODEL = msg(
+    "Dollar model. Monthly saving = GiB expired from standard storage x the standard storage price + GiB "
+    "expired from archive x the archive price + GiB moved to archive x (standard - archive price). Bytes are "
+    "the exact figure where every manifest of the repository was read, the naive one otherwise (the "
+    "bytes_basis column says which); 1 GiB = 2^30 bytes. The saving is a monthly run rate from the next "
+    "lifecycle run on; ECR acts within 24 hours of an image meeting a rule.")
+EXACT_BYTES_READ = msg(
+    "Exact bytes. Manifests were read with BatchGetImage for the repositories where some policy acts today, "
+    "whole repositories, largest reclaim first, up to [lifecycle] exact_bytes_max_images per registry; "
+    "elsewhere only naive bytes are shown.")
+EXACT_BYTES_NOT_READ = msg(
+    "Exact bytes. Manifests were not read in this run ([lifecycle] exact_bytes = false), so only naive bytes "
+    "are shown; naive bytes overstate what is freed when expiring images share layers with images that stay. "
+    "Without manifests, the child images of a multi-architecture manifest list cannot be recognised either: "
+    "AWS keeps them while their list stays, the offline evaluation may count them, so a repository holding "
+    "manifest lists has figures that are an upper bound (upper_bound column).")
+
+
+def methodology(prices: PriceTable, lifecycle: pd.DataFrame, settings: Mapping[str, Any], exact: bool) -> list[str]:
+    """The concern's methodology: `METHODOLOGY`, then scenarios, dollar model, prices and exact bytes."""
+    regions = sorted(set(lifecycle["region"].dropna().astype(str))) or ["us-east-1"]
+    prices_paragraph = _prices_paragraph(prices, regions)
+    return [*methodology_paragraphs(), _scenarios_paragraph(settings), DOLLAR_MODEL, prices_paragraph,
+            EXACT_BYTES_READ if exact else EXACT_BYTES_NOT_READ]

@@ -13,11 +13,13 @@ import pytest
 from ecr_report.reports.concern import AnalysisContext
 from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports.concern import analysis_order
+from ecr_report.reports.lifecycle import CONCERN
+from ecr_report.reports.lifecycle.analysis import analyse
+from ecr_report.reports.lifecycle.methodology import methodology_paragraphs
 from ecr_report.reports.schema import FOUNDATION_TABLES
-from ecr_report.reports.lifecycle.concern import CONCERN, analyse, methodology_paragraphs
 from ecr_report.reports.prices import PriceTable
 from ecr_report.reports.render.blocks import Bullets, Chart, Figures, NotComputed, Paragraph, Table
-from ecr_report.reports.render.section_lifecycle import build_lifecycle
+from ecr_report.reports.lifecycle.section import build_lifecycle
 from ecr_report.reports.schema import conform
 
 GiB = 1024 ** 3
@@ -227,7 +229,7 @@ def test_methodology_names_the_unconfirmed_prices_and_keeps_the_numbered_choices
     assert any(p.startswith("1. Day boundary.") for p in paragraphs) and all("\n" not in p for p in paragraphs)
 
 
-class _Ctx:
+class SectionCtx:
     def __init__(self, tables, summary, not_computed=()):
         self._tables, self.summary, self._nc = tables, {"lifecycle": summary}, not_computed
 
@@ -260,7 +262,7 @@ def _texts(section) -> list[str]:
 
 def test_the_report_section_tells_the_story_without_nan_or_none():
     result, _ = run()
-    section = build_lifecycle(_Ctx(result.tables, result.summary), 6)
+    section = build_lifecycle(SectionCtx(result.tables, result.summary), 6)
     texts = _texts(section)
     joined = "\n".join(texts)
     assert section.id == "lifecycle" and any(isinstance(b, Chart) for b in section.blocks)
@@ -271,11 +273,11 @@ def test_the_report_section_tells_the_story_without_nan_or_none():
 
 
 def test_the_report_section_says_not_computed_and_shows_an_invalid_proposal():
-    section = build_lifecycle(_Ctx({}, {}, ("lifecycle",)), 6)
+    section = build_lifecycle(SectionCtx({}, {}, ("lifecycle",)), 6)
     assert [type(b) for b in section.blocks] == [NotComputed]
     bad = json.dumps({"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
                                                                   "countNumber": 0}, "action": {"type": "expire"}}]})
     result, _ = run(proposed_policy_text=bad)
-    section = build_lifecycle(_Ctx(result.tables, result.summary), 6)
+    section = build_lifecycle(SectionCtx(result.tables, result.summary), 6)
     assert any(isinstance(b, Bullets) and any("countNumber" in i for i in b.items) for b in section.blocks)
     assert not any(isinstance(v, float) and math.isnan(v) for v in result.summary.values())

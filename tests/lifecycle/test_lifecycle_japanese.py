@@ -1,12 +1,13 @@
 """The lifecycle section and methodology in Japanese: every sentence is translatable, the English
-is unchanged, and the messages the analysis stores as plain strings (validation issues, lint
-warnings) are recognised again when the report shows them."""
+is unchanged, and the messages the analysis keeps as facts (validation issues, lint warnings: a
+message id and its parameters) have a Japanese catalog entry for every message id the code can
+emit, and say exactly the English the CLI prints and the tables keep."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
-import re
 import string
 import sys
 from html import escape
@@ -16,16 +17,18 @@ import pytest
 from ecr_lifecycle_support import AS_OF, image, policy, rule
 
 from ecr_report.reports.lifecycle import lint, parse_policy, validate_text
-from ecr_report.reports.lifecycle.concern import _lint_rows, methodology_paragraphs
-from ecr_report.reports.lifecycle.messages import ISSUE_TEMPLATES, LINT_TEMPLATES, issue_text, lint_text
+from ecr_report.reports.lifecycle.lint_table import NOT_EVALUATED, lint_rows
+from ecr_report.reports.lifecycle.methodology import methodology_paragraphs
 from ecr_report.reports.lifecycle.validate import validate_document
 from ecr_report.reports.render.blocks import Bullets, Chart, Figures, Paragraph, Table
 from i18n_support import JA, localize, t
-from ecr_report.reports.render.section_lifecycle import build_lifecycle
-from ecr_report.reports.text import Joined, Text
+from ecr_report.reports.lifecycle.section import build_lifecycle
+from ecr_report.reports.text import Joined, Text, from_fact, params_json, to_fact
 
 HERE = Path(__file__).resolve().parent
-VALIDATE_SOURCE = HERE.parents[1] / "reports" / "lifecycle" / "validate.py"
+LIFECYCLE_SOURCE = HERE.parents[1] / "reports" / "lifecycle"
+VALIDATE_SOURCE = LIFECYCLE_SOURCE / "validate.py"
+LINT_SOURCE = LIFECYCLE_SOURCE / "lint.py"
 
 
 def _load(name: str, path: Path):
@@ -55,8 +58,32 @@ def _templates(text: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("template", ISSUE_TEMPLATES + LINT_TEMPLATES)
-def test_every_stored_message_template_has_a_japanese_translation(template):
+def _emitted(path: Path, functions: set[str]) -> dict[str, str]:
+    """Every (constraint or code, message id) the source can emit: the string constants given as
+    the first two arguments of a call to one of `functions` (validate.py's `_issue`, `err` and
+    `PolicyIssue`; lint.py's `_w`), read from the source so a new message cannot be missed."""
+    found: dict[str, str] = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in functions and len(node.args) >= 2:
+            code, message_id = node.args[:2]
+            if isinstance(code, ast.Constant) and isinstance(message_id, ast.Constant):
+                found[message_id.value] = code.value
+    return found
+
+
+ISSUE_IDS = _emitted(VALIDATE_SOURCE, {"_issue", "err", "PolicyIssue"})
+LINT_IDS = _emitted(LINT_SOURCE, {"_w"})
+#: How a validation issue or a lint warning says where it is (PolicyIssue.text, LintWarning.text).
+WHERE_IDS = ("rule {index} (priority {priority}): {issue}", "rule {index}: {issue}", "policy: {issue}",
+             "rule {index} (priority {priority}): {warning}", NOT_EVALUATED)
+
+
+def test_the_source_scan_finds_every_message():
+    assert len(ISSUE_IDS) == 44 and len(LINT_IDS) == 7
+
+
+@pytest.mark.parametrize("template", sorted(ISSUE_IDS) + sorted(LINT_IDS) + list(WHERE_IDS))
+def test_every_message_id_the_code_can_emit_has_a_japanese_translation(template):
     assert template in JA and _fields(JA[template]) == _fields(template)
 
 
@@ -110,23 +137,28 @@ def _issues():
     return issues + [i for text in BAD_TEXTS for i in validate_text(text)]
 
 
-def test_the_corpus_produces_every_constraint_the_validator_knows():
-    known = set(re.findall(r'(?:err|PolicyIssue)\("([a-z-]+)"', VALIDATE_SOURCE.read_text(encoding="utf-8")))
-    assert known - {i.constraint for i in _issues()} == set()
+def test_the_corpus_produces_every_constraint_and_message_the_validator_knows():
+    issues = _issues()
+    assert set(ISSUE_IDS.values()) - {i.constraint for i in issues} == set()
+    assert set(ISSUE_IDS) == {i.message_id for i in issues}
 
 
-def test_every_validation_issue_is_recognised_and_unchanged_in_english():
+def test_every_validation_issue_is_a_fact_that_says_the_english_and_translates():
     for issue in _issues():
-        text = issue_text(str(issue))
+        text = issue.text()
         assert text == str(issue) and isinstance(text, Text), str(issue)
         inner = text.params["issue"]
-        assert isinstance(inner, Text) and inner.template in (*ISSUE_TEMPLATES,) and inner.template in JA, str(issue)
+        assert isinstance(inner, Text) and inner.template == issue.message_id and inner.template in JA, str(issue)
+        assert inner == issue.message and _templates(text) <= set(JA), str(issue)
+        assert from_fact(**to_fact(text)) == text and _templates(from_fact(**to_fact(text))) == _templates(text)
         assert t(text, "ja") != str(issue)
+        assert t(from_fact(**to_fact(text)), "ja") == t(text, "ja")
 
 
-def test_an_unknown_message_is_kept_as_it_is():
-    assert issue_text("policy: something new") == "policy: something new"
-    assert not isinstance(lint_text("something new"), Text)
+def test_a_message_id_without_a_catalog_entry_stays_english():
+    text = from_fact("something new about {key}", '{"key":"\\"x\\""}')
+    assert text == 'something new about "x"' and t(text, "ja") == text
+    assert from_fact("something new") == "something new" and t(from_fact("something new"), "ja") == "something new"
 
 
 # --- lint warnings -----------------------------------------------------------------------------
@@ -148,14 +180,17 @@ def _warnings():
     return found
 
 
-def test_every_lint_warning_is_recognised_and_unchanged_in_english():
+def test_every_lint_warning_is_a_fact_that_says_the_english_and_translates():
     warnings = _warnings()
     assert {w.code for w in warnings} == {"multi-entry-tag-list", "prefix-wildcard", "shadowed-rule", "claimed-today",
                                           "no-op-today", "pull-through-cache-no-policy", "pulled-without-exclusions"}
-    for row in _lint_rows(warnings, ("111122223333", "us-east-1", "web"), "current"):
-        text = lint_text(row["message"])
+    assert {w.message_id for w in warnings} == set(LINT_IDS)
+    assert all(LINT_IDS[w.message_id] == w.code for w in warnings)
+    for row in lint_rows(warnings, ("111122223333", "us-east-1", "web"), "current"):
+        text = from_fact(row["message_id"], row["message_params"])
         assert text == row["message"] and isinstance(text, Text), row["message"]
-        assert _templates(text) & set(LINT_TEMPLATES), row["message"]
+        assert row["message_params"] == params_json(json.loads(row["message_params"]))
+        assert _templates(text) & set(LINT_IDS) and _templates(text) <= set(JA), row["message"]
         assert t(text, "ja") != row["message"]
 
 
@@ -171,8 +206,10 @@ def test_an_invalid_current_policy_is_explained_in_japanese():
     tables["repositories"] = repos
     result, _ = concern_tests.run(tables)
     lint_frame = result.tables["lifecycle_lint"]
-    message = lint_frame[lint_frame["code"] == "not-evaluated"]["message"].iloc[0]
-    text = lint_text(message)
+    row = lint_frame[lint_frame["code"] == "not-evaluated"].iloc[0]
+    message = row["message"]
+    text = from_fact(row["message_id"], row["message_params"])
+    assert row["message_id"] == NOT_EVALUATED and isinstance(text.params["issues"], Joined)
     assert text == message and "AWS accepted this policy" in text
     japanese = t(text, "ja")
     assert "バリデーター" in japanese and "rulePriority" in japanese and "不明なトップレベルキー \"note\"" in japanese
@@ -226,7 +263,7 @@ def _manifests() -> list[dict]:
 def test_the_section_has_no_english_prose_left_in_japanese(manifests, settings):
     tables = concern_tests.snapshot(_manifests()) if manifests else None
     result, _ = concern_tests.run(tables, **settings)
-    section = build_lifecycle(concern_tests._Ctx(result.tables, result.summary), 6)
+    section = build_lifecycle(concern_tests.SectionCtx(result.tables, result.summary), 6)
     japanese = localize(section, "ja")
     left = residue.english_residue(_html(japanese))
     assert not left, left
@@ -234,7 +271,7 @@ def test_the_section_has_no_english_prose_left_in_japanese(manifests, settings):
 
 def test_the_japanese_pass_leaves_the_english_section_alone():
     result, _ = concern_tests.run()
-    section = build_lifecycle(concern_tests._Ctx(result.tables, result.summary), 6)
+    section = build_lifecycle(concern_tests.SectionCtx(result.tables, result.summary), 6)
     assert _html(localize(section, "en")) == _html(section)
 
 

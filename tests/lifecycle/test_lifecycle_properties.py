@@ -3,7 +3,7 @@
 import json
 
 import pandas as pd
-from ecr_lifecycle_reference import _order_time, _selected, reference_evaluate
+from ecr_lifecycle_reference import order_time, reference_evaluate, selected
 from ecr_lifecycle_support import AS_OF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -142,7 +142,7 @@ def test_at_most_one_rule_and_it_is_the_first_matching(text, data):
     for (_, _, repo, digest), (prio, _) in got.items():
         if out.set_index("image_digest").loc[digest, "follows_subject"]:
             continue
-        first = next(r for r in sorted(policy, key=lambda r: r["rulePriority"]) if _selected(r["selection"], by_digest[digest]))
+        first = next(r for r in sorted(policy, key=lambda r: r["rulePriority"]) if selected(r["selection"], by_digest[digest]))
         assert first["rulePriority"] == prio  # protection: no lower rule acts on a matched image
 
 
@@ -157,8 +157,8 @@ def test_count_rule_never_acts_on_its_n_youngest_candidates(text, data):
             continue
         raw = next(x for x in json.loads(text)["rules"] if x["rulePriority"] == r.priority)
         for repo in {i["repository_name"] for i in images}:
-            cand = [i for i in images if i["repository_name"] == repo and i["image_digest"] not in followers and _selected(raw["selection"], i)]
-            youngest = sorted(cand, key=lambda i: (-_order_time(i).value, i["image_digest"]))[: r.selection.count_number]
+            cand = [i for i in images if i["repository_name"] == repo and i["image_digest"] not in followers and selected(raw["selection"], i)]
+            youngest = sorted(cand, key=lambda i: (-order_time(i).value, i["image_digest"]))[: r.selection.count_number]
             for i in youngest:
                 assert got.get(("", "", repo, i["image_digest"]), (None,))[0] != r.priority
 

@@ -1,9 +1,11 @@
 """Japanese catalog for the lifecycle section and its methodology.
 
 Keys are the English text exactly as the report shows it, or the template given to
-`reports.text.msg`; values keep the template's {placeholders}. The lifecycle analysis's
-validation issues and lint warnings are stored as plain strings; reports/lifecycle/messages.py
-turns them back into templates (ISSUE_TEMPLATES, LINT_TEMPLATES), translated here too."""
+`reports.text.msg`; values keep the template's {placeholders}. The lifecycle analysis keeps its
+validation issues (reports/lifecycle/validate.py) and lint warnings (lint.py, lint_table.py) as
+facts: a message id, which is the English template translated here, and its parameters.
+tests/lifecycle/test_lifecycle_japanese.py reads every message id those modules can emit from
+their source and checks that each has an entry here."""
 
 from __future__ import annotations
 
@@ -137,7 +139,7 @@ JA: dict[str, str] = {
     "{n} more row of warnings in data/lifecycle_lint.csv.": "残り {n} 行の警告は data/lifecycle_lint.csv にあります。",
     "{n} more rows of warnings in data/lifecycle_lint.csv.": "残り {n} 行の警告は data/lifecycle_lint.csv にあります。",
     "The lint table is not available.": "Lint テーブルを利用できません。",
-    # --- lint warnings (reports/lifecycle/messages.py LINT_TEMPLATES) -------------------------
+    # --- lint warnings: LintWarning.message_id (reports/lifecycle/lint.py, lint_table.py) -----
     "rule {index} (priority {priority}): {warning}": "ルール {index}(優先度 {priority}): {warning}",
     "AWS accepted this policy but ecr-report's validator does not: {issues}. Its figures are unknown.":
         "AWS はこのポリシーを受け付けましたが、ecr-report のバリデーターは受け付けません: {issues}。"
@@ -169,7 +171,7 @@ JA: dict[str, str] = {
         "sinceImagePulled を使用していますが、レジストリにプル時刻更新の除外が"
         "登録されていません。スキャナーやレプリケーション自身のプルがプル時刻を更新し続け、イメージがいつまでも"
         "期限に達しない可能性があります",
-    # --- validation issues (reports/lifecycle/messages.py ISSUE_TEMPLATES) --------------------
+    # --- validation issues: PolicyIssue.message_id (reports/lifecycle/validate.py) ------------
     "rule {index} (priority {priority}): {issue}": "ルール {index}(優先度 {priority}): {issue}",
     "rule {index}: {issue}": "ルール {index}: {issue}",
     "policy: {issue}": "ポリシー: {issue}",
