@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -223,36 +224,36 @@ def _repository_settings(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     records = []
     for repo in repos.itertuples(index=False):
         unit = (repo.account_id, repo.region)
-        scan_type, engine = registries.get(unit, (None, None))
-        eff: EffectiveScan = effective_scan_setting(
-            scan_type, rules_by_unit.get(unit, ()), repo.repository_name, repo.scan_on_push
-        )
-        key = (repo.account_id, repo.region, repo.repository_name)
-        aws_freq = aws.get(key)
-        frequency, source, auto = eff.scan_frequency, eff.frequency_source, eff.automatically_scanned
-        disagrees: object = pd.NA
-        if frequency is None and aws_freq is not None:
-            frequency, source, auto, disagrees = aws_freq, SOURCE_AWS_FALLBACK, aws_freq != "MANUAL", False
-        elif frequency is not None and aws_freq is not None:
-            disagrees = frequency != aws_freq
-        records.append(
-            {
-                "account_id": repo.account_id,
-                "region": repo.region,
-                "repository_name": repo.repository_name,
-                "scan_type": scan_type if scan_type in ("BASIC", "ENHANCED") else pd.NA,
-                "scan_engine": _engine(scan_type, engine),
-                "scan_frequency": pd.NA if frequency is None else frequency,
-                "frequency_source": source,
-                "matched_filter": pd.NA if eff.matched_filter is None else eff.matched_filter,
-                "automatically_scanned": pd.NA if auto is None else auto,
-                "aws_scan_frequency": pd.NA if aws_freq is None else aws_freq,
-                "aws_disagrees": disagrees,
-            }
-        )
+        records.append(_setting_record(repo, registries.get(unit, (None, None)), rules_by_unit.get(unit, ()),
+                                       aws.get((repo.account_id, repo.region, repo.repository_name))))
     columns = REPO + list(_SETTING_COLUMNS)
     frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
     return frame.astype({c: schema.RESULT_TABLES["coverage"][c] for c in columns})
+
+
+def _setting_record(repo: Any, registry: tuple[Any, Any], rules: Any, aws_freq: Any) -> dict[str, Any]:
+    """One repository's effective scan setting, with AWS's answer where ours is unknown or differs."""
+    scan_type, engine = registry
+    eff: EffectiveScan = effective_scan_setting(scan_type, rules, repo.repository_name, repo.scan_on_push)
+    frequency, source, auto = eff.scan_frequency, eff.frequency_source, eff.automatically_scanned
+    disagrees: object = pd.NA
+    if frequency is None and aws_freq is not None:
+        frequency, source, auto, disagrees = aws_freq, SOURCE_AWS_FALLBACK, aws_freq != "MANUAL", False
+    elif frequency is not None and aws_freq is not None:
+        disagrees = frequency != aws_freq
+    return {
+        "account_id": repo.account_id,
+        "region": repo.region,
+        "repository_name": repo.repository_name,
+        "scan_type": scan_type if scan_type in ("BASIC", "ENHANCED") else pd.NA,
+        "scan_engine": _engine(scan_type, engine),
+        "scan_frequency": pd.NA if frequency is None else frequency,
+        "frequency_source": source,
+        "matched_filter": pd.NA if eff.matched_filter is None else eff.matched_filter,
+        "automatically_scanned": pd.NA if auto is None else auto,
+        "aws_scan_frequency": pd.NA if aws_freq is None else aws_freq,
+        "aws_disagrees": disagrees,
+    }
 
 
 def _opt(value: object) -> object:
@@ -322,6 +323,29 @@ def _registry_coverage(
         .groupby(UNIT, observed=True)
         .agg(repositories_total=("_scanned", "size"), repositories_scanned=("_scanned", "sum"))
     )
+    out = out.merge(repo_counts.reset_index(), on=UNIT, how="left")
+    for part in _image_counts(scans, as_of):
+        out = out.merge(part.reset_index(), on=UNIT, how="left")
+    for col in (
+        "repositories_total",
+        "repositories_scanned",
+        "images_total",
+        "images_scannable",
+        "images_scanned",
+        "images_pushed_last_24h",
+        "max_images_pushed_per_day",
+        "max_scan_on_push_pushes_per_day",
+    ):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["basic_scan_quota_per_day"] = BASIC_SCAN_QUOTA_PER_DAY
+    headroom = 100.0 * (1.0 - out["max_scan_on_push_pushes_per_day"] / BASIC_SCAN_QUOTA_PER_DAY)
+    # The quota is a basic-scanning quota: blank (NaN) for enhanced or unknown registries.
+    out["quota_headroom_pct"] = headroom.where(out["scan_type"] == "BASIC", np.nan).astype("float64")
+    return schema.conform("registry_coverage", out[list(schema.RESULT_TABLES["registry_coverage"])])
+
+
+def _image_counts(scans: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame | pd.Series, ...]:
+    """Per registry: images (all, scannable, scanned, pushed in 24 h) and the busiest push days."""
     pushed = pd.to_datetime(scans["pushed_at"], utc=True)
     last_24h = ((pushed > as_of - timedelta(hours=24)) & (pushed <= as_of)).to_numpy(dtype=bool, na_value=False)
     in_30d = ((pushed > as_of - timedelta(days=30)) & (pushed <= as_of)).to_numpy(dtype=bool, na_value=False)
@@ -343,26 +367,7 @@ def _registry_coverage(
     )
     on_push_day = days.loc[on_push].groupby(UNIT + ["_day"], observed=True).size()
     max_on_push = on_push_day.groupby(level=UNIT).max().rename("max_scan_on_push_pushes_per_day")
-
-    out = out.merge(repo_counts.reset_index(), on=UNIT, how="left")
-    for part in (image_counts, max_day, max_on_push):
-        out = out.merge(part.reset_index(), on=UNIT, how="left")
-    for col in (
-        "repositories_total",
-        "repositories_scanned",
-        "images_total",
-        "images_scannable",
-        "images_scanned",
-        "images_pushed_last_24h",
-        "max_images_pushed_per_day",
-        "max_scan_on_push_pushes_per_day",
-    ):
-        out[col] = out[col].fillna(0).astype("int64")
-    out["basic_scan_quota_per_day"] = BASIC_SCAN_QUOTA_PER_DAY
-    headroom = 100.0 * (1.0 - out["max_scan_on_push_pushes_per_day"] / BASIC_SCAN_QUOTA_PER_DAY)
-    # The quota is a basic-scanning quota: blank (NaN) for enhanced or unknown registries.
-    out["quota_headroom_pct"] = headroom.where(out["scan_type"] == "BASIC", np.nan).astype("float64")
-    return schema.conform("registry_coverage", out[list(schema.RESULT_TABLES["registry_coverage"])])
+    return image_counts, max_day, max_on_push
 
 
 def _artifacts(n: int) -> Text:

@@ -172,31 +172,6 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
              "complete": h.get("complete")} for h in past]
     runs.append({"run_id": str(summary.get("run_id")), "as_of": str(summary.get("as_of")),
                  "complete": _completeness(summary).get("complete")})
-    trend_metrics: dict[str, Any] = {}
-    for metric in metrics(concerns):
-        value = current.get(metric.key)
-        series = []
-        for h in past:
-            figures = h.get("figures") or {}
-            point = as_number(figures.get(metric.key))
-            if metric.basis and figures.get(metric.basis) != current.get(metric.basis):
-                point = None  # measured on another basis: not comparable
-            series.append(point)
-        series.append(value)
-        prev = series[-2] if previous is not None else None
-        delta, direction = _direction(value, prev)
-        if not recorded:
-            direction = "not recorded"
-        elif previous is None:
-            direction = "first run"
-        entry = {"label": metric.label, "unit": metric.unit, "better": metric.better,
-                 "value": value, "previous": prev,
-                 "delta": None if delta is None else round(delta, 4),
-                 "direction": direction, "judgement": _judgement(metric, direction),
-                 "series": series}
-        if metric.basis:
-            entry["basis"] = current.get(metric.basis)
-        trend_metrics[metric.key] = entry
     scope_changed = previous is not None and (
         list(previous.get("accounts") or []) != accounts
         or list(previous.get("regions") or []) != regions)
@@ -209,5 +184,33 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
         "scope_changed": scope_changed,
         "runs": runs,
         **{key: current.get(key) for c in concerns for key in c.presentation.trend_figures},
-        "metrics": trend_metrics,
+        "metrics": {m.key: _trend(m, current, past, recorded) for m in metrics(concerns)},
     }
+
+
+def _trend(metric: Metric, current: Mapping[str, Any], past: list[Mapping[str, Any]],
+           recorded: bool) -> dict[str, Any]:
+    """One metric: this run's value, the previous one, the change, and the series (oldest first)."""
+    value = current.get(metric.key)
+    series = []
+    for h in past:
+        figures = h.get("figures") or {}
+        point = as_number(figures.get(metric.key))
+        if metric.basis and figures.get(metric.basis) != current.get(metric.basis):
+            point = None  # measured on another basis: not comparable
+        series.append(point)
+    series.append(value)
+    prev = series[-2] if past else None
+    delta, direction = _direction(value, prev)
+    if not recorded:
+        direction = "not recorded"
+    elif not past:
+        direction = "first run"
+    entry = {"label": metric.label, "unit": metric.unit, "better": metric.better,
+             "value": value, "previous": prev,
+             "delta": None if delta is None else round(delta, 4),
+             "direction": direction, "judgement": _judgement(metric, direction),
+             "series": series}
+    if metric.basis:
+        entry["basis"] = current.get(metric.basis)
+    return entry
