@@ -20,10 +20,10 @@ from datetime import datetime, timezone
 
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, Unit, collect_fleet
-from ecr_report.jobs.plugins import collectors
 from ecr_report.jobs.config import Config
 from ecr_report.jobs.demo import DemoEmulator, build_fleet
 from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.plugins import collectors
 from ecr_report.jobs.settings import analysis_settings
 from ecr_report.reports.coverage import BasicFindingsScope
 

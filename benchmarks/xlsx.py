@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.config import Config, ReportConfig
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.run import run
 from ecr_report.reports.xlsx import finops_workbook, workbook_sheets
 

@@ -121,7 +121,6 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .config import ConfigError
     from .rundir import verify_run
-
     from .signing import check_signature, load_public_key, read_hmac_key
 
     if not args.run_dir.is_dir():

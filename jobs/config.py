@@ -20,7 +20,6 @@ from typing import Any, Literal, Mapping
 from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
 from ..reports.config_section import ConfigSection
-
 from .cron import cron_trigger
 from .plugins import CONCERNS
 

@@ -42,13 +42,13 @@ def add_lifecycle_parser(subparsers: Any) -> None:
     p.add_argument("--manifests", metavar="FILE", help="aws ecr batch-get-image output, for manifest lists and exact bytes")
     p.add_argument("--as-of", metavar="TIME", help="evaluation time, ISO 8601 or epoch seconds (default: now, UTC)")
     p.set_defaults(func=run_preview)
-    l = sub.add_parser("lint", help="validation errors (exit 2) and warnings (exit 0)")
-    l.add_argument("--policy", required=True, metavar="FILE", help="lifecycle policy JSON")
-    l.add_argument("--images", metavar="FILE", help="aws ecr describe-images --output json, for today's checks")
-    l.add_argument("--manifests", metavar="FILE", help="aws ecr batch-get-image output")
-    l.add_argument("--as-of", metavar="TIME", help="evaluation time, ISO 8601 or epoch seconds (default: now, UTC)")
-    l.add_argument("--no-pull-time-exclusions", action="store_true", help="the registry has no pull-time update exclusion registered")
-    l.set_defaults(func=run_lint)
+    lint_parser = sub.add_parser("lint", help="validation errors (exit 2) and warnings (exit 0)")
+    lint_parser.add_argument("--policy", required=True, metavar="FILE", help="lifecycle policy JSON")
+    lint_parser.add_argument("--images", metavar="FILE", help="aws ecr describe-images --output json, for today's checks")
+    lint_parser.add_argument("--manifests", metavar="FILE", help="aws ecr batch-get-image output")
+    lint_parser.add_argument("--as-of", metavar="TIME", help="evaluation time, ISO 8601 or epoch seconds (default: now, UTC)")
+    lint_parser.add_argument("--no-pull-time-exclusions", action="store_true", help="the registry has no pull-time update exclusion registered")
+    lint_parser.set_defaults(func=run_lint)
 
 
 def _read(path: str, what: str) -> str:

@@ -61,7 +61,7 @@ def analyse(snapshot: Snapshot, concerns: Sequence[Concern]) -> Analysis:
             continue
         result = concern.analyse(_context(concern, snapshot, tables, prices))
         tables.update(result.tables)
-        concern_summaries[concern.key] = dict(result.summary)
+        concern_summaries[concern.key] = result.headline.to_summary()
         notes.extend(result.notes)
         methodology.append((concern.title, tuple(result.methodology)))
     # Before prices.used(): the cost lines list the prices they use.

@@ -10,10 +10,9 @@ These are our own evaluations of the controls' documented logic, not Security Hu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-import re
 
 import numpy as np
 import pandas as pd

@@ -14,7 +14,7 @@ there: nothing registers itself on import, and a module only ever sees the conce
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 import pandas as pd
 
@@ -49,15 +49,27 @@ class AnalysisContext:
     """Collection errors: a concern marks figures that depend on a failed call as partial."""
 
 
+class Headline(Protocol):
+    """A concern's headline figures: a small frozen dataclass of its own, typed."""
+
+    def to_summary(self) -> dict[str, Any]:
+        """Its block of summary.json (the documented keys, JSON-safe)."""
+        ...
+
+
 @dataclass(frozen=True)
 class ConcernResult:
     tables: Mapping[str, pd.DataFrame]
     """Result tables, written to data/ as Parquet and CSV under these names."""
-    summary: Mapping[str, Any]
-    """Merged into summary.json under the concern's key."""
+    headline: Headline
+    """The typed headline figures; summary.json's block under the concern's key is made from them."""
     notes: tuple[str, ...] = ()
     methodology: tuple[str, ...] = ()
     """Paragraphs: what each figure means, the choices made, and which inputs are UNCONFIRMED."""
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.headline.to_summary()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from . import imagekinds, schema
-from .text import Text, counted, join, msg
 from .scanfilters import (
     SCAN_ON_PUSH,
     SOURCE_LEGACY,
@@ -31,6 +30,7 @@ from .scanfilters import (
     effective_scan_setting,
 )
 from .scanstate import SEVERITIES, image_scan_states
+from .text import Text, counted, join, msg
 
 UNIT = list(schema.UNIT_KEY)
 REPO = list(schema.REPO_KEY)

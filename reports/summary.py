@@ -79,15 +79,6 @@ def _compliance(compliance: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def dig(mapping: Any, *path: str) -> Any:
-    """summary["a"]["b"]... or None when any level is missing or not a mapping."""
-    for key in path:
-        if not isinstance(mapping, Mapping) or key not in mapping:
-            return None
-        mapping = mapping[key]
-    return mapping
-
-
 def _pct(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100.0 * part / whole, 1)
 

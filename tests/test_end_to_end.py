@@ -16,8 +16,8 @@ import pytest
 
 from ecr_report.jobs.config import Config
 from ecr_report.jobs.demo import DemoEmulator, DemoServiceError, build_fleet
-from ecr_report.jobs.rundir import verify_run
 from ecr_report.jobs.run import run
+from ecr_report.jobs.rundir import verify_run
 
 AS_OF = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
 SUMMARY_KEYS = {

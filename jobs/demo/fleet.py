@@ -24,8 +24,17 @@ from datetime import datetime, timedelta, timezone
 from . import names as N
 from .ids import random_hex
 from .infra import network, task_definitions
-from .model import (CreationTemplate, DemoFleet, Image, InspectorState, LifecyclePolicy, PullThroughRule,
-                    Registry, Repository, ScanRule)
+from .model import (
+    CreationTemplate,
+    DemoFleet,
+    Image,
+    InspectorState,
+    LifecyclePolicy,
+    PullThroughRule,
+    Registry,
+    Repository,
+    ScanRule,
+)
 from .policies import POLICIES, evaluate, policy_text
 from .scanning import effective_scanning
 from .scans import ScanResults

@@ -37,7 +37,7 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
         "inspector_reconciliation": _conform("inspector_reconciliation", reconciliation),
     }
     result = InspectorResult.from_tables(current, tables)
-    return ConcernResult(tables=tables, summary=result.to_summary(),
+    return ConcernResult(tables=tables, headline=result,
                          notes=tuple(notes(tables)), methodology=methodology(model, rates))
 
 

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from ..config_section import ConfigSection
 
+
 class InspectorConfig(ConfigSection):
     """`[inspector]`: inputs of the Inspector pricing model (what scanning costs and the what-if scenario)."""
 

@@ -8,9 +8,9 @@ import pandas as pd
 
 from ..concern import Metric
 from ..formatting import fmt_usd, fmt_usd_per_month
-from ..trends import as_number
 from ..leadership import Action, ActionInput, control_action
 from ..text import as_text, counted, from_fact_json, msg
+from ..trends import as_number
 
 METRICS = (Metric("inspector_monthly_usd", "Inspector / month", "usd", "none"),)
 

@@ -13,11 +13,24 @@ from typing import Any
 
 import pandas as pd
 
-from ..text import Joined, Text, as_text, from_fact_json, msg
 from ..render import charts
-from ..render.blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
+from ..render.blocks import (
+    Bullets,
+    Cell,
+    Chart,
+    Column,
+    Figure,
+    Figures,
+    Heading,
+    Paragraph,
+    Section,
+    Table,
+    missing_table,
+    not_computed_section,
+)
 from ..render.filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
 from ..render.note_cut import cut_parts
+from ..text import Joined, Text, as_text, from_fact_json, msg
 
 ANCHOR, TITLE = "inspector", "Inspector pricing exposure"
 TOP_REPOSITORIES = 6

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import schema
 from ..concern import TableSpec
 from ..normalize import CallIndex
-from .. import schema
 from ..schema import BOOL, STR, TS
 
-F, I = "float64", "int64"
+F, INT64 = "float64", "int64"
 COLLECTED, FAILED, NOT_CALLED = "COLLECTED", "FAILED", "NOT_CALLED"
 
 CONFIGURATION_COLUMNS = {
@@ -106,10 +106,10 @@ INSPECTOR_COLUMNS = {  # data/inspector.csv: the FinOps view, one row per reposi
     "scan_type": STR,
     "scan_frequency": STR,  # effective (coverage table)
     "inspector_frequency": STR,  # CONTINUOUS_SCAN | SCAN_ON_PUSH | <NA>: Inspector does not scan it
-    "images_eligible": I,  # container images Inspector can scan (not archived/unsupported)
-    "images_pushed_in_window": I,  # eligible, pushed or restored in the push window
+    "images_eligible": INT64,  # container images Inspector can scan (not archived/unsupported)
+    "images_pushed_in_window": INT64,  # eligible, pushed or restored in the push window
     "initial_scans_month": F,  # per 30 days, from the push rate
-    "monitored_images": I,  # continuous and inside the rescan windows now
+    "monitored_images": INT64,  # continuous and inside the rescan windows now
     "rescans_per_image_month": F,
     "rescan_rate_source": STR,
     "rescan_rate_source_message": STR,
@@ -163,7 +163,7 @@ RECONCILIATION_COLUMNS = {
     "usage_status": STR,
     "model_initial_scans": F,
     "aws_initial_scans": F,
-    "model_monitored_images": I,
+    "model_monitored_images": INT64,
     "inspector_active_images": schema.INT,  # ListCoverage ACTIVE images in continuous repositories
     "rescans_per_image_month": F,
     "rescan_rate_source": STR,

@@ -37,7 +37,7 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
         ctx.prices, [k[1] for k in fleet.keys]))
     return ConcernResult(
         tables={"lifecycle": lifecycle, "lifecycle_actions": actions, "lifecycle_lint": lint_frame},
-        summary=result.to_summary(), notes=tuple(notes(result, policies, settings)),
+        headline=result, notes=tuple(notes(result, policies, settings)),
         methodology=tuple(methodology(ctx.prices, lifecycle, settings, fleet.manifests is not None)),
     )
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..config_section import ConfigSection, ReadText
 
+
 class LifecycleConfig(ConfigSection):
     proposed_policy: str | None = None
     """A lifecycle policy JSON file to evaluate as a what-if."""

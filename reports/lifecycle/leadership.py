@@ -6,9 +6,9 @@ from typing import Any, Mapping
 
 from ..concern import Metric
 from ..formatting import fmt_bytes, fmt_int, fmt_usd, fmt_usd_per_month
-from ..trends import as_number
 from ..leadership import Action, ActionInput, severity_points
 from ..text import counted, msg
+from ..trends import as_number
 
 METRICS = (
     Metric("reclaimable_bytes", "Reclaimable storage", "bytes", "down", basis="reclaimable_basis"),

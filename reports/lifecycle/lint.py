@@ -125,13 +125,13 @@ def static_warnings(policy: Policy) -> list[LintWarning]:
 
 def _covers(higher: Rule, lower: Rule) -> bool:
     """Does ``higher``'s selection contain every image ``lower``'s selection can ever hold?"""
-    h, l = higher.selection, lower.selection
-    if h.storage_class != l.storage_class:
+    h, lo = higher.selection, lower.selection
+    if h.storage_class != lo.storage_class:
         return False
     if h.tag_status == "any":
         return True
-    if h.tag_status == "untagged" or l.tag_status != "tagged":
-        return h.tag_status == l.tag_status == "untagged"
+    if h.tag_status == "untagged" or lo.tag_status != "tagged":
+        return h.tag_status == lo.tag_status == "untagged"
     return list_covers(higher.tag_entries, lower.tag_entries)
 
 

@@ -18,11 +18,11 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .baseline import BASELINE_NAME
-from ..summary import dig
-from ..text import as_text, join, msg
 from ..render.blocks import Bullets, Figure, Figures, Heading, NotComputed, Paragraph, Section
 from ..render.filters import fmt_bytes, fmt_int, fmt_usd, is_missing
+from ..render.viewmodel import block
+from ..text import as_text, join, msg
+from .baseline import BASELINE_NAME
 from .section_tables import (
     UNKNOWN,
     images_text,
@@ -40,7 +40,7 @@ TITLE = "Lifecycle reclaimable storage"
 
 
 def _figures(summary: Mapping[str, Any]) -> Figures:
-    prop = dig(summary, "proposed") or {}
+    prop = block(summary, "proposed")
     evaluated = prop.get("status") == "evaluated"
     partial = bool(summary.get("partial"))
 
@@ -96,7 +96,7 @@ def _archive_sentence(summary: Mapping[str, Any], part: Mapping[str, Any]) -> st
 
 def _bytes_paragraph(summary: Mapping[str, Any]) -> Paragraph:
     naive, exact = summary.get("reclaimable_bytes_naive"), summary.get("reclaimable_bytes_exact")
-    prop = dig(summary, "proposed") or {}
+    prop = block(summary, "proposed")
     if summary.get("exact_bytes_collected"):
         parts = []
         for name, part in ((msg("current policies"), summary), (msg("the proposed policy"), prop)):
@@ -145,7 +145,7 @@ def build_lifecycle(ctx: Any, number: int) -> Section:
             "Not computed in this version. This section will show what lifecycle policies would expire or archive, "
             "and the bytes and dollars that frees. No figure is given here, and none should be read as zero."),),
             new_page=True)
-    summary = dig(ctx.summary, "lifecycle") or {}
+    summary = block(ctx.summary, "lifecycle")
     table = ctx.table("lifecycle")
     blocks: list[object] = [Paragraph(join([
         msg("What each repository's lifecycle policy would expire or move to archive at its next run, evaluated "
@@ -173,7 +173,7 @@ def _scenario_blocks(summary: Mapping[str, Any]) -> list[object]:
                 "and is not in the totals.", n=fmt_int(unknown)) if is_one(unknown) else
             msg("The lifecycle policy of {n} repositories could not be read; what they would reclaim is unknown, not "
                 "zero, and is not in the totals.", n=fmt_int(unknown)), tone="alert"))
-    prop = dig(summary, "proposed") or {}
+    prop = block(summary, "proposed")
     source = _source(prop.get("source"))
     if prop.get("status") == "invalid":
         blocks.append(Paragraph(msg("The proposed policy ({source}) would be rejected by ECR, so no proposed scenario "
@@ -207,7 +207,7 @@ def _proposal_paragraph(summary: Mapping[str, Any], prop: Mapping[str, Any], sou
 
 def _table_blocks(summary: Mapping[str, Any], table: pd.DataFrame, lint: pd.DataFrame | None) -> list[object]:
     """Totals, the chart, the two byte figures, the repository tables and the lint warnings."""
-    prop = dig(summary, "proposed") or {}
+    prop = block(summary, "proposed")
     blocks: list[object] = [totals_table(summary)]
     cur = table[table["scenario"] == "current"]
     proposed = table[table["scenario"] == "proposed"]

@@ -12,11 +12,11 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..summary import dig
-from ..text import from_fact, join, msg
 from ..render import charts
 from ..render.blocks import Cell, Chart, Column, Table
 from ..render.filters import MISSING, fmt_bytes, fmt_int, fmt_text, fmt_usd, is_missing, plural
+from ..render.viewmodel import block
+from ..text import from_fact, join, msg
 
 UNKNOWN = "unknown"
 NOT_READ = "not read"
@@ -73,7 +73,7 @@ def images_text(count: Any, missing: str = UNKNOWN) -> str:
 
 def totals_table(summary: Mapping[str, Any]) -> Table:
     rows = []
-    for name, part in (("Current policies", summary), ("Proposed", dig(summary, "proposed") or {})):
+    for name, part in (("Current policies", summary), ("Proposed", block(summary, "proposed"))):
         if name == "Proposed" and part.get("status") != "evaluated":
             continue
         unknown = part.get("repositories_unknown") or 0

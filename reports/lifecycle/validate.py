@@ -311,7 +311,7 @@ def _validate_storage_class(storage: str, members: list[tuple]) -> list[PolicyIs
             "one-untagged", "only one rule selecting storageClass {storage} may select untagged images (rule {rule} "
             "already does)", {"storage": _quote(storage), "rule": untagged[0][0]}, i, prio))
     seen_lists: dict[tuple, int] = {}
-    for i, prio, status, _, sel in members:
+    for i, prio, _status, _, sel in members:
         for key in ("tagPrefixList", "tagPatternList"):
             value = sel.get(key)
             if isinstance(value, list) and all(isinstance(v, str) for v in value):

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ..concern import Concern, Presentation
 from . import config, finops, headline, ja, leadership
-from .section import build_pull_through
 from .analysis import analyse
+from .section import build_pull_through
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
 CONCERN = Concern(

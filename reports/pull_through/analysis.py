@@ -67,9 +67,9 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
         "pull_through_topology": conform_rows("pull_through_topology", topo_rows),
         "pull_through_rate_limits": conform_rows("pull_through_rate_limits", rate_limits(uncached_rows, networks)),
     }
-    summary = pull_through_result(out, networks, settings).to_summary()
-    return ConcernResult(tables=out, summary=summary, notes=tuple(notes(out, networks, fleet.rules_by)),
-                         methodology=methodology(settings, summary))
+    headline = pull_through_result(out, networks, settings)
+    return ConcernResult(tables=out, headline=headline, notes=tuple(notes(out, networks, fleet.rules_by)),
+                         methodology=methodology(settings, headline.to_summary()))
 
 
 def read_fleet(tables: Mapping[str, pd.DataFrame], failed: set[tuple[str, str, str]]) -> Fleet:

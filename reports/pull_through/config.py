@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..config_section import ConfigSection, ReadText
 
+
 class PullThroughConfig(ConfigSection):
     """`[pull_through]`: inputs of the pull-through cache model (traffic, cache hits, stale entries)."""
 

@@ -8,9 +8,9 @@ import pandas as pd
 
 from ..concern import Metric
 from ..formatting import fmt_bytes, fmt_int, fmt_usd, fmt_usd_per_month
-from ..trends import as_number
 from ..leadership import Action, ActionInput
 from ..text import msg
+from ..trends import as_number
 
 METRICS = (Metric("pull_through_net_saving_monthly_usd", "Pull-through net saving / month", "usd", "up"),)
 

@@ -12,10 +12,23 @@ from typing import Any
 
 import pandas as pd
 
-from ..text import Text, join, msg
 from ..render import charts
-from ..render.blocks import Bullets, Cell, Chart, Column, Figure, Figures, Heading, Paragraph, Section, Table, missing_table, not_computed_section
+from ..render.blocks import (
+    Bullets,
+    Cell,
+    Chart,
+    Column,
+    Figure,
+    Figures,
+    Heading,
+    Paragraph,
+    Section,
+    Table,
+    missing_table,
+    not_computed_section,
+)
 from ..render.filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing
+from ..text import Text, join, msg
 from .section_exposure import (
     NOT_AVAILABLE,
     UNKNOWN,

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..text import Text, msg
 from ..render.blocks import Cell, Column, Paragraph, Table, missing_table
 from ..render.filters import fmt_bytes, fmt_int, fmt_num, fmt_text, fmt_usd, is_missing
+from ..text import Text, msg
 
 UNKNOWN = msg("unknown")
 NOT_AVAILABLE = msg("n/a")

@@ -212,7 +212,7 @@ SNAPSHOT_TABLES = {
 # --- result tables -------------------------------------------------------------------------------
 
 F = "float64"
-I = "int64"
+INT64 = "int64"
 NI = "Int64"
 KEY = {"account_id": STR, "region": STR}
 
@@ -222,8 +222,8 @@ PULL_THROUGH = {  # data/pull_through.csv: the FinOps view, one row per rule x c
     "upstream_registry": STR,
     "upstream_registry_url": STR,
     "repository_name": STR,  # <NA> on the row of a rule with no cached repository
-    "images": I,  # tagged images (a multi-arch image counts once)
-    "stored_bytes": I,
+    "images": INT64,  # tagged images (a multi-arch image counts once)
+    "stored_bytes": INT64,
     "storage_monthly_usd": F,
     "pulls_window": F,  # <NA>: pull count not collected
     "window_days": F,
@@ -239,8 +239,8 @@ PULL_THROUGH = {  # data/pull_through.csv: the FinOps view, one row per rule x c
     "saving_per_pull_usd": F,
     "break_even_pulls_per_image_monthly": F,  # <NA>: never (no NAT saving here)
     "pays_for_itself": BOOL,
-    "stale_images": I,
-    "stale_bytes": I,
+    "stale_images": INT64,
+    "stale_bytes": INT64,
     "stale_monthly_usd": F,
     "last_pull_at": TS,
     "scan_frequency": STR,
@@ -261,7 +261,7 @@ STALE = {
     "pushed_at": TS,
     "last_pull_at": TS,
     "days_since_pull": F,  # since the last recorded pull, or since the push when never pulled
-    "size_bytes": I,
+    "size_bytes": INT64,
     "monthly_usd": F,
     "lifecycle_policy_status": STR,
     "creation_template": STR,
@@ -271,7 +271,7 @@ UNCACHED = {
     "source": STR,  # ecs:<family>:<revision> | images-in-use file
     "reference": STR,
     "upstream_registry": STR,
-    "containers": I,  # occurrences of the reference in the source
+    "containers": INT64,  # occurrences of the reference in the source
     "rule_prefix": STR,  # a cache rule for this upstream exists in the registry: its prefix
     "cached_reference": STR,  # the same image through that rule
     "pulls_per_day": F,
@@ -304,8 +304,8 @@ TOPOLOGY = {
     "vpc_id": STR,
     "vpc_name": STR,
     "is_default": BOOL,
-    "nat_gateways": I,
-    "nat_public_ips": I,
+    "nat_gateways": INT64,
+    "nat_public_ips": INT64,
     "ecr_api_endpoint": BOOL,
     "ecr_dkr_endpoint": BOOL,
     "s3_gateway_endpoint": BOOL,
@@ -321,12 +321,12 @@ TOPOLOGY = {
 }
 RATE_LIMITS = {
     **KEY,
-    "nat_public_ips": I,
-    "docker_hub_references": I,
+    "nat_public_ips": INT64,
+    "docker_hub_references": INT64,
     "pulls_per_6h": F,
     "pulls_per_6h_per_ip": F,
-    "unauthenticated_limit_per_6h": I,
-    "personal_limit_per_6h": I,
+    "unauthenticated_limit_per_6h": INT64,
+    "personal_limit_per_6h": INT64,
     "status": STR,  # OVER_UNAUTHENTICATED | NEAR_UNAUTHENTICATED | WITHIN | NO_NAT
     "source": STR,
 }

@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from ..text import as_text, msg
 
-
 #: Badge tones the stylesheet knows; anything else is a bug.
 BADGES = frozenset({"pass", "fail", "unknown", "na", "warn", "info", "partial"})
 

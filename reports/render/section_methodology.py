@@ -13,6 +13,7 @@ from .section_prices import prices_table
 from .viewmodel import (
     SectionContext,
     api_calls_text,
+    block,
     cap_registry_list,
     list_text,
     registry_label,
@@ -25,7 +26,7 @@ ERROR_ROWS = 20
 
 def build_completeness(ctx: SectionContext, number: int) -> Section:
     errors = ctx.report.errors
-    calls = _completeness(ctx).get("calls")
+    calls = block(ctx.summary, "completeness").get("calls")
     blocks: list[object] = []
     if not errors:
         blocks.append(Paragraph(
@@ -139,8 +140,3 @@ def build_methodology(ctx: SectionContext, number: int) -> Section:
         blocks.append(Heading("Analysis notes"))
         blocks.append(Bullets(tuple(cap_registry_list(as_text(n)) for n in report.notes)))
     return Section("methodology", number, "Methodology", tuple(blocks))
-
-
-def _completeness(ctx: SectionContext) -> Mapping[str, Any]:
-    found = ctx.summary.get("completeness")
-    return found if isinstance(found, Mapping) else {}

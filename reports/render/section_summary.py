@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
-
 from ..leadership import TOP_ACTIONS
 from ..text import Text, as_text, counted, join, msg
 from .blocks import Bullets, Paragraph, Section
@@ -22,9 +21,9 @@ from .headline import Headline, Tile, TileContext, known, runs_text
 from .viewmodel import (
     CLAIR_RETIREMENT,
     UNKNOWN,
+    SectionContext,
     control_key,
     control_title,
-    SectionContext,
     registry_label,
 )
 

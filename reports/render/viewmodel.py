@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..summary import dig
 from ..text import Joined, Text, counted, join, msg
 from .blocks import (
     Banner,
@@ -62,6 +61,12 @@ def sort_number(value: Any) -> float:
 
 def known_str(value: Any) -> str | None:
     return None if is_missing(value) else str(value)
+
+
+def block(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """`mapping[key]` when it is a mapping (a summary.json block), else an empty one."""
+    found = mapping.get(key)
+    return found if isinstance(found, Mapping) else {}
 
 
 def registry_label(account: Any, region: Any) -> str:
@@ -243,8 +248,8 @@ def registry_units(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def report_meta(report: ReportInput) -> Meta:
-    accounts = [str(a) for a in (dig(report.summary, "accounts") or [])]
-    regions = [str(r) for r in (dig(report.summary, "regions") or [])]
+    accounts = [str(a) for a in (report.summary.get("accounts") or [])]
+    regions = [str(r) for r in (report.summary.get("regions") or [])]
     return Meta(
         title=TITLE,
         as_of=fmt_datetime(report.as_of),
@@ -263,7 +268,7 @@ def banner(ctx: SectionContext) -> Banner | None:
     if not errors:
         return None
     units = len(ctx.error_units)
-    calls = dig(ctx.summary, "completeness", "calls")
+    calls = block(ctx.summary, "completeness").get("calls")
     failed = api_calls_text(len(errors))
     if not is_missing(calls) and calls:
         failed = msg("{calls} of {total}", calls=failed, total=fmt_int(calls))

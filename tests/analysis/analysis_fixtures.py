@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
-from snapshot_rows import make_table
-
 from ecr_report.reports import schema
+
+from snapshot_rows import make_table
 
 AS_OF = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 ACCOUNT = "111122223333"

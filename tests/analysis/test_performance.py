@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from analysis_fixtures import AS_OF
-from analysis_fleet import fleet
 
 from ecr_report.reports.compliance import evaluate_controls
 from ecr_report.reports.coverage import BasicFindingsScope, analyse_coverage
+
+from analysis_fleet import fleet
 
 # Generous bound for slow CI machines; about 0.7 s on a developer laptop.
 BUDGET_SECONDS = 6.0

@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
-from ecr_report.jobs.plugins import CONCERNS, collectors
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, Unit, collect_fleet
 from ecr_report.jobs.evidence import EvidenceRecorder, load_raw_dir
+from ecr_report.jobs.plugins import CONCERNS, collectors
 from ecr_report.reports.coverage import BasicFindingsScope
 from ecr_report.reports.normalize import normalize
 

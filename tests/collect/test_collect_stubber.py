@@ -13,12 +13,12 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import inspector
 from ecr_report.jobs.collect.context import UnitContext
 from ecr_report.jobs.collect.ecr import collect_pull_through_rules, collect_registry
 from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports.normalize import normalize
 
 ACCOUNT, REGION = "111122223333", "ap-northeast-1"

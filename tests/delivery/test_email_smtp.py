@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from delivery_support import free_port
+
 from ecr_report.jobs.cli import main
 from ecr_report.jobs.config import EmailConfig
 from ecr_report.jobs.deliver.email import deliver_email, message_id_for
@@ -158,11 +158,12 @@ def test_no_recipients_means_no_email(finished_run):
 # -- STARTTLS and credentials ---------------------------------------------------------------------
 
 def _self_signed(tmp_path):
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
@@ -183,7 +184,6 @@ def _self_signed(tmp_path):
 def test_starttls_and_login_with_credentials_from_the_environment(finished_run, tmp_path, monkeypatch, caplog):
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
-
     from delivery_support import Inbox
 
     cert_file, key_file = _self_signed(tmp_path)

@@ -76,7 +76,8 @@ def test_a_restart_neither_loses_nor_doubles_a_run(tmp_path, monkeypatch):
     config_file = _config(tmp_path, TICK)
     config = load_config(config_file, env={})
     output = tmp_path / "out"
-    every_second = lambda job: IntervalTrigger(seconds=1, timezone=timezone.utc)  # test-only trigger
+    def every_second(job):  # a test-only trigger
+        return IntervalTrigger(seconds=1, timezone=timezone.utc)
 
     events: list[tuple[int, datetime]] = []
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from delivery_support import write_ed25519_key
+
 from ecr_report.jobs.cli import main
 from ecr_report.jobs.config import ArchiveConfig, ConfigError
 from ecr_report.jobs.rundir import RunPaths, write_json, write_manifest
@@ -119,8 +119,8 @@ def test_an_unsigned_run_fails_when_a_key_is_required(tmp_path, capsys):
     assert main(["verify", str(run_dir)]) == 0
     assert "intact (not signed)" in capsys.readouterr().out
     key = tmp_path / "k.pub"
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key.write_bytes(Ed25519PrivateKey.generate().public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))

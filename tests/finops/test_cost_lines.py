@@ -6,8 +6,15 @@ import pandas as pd
 import pytest
 
 from ecr_report.jobs.plugins import CONCERNS
-from ecr_report.reports.finops import (COST_LINES, CUSTOM_COLUMNS, FOCUS_COLUMNS, FOCUS_VERSION, METHODOLOGY,
-                                       cost_lines, totals)
+from ecr_report.reports.finops import (
+    COST_LINES,
+    CUSTOM_COLUMNS,
+    FOCUS_COLUMNS,
+    FOCUS_VERSION,
+    METHODOLOGY,
+    cost_lines,
+    totals,
+)
 from ecr_report.reports.prices import GB, Price, PriceTable
 from ecr_report.reports.schema import conform
 

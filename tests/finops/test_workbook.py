@@ -12,10 +12,15 @@ import pytest
 from openpyxl import load_workbook
 
 from ecr_report.jobs.plugins import CONCERNS
-from ecr_report.reports.xlsx import workbook_sheets
 from ecr_report.reports.finops import cost_lines
-from ecr_report.reports.xlsx import (BYTES_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, UNIT_PRICE_FORMAT,
-                                     finops_workbook)
+from ecr_report.reports.xlsx import (
+    BYTES_FORMAT,
+    DATETIME_FORMAT,
+    MONEY_FORMAT,
+    UNIT_PRICE_FORMAT,
+    finops_workbook,
+    workbook_sheets,
+)
 
 AS_OF = pd.Timestamp("2026-11-30T06:00:00Z")
 ACCOUNT, REGION = "111122223333", "us-east-1"

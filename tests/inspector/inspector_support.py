@@ -7,13 +7,13 @@ from typing import Any
 
 import pandas as pd
 
-from snapshot_rows import make_table
-
 from ecr_report.reports import schema
 from ecr_report.reports.concern import AnalysisContext
 from ecr_report.reports.coverage import BasicFindingsScope, analyse_coverage
 from ecr_report.reports.inspector_pricing import analyse
 from ecr_report.reports.prices import PriceTable
+
+from snapshot_rows import make_table
 
 AS_OF = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 ACCOUNT, OTHER = "111122223333", "444455556666"

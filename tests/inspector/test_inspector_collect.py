@@ -8,17 +8,17 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 from botocore.stub import Stubber
-from inspector_support import ACCOUNT, REGION, configuration, coverage_image, image, registry, rule, run
 
-from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, UnitState
-from ecr_report.jobs.plugins import collectors
 from ecr_report.jobs.collect.context import UnitContext
 from ecr_report.jobs.collect.inspector_pricing import collect_inspector_pricing
 from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.plugins import CONCERNS, collectors
 from ecr_report.reports.coverage import BasicFindingsScope
 from ecr_report.reports.normalize import normalize
+
+from inspector_support import ACCOUNT, REGION, configuration, coverage_image, image, registry, rule, run
 
 T0 = datetime(2026, 2, 1, tzinfo=timezone.utc)
 

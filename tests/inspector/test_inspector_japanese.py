@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from inspector_support import ACCOUNT, OTHER, REGION, configuration, coverage_image, image, registry, rule, run, usage
-
-from ecr_report.reports.prices import PriceTable
-from ecr_report.reports.render import render_html
-from ecr_report.reports.inspector_pricing import section
-from i18n_support import JA, t
 
 from ecr_report.jobs.plugins import CONCERNS
+from ecr_report.reports.inspector_pricing import section
+from ecr_report.reports.prices import PriceTable
+from ecr_report.reports.render import render_html
 from ecr_report.reports.render.model import ReportInput
 from ecr_report.reports.text import JOINED, Joined, Text, fact_json, from_fact_json, join, msg
+
+from i18n_support import JA, t
+from inspector_support import ACCOUNT, OTHER, REGION, configuration, coverage_image, image, registry, rule, run, usage
 
 _spec = importlib.util.spec_from_file_location(
     "ja_residue", Path(__file__).resolve().parents[1] / "render" / "ja_residue.py")

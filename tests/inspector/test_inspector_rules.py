@@ -8,10 +8,11 @@ rescan rate: the configured default, 4 per monitored image per 30 days (no usage
 from __future__ import annotations
 
 import pytest
+
 from inspector_support import (
     LIST,
-    coverage_image,
     configuration,
+    coverage_image,
     image,
     registry,
     rule,

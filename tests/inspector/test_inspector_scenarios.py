@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from ecr_report.reports.inspector_pricing import CONCERN
-from inspector_support import ACCOUNT, OTHER, REGION, configuration, image, registry, rule, run
 
+from ecr_report.reports.inspector_pricing import CONCERN
+
+from inspector_support import ACCOUNT, OTHER, REGION, configuration, image, registry, rule, run
 
 RULES = [rule("CONTINUOUS_SCAN", "prod*", 0), rule("SCAN_ON_PUSH", "*", 1)]
 

@@ -12,12 +12,13 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 import pytest
-from leadership_support import earlier_demo_summary, write_run
 
 from ecr_report.jobs.config import Config, ReportConfig
 from ecr_report.jobs.publish import report_input
 from ecr_report.jobs.run import render_run, run
 from ecr_report.reports.render import render_html
+
+from leadership_support import earlier_demo_summary, write_run
 
 AS_OF = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 EARLIER = [f"202602{d:02d}T080000Z" for d in (2, 9, 16, 23)]

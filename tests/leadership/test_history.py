@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 
-from leadership_support import summary, weekly_ids, write_run
-
-from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.history import earlier_runs, read_history
+from ecr_report.jobs.plugins import CONCERNS
+
+from leadership_support import summary, weekly_ids, write_run
 
 CURRENT = "20260301T080000Z"
 

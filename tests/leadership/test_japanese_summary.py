@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from leadership_support import compliance_table, coverage_table, earlier_demo_summary, summary, write_run
 
-from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.config import Config, ReportConfig
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.run import run
 from ecr_report.reports import leadership as lead
 from ecr_report.reports.compliance import CONTROLS
-from i18n_support import JA, t
 from ecr_report.reports.text import Text
+
+from i18n_support import JA, t
+from leadership_support import compliance_table, coverage_table, earlier_demo_summary, summary, write_run
 
 RESIDUE = Path(__file__).resolve().parents[1] / "render" / "ja_residue.py"
 AS_OF = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from leadership_support import compliance_table, coverage_table, summary, weekly_ids
 
 from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports import leadership as lead
-from ecr_report.reports.text import fact_json, msg
 from ecr_report.reports import trends as trend_figures
+from ecr_report.reports.text import fact_json, msg
+
+from leadership_support import compliance_table, coverage_table, summary, weekly_ids
 
 
 def history_of(*docs):

@@ -14,10 +14,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, MutatingCallRefused, SessionFactory
 from ecr_report.jobs.collect import CollectOptions, UnitState
-from ecr_report.jobs.plugins import collectors
 from ecr_report.jobs.collect.context import UnitContext
 from ecr_report.jobs.collect.lifecycle import (
     ACCEPTED_MEDIA_TYPES,
@@ -29,6 +27,7 @@ from ecr_report.jobs.collect.lifecycle import (
     manifest_targets,
 )
 from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.plugins import CONCERNS, collectors
 from ecr_report.reports.coverage import BasicFindingsScope
 from ecr_report.reports.normalize import normalize
 

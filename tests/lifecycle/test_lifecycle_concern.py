@@ -10,17 +10,15 @@ import math
 import pandas as pd
 import pytest
 
-from ecr_report.reports.concern import AnalysisContext
 from ecr_report.jobs.plugins import CONCERNS
-from ecr_report.reports.concern import analysis_order
+from ecr_report.reports.concern import AnalysisContext, analysis_order
 from ecr_report.reports.lifecycle import CONCERN
 from ecr_report.reports.lifecycle.analysis import analyse
 from ecr_report.reports.lifecycle.methodology import methodology_paragraphs
-from ecr_report.reports.schema import FOUNDATION_TABLES
+from ecr_report.reports.lifecycle.section import build_lifecycle
 from ecr_report.reports.prices import PriceTable
 from ecr_report.reports.render.blocks import Bullets, Chart, Figures, NotComputed, Paragraph, Table
-from ecr_report.reports.lifecycle.section import build_lifecycle
-from ecr_report.reports.schema import conform
+from ecr_report.reports.schema import FOUNDATION_TABLES, conform
 
 GiB = 1024 ** 3
 AS_OF = pd.Timestamp("2026-11-30T00:00:00Z")

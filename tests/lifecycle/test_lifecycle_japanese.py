@@ -19,11 +19,12 @@ from ecr_lifecycle_support import AS_OF, image, policy, rule
 from ecr_report.reports.lifecycle import lint, parse_policy, validate_text
 from ecr_report.reports.lifecycle.lint_table import NOT_EVALUATED, lint_rows
 from ecr_report.reports.lifecycle.methodology import methodology_paragraphs
+from ecr_report.reports.lifecycle.section import build_lifecycle
 from ecr_report.reports.lifecycle.validate import validate_document
 from ecr_report.reports.render.blocks import Bullets, Chart, Figures, Paragraph, Table
-from i18n_support import JA, localize, t
-from ecr_report.reports.lifecycle.section import build_lifecycle
 from ecr_report.reports.text import Joined, Text, from_fact, params_json, to_fact
+
+from i18n_support import JA, localize, t
 
 HERE = Path(__file__).resolve().parent
 LIFECYCLE_SOURCE = HERE.parents[1] / "reports" / "lifecycle"

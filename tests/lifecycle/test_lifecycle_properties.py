@@ -139,7 +139,7 @@ def test_at_most_one_rule_and_it_is_the_first_matching(text, data):
     got, out = fast(text, images, [])
     assert len(out) == len(images)  # one row, hence at most one rule, per image
     by_digest = {i["image_digest"]: i for i in images}
-    for (_, _, repo, digest), (prio, _) in got.items():
+    for (_, _, _repo, digest), (prio, _) in got.items():
         if out.set_index("image_digest").loc[digest, "follows_subject"]:
             continue
         first = next(r for r in sorted(policy, key=lambda r: r["rulePriority"]) if selected(r["selection"], by_digest[digest]))

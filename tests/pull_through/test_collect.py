@@ -10,12 +10,16 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.aws_session import Account, SessionFactory
 from ecr_report.jobs.collect.context import UnitContext
-from ecr_report.jobs.collect.pull_through import (collect_creation_templates, collect_metrics,
-                                                  collect_pull_through, rule_prefixes)
+from ecr_report.jobs.collect.pull_through import (
+    collect_creation_templates,
+    collect_metrics,
+    collect_pull_through,
+    rule_prefixes,
+)
 from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.reports.normalize import normalize
 
 ACCOUNT, REGION = "123456789012", "us-east-1"  # moto's default account

@@ -18,13 +18,14 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from ecr_report.reports.pull_through.methodology import methodology
+from ecr_report.reports.pull_through import section
 from ecr_report.reports.pull_through.analysis import conform_rows, notes
 from ecr_report.reports.pull_through.inputs import Settings
+from ecr_report.reports.pull_through.methodology import methodology
 from ecr_report.reports.pull_through.tables import RESULT_TABLES
-from ecr_report.reports.pull_through import section
-from i18n_support import JA, localize, t
 from ecr_report.reports.text import Text
+
+from i18n_support import JA, localize, t
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
 from ja_residue import _PROSE, _keep_english  # noqa: E402

@@ -11,8 +11,14 @@ from ecr_report.reports.concern import AnalysisContext
 from ecr_report.reports.prices import PriceTable
 from ecr_report.reports.pull_through import analyse
 from ecr_report.reports.pull_through.refs import parse_reference
-from ecr_report.reports.pull_through.tables import (CONTAINER_IMAGES, METRICS, NAT_GATEWAYS, TEMPLATES,
-                                                     VPC_ENDPOINTS, VPCS)
+from ecr_report.reports.pull_through.tables import (
+    CONTAINER_IMAGES,
+    METRICS,
+    NAT_GATEWAYS,
+    TEMPLATES,
+    VPC_ENDPOINTS,
+    VPCS,
+)
 from ecr_report.reports.schema import SNAPSHOT_TABLES
 
 ACCOUNT, REGION = "111122223333", "us-east-1"

@@ -6,8 +6,8 @@ import pytest
 
 from ecr_report.jobs.cli import build_parser
 from ecr_report.jobs.config import Config, ConfigError
-from ecr_report.reports.pull_through.config import PullThroughConfig
 from ecr_report.jobs.settings import analysis_settings
+from ecr_report.reports.pull_through.config import PullThroughConfig
 
 
 def test_the_file_is_read_and_split_on_whitespace(tmp_path):

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from ecr_report.reports import schema
 from ecr_report.jobs.plugins import CONCERNS
+from ecr_report.reports import schema
 from ecr_report.reports.leadership import build_leadership
 from ecr_report.reports.render import ReportInput
 

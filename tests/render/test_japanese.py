@@ -15,9 +15,9 @@ from ecr_report.jobs import publish as publish_module
 from ecr_report.jobs.cli import main
 from ecr_report.reports.render import render_html, render_pdf
 from ecr_report.reports.render.filters import fmt_date, fmt_datetime
-from i18n_support import JA, t
 
 from .conftest import ERRORS, HOSTILE, make_report
+from i18n_support import JA, t
 
 SUMMARY_HEADING = "エグゼクティブサマリー"
 COMPLIANCE_HEADING = "コンプライアンス"

@@ -21,11 +21,11 @@ import pytest
 
 from ecr_report.reports.render import render_html
 from ecr_report.reports.render.charts import Series, bar_chart
-from i18n_support import JA, t
 from ecr_report.reports.text import join, msg
 
 from .conftest import ERRORS, make_report
 from .ja_residue import english_residue
+from i18n_support import JA, t
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = (ROOT / "reports", ROOT / "jobs")
