@@ -285,11 +285,11 @@ def test_every_methodology_paragraph_is_translated(manifests, settings):
         japanese = t(paragraph, "ja")
         assert japanese != paragraph, paragraph[:80]
         stripped = japanese
-        for name in residue._keep_english():
+        for name in residue.keep_english():
             stripped = stripped.replace(name, " ")
         # prices' sources and statuses are the price table's vocabulary (another catalog)
         if not paragraph.startswith("Prices:"):
-            assert not residue._PROSE.search(stripped), japanese
+            assert not residue.PROSE.search(stripped), japanese
 
 
 def test_the_methodology_text_has_a_translation_for_every_paragraph():

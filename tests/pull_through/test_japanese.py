@@ -28,7 +28,7 @@ from ecr_report.reports.text import Text
 from i18n_support import JA, localize, t
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
-from ja_residue import _PROSE, _keep_english  # noqa: E402
+from ja_residue import PROSE, keep_english  # noqa: E402
 
 A1, A2 = "111122223333", "444455556666"
 REGION = "us-east-1"
@@ -203,13 +203,13 @@ def _texts(obj: object, out: list[str]) -> list[str]:
 
 
 def _english_left(texts: list[str]) -> list[str]:
-    keep = _keep_english()
+    keep = keep_english()
     left = []
     for text in texts:
         stripped = text
         for name in keep:
             stripped = stripped.replace(name, " ")
-        if _PROSE.search(stripped) and not MISSING_TABLE.match(text):
+        if PROSE.search(stripped) and not MISSING_TABLE.match(text):
             left.append(text)
     return left
 

@@ -19,10 +19,10 @@ from html.parser import HTMLParser
 _SKIP = {"code", "style", "script"}
 _WORD = r"[A-Za-z][A-Za-z']*"
 #: Two or more words separated only by spaces or commas, neither side glued to an identifier.
-_PROSE = re.compile(rf"(?<![\w/.:@-]){_WORD}(?:[ ,]+{_WORD})+(?![\w/:@-])")
+PROSE = re.compile(rf"(?<![\w/.:@-]){_WORD}(?:[ ,]+{_WORD})+(?![\w/:@-])")
 
 
-def _keep_english() -> tuple[str, ...]:
+def keep_english() -> tuple[str, ...]:
     from i18n_support import KEEP_ENGLISH
 
     return tuple(sorted(KEEP_ENGLISH, key=len, reverse=True))
@@ -54,13 +54,13 @@ def english_residue(html: str) -> list[tuple[str, str]]:
     """(section id, text) for every visible text with English prose left in it."""
     parser = _Text()
     parser.feed(html)
-    keep = _keep_english()
+    keep = keep_english()
     residue, seen = [], set()
     for section, text in parser.found:
         stripped = text
         for name in keep:
             stripped = stripped.replace(name, " ")
-        if _PROSE.search(stripped) and (section, text) not in seen:
+        if PROSE.search(stripped) and (section, text) not in seen:
             seen.add((section, text))
             residue.append((section, text))
     return residue
