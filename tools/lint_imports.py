@@ -3,7 +3,9 @@
 The folders install under one namespace (`reports/` as `ecr_report.reports`, ...: see
 pyproject.toml), through an editable-install finder that import-linter's graph builder cannot
 walk. This copies the Python sources into a temporary `ecr_report/` package laid out as
-installed, puts it first on the path, and runs `lint-imports` there. Exit status: import-linter's.
+installed, writes the contracts there with "{concerns}" replaced by every concern package
+(a folder of reports/ whose __init__.py declares `CONCERN = Concern(`), and runs `lint-imports`.
+Exit status: import-linter's.
 """
 
 from __future__ import annotations
@@ -12,10 +14,34 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("reports", "jobs", "templates")
+MARKER = "{concerns}"
+
+
+def concern_packages(root: Path = ROOT) -> list[str]:
+    return sorted(f"ecr_report.reports.{init.parent.name}" for init in (root / "reports").glob("*/__init__.py")
+                  if "CONCERN = Concern(" in init.read_text(encoding="utf-8"))
+
+
+def contracts_ini(root: Path = ROOT) -> str:
+    """The pyproject.toml contracts in import-linter's INI form, concern packages spelled out."""
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    concerns = concern_packages(root)
+    lines = ["[importlinter]"]
+    lines += [f"{key} = {value}" for key, value in config.items() if key != "contracts"]
+    for number, contract in enumerate(config["contracts"], start=1):
+        lines += ["", f"[importlinter:contract:{number}]"]
+        for key, value in contract.items():
+            if isinstance(value, list):
+                items = [m for item in value for m in (concerns if item == MARKER else [item])]
+                lines.append(f"{key} =\n" + "\n".join(f"    {item}" for item in items))
+            else:
+                lines.append(f"{key} = {value}")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -26,8 +52,10 @@ def main() -> int:
         for folder in FOLDERS:
             shutil.copytree(ROOT / folder, package / folder,
                             ignore=shutil.ignore_patterns("__pycache__", "*.j2", "*.css", "*.html"))
+        config = Path(tmp) / ".importlinter"
+        config.write_text(contracts_ini(), encoding="utf-8")
         command = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
-                   "sys.exit(lint_imports_command())", str(ROOT / "pyproject.toml")]
+                   "sys.exit(lint_imports_command())", str(config)]
         return subprocess.run(command, cwd=tmp, env={"PYTHONPATH": tmp, "PATH": "/usr/bin:/bin"},
                               check=False).returncode
 
