@@ -37,6 +37,9 @@ NEVER_ALLOWED = frozenset({
 })
 # Needed to reach other accounts; creates no resource.
 ALWAYS_ALLOWED = frozenset({("sts", "AssumeRole")})
+# STS hands out credentials under read-like names (GetSessionToken, GetFederationToken): of STS
+# only what the product needs is allowed, who the caller is and the member-account role.
+STS_ALLOWED = frozenset({"GetCallerIdentity", "AssumeRole"})
 
 
 class MutatingCallRefused(RuntimeError):
@@ -51,7 +54,7 @@ class ReadOnlyGuard:
 
     def allows(self, service: str, operation: str) -> bool:
         key = (service, operation)
-        if key in NEVER_ALLOWED:
+        if key in NEVER_ALLOWED or (service == "sts" and operation not in STS_ALLOWED):
             return False
         if key in ALWAYS_ALLOWED or key in self.extra_allowed:
             return True

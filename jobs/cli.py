@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from pathlib import Path
 from typing import Sequence
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_DELIVERY_FAILED = 4
+MAX_DEMO_SCALE = 100.0
+"""The largest --demo-scale: ~260k images (scale 40 is 105k images in 1.4 GiB)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,8 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="collect, analyse, render and write one run directory")
     run.add_argument("--demo", action="store_true", help="use the embedded demo fleet instead of AWS")
-    run.add_argument("--demo-scale", type=_positive_float, default=1.0, metavar="N",
-                     help="grow the demo fleet N times (default 1: ~60 repositories)")
+    run.add_argument("--demo-scale", type=_demo_scale, default=1.0, metavar="N",
+                     help=f"grow the demo fleet N times, 1 to {MAX_DEMO_SCALE:g} "
+                          "(default 1: ~60 repositories; 40: 100k+ images)")
     run.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
     run.add_argument("--output", type=Path, metavar="DIR", help="output root (default report.output_dir)")
     run.add_argument("--no-pdf", action="store_true", help="skip the PDF (faster)")
@@ -191,13 +195,15 @@ def _run_exit(outcome: object) -> int:
     return EXIT_OK
 
 
-def _positive_float(text: str) -> float:
+def _demo_scale(text: str) -> float:
+    """A finite scale from 1 (the base fleet) to MAX_DEMO_SCALE: beyond it a run needs more
+    memory than a laptop has, below it the fleet would lose the cases the report demonstrates."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+    if not math.isfinite(value) or not 1 <= value <= MAX_DEMO_SCALE:
+        raise argparse.ArgumentTypeError(f"must be a number from 1 to {MAX_DEMO_SCALE:g}, got {text!r}")
     return value
 
 

@@ -57,6 +57,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     """Collect and publish one run; returns where it was written."""
     as_of = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     root = Path(output or config.report.output_dir)
+    check_output_root(root)  # before collecting: a root that cannot hold runs fails in one line
     scope = BasicFindingsScope(config.collect.basic_findings_newest_per_repository,
                                config.collect.basic_findings_pushed_within_days,
                                config.collect.basic_findings_max_images)
@@ -102,6 +103,15 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
+
+
+def check_output_root(root: Path) -> None:
+    """ConfigError (exit 2) when `root`, or the nearest part of it that exists, is not a directory."""
+    existing = root
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"output {root}: {existing} is not a directory")
 
 
 def render_run(run_dir: Path, *, pdf: bool = True) -> RunOutcome:

@@ -51,7 +51,9 @@ def test_reads_pass_the_guard_and_reach_the_wire(factory, monkeypatch):
 def test_the_allow_list_is_explicit():
     guard = ReadOnlyGuard()
     assert guard.allows("ecr", "DescribeImages") and guard.allows("inspector2", "ListCoverage")
-    assert guard.allows("sts", "AssumeRole")
+    assert guard.allows("sts", "AssumeRole") and guard.allows("sts", "GetCallerIdentity")
+    # STS reads that hand out credentials are refused though their names look like reads.
+    assert not guard.allows("sts", "GetSessionToken") and not guard.allows("sts", "GetFederationToken")
     assert not guard.allows("ecr", "StartLifecyclePolicyPreview")
     assert ReadOnlyGuard(frozenset({("ecr", "StartLifecyclePolicyPreview")})).allows(
         "ecr", "StartLifecyclePolicyPreview")

@@ -19,7 +19,12 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
 
 @pytest.mark.parametrize("args, reason", [
     (("run", "--config", "does-not-exist.toml"), "config file not found"),
-    (("run", "--demo-scale", "0"), "must be greater than 0"),
+    (("run", "--demo-scale", "0"), "must be a number from 1 to 100"),
+    (("run", "--demo-scale", "0.5"), "must be a number from 1 to 100"),
+    (("run", "--demo-scale", "nan"), "must be a number from 1 to 100"),
+    (("run", "--demo-scale", "inf"), "must be a number from 1 to 100"),
+    (("run", "--demo-scale", "100000"), "must be a number from 1 to 100"),
+    (("run", "--demo-scale", "lots"), "not a number"),
     (("render", "no-such-run"), "not a run directory"),
     (("verify", "no-such-run"), "no such run directory"),
     (("frobnicate",), "invalid choice"),
@@ -31,6 +36,16 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, args, reason
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_an_output_root_under_a_file_is_bad_input_and_writes_nothing(tmp_path):
+    (tmp_path / "a-file").write_text("not a directory")
+    result = _cli("run", "--demo", "--no-pdf", "--output", "a-file/runs-here", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "a-file is not a directory" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
 def test_no_credentials_is_bad_input_and_writes_nothing(tmp_path, monkeypatch):
