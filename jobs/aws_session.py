@@ -4,7 +4,9 @@ Every AWS call of the product goes through a client from `SessionFactory.client`
 
 * uses the standard boto3 credential chain (or an assumed role per account), so
   `AWS_PROFILE`, `AWS_ENDPOINT_URL` and instance roles work unchanged;
-* retries with botocore's adaptive mode (client-side rate limiting on throttles);
+* has botocore's retries off: callers retry through `retry` (jobs/retry.py), which gives every
+  call its whole attempt budget (botocore's per-client retry quota runs dry under sustained
+  errors);
 * refuses, before anything is serialised or sent, any operation that is not a read
   (`ReadOnlyGuard`), unless it is on an explicit allow-list;
 * records every response as evidence (`EvidenceRecorder`);
@@ -23,6 +25,7 @@ import botocore.config
 from botocore.awsrequest import AWSResponse
 
 from .evidence import EvidenceRecorder
+from .retry import RetryPolicy
 
 USER_AGENT = "ecr-report"
 
@@ -135,14 +138,20 @@ class SessionFactory:
     base_session: boto3.Session | None = None
     base_account_id: str | None = None
     """The caller's own account; learnt from GetCallerIdentity when not given."""
+    retry: RetryPolicy | None = None
+    """How every call is retried (jobs/retry.py); default: `max_attempts` per call."""
     _sessions: dict[str | None, boto3.Session] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         if self.base_session is None:
             self.base_session = _default_session(self.backend)
+        if self.retry is None:
+            self.retry = RetryPolicy(max_attempts=self.max_attempts)
+        # botocore's retries are off: its retry quota is shared per client and runs dry under
+        # sustained errors; RetryPolicy gives every call its whole budget instead.
         self._config = botocore.config.Config(
-            retries={"mode": "adaptive", "max_attempts": self.max_attempts},
+            retries={"mode": "standard", "total_max_attempts": 1},
             user_agent_extra=USER_AGENT,
             connect_timeout=10,
             read_timeout=60,
@@ -163,7 +172,7 @@ class SessionFactory:
         self.guard.attach(client)
         if self.backend is not None:
             attach_backend(client, self.backend, self.base_account_id or "self", region)
-        answer = client.get_caller_identity()
+        answer = self.retry.call(client.get_caller_identity)
         account_id = answer["Account"]
         self.recorder.record(account_id, region, "sts", "GetCallerIdentity", {}, answer)
         return account_id
@@ -185,7 +194,7 @@ class SessionFactory:
         params: dict[str, Any] = {"RoleArn": account.role_arn, "RoleSessionName": "ecr-report"}
         if account.external_id:
             params["ExternalId"] = account.external_id
-        creds = sts.assume_role(**params)["Credentials"]
+        creds = self.retry.call(lambda: sts.assume_role(**params))["Credentials"]
         # TODO(scale): static credentials last the role's session duration (1 h by default);
         # a collection longer than that would need refreshable credentials.
         return boto3.Session(

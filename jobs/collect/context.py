@@ -32,6 +32,10 @@ FATAL_CODES = frozenset({
 })
 
 
+DEAD_AFTER_FAILED_CALLS = 3
+"""Calls in a row that lose their connection after every retry before the unit is given up."""
+
+
 @dataclass(frozen=True)
 class CollectionError:
     """One call that could not be collected (a row of summary.json completeness.errors)."""
@@ -62,6 +66,8 @@ class UnitContext:
     region: str
     errors: list[CollectionError] = field(default_factory=list)
     _clients: dict[str, Any] = field(default_factory=dict)
+    _connection_failures: int = 0
+    """Calls in a row that ended in a dropped connection after all their retries."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def client(self, service: str) -> Any:
@@ -76,7 +82,9 @@ class UnitContext:
         """One API call; None when it failed (filed) or answered an `expected` error code."""
         method = getattr(self.client(service), xform_name(operation))
         try:
-            return method(**params)
+            answer = self.factory.retry.call(lambda: method(**params))
+            self._connection_failures = 0
+            return answer
         except botocore.exceptions.ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in expected:
@@ -84,8 +92,14 @@ class UnitContext:
             self._file(service, operation, about, f"{code}: {_message(exc)}", fatal=code in FATAL_CODES)
         except MutatingCallRefused:
             raise  # a bug in our code, never a property of the account
-        except botocore.exceptions.EndpointConnectionError as exc:
-            self._file(service, operation, about, f"EndpointConnectionError: {exc}", fatal=True)
+        except (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError) as exc:
+            self._file(service, operation, about, f"{type(exc).__name__}: {exc}", fatal=True)
+        except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError) as exc:
+            # Dropped connections are retried per call; calls failing so in a row mean the
+            # endpoint is gone for this unit: stop rather than spend every call's budget.
+            self._connection_failures += 1
+            self._file(service, operation, about, f"{type(exc).__name__}: {exc}",
+                       fatal=self._connection_failures >= DEAD_AFTER_FAILED_CALLS)
         except botocore.exceptions.NoCredentialsError as exc:
             self._file(service, operation, about, f"NoCredentialsError: {exc}", fatal=True)
         except botocore.exceptions.BotoCoreError as exc:

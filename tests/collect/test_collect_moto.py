@@ -20,41 +20,12 @@ from ecr_report.jobs.plugins import CONCERNS, collectors
 from ecr_report.reports.coverage import BasicFindingsScope
 from ecr_report.reports.normalize import normalize
 
-ACCOUNT = "123456789012"  # moto's default account
-REGION = "us-east-1"
-POLICY = json.dumps({"rules": [{"rulePriority": 1, "description": "expire untagged after 14 days",
-                                "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
-                                              "countUnit": "days", "countNumber": 14},
-                                "action": {"type": "expire"}}]})
-
-
-def _manifest(layer_byte: str, size: int) -> str:
-    return json.dumps({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100,
-                   "digest": "sha256:" + "c" * 64},
-        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": size,
-                    "digest": "sha256:" + layer_byte * 64}],
-    })
+from moto_fleet import ACCOUNT, POLICY, REGION, make_fleet
 
 
 @pytest.fixture
 def fleet(moto_aws: str) -> dict[str, object]:
-    ecr = boto3.client("ecr", region_name=REGION)
-    ecr.create_repository(repositoryName="payments/api", imageTagMutability="IMMUTABLE",
-                          imageScanningConfiguration={"scanOnPush": True})
-    ecr.create_repository(repositoryName="web/storefront",
-                          encryptionConfiguration={"encryptionType": "KMS",
-                                                   "kmsKey": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234"})
-    ecr.create_repository(repositoryName="ml/trainer")
-    ecr.put_lifecycle_policy(repositoryName="payments/api", lifecyclePolicyText=POLICY)
-    ecr.put_image(repositoryName="payments/api", imageManifest=_manifest("a", 1000), imageTag="v1.0.0")
-    ecr.put_image(repositoryName="payments/api", imageManifest=_manifest("b", 2000), imageTag="v1.1.0")
-    ecr.put_image(repositoryName="web/storefront", imageManifest=_manifest("d", 3000), imageTag="latest")
-    ecr.put_registry_scanning_configuration(scanType="BASIC", rules=[
-        {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "payments*", "filterType": "WILDCARD"}]}])
-    return {"repositories": 3, "images": 3}
+    return make_fleet()
 
 
 def _collect(tmp_path, max_attempts: int = 1):

@@ -4,9 +4,10 @@ import argparse
 import json
 
 import pytest
-from ecr_lifecycle_support import policy, rule
 
 from ecr_report.jobs.lifecycle_cmd import add_lifecycle_parser
+
+from ecr_lifecycle_support import policy, rule
 
 GOOD = policy(rule(1, tagStatus="any", countType="imageCountMoreThan", countNumber=1))
 IMAGES = {"imageDetails": [

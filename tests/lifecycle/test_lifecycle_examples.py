@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 from ecr_lifecycle_reference import reference_evaluate
-from ecr_lifecycle_support import AS_OF, acted, image, policy, rule
 
 from ecr_report.reports.lifecycle import evaluate, evaluate_fleet, parse_policy
+
+from ecr_lifecycle_support import AS_OF, acted, image, policy, rule
 
 
 def run(text, images, children=None, as_of=AS_OF):

@@ -14,7 +14,6 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from ecr_lifecycle_support import AS_OF, image, policy, rule
 
 from ecr_report.reports.lifecycle import lint, parse_policy, validate_text
 from ecr_report.reports.lifecycle.lint_table import NOT_EVALUATED, lint_rows
@@ -24,6 +23,7 @@ from ecr_report.reports.lifecycle.validate import validate_document
 from ecr_report.reports.render.blocks import Bullets, Chart, Figures, Paragraph, Table
 from ecr_report.reports.text import Joined, Text, from_fact, params_json, to_fact
 
+from ecr_lifecycle_support import AS_OF, image, policy, rule
 from i18n_support import JA, localize, t
 
 HERE = Path(__file__).resolve().parent

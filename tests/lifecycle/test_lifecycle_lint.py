@@ -1,8 +1,8 @@
 """Lint warnings for accepted-but-suspicious policies, static and on today's images."""
 
-from ecr_lifecycle_support import AS_OF, image, policy, rule
-
 from ecr_report.reports.lifecycle import lint, parse_policy
+
+from ecr_lifecycle_support import AS_OF, image, policy, rule
 
 AGE = dict(countType="sinceImagePushed", countUnit="days", countNumber=7)
 

@@ -7,9 +7,10 @@ from datetime import datetime
 import botocore.session
 import pytest
 from botocore.validate import validate_parameters
-from ecr_lifecycle_support import AS_OF, policy, rule
 
 from ecr_report.reports.lifecycle import AwsJsonError, images_from_describe, manifests_from_batch_get, preview
+
+from ecr_lifecycle_support import AS_OF, policy, rule
 
 TEXT = policy(
     rule(1, tagStatus="untagged", countType="sinceImagePushed", countUnit="days", countNumber=7),

@@ -4,11 +4,12 @@ import json
 
 import pandas as pd
 from ecr_lifecycle_reference import order_time, reference_evaluate, selected
-from ecr_lifecycle_support import AS_OF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecr_report.reports.lifecycle import evaluate, evaluate_fleet, lint, parse_policy, validate_text
+
+from ecr_lifecycle_support import AS_OF
 
 TAGS = ["a1", "a2", "b1", "ab", "a", "rc-1", "x"]
 PATTERNS = ["a*", "b*", "*1", "a", "ab*", "*b*", "*", "rc-*", "a*1"]

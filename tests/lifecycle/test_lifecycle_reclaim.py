@@ -1,9 +1,10 @@
 """Reclaimable bytes: naive sums and exact shared-layer accounting, computed by hand."""
 
 import pandas as pd
-from ecr_lifecycle_support import AS_OF, image, policy, rule
 
 from ecr_report.reports.lifecycle import Manifests, evaluate, reclaimable, totals
+
+from ecr_lifecycle_support import AS_OF, image, policy, rule
 
 MB = 1_000_000
 

@@ -3,9 +3,10 @@
 import json
 
 import pytest
-from ecr_lifecycle_support import policy, rule
 
 from ecr_report.reports.lifecycle import PolicyValidationError, parse_policy, validate_text
+
+from ecr_lifecycle_support import policy, rule
 
 ANY1 = dict(tagStatus="any", countType="imageCountMoreThan", countNumber=1)
 AGE = dict(countType="sinceImagePushed", countUnit="days", countNumber=7)

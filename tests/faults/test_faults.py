@@ -1,0 +1,119 @@
+"""Faults at the HTTP level, between the collectors and moto's server (tests/faults/fault_proxy.py).
+
+For each fault: the data that could be collected equals a clean run's (the snapshot tables,
+compared row by row after sorting); what could not be collected is a collection error, never a
+silently empty table; retries absorb transient faults whatever their number (no shared retry
+quota); a dead region is given up in seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import boto3
+import pandas as pd
+import pytest
+
+from ecr_report.jobs.aws_session import Account, SessionFactory
+from ecr_report.jobs.collect import CollectOptions, Unit, collect_fleet
+from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.plugins import CONCERNS, collectors
+from ecr_report.jobs.retry import RetryPolicy
+from ecr_report.reports.coverage import BasicFindingsScope
+from ecr_report.reports.normalize import normalize
+
+from fault_proxy import FaultProxy, Faults
+from moto_fleet import ACCOUNT, REGION, make_fleet
+
+AS_OF = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+OTHER_REGION = "us-west-2"
+MOTO_CLOCK = ("lifecycle_last_evaluated_at",)
+"""Columns moto fills from its own clock at each call: they differ between any two runs."""
+
+
+@pytest.fixture
+def fleet(moto_aws: str) -> str:
+    make_fleet(REGION)
+    make_fleet(OTHER_REGION)
+    return moto_aws
+
+
+def _collect(regions=(REGION, OTHER_REGION), attempts: int = 10):
+    retry = RetryPolicy(max_attempts=attempts, base_delay=0.005, max_delay=0.05)
+    factory = SessionFactory(EvidenceRecorder(), base_session=boto3.Session(), retry=retry)
+    units = [Unit(Account(ACCOUNT), ACCOUNT, r) for r in regions]
+    options = CollectOptions(as_of=AS_OF, scope=BasicFindingsScope(), repository_workers=2,
+                             collectors=collectors())
+    collection = collect_fleet(factory, units, options, max_workers=2)
+    return collection, normalize(collection.calls, collection.units, CONCERNS)
+
+
+def _through(proxy_faults: Faults, monkeypatch, upstream: str, **kwargs):
+    with FaultProxy(upstream, proxy_faults) as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        return _collect(**kwargs)
+
+
+def _rows(frame: pd.DataFrame, region: str | None = None) -> list[tuple]:
+    if region is not None and "region" in frame:
+        frame = frame[frame["region"] == region]
+    frame = frame.drop(columns=[c for c in MOTO_CLOCK if c in frame])
+    return sorted(tuple(map(str, row)) for row in frame.astype(object).itertuples(index=False))
+
+
+def _errors(collection, region: str | None = None) -> set[str]:
+    return {e.operation.split(" ")[0] for e in collection.errors if region is None or e.region == region}
+
+
+@pytest.fixture
+def clean(fleet):
+    return _collect()
+
+
+@pytest.mark.parametrize("faults", [
+    Faults(throttle=0.3, seed=1),
+    Faults(error=0.2, drop=0.1, seed=2),
+    Faults(delay=0.05, seed=3),
+], ids=["throttle-30pct", "500-20pct-drop-10pct", "slow"])
+def test_transient_faults_are_absorbed_and_the_data_equals_a_clean_run(clean, fleet, monkeypatch, faults):
+    clean_collection, clean_tables = clean
+    collection, tables = _through(faults, monkeypatch, fleet)
+    assert _errors(collection) == _errors(clean_collection)  # only what moto itself lacks
+    for name, frame in clean_tables.items():
+        assert _rows(tables[name]) == _rows(frame), name
+    if faults.throttle or faults.error:
+        assert sum(faults.injected.values()) > 20  # the faults really happened, many times over
+
+
+def test_every_call_gets_its_whole_budget_under_sustained_errors(clean, fleet, monkeypatch):
+    """botocore's shared retry quota ran dry after a few hundred errors; ours has none."""
+    faults = Faults(error=0.5, seed=4)
+    collection, tables = _through(faults, monkeypatch, fleet, attempts=20)
+    assert _errors(collection) == _errors(clean[0])
+    assert faults.injected["error"] > 100
+    assert _rows(tables["images"]) == _rows(clean[1]["images"])
+
+
+def test_a_denied_operation_is_an_error_and_only_its_data_is_missing(clean, fleet, monkeypatch):
+    clean_collection, clean_tables = clean
+    collection, tables = _through(Faults(deny=frozenset({"GetLifecyclePolicy"})), monkeypatch, fleet)
+    assert _errors(collection) - _errors(clean_collection) == {"ecr:GetLifecyclePolicy"}
+    assert {e.error.split(":")[0] for e in collection.errors
+            if e.operation.startswith("ecr:GetLifecyclePolicy")} == {"AccessDeniedException"}
+    repos = tables["repositories"]
+    assert set(repos["lifecycle_policy_status"]) == {"UNKNOWN"}  # unknown, never "no policy"
+    for name in ("images", "scan_rules", "registries"):
+        assert _rows(tables[name]) == _rows(clean_tables[name]), name
+
+
+def test_a_dead_region_is_given_up_fast_and_the_other_is_complete(clean, fleet, monkeypatch):
+    clean_collection, clean_tables = clean
+    started = time.monotonic()
+    collection, tables = _through(Faults(dead_regions=frozenset({OTHER_REGION})), monkeypatch, fleet)
+    assert time.monotonic() - started < 30
+    assert _errors(collection, OTHER_REGION)  # said, not silently empty
+    assert _errors(collection, REGION) == _errors(clean_collection, REGION)
+    for name, frame in clean_tables.items():
+        assert _rows(tables[name], REGION) == _rows(frame, REGION), name
+    assert not len(tables["repositories"].query("region == @OTHER_REGION"))
