@@ -23,6 +23,7 @@ def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
     """summary.json: the foundation's figures, then one block per concern in `concerns` order
     (its documented keys with their not-computed values, overlaid by its `results` block)."""
     meta = snapshot.meta
+    partial = partial_registries(meta.errors)
     summary = {
         "run_id": meta.run_id,
         "as_of": iso_utc(meta.as_of),
@@ -30,15 +31,24 @@ def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
         "demo": meta.demo,
         "accounts": sorted({u[0] for u in meta.units}),
         "regions": sorted({u[1] for u in meta.units}),
-        "coverage": _coverage(tables["coverage"], tables["registry_coverage"]),
-        "compliance": _compliance(tables["compliance"]),
+        "coverage": {**_coverage(tables["coverage"], tables["registry_coverage"]), "partial": bool(partial)},
+        "compliance": {**_compliance(tables["compliance"]), "partial": bool(partial)},
         "completeness": {"errors": [dict(e) for e in meta.errors], "calls": snapshot.calls_total,
-                         "complete": not meta.errors},
+                         "complete": not meta.errors, "partial_registries": partial},
         "sections_not_computed": list(not_computed),
     }
     for concern in concerns:
-        summary[concern.key] = {**concern.placeholder, **results.get(concern.key, {})}
+        block = {**concern.placeholder, **results.get(concern.key, {})}
+        # Its own figures may be partial for its own reasons; and any failed call in a registry
+        # may leave that registry's part out of every figure, so none reads as complete then.
+        block["partial"] = bool(block.get("partial")) or bool(partial)
+        summary[concern.key] = block
     return summary
+
+
+def partial_registries(errors: Sequence[Mapping[str, Any]]) -> list[str]:
+    """"account/region" of every registry with a failed call: its figures are partial."""
+    return sorted({f"{e.get('account', '')}/{e.get('region', '')}" for e in errors})
 
 
 def _coverage(coverage: pd.DataFrame, registries: pd.DataFrame) -> dict[str, Any]:

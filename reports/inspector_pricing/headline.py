@@ -11,7 +11,7 @@ from ..render.headline import UNKNOWN, Tile, TileContext
 def tiles(ctx: TileContext) -> tuple[Tile, ...]:
     monthly = ctx.block("inspector").get("estimated_monthly_usd")
     return (ctx.tile("inspector_monthly_usd", "Inspector cost / month", fmt_usd(monthly, 2, UNKNOWN),
-                     "at today's settings", "unknown" if is_missing(monthly) else "",
+                     ctx.partial("at today's settings"), "unknown" if is_missing(monthly) else "",
                      lambda v: fmt_usd(v, 2), "inspector"),)
 
 

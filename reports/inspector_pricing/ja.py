@@ -63,6 +63,10 @@ JA: dict[str, str] = {
         "ListUsageTotals が失敗しました。再スキャン率は設定のデフォルト値で、AWS の見積もりは不明です。",
     "AWS reports no ECR scanning usage in the last 30 days.":
         "AWS は過去 30 日間の ECR スキャンの使用量を報告していません。",
+    "Inspector usage was not collected here (the registry's collection stopped before it): AWS's "
+    "estimate is unknown, not zero.":
+        "ここでは Inspector の使用量を収集できませんでした(レジストリの収集がその前に停止しました)。AWS の"
+        "見積もりは不明であり、ゼロではありません。",
     "Inspector ECR scanning is not enabled here: nothing to reconcile.":
         "ここでは Inspector の ECR スキャンが有効になっていないため、照合対象はありません。",
     # --- what-if scenarios: labels, chart, reasons -------------------------------------------

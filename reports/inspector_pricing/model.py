@@ -51,6 +51,16 @@ class Settings:
         )
 
 
+NOT_COLLECTED = "NOT_COLLECTED"
+"""Usage or configuration not called although Inspector is not known to be off: unknown."""
+OFF_STATUSES = frozenset({"DISABLED", "SUSPENDED"})
+
+
+def inspector_off(status: object) -> bool:
+    """Inspector's ECR scanning is known to be off (BatchGetAccountStatus said so)."""
+    return str(_opt(status) or "").upper() in OFF_STATUSES
+
+
 @dataclass(frozen=True)
 class Unit:
     account_id: str
@@ -169,8 +179,11 @@ class Model:
                 source = "GetConfiguration"
             else:
                 settings = rules.DEFAULT_SETTINGS
+                called = str(getattr(row, "configuration_status", ""))
+                if called == "NOT_CALLED" and not inspector_off(status):
+                    called = NOT_COLLECTED  # the unit's collection stopped before it: unknown
                 why = {"FAILED": msg("GetConfiguration failed"), "NOT_CALLED": msg("Inspector ECR scanning off")}.get(
-                    str(getattr(row, "configuration_status", "")), msg("not collected"))
+                    called, msg("not collected"))
                 source = msg("documented defaults ({why})", why=why)
             initial = ctx.prices.get(INITIAL_ITEM, key[1])
             rescan = ctx.prices.get(RESCAN_ITEM, key[1])
@@ -254,8 +267,11 @@ class Model:
                           & (usage["usage_account_id"].astype(str) == key[0])]
             by_type = {str(t): (float(tot), c) for t, tot, c in zip(lines["usage_type"], lines["total"],
                                                                       lines["estimated_monthly_cost"])}
+            status = conf.get(key, "NOT_CALLED")
+            if status == "NOT_CALLED" and not inspector_off(self.units[key].inspector_ecr_status):
+                status = NOT_COLLECTED  # not skipped because Inspector is off: the unit stopped early
             out[key] = UsageEvidence(
-                status=conf.get(key, "NOT_CALLED"),
+                status=status,
                 ecr_lines={k: v for k, v in by_type.items() if k in ("ECR_INITIAL_SCAN", "ECR_RESCAN")},
                 model_monitored=monitored_by_unit.get(key, 0),
                 model_initial=initial_by_unit.get(key, 0) * PERIOD_DAYS / self.window,
@@ -285,6 +301,9 @@ class Model:
             note = note or msg("AWS reports no ECR scanning usage in the last 30 days.")
         if status == "NOT_CALLED":
             note = note or msg("Inspector ECR scanning is not enabled here: nothing to reconcile.")
+        if status == NOT_COLLECTED:
+            note = note or msg("Inspector usage was not collected here (the registry's collection stopped "
+                               "before it): AWS's estimate is unknown, not zero.")
         return rate, note
 
     def _reconciliation_row(self, key: tuple[str, str], evidence: "UsageEvidence", rate: Rate,

@@ -18,7 +18,7 @@ def tiles(ctx: TileContext) -> tuple[Tile, ...]:
     else:
         detail = msg("{usd}/month with today's policies", usd=usd)
     tile = ctx.tile("reclaimable_bytes", "Reclaimable storage",
-                    fmt_bytes(reclaim.get("value"), missing=UNKNOWN), detail,
+                    fmt_bytes(reclaim.get("value"), missing=UNKNOWN), ctx.partial(detail),
                     "unknown" if reclaim.get("value") is None else "", lambda v: fmt_bytes(v),
                     "lifecycle")
     # Bytes and dollars can move apart (another storage tier): show both changes then.

@@ -36,6 +36,9 @@ from .result import pull_through_result
 from .tables import RESULT_TABLES
 from .topology import topology
 
+SERVICES_READ = frozenset({"sts", "ecr", "cloudwatch", "ec2", "ecs"})
+"""The services whose answers the cache figures rest on: a failed call of one of them (the cache
+rules, a unit given up early, a pull count) leaves some registry's rules, caches or savings out."""
 
 def analyse(ctx: AnalysisContext) -> ConcernResult:
     settings = Settings.from_mapping(ctx.settings or {})
@@ -67,7 +70,8 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
         "pull_through_topology": conform_rows("pull_through_topology", topo_rows),
         "pull_through_rate_limits": conform_rows("pull_through_rate_limits", rate_limits(uncached_rows, networks)),
     }
-    headline = pull_through_result(out, networks, settings)
+    incomplete = any(op.split(":", 1)[0] in SERVICES_READ for _, _, op in fleet.failed)
+    headline = pull_through_result(out, networks, settings, incomplete)
     return ConcernResult(tables=out, headline=headline, notes=tuple(notes(out, networks, fleet.rules_by)),
                          methodology=methodology(settings, headline.to_summary()))
 

@@ -14,8 +14,8 @@ def tiles(ctx: TileContext) -> tuple[Tile, ...]:
     net = ctx.metric("pull_through_net_saving_monthly_usd").get("value")
     if net is None:  # no trends recorded: the analysis's own figure
         net = block.get("net_saving_monthly_usd")
-    detail = msg("per month, net of {usd} storage",
-                 usd=known(fmt_usd(block.get("storage_monthly_usd"), 2, UNKNOWN)))
+    detail = ctx.partial(msg("per month, net of {usd} storage",
+                             usd=known(fmt_usd(block.get("storage_monthly_usd"), 2, UNKNOWN))))
     tone = "unknown" if is_missing(net) else ("good" if float(net) >= 0 else "alert")
     return (ctx.tile("pull_through_net_saving_monthly_usd", "Pull-through saving",
                      fmt_usd(net, 2, UNKNOWN), detail, tone, lambda v: fmt_usd(v, 2), "pull_through"),)

@@ -16,6 +16,10 @@ JA: dict[str, str] = {
     "never": "なし",
     "{usd} / month, not pulled for {days} days": "{usd} / 月、{days} 日間プルなし",
     # --- lead paragraph ----------------------------------------------------------------------
+    "No pull-through cache rule could be read: calls the cache figures rest on failed (see Data "
+    "completeness), so whether there are rules, cached storage or savings is unknown, not zero.":
+        "プルスルーキャッシュルールを読み取れませんでした。キャッシュの数値の基になる呼び出しが失敗したため"
+        "(「データ完全性」を参照)、ルール、キャッシュ容量、削減額の有無は不明であり、ゼロではありません。",
     "No pull-through cache rule was found in the collected registries, so there is no cached storage "
     "and no saving to report.":
         "収集したレジストリにプルスルーキャッシュルールが見つからなかったため、報告するキャッシュストレージと"

@@ -54,12 +54,15 @@ class PullThroughResult:
 
 
 def pull_through_result(out: Mapping[str, pd.DataFrame], networks: Mapping[Unit, UnitNetwork],
-                        settings: Settings) -> PullThroughResult:
-    """The headline figures from the result tables and the registries' networks."""
+                        settings: Settings, incomplete: bool = False) -> PullThroughResult:
+    """The headline figures from the result tables and the registries' networks.
+
+    `incomplete`: a call the figures rest on failed (a registry's cache rules, say), so some
+    rules, caches or savings are missing from every figure: they are partial."""
     return PullThroughResult(**_cache_figures(out["pull_through"], networks),
                              layer_reuse_fraction=settings.layer_reuse_fraction,
                              metrics_days=settings.metrics_days, stale_days=settings.stale_days,
-                             **_exposure_figures(out), partial=_partial(out["pull_through"]))
+                             **_exposure_figures(out), partial=incomplete or _partial(out["pull_through"]))
 
 
 def _cache_figures(pt: pd.DataFrame, networks: Mapping[Unit, UnitNetwork]) -> dict[str, Any]:

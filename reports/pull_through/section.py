@@ -80,7 +80,12 @@ def build_pull_through(ctx: Any, number: int) -> Section:
     if pt is None:
         blocks.append(missing_table(msg("pull-through cache")))
         return Section(ANCHOR, number, TITLE, tuple(blocks), new_page=True)
-    if not len(pt):
+    if not len(pt) and s.get("partial"):
+        # Calls failed: "none found" would read as "none exist" (and $0.00 as measured).
+        blocks.append(Paragraph(msg("No pull-through cache rule could be read: calls the cache figures "
+                                    "rest on failed (see Data completeness), so whether there are rules, "
+                                    "cached storage or savings is unknown, not zero."), tone="alert"))
+    elif not len(pt):
         blocks.append(Paragraph(msg("No pull-through cache rule was found in the collected registries, "
                                     "so there is no cached storage and no saving to report.")))
     else:

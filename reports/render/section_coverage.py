@@ -84,7 +84,11 @@ def _grouped_chart(frame: pd.DataFrame, column: str, spec: tuple, *, chart_id: s
     return charts.bar_chart(labels, series, title=title, chart_id=chart_id, unit=unit)
 
 
-def _scanned_cell(part: Any, whole: Any) -> Cell:
+def _scanned_cell(part: Any, whole: Any, partial: bool = False) -> Cell:
+    """"part / whole" and the share; in a registry with failed calls, nothing counted is not a
+    zero: it reads unknown."""
+    if partial and not sort_number(whole):
+        return Cell(UNKNOWN, True, badge="unknown", note=msg("calls failed"))
     pct = pct_of(part, whole)
     return Cell(f"{fmt_int(part)} / {fmt_int(whole)}", True,
                 note=fmt_pct(pct, 0) if pct is not None else "")
@@ -111,8 +115,8 @@ def _registry_table(ctx: SectionContext, frame: pd.DataFrame) -> Table:
             Cell(fmt_text(rec["scan_type"], UNKNOWN)),
             Cell("CLAIR (retired)", badge="fail") if engine == "CLAIR" else
             Cell(fmt_text(engine, UNKNOWN)),
-            _scanned_cell(rec["repositories_scanned"], rec["repositories_total"]),
-            _scanned_cell(rec["images_scanned"], rec["images_scannable"]),
+            _scanned_cell(rec["repositories_scanned"], rec["repositories_total"], partial),
+            _scanned_cell(rec["images_scanned"], rec["images_scannable"], partial),
             Cell(fmt_int(rec["images_pushed_last_24h"]), True),
             Cell(fmt_int(rec["max_images_pushed_per_day"]), True),
             Cell(fmt_int(rec["basic_scan_quota_per_day"]), True),

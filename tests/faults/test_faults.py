@@ -117,3 +117,48 @@ def test_a_dead_region_is_given_up_fast_and_the_other_is_complete(clean, fleet, 
     for name, frame in clean_tables.items():
         assert _rows(tables[name], REGION) == _rows(frame, REGION), name
     assert not len(tables["repositories"].query("region == @OTHER_REGION"))
+
+
+def _run(tmp_path, monkeypatch, upstream: str, faults: Faults, attempts: int = 10):
+    """A whole `ecr-report run` (collect, analyse, publish) against moto through the proxy."""
+    from ecr_report.jobs.config import load_config
+    from ecr_report.jobs.run import run
+
+    cfg = tmp_path / "ecr-report.toml"
+    cfg.write_text(f'[aws]\nregions = ["{REGION}", "{OTHER_REGION}"]\nmax_attempts = {attempts}\n'
+                   '[report]\npdf = false\n', encoding="utf-8")
+    monkeypatch.setattr("ecr_report.jobs.aws_session.RetryPolicy",
+                        lambda max_attempts: RetryPolicy(max_attempts, base_delay=0.005, max_delay=0.05))
+    with FaultProxy(upstream, faults) as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        return run(load_config(cfg, env={}), output=tmp_path / "out", now=AS_OF)
+
+
+def _tiles(html: str) -> dict[str, str]:
+    """headline tile key -> its text (value and detail), from report.html."""
+
+    found = re.findall(r'<div class="tile[^"]*" id="headline-([a-z-]+)">(.*?)</div>\s*</div>', html, re.S)
+    return {key: re.sub(r"<[^>]+>", " ", body) for key, body in found}
+
+
+def test_a_dead_region_never_reads_as_zero_or_as_not_enabled(fleet, tmp_path, monkeypatch):
+    import json
+
+    outcome = _run(tmp_path, monkeypatch, fleet, Faults(dead_regions=frozenset({OTHER_REGION})))
+    assert not outcome.complete  # the CLI exits 3
+    summary = json.loads((outcome.run_dir / "summary.json").read_text())
+    assert f"{ACCOUNT}/{OTHER_REGION}" in summary["completeness"]["partial_registries"]
+    for block in ("coverage", "compliance", "inspector", "pull_through", "lifecycle"):
+        assert summary[block]["partial"] is True, block
+    html = (outcome.run_dir / "report.html").read_text()
+    tiles = _tiles(html)
+    assert tiles and all("partial" in text for text in tiles.values()), tiles
+    table = html[html.index('id="registry-coverage"'):]
+    table = table[:table.index("</table>")]
+    dead_rows = [row for row in table.split("<tr")[1:] if OTHER_REGION in row]
+    assert dead_rows and not any("0 / 0" in row for row in dead_rows)  # unknown, not zero
+    assert all("unknown" in row for row in dead_rows)
+    assert "not enabled here" not in html  # Inspector was never asked there: unknown, not off
+    assert "No pull-through cache rule was found" not in html
+
+

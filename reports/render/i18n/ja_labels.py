@@ -224,6 +224,7 @@ JA: dict[str, str] = {
     "not computed": "未計算",
     "not available": "利用不可",
     "not collected": "未収集",
+    "calls failed": "呼び出しが失敗",
     "see data": "データ参照",
     "partial": "部分的",
     "assumed": "仮定",
