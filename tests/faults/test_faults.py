@@ -8,6 +8,8 @@ quota); a dead region is given up in seconds.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from datetime import datetime, timezone
 
@@ -136,14 +138,11 @@ def _run(tmp_path, monkeypatch, upstream: str, faults: Faults, attempts: int = 1
 
 def _tiles(html: str) -> dict[str, str]:
     """headline tile key -> its text (value and detail), from report.html."""
-
     found = re.findall(r'<div class="tile[^"]*" id="headline-([a-z-]+)">(.*?)</div>\s*</div>', html, re.S)
     return {key: re.sub(r"<[^>]+>", " ", body) for key, body in found}
 
 
 def test_a_dead_region_never_reads_as_zero_or_as_not_enabled(fleet, tmp_path, monkeypatch):
-    import json
-
     outcome = _run(tmp_path, monkeypatch, fleet, Faults(dead_regions=frozenset({OTHER_REGION})))
     assert not outcome.complete  # the CLI exits 3
     summary = json.loads((outcome.run_dir / "summary.json").read_text())
@@ -160,5 +159,3 @@ def test_a_dead_region_never_reads_as_zero_or_as_not_enabled(fleet, tmp_path, mo
     assert all("unknown" in row for row in dead_rows)
     assert "not enabled here" not in html  # Inspector was never asked there: unknown, not off
     assert "No pull-through cache rule was found" not in html
-
-
