@@ -85,7 +85,9 @@ def _foundation(snapshot: Snapshot) -> tuple[dict[str, pd.DataFrame], list[str],
     """Scan coverage and compliance: the tables, notes and methodology every concern builds on."""
     meta = snapshot.meta
     coverage = analyse_coverage(snapshot.tables, meta.as_of, meta.scope,
-                                stale_after_days=meta.stale_basic_scan_days)
+                                stale_after_days=meta.stale_basic_scan_days,
+                                partial_units=frozenset((str(e.get("account", "")), str(e.get("region", "")))
+                                                        for e in meta.errors))
     tables: dict[str, pd.DataFrame] = {
         **snapshot.tables,
         "coverage": coverage.coverage,

@@ -304,7 +304,8 @@ def _coverage_table(settings: pd.DataFrame, scans: pd.DataFrame) -> pd.DataFrame
 
 
 def _registry_coverage(
-    t: dict[str, pd.DataFrame], coverage: pd.DataFrame, scans: pd.DataFrame, as_of: pd.Timestamp
+    t: dict[str, pd.DataFrame], coverage: pd.DataFrame, scans: pd.DataFrame, as_of: pd.Timestamp,
+    partial_units: frozenset[tuple[str, str]] = frozenset(),
 ) -> pd.DataFrame:
     registries = t["registries"].drop_duplicates(UNIT)
     units = (
@@ -341,6 +342,7 @@ def _registry_coverage(
     headroom = 100.0 * (1.0 - out["max_scan_on_push_pushes_per_day"] / BASIC_SCAN_QUOTA_PER_DAY)
     # The quota is a basic-scanning quota: blank (NaN) for enhanced or unknown registries.
     out["quota_headroom_pct"] = headroom.where(out["scan_type"] == "BASIC", np.nan).astype("float64")
+    out["partial"] = [(str(a), str(r)) in partial_units for a, r in zip(out["account_id"], out["region"])]
     return schema.conform("registry_coverage", out[list(schema.RESULT_TABLES["registry_coverage"])])
 
 
@@ -485,18 +487,20 @@ def analyse_coverage(
     scope: BasicFindingsScope,
     *,
     stale_after_days: float = DEFAULT_STALE_AFTER_DAYS,
+    partial_units: frozenset[tuple[str, str]] = frozenset(),
 ) -> CoverageResult:
     """Coverage, per-image scan states and per-registry totals of one snapshot.
 
     `stale_after_days`: a completed basic scan strictly older than this many days (measured
-    from `as_of`) is STALE_BASIC; exactly this old is still SCANNED.
+    from `as_of`) is STALE_BASIC; exactly this old is still SCANNED. `partial_units`: the
+    (account, region) pairs with a failed call, marked `partial` in the registry table.
     """
     as_of_ts = _utc(as_of)
     t = _tables(tables)
     settings = _repository_settings(t)
     scans = image_scan_states(t, settings, as_of_ts, stale_after_days)
     coverage = _coverage_table(settings, scans)
-    registry_coverage = _registry_coverage(t, coverage, scans, as_of_ts)
+    registry_coverage = _registry_coverage(t, coverage, scans, as_of_ts, partial_units)
     notes = _notes(t, coverage, scans, registry_coverage, scope, as_of_ts, stale_after_days)
     scans = scans.assign(scannable=_scannable_now(scans))
     image_scans = schema.conform("image_scans", scans[list(schema.RESULT_TABLES["image_scans"])])

@@ -158,4 +158,6 @@ def test_a_dead_region_never_reads_as_zero_or_as_not_enabled(fleet, tmp_path, mo
     assert dead_rows and not any("0 / 0" in row for row in dead_rows)  # unknown, not zero
     assert all("unknown" in row for row in dead_rows)
     assert "not enabled here" not in html  # Inspector was never asked there: unknown, not off
+    registries = pd.read_csv(outcome.run_dir / "data" / "registry_coverage.csv").set_index("region")
+    assert bool(registries.loc[OTHER_REGION, "partial"])  # in data/ too, beside its unknown counts
     assert "No pull-through cache rule was found" not in html
