@@ -1,4 +1,4 @@
-"""Keep every AWS API response verbatim, before anything interprets it.
+"""Keep every AWS API response, before anything interprets it: verbatim, but never a secret.
 
 The recorder hooks botocore's event system of each client: it remembers the API parameters of
 a call (`before-parameter-build`) and stores the parsed response, success or error, when it
@@ -44,6 +44,8 @@ class Minimisation:
 
     keep: tuple[str, ...]
     reason: str
+    params_removed: tuple[str, ...] = ()
+    """Request parameters not kept either (ours, so named: there is nothing unknown to allow)."""
 
 
 MINIMISED: Mapping[tuple[str, str], Minimisation] = {
@@ -62,7 +64,10 @@ MINIMISED: Mapping[tuple[str, str], Minimisation] = {
     ("sts", "AssumeRole"): Minimisation(
         keep=("AssumedRoleUser", "Credentials.Expiration", "PackedPolicySize", "SourceIdentity"),
         reason="the temporary credentials (AccessKeyId, SecretAccessKey, SessionToken) are used "
-               "for the calls and never kept"),
+               "for the calls and never kept; nor is the role's ExternalId",
+        # AWS does not count an external ID as a secret, but it is one half of what lets a
+        # third party assume the role, and the archive cannot be deleted: it is not kept.
+        params_removed=("ExternalId",)),
 }
 """Operations whose responses are minimised before they are kept (see the module docstring).
 The other operations the product calls return no secrets (README, "Evidence")."""
@@ -157,15 +162,19 @@ class EvidenceRecorder:
     def record(self, account_id: str, region: str, service: str, operation: str,
                params: dict[str, Any], response: dict[str, Any]) -> RawCall:
         key = (account_id, region, service, operation)
-        kept = json_safe(_without_metadata(response))
+        kept, params = json_safe(_without_metadata(response)), json_safe(params)
         how = None
         rule = self._minimised.get((service, operation))
-        if rule is not None and "Error" not in kept:
-            kept, how = minimise(kept, rule)
+        if rule is not None:
+            if "Error" not in kept:  # an error answer carries only a code and a message
+                kept, how = minimise(kept, rule)
+            cut = sorted(k for k in rule.params_removed if k in params)
+            if cut:
+                params = {k: v for k, v in params.items() if k not in cut}
+                how = {**(how or {"rule": "allow-list", "reason": rule.reason}), "params_removed": cut}
         with self._lock:
             self._seq[key] += 1
-            call = RawCall(account_id, region, service, operation, self._seq[key],
-                           json_safe(params), kept, how)
+            call = RawCall(account_id, region, service, operation, self._seq[key], params, kept, how)
             self._calls.append(call)
         if self._raw_dir is not None:
             _write(self._raw_dir, call)

@@ -29,6 +29,7 @@ from ecr_report.jobs.deliver.email import build_message
 from ecr_report.jobs.evidence import MINIMISED, EvidenceRecorder, load_raw_dir
 from ecr_report.jobs.plugins import CONCERNS, collectors
 from ecr_report.jobs.run import _demo_setup, run
+from ecr_report.jobs.rundir import verify_run
 from ecr_report.reports.analyse import analyse
 from ecr_report.reports.coverage import BasicFindingsScope
 from ecr_report.reports.snapshot import SnapshotMeta, build_snapshot
@@ -150,7 +151,8 @@ def _raw(run_dir: Path, name: str) -> dict:
 def test_no_secret_in_the_run_its_delivery_or_the_email_over_http(moto_aws, tmp_path):
     _moto_fleet()
     config = Config.model_validate({
-        "aws": {"regions": [REGION], "accounts": [{"id": ACCOUNT, "role_arn": ROLE}], "max_attempts": 2},
+        "aws": {"regions": [REGION], "accounts": [{"id": ACCOUNT, "role_arn": ROLE,
+                                                   "external_id": f"{SECRET}-externalId"}], "max_attempts": 2},
         "report": {"pdf": False},
         "email": {"transport": "ses", "sender": SENDER, "recipients": ["leadership@example.com"],
                   "retry_backoff_seconds": 0},
@@ -169,6 +171,7 @@ def test_no_secret_in_the_run_its_delivery_or_the_email_over_http(moto_aws, tmp_
     assert _hits({"email": _texts_of_message(build_message(run_dir, config.email).as_bytes())}, needles) == []
     uploaded = _texts_of_bucket(f"ecr-report/{run_dir.name}/")
     assert uploaded and _hits(uploaded, needles) == []
+    assert verify_run(run_dir) == []
 
     # The planted values really were answered by moto and collected (else the test proves nothing),
     # and the evidence says what was cut.
@@ -183,6 +186,8 @@ def test_no_secret_in_the_run_its_delivery_or_the_email_over_http(moto_aws, tmp_
     assert set(assume["response"]["Credentials"]) == {"Expiration"}
     assert set(assume["minimised"]["removed"]) == {
         "Credentials.AccessKeyId", "Credentials.SecretAccessKey", "Credentials.SessionToken"}
+    assert assume["minimised"]["params_removed"] == ["ExternalId"]
+    assert assume["params"] == {"RoleArn": ROLE, "RoleSessionName": "ecr-report"}
     # What the task definitions feed is still there: the images in use, from the minimised evidence.
     in_use = outcome.analysis.tables["ecs_container_images"]
     assert set(in_use["image"]) == {f"{REGISTRY}/web/app:1", "nginx:1.27", f"{REGISTRY}/batch/job:2"}
