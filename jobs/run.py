@@ -28,7 +28,15 @@ from .evidence import EvidenceRecorder, load_raw_dir
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
-from .rundir import SNAPSHOT, RunPaths, new_run_id, write_json, write_manifest
+from .rundir import (
+    SNAPSHOT,
+    STALE_PARTIAL_SECONDS,
+    RunPaths,
+    new_run_id,
+    remove_stale_partials,
+    write_json,
+    write_manifest,
+)
 from .settings import analysis_settings
 from .signing import load_signer, sign_run
 
@@ -72,6 +80,10 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
 
     runs_dir = root / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
+    for left, newest in remove_stale_partials(runs_dir):
+        log.warning("removed %s: left by a run that never finished (nothing written in it since %s, "
+                    "more than %d h ago)", left, datetime.fromtimestamp(newest, timezone.utc).isoformat(
+                        timespec="seconds"), STALE_PARTIAL_SECONDS // 3600)
     paths = RunPaths(root, new_run_id(as_of, runs_dir))
     run_dir = paths.start()
     recorder.write_to(run_dir / "raw")

@@ -2,7 +2,8 @@
 
 A run is written into `runs/.partial-<run_id>/` and renamed to `runs/<run_id>/` only when every
 file, the manifest last, is complete. A run that dies leaves a `.partial-` directory, which
-nothing mistakes for a finished run.
+nothing mistakes for a finished run; the next run removes those in which nothing was written for
+a day (`remove_stale_partials`), and logs each.
 
 Files *not* listed in the manifest, by design (`verify` neither expects nor flags them):
 
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +37,8 @@ PUBLIC_KEY = "manifest.pub"
 DELIVERY_DIR = "delivery"
 """Delivery records; outside the manifest (see the module docstring)."""
 _UNLISTED_TOP = frozenset({MANIFEST, SIGNATURE, PUBLIC_KEY})
+STALE_PARTIAL_SECONDS = 86400
+"""A `.partial-` directory in which nothing was written for this long is a dead run's."""
 
 
 def new_run_id(now: datetime, runs_dir: Path) -> str:
@@ -71,6 +75,44 @@ class RunPaths:
 
     def abandon(self) -> None:
         shutil.rmtree(self.partial, ignore_errors=True)
+
+
+def remove_stale_partials(runs_dir: Path, *, now: float | None = None,
+                          max_age: float = STALE_PARTIAL_SECONDS) -> list[tuple[Path, float]]:
+    """Remove the `.partial-*` directories of `runs_dir` whose newest file or directory was
+    modified more than `max_age` seconds before `now` (wall clock: mtimes are wall-clock times).
+
+    The newest mtime anywhere in the tree, not the directory's own, so a long run that is still
+    writing (its top directory untouched for hours) is never taken for a dead one. Returns each
+    removed directory with its newest mtime; one that cannot be removed is left and skipped.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    if not runs_dir.is_dir():
+        return removed
+    for path in sorted(runs_dir.glob(f"{PARTIAL_PREFIX}*")):
+        if path.is_symlink() or not path.is_dir():
+            continue
+        newest = _newest_mtime(path)
+        if now - newest <= max_age:
+            continue
+        try:
+            shutil.rmtree(path)
+        except OSError:
+            continue
+        removed.append((path, newest))
+    return removed
+
+
+def _newest_mtime(top: Path) -> float:
+    newest = top.lstat().st_mtime
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in dirnames + filenames:
+            try:
+                newest = max(newest, os.lstat(os.path.join(dirpath, name)).st_mtime)
+            except OSError:  # removed meanwhile
+                pass
+    return newest
 
 
 def write_json(path: Path, doc: Any) -> None:

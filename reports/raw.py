@@ -31,6 +31,10 @@ class RawCall:
     params: dict[str, Any]
     response: dict[str, Any]
     """Parsed response; a failed call has an `Error` member {Code, Message}."""
+    minimised: dict[str, Any] | None = None
+    """Set when the response was cut down before it was kept (secrets never reach the archive):
+    `{"rule": "allow-list", "kept": [paths], "removed": [paths], "reason": ...}`. None: the
+    response is verbatim (then the archived JSON has no `minimised` key at all)."""
 
     @property
     def ok(self) -> bool:
@@ -52,6 +56,7 @@ class RawCall:
             "seq": self.seq,
             "params": self.params,
             "response": self.response,
+            **({"minimised": self.minimised} if self.minimised is not None else {}),
         }
 
 

@@ -2,7 +2,8 @@
 
 * Finished runs are ordered by run id (sortable by time); the oldest beyond `keep_runs` go.
 * A `.partial-` directory is a run that died *or one still being written*: it is removed only
-  when nothing in it changed for a day (`PARTIAL_MIN_AGE`), never sooner.
+  when nothing in it changed for a day (`PARTIAL_MIN_AGE`), never sooner. (Every `run` also
+  removes those before it starts, keep_runs or not: `rundir.remove_stale_partials`.)
 * With `[archive] s3_uri` configured, a run whose upload is not recorded as complete
   (`delivery/s3.json`) is kept whatever its age: local retention never deletes the only copy.
 """
@@ -14,22 +15,12 @@ import shutil
 import time
 from pathlib import Path
 
-from ..rundir import PARTIAL_PREFIX
+from ..rundir import PARTIAL_PREFIX, STALE_PARTIAL_SECONDS, remove_stale_partials
 from .records import read_record
 
 log = logging.getLogger("ecr_report.deliver.retention")
 
-PARTIAL_MIN_AGE = 24 * 3600.0
-
-
-def _newest_mtime(path: Path) -> float:
-    newest = path.stat().st_mtime
-    for p in path.rglob("*"):
-        try:
-            newest = max(newest, p.stat().st_mtime)
-        except FileNotFoundError:  # being written right now
-            continue
-    return newest
+PARTIAL_MIN_AGE = float(STALE_PARTIAL_SECONDS)
 
 
 def prune_runs(root: Path, keep_runs: int, *, require_uploaded: bool = False,
@@ -40,7 +31,6 @@ def prune_runs(root: Path, keep_runs: int, *, require_uploaded: bool = False,
         return []
     now = time.time() if now is None else now
     finished = sorted(p for p in runs_dir.iterdir() if p.is_dir() and not p.name.startswith(PARTIAL_PREFIX))
-    partial = [p for p in runs_dir.iterdir() if p.is_dir() and p.name.startswith(PARTIAL_PREFIX)]
     deleted = []
     for run in finished[: max(0, len(finished) - keep_runs)]:
         if require_uploaded and (read_record(run, "s3") or {}).get("status") != "uploaded":
@@ -48,10 +38,7 @@ def prune_runs(root: Path, keep_runs: int, *, require_uploaded: bool = False,
             continue
         shutil.rmtree(run)
         deleted.append(run)
-    for run in partial:
-        if now - _newest_mtime(run) >= PARTIAL_MIN_AGE:
-            shutil.rmtree(run, ignore_errors=True)
-            deleted.append(run)
+    deleted.extend(p for p, _ in remove_stale_partials(runs_dir, now=now, max_age=PARTIAL_MIN_AGE))
     if deleted:
         log.info("retention: removed %d old run(s): %s", len(deleted), ", ".join(p.name for p in deleted))
     return deleted
