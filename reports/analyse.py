@@ -114,6 +114,7 @@ def _context(concern: Concern, snapshot: Snapshot, tables: Mapping[str, pd.DataF
 
 
 def _collection_sentence(calls: int) -> str:
-    return msg("{n} read-only API calls were made; every response is kept verbatim under raw/ in "
-               "the run directory, and every figure in this report is computed from those "
-               "responses as of the snapshot time, never from the clock.", n=f"{calls:,}")
+    return msg("{n} read-only API calls were made; every response is kept under raw/ in the run "
+               "directory, verbatim except task definitions and role assumptions, which are cut to "
+               "what the report reads so that no secret is kept, and every figure in this report is "
+               "computed from those responses as of the snapshot time, never from the clock.", n=f"{calls:,}")

@@ -378,11 +378,13 @@ JA: dict[str, str] = {
         "ない場合は独自の x_ 列を使用しています。どちらであるかは data/finops.xlsx の about シートに記載"
         "しています。これらはスナップショット後 30 日間の定価ベースの予測であり、請求額ではありません。"
         "BilledCost は空欄とし、回避されたコストと削減額は負の値の行として x_CostKind で区別しています。",
-    "{n} read-only API calls were made; every response is kept verbatim under raw/ in the run "
-    "directory, and every figure in this report is computed from those responses as of the "
-    "snapshot time, never from the clock.":
+    "{n} read-only API calls were made; every response is kept under raw/ in the run directory, "
+    "verbatim except task definitions and role assumptions, which are cut to what the report reads "
+    "so that no secret is kept, and every figure in this report is computed from those responses "
+    "as of the snapshot time, never from the clock.":
         "読み取り専用の API 呼び出しを {n} 回行いました。すべてのレスポンスは実行ディレクトリの raw/ に"
-        "そのまま保存しており、このレポートのすべての数値は、時計ではなくスナップショットの時点を基準に、"
+        "保存しています (タスク定義とロールの引き受けは、秘密情報を残さないようレポートが使う項目だけに"
+        "絞り、それ以外はそのまま)。このレポートのすべての数値は、時計ではなくスナップショットの時点を基準に、"
         "それらのレスポンスから算出しています。",
 
     # --- the render tests' hand-built report (tests/render/conftest.py) ---------------------
