@@ -203,7 +203,11 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 def _stage_inputs(run_dir: Path, staging: Path, *, keep_pdf: bool) -> None:
     """What a re-render takes over unchanged: the evidence, the delivery records, (the PDF)."""
-    staging.mkdir()
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise ConfigError(f"{run_dir}: cannot write the re-render beside it in {staging.parent} "
+                          f"({exc.strerror or exc})") from None
     for name in ("raw", DELIVERY_DIR):
         if (run_dir / name).is_dir():
             _link_tree(run_dir / name, staging / name)

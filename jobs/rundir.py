@@ -123,6 +123,8 @@ def runs_lock(runs_dir: Path, *, exclusive: bool, what: str) -> Iterator[None]:
         except BlockingIOError:
             raise RunsBusy(f"{runs_dir}: cannot {what} now: another ecr-report command is "
                            "rendering or delivering a run here; try again when it has finished") from None
+        except OSError as exc:  # a file system without flock (some network mounts)
+            log.warning("%s: cannot lock (%s); going on without the lock", runs_dir, exc.strerror or exc)
         yield
     finally:
         os.close(fd)  # releases the lock
