@@ -47,9 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="then email the report and upload the run to S3, as configured in [email] / [archive]")
     run.set_defaults(func=_cmd_run)
 
-    render = sub.add_parser("render", help="re-render a run from its saved snapshot")
+    render = sub.add_parser("render", help="re-render a run from its saved snapshot (never in place)")
     render.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    render.add_argument("--no-pdf", action="store_true")
+    render.add_argument("--no-pdf", action="store_true", help="do not render the PDF again (an existing one is kept)")
+    render.add_argument("--config", type=Path, metavar="FILE",
+                        help="TOML config (default ./ecr-report.toml): its [archive] signing key signs a changed run")
+    render.add_argument("--force", action="store_true",
+                        help="re-render even a delivered run, a signed run without a key, or one whose evidence changed")
     render.set_defaults(func=_cmd_render)
 
     verify = sub.add_parser("verify", help="check an archived run against its manifest and signature")
@@ -115,18 +119,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    from .config import load_config
     from .run import render_run
+    from .signing import load_signer
 
-    outcome = render_run(args.run_dir, pdf=not args.no_pdf)
+    signer = load_signer(load_config(args.config).archive)
+    outcome = render_run(args.run_dir, pdf=not args.no_pdf, signer=signer, force=args.force)
     print(outcome.run_dir)
     return _run_exit(outcome)
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .config import ConfigError
-    from .rundir import verify_run
+    from .rundir import recover_run, verify_run
     from .signing import check_signature, load_public_key, read_hmac_key
 
+    recover_run(args.run_dir)  # a re-render killed mid-swap: its run is put back first
     if not args.run_dir.is_dir():
         raise ConfigError(f"{args.run_dir}: no such run directory")
     trusted = load_public_key(args.public_key) if args.public_key else None
@@ -159,8 +167,10 @@ def _after_run(outcome: object, config: object, *, deliver: bool) -> int:
 def _cmd_deliver(args: argparse.Namespace) -> int:
     from .config import ConfigError, load_config
     from .deliver import deliver_run
+    from .rundir import recover_run
 
     config = load_config(args.config)
+    recover_run(args.run_dir)
     if not args.run_dir.is_dir():
         raise ConfigError(f"{args.run_dir}: no such run directory")
     result = deliver_run(args.run_dir, config, email=not args.no_email, upload=not args.no_upload)

@@ -2,17 +2,21 @@
 
 Also `render_run`, which rebuilds a run's outputs from its archived snapshot (`raw/` +
 `snapshot.json`) without calling AWS: the same publish step on the same data gives the same
-bytes.
+bytes. It never writes into the finished run: it builds the new one beside it and swaps the two
+(`rundir.replace_run`), so a render that is killed leaves the old run intact.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import boto3
 import botocore.exceptions
@@ -29,16 +33,27 @@ from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
 from .rundir import (
+    DELIVERY_DIR,
+    MANIFEST,
+    PUBLIC_KEY,
+    SIGNATURE,
     SNAPSHOT,
     STALE_PARTIAL_SECONDS,
     RunPaths,
+    is_finished_run,
     new_run_id,
+    recover_run,
+    recover_runs,
     remove_stale_partials,
+    replace_run,
+    runs_lock,
+    staging_dir,
+    verify_run,
     write_json,
     write_manifest,
 )
 from .settings import analysis_settings
-from .signing import load_signer, sign_run
+from .signing import Signer, load_signer, sign_run
 
 log = logging.getLogger("ecr_report.run")
 
@@ -80,6 +95,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
 
     runs_dir = root / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
+    recover_runs(runs_dir)  # a re-render killed mid-swap: its run is put back before ids are chosen
     for left, newest in remove_stale_partials(runs_dir):
         log.warning("removed %s: left by a run that never finished (nothing written in it since %s, "
                     "more than %d h ago)", left, datetime.fromtimestamp(newest, timezone.utc).isoformat(
@@ -126,9 +142,23 @@ def check_output_root(root: Path) -> None:
         raise ConfigError(f"output {root}: {existing} is not a directory")
 
 
-def render_run(run_dir: Path, *, pdf: bool = True) -> RunOutcome:
-    """Re-render a run from its archived snapshot (no AWS, no clock)."""
+def render_run(run_dir: Path, *, pdf: bool = True, signer: Signer | None = None,
+               force: bool = False) -> RunOutcome:
+    """Re-render a run from its archived snapshot (no AWS, no clock), never in place.
+
+    The new run is built complete beside the old one (raw/ and snapshot.json hard-linked, the
+    delivery records carried over; with `pdf=False` the existing report.pdf is kept) and swapped
+    in. When the new manifest is the old one byte for byte, the signature is kept. When it
+    differs: a delivered run (any `delivery/` record) is refused unless `force`; a `signer`
+    signs the new manifest; a signed run without one is refused unless `force` (it is then
+    left unsigned). Inputs (raw/, snapshot.json) that do not match the manifest are refused
+    unless `force`: a re-render must not seal evidence that was changed.
+    """
+    run_dir = Path(run_dir)
+    recover_run(run_dir)
     snapshot_path = run_dir / SNAPSHOT
+    if not is_finished_run(run_dir):
+        raise ConfigError(f"{run_dir}: not a finished run; only a finished run is re-rendered")
     if not snapshot_path.is_file():
         raise ConfigError(f"{run_dir} is not a run directory (no {SNAPSHOT})")
     try:
@@ -136,11 +166,100 @@ def render_run(run_dir: Path, *, pdf: bool = True) -> RunOutcome:
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{snapshot_path}: unreadable snapshot ({exc})") from None
     check_fonts(str(meta.settings.get("report_language") or "en"), pdf=pdf)
-    calls = load_raw_dir(run_dir / "raw")
-    analysis = analyse(build_snapshot(meta, calls, CONCERNS), CONCERNS)
-    publish(analysis, run_dir, pdf=pdf)
-    write_manifest(run_dir, _manifest_metadata(meta, analysis))
+    with runs_lock(run_dir.parent, exclusive=True, what=f"render {run_dir.name}"):
+        if not force:
+            _check_inputs(run_dir)
+        analysis = analyse(build_snapshot(meta, load_raw_dir(run_dir / "raw"), CONCERNS), CONCERNS)
+        staging = staging_dir(run_dir)
+        shutil.rmtree(staging, ignore_errors=True)  # a leftover of a dead process with our pid
+        try:
+            _stage_inputs(run_dir, staging, keep_pdf=not pdf)
+            publish(analysis, staging, pdf=pdf)
+            write_manifest(staging, _manifest_metadata(meta, analysis))
+            _seal(run_dir, staging, signer, force=force)
+            replace_run(staging, run_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return RunOutcome(run_dir, analysis)
+
+
+def _check_inputs(run_dir: Path) -> None:
+    """ConfigError unless raw/ and snapshot.json are what the run's manifest lists."""
+    problems = [p for p in verify_run(run_dir, signature=False)
+                if p.startswith(("raw/", SNAPSHOT, MANIFEST))]
+    if problems:
+        raise ConfigError(f"{run_dir}: not re-rendered: its evidence does not match the manifest "
+                          f"({problems[0]}{'; ...' if len(problems) > 1 else ''}); "
+                          "pass --force to re-render it anyway")
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """Hard-link every file of `src` under `dst` (a copy where the file system cannot link)."""
+    for path in sorted(src.rglob("*")):
+        target = dst / path.relative_to(src)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+
+
+def _stage_inputs(run_dir: Path, staging: Path, *, keep_pdf: bool) -> None:
+    """What a re-render takes over unchanged: the evidence, the delivery records, (the PDF)."""
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise ConfigError(f"{run_dir}: cannot write the re-render beside it in {staging.parent} "
+                          f"({exc.strerror or exc})") from None
+    for name in ("raw", DELIVERY_DIR):
+        if (run_dir / name).is_dir():
+            _link_tree(run_dir / name, staging / name)
+    names = [SNAPSHOT] + (["report.pdf"] if keep_pdf else [])
+    for name in names:
+        if (run_dir / name).is_file():
+            os.link(run_dir / name, staging / name)
+
+
+def _seal(old: Path, new: Path, signer: Signer | None, *, force: bool) -> None:
+    """Sign the re-rendered run `new`, or keep `old`'s signature, or refuse (see render_run)."""
+    before, after = old / MANIFEST, new / MANIFEST
+    if before.is_file() and before.read_bytes() == after.read_bytes():
+        for name in (SIGNATURE, PUBLIC_KEY):  # they sign these very bytes: still valid
+            if (old / name).is_file():
+                os.link(old / name, new / name)
+        log.info("render %s: unchanged (the manifest is the same, byte for byte)", old.name)
+        return
+    changed = _changed_files(before, after)
+    records = sorted(p.name for p in (old / DELIVERY_DIR).glob("*.json")) if (old / DELIVERY_DIR).is_dir() else []
+    if records and not force:
+        raise ConfigError(f"{old}: not re-rendered: it was delivered ({', '.join(records)} in "
+                          f"{DELIVERY_DIR}/) and the re-render changes {changed}, so it would no "
+                          "longer be what was sent; pass --force to re-render it anyway")
+    if signer is not None:
+        sign_run(new, signer)
+        log.info("render %s: changed %s; signed again (%s)", old.name, changed, signer.algorithm)
+        return
+    if (old / SIGNATURE).is_file() and not force:
+        raise ConfigError(f"{old}: not re-rendered: it is signed and the re-render changes {changed}, "
+                          "which would void the signature; configure [archive] signing_key_file to "
+                          "sign it again, or pass --force to leave it unsigned")
+    log.warning("render %s: changed %s; the run is not signed", old.name, changed)
+
+
+def _changed_files(before: Path, after: Path) -> str:
+    """'report.html, data/x.csv' (what differs between two manifests), for messages."""
+    def files(path: Path) -> dict[str, Any]:
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8"))["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    old, new = files(before), files(after)
+    names = sorted(n for n in set(old) | set(new) if old.get(n) != new.get(n)) or ["manifest.json"]
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _manifest_metadata(meta: SnapshotMeta, analysis: Analysis | None = None) -> dict[str, object]:

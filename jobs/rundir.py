@@ -5,6 +5,15 @@ file, the manifest last, is complete. A run that dies leaves a `.partial-` direc
 nothing mistakes for a finished run; the next run removes those in which nothing was written for
 a day (`remove_stale_partials`), and logs each.
 
+A finished run is never written in place again. `ecr-report render` builds the complete new run
+beside it (`runs/.render-<run_id>-<pid>/`: raw/ and snapshot.json hard-linked, new outputs,
+manifest, signature) and swaps the two directories (`replace_run`): in one atomic
+`renameat2(RENAME_EXCHANGE)` where the system has it (Linux), else with two renames through
+`runs/.replaced-<run_id>-<pid>/`. A command killed between those two renames leaves the old
+complete run aside; `recover_run` (called by every command that opens a run) puts it back. So
+`runs/<run_id>/` is, at every instant, the old complete run or the new one: never a mix. Names
+starting with "." under `runs/` are never finished runs (`is_finished_run`).
+
 Files *not* listed in the manifest, by design (`verify` neither expects nor flags them):
 
 * `manifest.json` itself, and `manifest.sig` / `manifest.pub` (its signature, written after it);
@@ -16,19 +25,34 @@ Files *not* listed in the manifest, by design (`verify` neither expects nor flag
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
+import logging
 import os
 import shutil
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import pandas as pd
 
+from .config import ConfigError
+
+log = logging.getLogger("ecr_report.rundir")
+
 PARTIAL_PREFIX = ".partial-"
+RENDER_PREFIX = ".render-"
+"""`runs/.render-<run_id>-<pid>/`: a re-render being built beside the run it replaces."""
+REPLACED_PREFIX = ".replaced-"
+"""`runs/.replaced-<run_id>-<pid>/`: the old run, between the two renames of the fallback swap."""
+ATOMIC_EXCHANGE = sys.platform.startswith("linux")
+"""Swap directories with renameat2(RENAME_EXCHANGE) (falls back to two renames when refused)."""
 MANIFEST = "manifest.json"
 SNAPSHOT = "snapshot.json"
 SUMMARY = "summary.json"
@@ -115,6 +139,129 @@ def _newest_mtime(top: Path) -> float:
     return newest
 
 
+def is_finished_run(path: Path) -> bool:
+    """A directory under runs/ that is a finished run by its name (not `.partial-`, `.render-`, ...)."""
+    return not path.name.startswith(".")
+
+
+class RunsBusy(ConfigError):
+    """Another ecr-report command is rendering (or delivering) a run of this output root."""
+
+
+@contextmanager
+def runs_lock(runs_dir: Path, *, exclusive: bool, what: str) -> Iterator[None]:
+    """flock(2) on the `runs/` directory itself (no lock file is written): `render` and the
+    recovery of a killed render hold it exclusively, `deliver` shared, so a run is never
+    re-rendered while it is being delivered. Never waits: busy raises RunsBusy (exit 2)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock on this system: no locking
+        yield
+        return
+    fd = os.open(runs_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunsBusy(f"{runs_dir}: cannot {what} now: another ecr-report command is "
+                           "rendering or delivering a run here; try again when it has finished") from None
+        except OSError as exc:  # a file system without flock (some network mounts)
+            log.warning("%s: cannot lock (%s); going on without the lock", runs_dir, exc.strerror or exc)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def staging_dir(run_dir: Path) -> Path:
+    """Where a re-render of `run_dir` is built: beside it, so the swap is a rename."""
+    return run_dir.parent / f"{RENDER_PREFIX}{run_dir.name}-{os.getpid()}"
+
+
+def replace_run(new: Path, final: Path) -> None:
+    """Put the complete run `new` where the complete run `final` is; `new` is gone afterwards.
+
+    At every instant `final` is the old run or the new one. With RENAME_EXCHANGE the swap is
+    one system call; otherwise the old run is renamed aside first and a kill before the second
+    rename leaves `final` missing and the old run in `.replaced-`, which `recover_run` restores.
+    """
+    if _exchange(new, final):  # `new` now holds the old run
+        shutil.rmtree(new, ignore_errors=True)
+        return
+    aside = final.parent / f"{REPLACED_PREFIX}{final.name}-{os.getpid()}"
+    os.rename(final, aside)
+    try:
+        os.rename(new, final)
+    except BaseException:
+        os.rename(aside, final)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where the system cannot."""
+    if not ATOMIC_EXCHANGE:
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without renameat2 (glibc < 2.28, musl < 1.2.?)
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the file system (or kernel) does not support exchange
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def _leftover_of(name: str) -> str | None:
+    """The run id a `.render-<id>-<pid>` / `.replaced-<id>-<pid>` directory belongs to."""
+    for prefix in (RENDER_PREFIX, REPLACED_PREFIX):
+        if name.startswith(prefix):
+            run_id, _, pid = name[len(prefix):].rpartition("-")
+            return run_id if run_id and pid.isdigit() else None
+    return None
+
+
+def recover_run(run_dir: Path) -> None:
+    """Undo what a killed `render` of `run_dir` left: restore the old run if only it is left
+    (`.replaced-`), remove build directories. Nothing to do (the usual case) costs a listing;
+    while another command renders here, leaves everything as it is."""
+    parent = run_dir.parent
+    try:
+        leftovers = sorted(p for p in parent.iterdir() if _leftover_of(p.name) == run_dir.name)
+    except OSError:
+        return
+    if not leftovers:
+        return
+    try:
+        with runs_lock(parent, exclusive=True, what="recover"):
+            replaced = [p for p in leftovers if p.name.startswith(REPLACED_PREFIX)]
+            if not run_dir.exists() and replaced:
+                os.rename(replaced[-1], run_dir)
+                log.warning("%s: restored the run as it was before a re-render that was interrupted",
+                            run_dir)
+            for path in leftovers:
+                if path.exists():
+                    shutil.rmtree(path, ignore_errors=True)
+                    log.info("removed %s, left by an interrupted re-render", path)
+    except (RunsBusy, OSError) as exc:
+        log.info("%s: not recovered now (%s)", run_dir, exc)
+
+
+def recover_runs(runs_dir: Path) -> None:
+    """`recover_run` for every run under `runs_dir` that an interrupted re-render left aside."""
+    try:
+        ids = {_leftover_of(p.name) for p in runs_dir.iterdir()} - {None}
+    except OSError:
+        return
+    for run_id in sorted(ids):  # type: ignore[type-var]
+        recover_run(runs_dir / str(run_id))
+
+
 def write_json(path: Path, doc: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -186,6 +333,8 @@ def verify_run(run_dir: Path, *, signature: bool = True, trusted_key: Any = None
     """
     if run_dir.name.startswith(PARTIAL_PREFIX):
         return [f"{run_dir.name}: incomplete run (it never finished writing)"]
+    if not is_finished_run(run_dir):
+        return [f"{run_dir.name}: not a finished run (a re-render's work directory)"]
     manifest_path = run_dir / MANIFEST
     if not manifest_path.is_file():
         return [f"{MANIFEST}: missing (the run is incomplete or not a run directory)"]

@@ -56,15 +56,18 @@ class DeliveryResult:
 
 
 def deliver_run(run_dir: Path, config: Any, *, email: bool = True, upload: bool = True) -> DeliveryResult:
-    """Email and upload one finished run (each only if configured; each at most once)."""
-    from ..rundir import verify_run
+    """Email and upload one finished run (each only if configured; each at most once).
 
-    problems = verify_run(run_dir, signature=False)
-    if problems:
-        raise ConfigError(f"{run_dir}: not delivered, the run does not match its manifest "
-                          f"({problems[0]}{'; ...' if len(problems) > 1 else ''})")
-    mail = deliver_email(run_dir, config.email) if email else None
-    up = upload_run(run_dir, config.archive) if upload else None
+    Holds the output root's lock shared, so `render` does not swap the run while it is sent."""
+    from ..rundir import runs_lock, verify_run
+
+    with runs_lock(run_dir.parent, exclusive=False, what=f"deliver {run_dir.name}"):
+        problems = verify_run(run_dir, signature=False)
+        if problems:
+            raise ConfigError(f"{run_dir}: not delivered, the run does not match its manifest "
+                              f"({problems[0]}{'; ...' if len(problems) > 1 else ''})")
+        mail = deliver_email(run_dir, config.email) if email else None
+        up = upload_run(run_dir, config.archive) if upload else None
     return DeliveryResult(mail, up)
 
 

@@ -4,6 +4,8 @@
 * A `.partial-` directory is a run that died *or one still being written*: it is removed only
   when nothing in it changed for a day (`PARTIAL_MIN_AGE`), never sooner. (Every `run` also
   removes those before it starts, keep_runs or not: `rundir.remove_stale_partials`.)
+* What an interrupted `render` left (`.render-`, `.replaced-`) is recovered first
+  (`rundir.recover_runs`) and is never counted as a finished run.
 * With `[archive] s3_uri` configured, a run whose upload is not recorded as complete
   (`delivery/s3.json`) is kept whatever its age: local retention never deletes the only copy.
 """
@@ -15,7 +17,7 @@ import shutil
 import time
 from pathlib import Path
 
-from ..rundir import PARTIAL_PREFIX, STALE_PARTIAL_SECONDS, remove_stale_partials
+from ..rundir import STALE_PARTIAL_SECONDS, is_finished_run, recover_runs, remove_stale_partials
 from .records import read_record
 
 log = logging.getLogger("ecr_report.deliver.retention")
@@ -30,7 +32,8 @@ def prune_runs(root: Path, keep_runs: int, *, require_uploaded: bool = False,
     if not runs_dir.is_dir():
         return []
     now = time.time() if now is None else now
-    finished = sorted(p for p in runs_dir.iterdir() if p.is_dir() and not p.name.startswith(PARTIAL_PREFIX))
+    recover_runs(runs_dir)
+    finished = sorted(p for p in runs_dir.iterdir() if p.is_dir() and is_finished_run(p))
     deleted = []
     for run in finished[: max(0, len(finished) - keep_runs)]:
         if require_uploaded and (read_record(run, "s3") or {}).get("status") != "uploaded":
