@@ -57,6 +57,44 @@ def test_no_credentials_is_bad_input_and_writes_nothing(tmp_path, monkeypatch):
     assert not (tmp_path / "out" / "runs").exists() or not any((tmp_path / "out" / "runs").iterdir())
 
 
+def _one_line_exit_2_nothing_written(result: subprocess.CompletedProcess[str], cwd: Path, *reasons: str,
+                                     keep: tuple[str, ...] = ()) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    for reason in reasons:
+        assert reason in result.stderr
+    assert result.stdout == ""
+    assert sorted(p.name for p in cwd.iterdir()) == sorted(keep)  # nothing written
+
+
+@pytest.mark.parametrize("config, env, reasons", [
+    # The case: a run against a (moto) endpoint that would make failed calls for it.
+    ('[aws]\nregions = ["us-east-1", "xx-fake-9"]\n', {},
+     ["invalid configuration at aws.regions", "unknown AWS region 'xx-fake-9'", "endpoint data"]),
+    ('[aws]\nregions = ["us-east1"]\n', {}, ["unknown AWS region 'us-east1'", "did you mean 'us-east-1'?"]),
+    ("", {"ECR_REPORT__AWS__REGIONS": "eu-west-1,eu-wset-1"},
+     ["aws.regions (set by ECR_REPORT__AWS__REGIONS)", "'eu-wset-1'", "did you mean 'eu-west-1'?"]),
+    ('[aws]\nregions = ["us-east-1", "cn-north-1"]\n', {}, ["span the partitions aws, aws-cn"]),
+    ("", {"AWS_DEFAULT_REGION": "xx-fake-9"}, ["the session's region", "unknown AWS region 'xx-fake-9'"]),
+])
+def test_unknown_regions_are_bad_input_before_any_call(tmp_path, moto_aws, monkeypatch, config, env, reasons):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "ecr-report.toml").write_text(config + "[report]\npdf = false\n")
+    result = _cli("run", "--config", "ecr-report.toml", "--output", "out", cwd=tmp_path)
+    _one_line_exit_2_nothing_written(result, tmp_path, *reasons, keep=("ecr-report.toml",))
+
+
+def test_known_regions_of_any_partition_are_accepted(tmp_path):
+    from ecr_report.jobs.config import load_config
+
+    path = tmp_path / "ecr-report.toml"
+    path.write_text('[aws]\nregions = ["cn-north-1", "cn-northwest-1"]\n')
+    assert load_config(path, env={}).aws.regions == ("cn-north-1", "cn-northwest-1")
+    assert load_config(None, env={"ECR_REPORT__AWS__REGIONS": "us-gov-west-1"}).aws.regions == ("us-gov-west-1",)
+
+
 @pytest.fixture
 def archived_run(tmp_path) -> Path:
     paths = RunPaths(tmp_path, "20261130T000000Z")
