@@ -95,6 +95,32 @@ def test_known_regions_of_any_partition_are_accepted(tmp_path):
     assert load_config(None, env={"ECR_REPORT__AWS__REGIONS": "us-gov-west-1"}).aws.regions == ("us-gov-west-1",)
 
 
+TRUNCATED_POLICY = '{"rules": [{"rulePriority": 10, '  # 32 characters, cut off
+
+
+@pytest.mark.parametrize("command", [["lint"], ["preview", "--images", "images.json"]])
+@pytest.mark.parametrize("text, reason", [
+    (TRUNCATED_POLICY, "policy: not valid JSON: Expecting property name enclosed in double quotes at line 1 column 33"),
+    ("", "policy: policy text is empty"),
+    ("{rules: []}", "policy: not valid JSON: Expecting property name enclosed in double quotes"),
+])
+def test_a_policy_that_is_not_json_is_reported_as_such(tmp_path, command, text, reason):
+    (tmp_path / "policy.json").write_text(text)
+    (tmp_path / "images.json").write_text('{"imageDetails": []}')
+    result = _cli("lifecycle", command[0], "--policy", "policy.json", *command[1:], cwd=tmp_path)
+    _one_line_exit_2_nothing_written(result, tmp_path, reason, keep=("images.json", "policy.json"))
+    assert "characters" not in result.stderr  # the length rule is for JSON text
+
+
+@pytest.mark.parametrize("command", [["lint"], ["preview", "--images", "images.json"]])
+def test_a_short_json_policy_still_meets_the_api_minimum_length(tmp_path, command):
+    (tmp_path / "policy.json").write_text('{"rules": []}')
+    (tmp_path / "images.json").write_text('{"imageDetails": []}')
+    result = _cli("lifecycle", command[0], "--policy", "policy.json", *command[1:], cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    assert "policy text has 13 characters; the API minimum is 100" in result.stderr
+
+
 @pytest.fixture
 def archived_run(tmp_path) -> Path:
     paths = RunPaths(tmp_path, "20261130T000000Z")
