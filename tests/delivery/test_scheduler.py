@@ -336,3 +336,34 @@ def test_daylight_saving_time_gap_and_repeated_hour_as_listed(tmp_path, monkeypa
     assert fired["in-repeat"] == [datetime(2027, 11, 7, 5, 30, tzinfo=UTC)]  # once: 01:30 EDT
     assert fired["half-hourly-01"] == [datetime(2027, 11, 7, h, m, tzinfo=UTC)  # both 01:00-01:59
                                        for h, m in ((5, 0), (5, 30), (6, 0), (6, 30))]
+
+
+def test_a_job_stored_under_the_old_day_rule_is_rescheduled(tmp_path, monkeypatch, caplog):
+    """A store written before cron's day rule (day of month *and* day of week) held the next
+    1st that is a Monday; the same cron line now means the 1st or any Monday."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    jobs = '[[jobs]]\nid = "first-or-monday"\ncron = "0 0 1 * 1"\n'
+    config = load_config(_config(tmp_path, jobs), env={})
+    output = tmp_path / "out"
+    with monkeypatch.context() as old:
+        old.setattr(sched, "CRON_SEMANTICS", 1)
+        old.setattr(sched, "cron_trigger", lambda cron, zone: CronTrigger(
+            minute="0", hour="0", day="1", day_of_week="mon", timezone=UTC))
+        s = sched.build_scheduler(config, output=output, scheduler_cls=BackgroundScheduler)
+        s.start(paused=True)
+        stored = s.get_job("first-or-monday").next_run_time
+        s.shutdown()
+    assert stored.day == 1 and stored.weekday() == 0  # the old meaning, kept in the store
+
+    ((_, listed, _),) = sched.next_runs(config, output=output)
+    caplog.set_level("INFO", logger="ecr_report.scheduler")
+    s = sched.build_scheduler(config, output=output, scheduler_cls=BackgroundScheduler)
+    s.start(paused=True)
+    rescheduled = s.get_job("first-or-monday").next_run_time
+    s.shutdown()
+    assert "job first-or-monday: definition changed; rescheduled" in caplog.text
+    assert rescheduled == listed <= stored
+    assert rescheduled.day == 1 or rescheduled.weekday() == 0
+    assert rescheduled - datetime.now(UTC) <= timedelta(days=7)
