@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model, field_vali
 from ..reports.config_section import ConfigSection
 from .cron import cron_trigger
 from .plugins import CONCERNS
+from .regions import region_problem
 
 DEFAULT_CONFIG_FILE = "ecr-report.toml"
 ENV_PREFIX = "ECR_REPORT__"
@@ -51,6 +52,14 @@ class AwsConfig(_Section):
     repository_workers: int = Field(default=4, ge=1, le=32)
     """Per-repository calls in flight within one unit."""
     max_attempts: int = Field(default=10, ge=1, le=30)
+
+    @field_validator("regions")
+    @classmethod
+    def _known_regions(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
+        problem = region_problem(regions)
+        if problem:
+            raise ValueError(problem)
+        return regions
 
 
 class CollectConfig(_Section):
@@ -191,11 +200,11 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         data = _read_toml(Path(path))
     elif Path(DEFAULT_CONFIG_FILE).is_file():
         data = _read_toml(Path(DEFAULT_CONFIG_FILE))
-    _apply_env(data, env)
+    from_env = _apply_env(data, env)
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_one_line(exc)) from None
+        raise ConfigError(_one_line(exc, from_env)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -210,7 +219,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
 
 
-def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
+def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[tuple[str, str], str]:
+    """Apply the overrides; {(section, key): variable name} for each one applied."""
+    applied: dict[tuple[str, str], str] = {}
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX):
             continue
@@ -222,6 +233,8 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
         if field is None:
             raise ConfigError(f"environment variable {name}: no setting [{section}] {key}")
         data.setdefault(section, {})[key] = _parse_env_value(value, field)
+        applied[(section, key)] = name
+    return applied
 
 
 def _field_annotation(section: str, key: str) -> Any:
@@ -238,8 +251,10 @@ def _parse_env_value(value: str, annotation: Any) -> Any:
     return value
 
 
-def _one_line(exc: ValidationError) -> str:
+def _one_line(exc: ValidationError, from_env: Mapping[tuple[str, str], str] | None = None) -> str:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
+    variable = (from_env or {}).get(tuple(str(p) for p in first["loc"][:2]))
+    source = f" (set by {variable})" if variable else ""
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"invalid configuration at {where}: {first['msg']}{more}"
+    return f"invalid configuration at {where}{source}: {first['msg']}{more}"

@@ -32,6 +32,7 @@ from .evidence import EvidenceRecorder, load_raw_dir
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
+from .regions import region_problem
 from .rundir import (
     DELIVERY_DIR,
     MANIFEST,
@@ -290,6 +291,8 @@ def _aws_setup(recorder: EvidenceRecorder, config: Config) -> tuple[SessionFacto
     regions = list(config.aws.regions) or ([session.region_name] if session.region_name else [])
     if not regions:
         raise ConfigError("no AWS region: set [aws] regions in the config, or AWS_REGION / AWS_DEFAULT_REGION")
+    if not config.aws.regions and (problem := region_problem(regions)):  # configured ones are checked already
+        raise ConfigError(f"the session's region (AWS_REGION, AWS_DEFAULT_REGION or the profile): {problem}")
     factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=session,
                              guard=_guard(config))
     try:

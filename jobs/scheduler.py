@@ -1,6 +1,7 @@
 """`ecr-report schedule`: the long-running scheduler (APScheduler 3.x).
 
-* Jobs come from `[[jobs]]` (id, five-field cron, time zone, command `run` | `collect`).
+* Jobs come from `[[jobs]]` (id, five-field cron, time zone, command `run` | `collect`); the cron
+  line means what cron means (see `cron.py`: day of month *or* day of week, daylight saving time).
 * The job store is SQLite (`<output>/scheduler.sqlite`), so a restart neither loses nor doubles
   a run: at start-up a configured job whose definition is unchanged keeps its *stored* next run
   time, so a run that fell due while the scheduler was down runs once on restart (when it is
@@ -39,6 +40,9 @@ log = logging.getLogger("ecr_report.scheduler")
 STORE_FILE = "scheduler.sqlite"
 LOCK_FILE = "scheduler.lock"
 JOB_FUNC = "ecr_report.jobs.scheduler:execute_job"
+CRON_SEMANTICS = 2
+"""Part of each job's definition digest: a job stored under an earlier meaning of its cron line
+(1: day of month *and* day of week, twice in a repeated hour) is rescheduled, not kept."""
 
 
 class SchedulerAlreadyRunning(ConfigError):
@@ -68,7 +72,8 @@ def job_specs(config: Any, *, config_file: Path | None, output: Path,
                   "config_file": str(config_file) if config_file else None,
                   "output": str(output), "deliver": job.deliver}
         definition = {**kwargs, "cron": job.cron, "timezone": job.timezone,
-                      "misfire_grace_seconds": job.misfire_grace_seconds}
+                      "misfire_grace_seconds": job.misfire_grace_seconds,
+                      "semantics": CRON_SEMANTICS}
         kwargs["spec"] = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
         specs.append(JobSpec(job.id, job.command, job.cron, job.timezone, trigger,
                              job.misfire_grace_seconds, kwargs))
@@ -119,7 +124,14 @@ def build_scheduler(config: Any, *, output: Path, config_file: Path | None = Non
 def _fmt(when: datetime | None, zone: str) -> str:
     if when is None:
         return "never (paused)"
-    return when.astimezone(ZoneInfo(zone)).isoformat()
+    return _local(when, zone).isoformat()
+
+
+def _local(when: datetime, zone: str) -> datetime:
+    """`when` as the wall time of `zone`. Through UTC: APScheduler may hand back a time that does
+    not exist (02:30 in the hour skipped when daylight saving time starts) with the offset it
+    was read with, and `astimezone` to the same zone would keep that wall time as it is."""
+    return when.astimezone(timezone.utc).astimezone(ZoneInfo(zone))
 
 
 def next_runs(config: Any, *, output: Path, config_file: Path | None = None,
@@ -148,7 +160,7 @@ def next_runs(config: Any, *, output: Path, config_file: Path | None = None,
             when = old.next_run_time
         else:
             when = spec.trigger.get_next_fire_time(None, now)
-        rows.append((spec.id, None if when is None else when.astimezone(ZoneInfo(spec.timezone)), spec.timezone))
+        rows.append((spec.id, None if when is None else _local(when, spec.timezone), spec.timezone))
     return rows
 
 

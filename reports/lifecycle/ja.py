@@ -179,6 +179,7 @@ JA: dict[str, str] = {
         "ポリシーテキストが {n} 文字あります(上限は {limit} 文字)",
     "policy text has {n} characters; the API minimum is {limit}":
         "ポリシーテキストが {n} 文字しかありません(API の下限は {limit} 文字)",
+    "policy text is empty": "ポリシーテキストが空です",
     "not valid JSON: {error} at line {line} column {column}":
         "有効な JSON ではありません: {error}({line} 行 {column} 列)",
     "policy must be a JSON object with a \"rules\" list":

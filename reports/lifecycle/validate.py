@@ -99,7 +99,18 @@ def _issue(constraint: str, message_id: str, **params: Any) -> PolicyIssue:
 
 
 def validate_text(text: str) -> list[PolicyIssue]:
-    """All reasons ECR would reject ``text`` as a lifecycle policy; empty when it is accepted."""
+    """All reasons ECR would reject ``text`` as a lifecycle policy; empty when it is accepted.
+
+    Text that is not JSON gets that one issue: the API's length limits are checked on JSON
+    text only (a truncated file is "not valid JSON", not "32 characters; the minimum is 100").
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not text.strip():
+            return [_issue("json", "policy text is empty")]
+        return [_issue("json", "not valid JSON: {error} at line {line} column {column}",
+                       error=exc.msg, line=exc.lineno, column=exc.colno)]
     issues: list[PolicyIssue] = []
     if len(text) > MAX_TEXT_CHARS:
         issues.append(_issue("text-too-long", "policy text has {n} characters; the maximum is {limit}",
@@ -107,12 +118,6 @@ def validate_text(text: str) -> list[PolicyIssue]:
     if len(text) < MIN_TEXT_CHARS:
         issues.append(_issue("text-too-short", "policy text has {n} characters; the API minimum is {limit}",
                              n=len(text), limit=MIN_TEXT_CHARS))
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        issues.append(_issue("json", "not valid JSON: {error} at line {line} column {column}",
-                             error=exc.msg, line=exc.lineno, column=exc.colno))
-        return issues
     return issues + validate_document(doc)
 
 

@@ -208,3 +208,162 @@ def test_execute_job_runs_signs_delivers_and_prunes(tmp_path, monkeypatch, smtp_
     (collected,) = (output / "runs").iterdir()  # keep_runs = 1 pruned the weekly run
     assert collected != run_dir and not (collected / "report.pdf").exists()
     assert not (collected / "delivery").exists() and len(inbox.envelopes) == 1  # collect never emails
+
+
+# -- cron's day rule and daylight saving time: what --list shows is what runs --------------------
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize("cron, zone, after, expected", [
+    # Both day fields restricted: the 1st of the month *or* a Monday (cron's rule), not
+    # "the next 1st that is a Monday" (2027-02-01).
+    ("0 0 1 * 1", "UTC", "2026-12-06T00:00:00+00:00", "2026-12-07T00:00:00+00:00"),  # a Monday
+    ("0 0 1 * 1", "UTC", "2027-03-30T00:00:00+00:00", "2027-04-01T00:00:00+00:00"),  # a Thursday
+    ("0 0 1 * MON", "UTC", "2027-03-30T00:00:00+00:00", "2027-04-01T00:00:00+00:00"),
+    ("0 0 1,15 * 0", "UTC", "2027-04-02T00:00:00+00:00", "2027-04-04T00:00:00+00:00"),  # a Sunday
+    # One field starts with "*": both must match (Vixie cron, cronie): a Monday the 1st/11th/21st/31st.
+    ("0 0 */10 * 1", "UTC", "2027-03-30T00:00:00+00:00", "2027-05-31T00:00:00+00:00"),
+    ("0 0 1 * *", "UTC", "2027-03-30T00:00:00+00:00", "2027-04-01T00:00:00+00:00"),
+    ("0 0 * * 1", "UTC", "2027-03-30T00:00:00+00:00", "2027-04-05T00:00:00+00:00"),
+    # 02:30 does not exist on 2027-03-14 in New York (02:00 EST -> 03:00 EDT): it runs at 03:30 EDT.
+    ("30 2 14 3 *", "America/New_York", "2027-01-01T00:00:00+00:00", "2027-03-14T03:30:00-04:00"),
+    ("30 2 * * *", "America/New_York", "2027-03-14T00:00:00-05:00", "2027-03-14T03:30:00-04:00"),
+    # 01:30 happens twice on 2027-11-07 (EDT, then EST): a fixed-time job runs at the first only.
+    ("30 1 7 11 *", "America/New_York", "2027-11-07T01:00:00-04:00", "2027-11-07T01:30:00-04:00"),
+    ("30 1 7 11 *", "America/New_York", "2027-11-07T01:31:00-04:00", "2028-11-07T01:30:00-05:00"),
+    ("30 1 * * *", "America/New_York", "2027-11-07T01:31:00-04:00", "2027-11-08T01:30:00-05:00"),
+    # ... a job with "*" in its minute or hour field runs in both hours, as in cron.
+    ("*/30 1 7 11 *", "America/New_York", "2027-11-07T01:31:00-04:00", "2027-11-07T01:00:00-05:00"),
+    ("30 * 7 11 *", "America/New_York", "2027-11-07T01:31:00-04:00", "2027-11-07T01:30:00-05:00"),
+])
+def test_listed_next_run_follows_cron(tmp_path, cron, zone, after, expected):
+    config = load_config(_config(tmp_path, f'[[jobs]]\nid = "j"\ncron = "{cron}"\ntimezone = "{zone}"\n'),
+                         env={})
+    ((job_id, when, listed_zone),) = sched.next_runs(config, output=tmp_path / "out",
+                                                     now=datetime.fromisoformat(after))
+    assert (job_id, listed_zone) == ("j", zone)
+    assert when.isoformat() == expected
+
+
+class _FastClock:
+    """The scheduler's clock (APScheduler reads `datetime.now` in these two modules) starting at
+    `start` and running `speed` times faster than the wall clock. Everything else is the real
+    scheduler: the job store, the trigger, the executor and its misfire check."""
+
+    def __init__(self, monkeypatch, start: datetime, speed: float):
+        import apscheduler.executors.base as executor_base
+        import apscheduler.schedulers.base as scheduler_base
+
+        t0 = time.monotonic()
+
+        class Clock(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return (start + timedelta(seconds=(time.monotonic() - t0) * speed)).astimezone(tz)
+
+        self.now = Clock.now
+        for module in (scheduler_base, executor_base):
+            monkeypatch.setattr(module, "datetime", Clock)
+
+
+def _fired(tmp_path, monkeypatch, jobs: str, start: str, end: str, speed: float) -> dict[str, list]:
+    """Run the real scheduler from `start` to `end` (scheduler time); what each job ran at."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    monkeypatch.setitem(sched.COMMANDS, "run", lambda config, output, deliver: 0)
+    config_file = _config(tmp_path, jobs)
+    config = load_config(config_file, env={})
+    clock = _FastClock(monkeypatch, datetime.fromisoformat(start), speed)
+    scheduler = sched.build_scheduler(config, output=tmp_path / f"out-{start[:10]}", config_file=config_file,
+                                      scheduler_cls=BackgroundScheduler)
+    events: list = []
+    scheduler.add_listener(lambda e: events.append(e), EVENT_JOB_EXECUTED | EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+    scheduler.start()
+    try:
+        while clock.now(UTC) < datetime.fromisoformat(end):
+            scheduler.wakeup()  # the clock runs fast: look at the jobs often
+            time.sleep(0.005)
+    finally:
+        scheduler.shutdown(wait=True)
+    assert {e.code for e in events} <= {EVENT_JOB_EXECUTED}, events  # none missed or failed
+    fired: dict[str, list] = {}
+    for e in events:
+        fired.setdefault(e.job_id, []).append(e.scheduled_run_time.astimezone(UTC))
+    return fired
+
+
+def _listed(tmp_path, jobs: str, now: str) -> dict[str, datetime]:
+    config = load_config(_config(tmp_path, jobs), env={})
+    return {job_id: when for job_id, when, _ in sched.next_runs(config, output=tmp_path / "listed",
+                                                                now=datetime.fromisoformat(now))}
+
+
+def test_day_of_month_or_day_of_week_fires_on_either(tmp_path, monkeypatch):
+    jobs = '[[jobs]]\nid = "first-or-monday"\ncron = "0 0 1 * 1"\nmisfire_grace_seconds = 86400\n'
+    start, end = "2027-03-25T00:00:00+00:00", "2027-04-13T00:00:00+00:00"
+    listed = _listed(tmp_path, jobs, start)
+    fired = _fired(tmp_path, monkeypatch, jobs, start, end, speed=400_000)
+    # Mondays 29 March, 5 and 12 April, and Thursday 1 April.
+    assert [t.date().isoformat() for t in fired["first-or-monday"]] == [
+        "2027-03-29", "2027-04-01", "2027-04-05", "2027-04-12"]
+    assert all(t.time().isoformat() == "00:00:00" for t in fired["first-or-monday"])
+    assert listed["first-or-monday"] == fired["first-or-monday"][0]
+
+
+def test_daylight_saving_time_gap_and_repeated_hour_as_listed(tmp_path, monkeypatch):
+    ny = 'timezone = "America/New_York"\n'
+    jobs = (f'[[jobs]]\nid = "in-gap"\ncron = "30 2 14 3 *"\n{ny}'
+            f'[[jobs]]\nid = "daily-0230"\ncron = "30 2 * * *"\n{ny}'
+            f'[[jobs]]\nid = "in-repeat"\ncron = "30 1 7 11 *"\n{ny}'
+            f'[[jobs]]\nid = "half-hourly-01"\ncron = "*/30 1 7 11 *"\n{ny}')
+    # Spring forward: 2027-03-14 02:00 EST -> 03:00 EDT (07:00Z).
+    start = "2027-03-13T12:00:00+00:00"
+    listed = _listed(tmp_path, jobs, start)
+    fired = _fired(tmp_path, monkeypatch, jobs, start, "2027-03-15T12:00:00+00:00", speed=40_000)
+    assert listed["in-gap"].isoformat() == "2027-03-14T03:30:00-04:00"
+    assert fired["in-gap"] == [datetime(2027, 3, 14, 7, 30, tzinfo=UTC)]  # once, at 03:30 EDT
+    assert fired["daily-0230"] == [datetime(2027, 3, 14, 7, 30, tzinfo=UTC),   # 03:30 EDT
+                                   datetime(2027, 3, 15, 6, 30, tzinfo=UTC)]   # 02:30 EDT
+    assert listed["daily-0230"] == fired["daily-0230"][0]
+
+    # Fall back: 2027-11-07 02:00 EDT -> 01:00 EST (06:00Z); 01:00-01:59 happens twice.
+    start = "2027-11-07T03:00:00+00:00"
+    listed = _listed(tmp_path, jobs, start)
+    fired = _fired(tmp_path, monkeypatch, jobs, start, "2027-11-07T09:00:00+00:00", speed=3_600)
+    assert listed["in-repeat"].isoformat() == "2027-11-07T01:30:00-04:00"
+    assert fired["in-repeat"] == [datetime(2027, 11, 7, 5, 30, tzinfo=UTC)]  # once: 01:30 EDT
+    assert fired["half-hourly-01"] == [datetime(2027, 11, 7, h, m, tzinfo=UTC)  # both 01:00-01:59
+                                       for h, m in ((5, 0), (5, 30), (6, 0), (6, 30))]
+
+
+def test_a_job_stored_under_the_old_day_rule_is_rescheduled(tmp_path, monkeypatch, caplog):
+    """A store written before cron's day rule (day of month *and* day of week) held the next
+    1st that is a Monday; the same cron line now means the 1st or any Monday."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    jobs = '[[jobs]]\nid = "first-or-monday"\ncron = "0 0 1 * 1"\n'
+    config = load_config(_config(tmp_path, jobs), env={})
+    output = tmp_path / "out"
+    with monkeypatch.context() as old:
+        old.setattr(sched, "CRON_SEMANTICS", 1)
+        old.setattr(sched, "cron_trigger", lambda cron, zone: CronTrigger(
+            minute="0", hour="0", day="1", day_of_week="mon", timezone=UTC))
+        s = sched.build_scheduler(config, output=output, scheduler_cls=BackgroundScheduler)
+        s.start(paused=True)
+        stored = s.get_job("first-or-monday").next_run_time
+        s.shutdown()
+    assert stored.day == 1 and stored.weekday() == 0  # the old meaning, kept in the store
+
+    ((_, listed, _),) = sched.next_runs(config, output=output)
+    caplog.set_level("INFO", logger="ecr_report.scheduler")
+    s = sched.build_scheduler(config, output=output, scheduler_cls=BackgroundScheduler)
+    s.start(paused=True)
+    rescheduled = s.get_job("first-or-monday").next_run_time
+    s.shutdown()
+    assert "job first-or-monday: definition changed; rescheduled" in caplog.text
+    assert rescheduled == listed <= stored
+    assert rescheduled.day == 1 or rescheduled.weekday() == 0
+    assert rescheduled - datetime.now(UTC) <= timedelta(days=7)

@@ -57,6 +57,70 @@ def test_no_credentials_is_bad_input_and_writes_nothing(tmp_path, monkeypatch):
     assert not (tmp_path / "out" / "runs").exists() or not any((tmp_path / "out" / "runs").iterdir())
 
 
+def _one_line_exit_2_nothing_written(result: subprocess.CompletedProcess[str], cwd: Path, *reasons: str,
+                                     keep: tuple[str, ...] = ()) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    for reason in reasons:
+        assert reason in result.stderr
+    assert result.stdout == ""
+    assert sorted(p.name for p in cwd.iterdir()) == sorted(keep)  # nothing written
+
+
+@pytest.mark.parametrize("config, env, reasons", [
+    # The case: a run against a (moto) endpoint that would make failed calls for it.
+    ('[aws]\nregions = ["us-east-1", "xx-fake-9"]\n', {},
+     ["invalid configuration at aws.regions", "unknown AWS region 'xx-fake-9'", "endpoint data"]),
+    ('[aws]\nregions = ["us-east1"]\n', {}, ["unknown AWS region 'us-east1'", "did you mean 'us-east-1'?"]),
+    ("", {"ECR_REPORT__AWS__REGIONS": "eu-west-1,eu-wset-1"},
+     ["aws.regions (set by ECR_REPORT__AWS__REGIONS)", "'eu-wset-1'", "did you mean 'eu-west-1'?"]),
+    ('[aws]\nregions = ["us-east-1", "cn-north-1"]\n', {}, ["span the partitions aws, aws-cn"]),
+    ("", {"AWS_DEFAULT_REGION": "xx-fake-9"}, ["the session's region", "unknown AWS region 'xx-fake-9'"]),
+])
+def test_unknown_regions_are_bad_input_before_any_call(tmp_path, moto_aws, monkeypatch, config, env, reasons):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "ecr-report.toml").write_text(config + "[report]\npdf = false\n")
+    result = _cli("run", "--config", "ecr-report.toml", "--output", "out", cwd=tmp_path)
+    _one_line_exit_2_nothing_written(result, tmp_path, *reasons, keep=("ecr-report.toml",))
+
+
+def test_known_regions_of_any_partition_are_accepted(tmp_path):
+    from ecr_report.jobs.config import load_config
+
+    path = tmp_path / "ecr-report.toml"
+    path.write_text('[aws]\nregions = ["cn-north-1", "cn-northwest-1"]\n')
+    assert load_config(path, env={}).aws.regions == ("cn-north-1", "cn-northwest-1")
+    assert load_config(None, env={"ECR_REPORT__AWS__REGIONS": "us-gov-west-1"}).aws.regions == ("us-gov-west-1",)
+
+
+TRUNCATED_POLICY = '{"rules": [{"rulePriority": 10, '  # 32 characters, cut off
+
+
+@pytest.mark.parametrize("command", [["lint"], ["preview", "--images", "images.json"]])
+@pytest.mark.parametrize("text, reason", [
+    (TRUNCATED_POLICY, "policy: not valid JSON: Expecting property name enclosed in double quotes at line 1 column 33"),
+    ("", "policy: policy text is empty"),
+    ("{rules: []}", "policy: not valid JSON: Expecting property name enclosed in double quotes"),
+])
+def test_a_policy_that_is_not_json_is_reported_as_such(tmp_path, command, text, reason):
+    (tmp_path / "policy.json").write_text(text)
+    (tmp_path / "images.json").write_text('{"imageDetails": []}')
+    result = _cli("lifecycle", command[0], "--policy", "policy.json", *command[1:], cwd=tmp_path)
+    _one_line_exit_2_nothing_written(result, tmp_path, reason, keep=("images.json", "policy.json"))
+    assert "characters" not in result.stderr  # the length rule is for JSON text
+
+
+@pytest.mark.parametrize("command", [["lint"], ["preview", "--images", "images.json"]])
+def test_a_short_json_policy_still_meets_the_api_minimum_length(tmp_path, command):
+    (tmp_path / "policy.json").write_text('{"rules": []}')
+    (tmp_path / "images.json").write_text('{"imageDetails": []}')
+    result = _cli("lifecycle", command[0], "--policy", "policy.json", *command[1:], cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    assert "policy text has 13 characters; the API minimum is 100" in result.stderr
+
+
 @pytest.fixture
 def archived_run(tmp_path) -> Path:
     paths = RunPaths(tmp_path, "20261130T000000Z")

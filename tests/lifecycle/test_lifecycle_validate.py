@@ -94,6 +94,12 @@ def test_policy_level_limits():
     assert "text-too-long" in constraints(long_text)
     assert "text-too-short" in constraints('{"rules": []}')
     assert "json" in constraints("{not json" + " " * 100)
+    # Text that is not JSON is reported as such, and only as such: the API's length limits
+    # are about JSON text (a truncated file is not "32 characters; the API minimum is 100").
+    assert [(i.constraint, i.message_id) for i in validate_text('{"rules": [{"rulePriority": 1, ')] == [
+        ("json", "not valid JSON: {error} at line {line} column {column}")]
+    assert [(i.constraint, i.message_id) for i in validate_text(" \n")] == [("json", "policy text is empty")]
+    assert constraints("{" + " " * 40_000) == {"json"}
     assert "rules" in constraints(json.dumps({"rules": []}) + " " * 100)
     assert "unknown-key" in constraints(json.dumps({"rules": [rule(1, **ANY1)], "version": 1}))
     assert "shape" in constraints("[" + " " * 100 + "]")
