@@ -102,6 +102,7 @@ def registry_coverage_frame() -> pd.DataFrame:
             "max_scan_on_push_pushes_per_day": 0 if enhanced else 90,
             "basic_scan_quota_per_day": 100_000,
             "quota_headroom_pct": float("nan") if enhanced else 99.88,
+            "partial": False,
         })
     return schema.conform("registry_coverage", pd.DataFrame(rows))
 
