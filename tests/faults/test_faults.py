@@ -145,6 +145,9 @@ def _tiles(html: str) -> dict[str, str]:
 def test_a_dead_region_never_reads_as_zero_or_as_not_enabled(fleet, tmp_path, monkeypatch):
     outcome = _run(tmp_path, monkeypatch, fleet, Faults(dead_regions=frozenset({OTHER_REGION})))
     assert not outcome.complete  # the CLI exits 3
+    # Nothing outside the run's own directory: the config we wrote and the output root only.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ecr-report.toml", "out"]
+    assert [p.name for p in (tmp_path / "out" / "runs").iterdir()] == [outcome.run_dir.name]
     summary = json.loads((outcome.run_dir / "summary.json").read_text())
     assert f"{ACCOUNT}/{OTHER_REGION}" in summary["completeness"]["partial_registries"]
     for block in ("coverage", "compliance", "inspector", "pull_through", "lifecycle"):
