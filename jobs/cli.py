@@ -12,7 +12,7 @@ import logging
 import math
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_DELIVERY_FAILED = 4
@@ -32,29 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = sub.add_parser("run", help="collect, analyse, render and write one run directory")
-    run.add_argument("--demo", action="store_true", help="use the embedded demo fleet instead of AWS")
-    run.add_argument("--demo-scale", type=_demo_scale, default=1.0, metavar="N",
-                     help=f"grow the demo fleet N times, 1 to {MAX_DEMO_SCALE:g} "
-                          "(default 1: ~60 repositories; 40: 100k+ images)")
-    run.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
-    run.add_argument("--output", type=Path, metavar="DIR", help="output root (default report.output_dir)")
-    run.add_argument("--no-pdf", action="store_true", help="skip the PDF (faster)")
-    run.add_argument("--images-in-use", type=Path, metavar="FILE",
-                     help="image references in use, whitespace-separated (e.g. kubectl get pods -A "
-                          "-o jsonpath='{..image}'); overrides pull_through.images_in_use_file")
-    run.add_argument("--deliver", action="store_true",
-                     help="then email the report and upload the run to S3, as configured in [email] / [archive]")
-    run.set_defaults(func=_cmd_run)
-
-    render = sub.add_parser("render", help="re-render a run from its saved snapshot (never in place)")
-    render.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    render.add_argument("--no-pdf", action="store_true", help="do not render the PDF again (an existing one is kept)")
-    render.add_argument("--config", type=Path, metavar="FILE",
-                        help="TOML config (default ./ecr-report.toml): its [archive] signing key signs a changed run")
-    render.add_argument("--force", action="store_true",
-                        help="re-render even a delivered run, a signed run without a key, or one whose evidence changed")
-    render.set_defaults(func=_cmd_render)
+    _add_run_parser(sub)
+    _add_render_parser(sub)
 
     verify = sub.add_parser("verify", help="check an archived run against its manifest and signature")
     verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
@@ -81,6 +60,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_lifecycle_parser(sub)
     return parser
+
+
+def _add_run_parser(sub: Any) -> None:
+    run = sub.add_parser("run", help="collect, analyse, render and write one run directory")
+    run.add_argument("--demo", action="store_true", help="use the embedded demo fleet instead of AWS")
+    run.add_argument("--demo-scale", type=_demo_scale, default=1.0, metavar="N",
+                     help=f"grow the demo fleet N times, 1 to {MAX_DEMO_SCALE:g} "
+                          "(default 1: ~60 repositories; 40: 100k+ images)")
+    run.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
+    run.add_argument("--output", type=Path, metavar="DIR", help="output root (default report.output_dir)")
+    run.add_argument("--no-pdf", action="store_true", help="skip the PDF (faster)")
+    run.add_argument("--images-in-use", type=Path, metavar="FILE",
+                     help="image references in use, whitespace-separated (e.g. kubectl get pods -A "
+                          "-o jsonpath='{..image}'); overrides pull_through.images_in_use_file")
+    run.add_argument("--deliver", action="store_true",
+                     help="then email the report and upload the run to S3, as configured in [email] / [archive]")
+    run.set_defaults(func=_cmd_run)
+
+
+def _add_render_parser(sub: Any) -> None:
+    render = sub.add_parser("render", help="re-render a run from its saved snapshot (never in place)")
+    render.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    render.add_argument("--no-pdf", action="store_true", help="do not render the PDF again (an existing one is kept)")
+    render.add_argument("--config", type=Path, metavar="FILE",
+                        help="TOML config (default ./ecr-report.toml): its [archive] signing key signs a changed run")
+    render.add_argument("--force", action="store_true",
+                        help="re-render even a delivered run, a signed run without a key, or one whose evidence changed")
+    render.set_defaults(func=_cmd_render)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

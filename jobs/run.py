@@ -94,13 +94,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     factory, units = (_demo_setup(recorder, config, demo_scale, as_of) if demo
                       else _aws_setup(recorder, config))
 
-    runs_dir = root / "runs"
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    recover_runs(runs_dir)  # a re-render killed mid-swap: its run is put back before ids are chosen
-    for left, newest in remove_stale_partials(runs_dir):
-        log.warning("removed %s: left by a run that never finished (nothing written in it since %s, "
-                    "more than %d h ago)", left, datetime.fromtimestamp(newest, timezone.utc).isoformat(
-                        timespec="seconds"), STALE_PARTIAL_SECONDS // 3600)
+    runs_dir = _tidy_runs_dir(root)
     paths = RunPaths(root, new_run_id(as_of, runs_dir))
     run_dir = paths.start()
     recorder.write_to(run_dir / "raw")
@@ -132,6 +126,18 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
+
+
+def _tidy_runs_dir(root: Path) -> Path:
+    """`root/runs`, created; what killed commands left there put back or removed (and logged)."""
+    runs_dir = root / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    recover_runs(runs_dir)  # a re-render killed mid-swap: its run is put back before ids are chosen
+    for left, newest in remove_stale_partials(runs_dir):
+        log.warning("removed %s: left by a run that never finished (nothing written in it since %s, "
+                    "more than %d h ago)", left, datetime.fromtimestamp(newest, timezone.utc).isoformat(
+                        timespec="seconds"), STALE_PARTIAL_SECONDS // 3600)
+    return runs_dir
 
 
 def check_output_root(root: Path) -> None:
