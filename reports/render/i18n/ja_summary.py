@@ -220,7 +220,7 @@ JA: dict[str, str] = {
     "figure. Check it with:":
         "このメールは ecr-report が自動送信しました。実行ディレクトリには、すべての数値の根拠となる"
         "証跡があります。次のコマンドで検証できます:",
-    # email charts (jobs/deliver/charts.py)
+    # email charts (reports/render/email_charts.py)
     "scanned": "スキャン済み",
     "not scanned": "未スキャン",
     "no data": "データなし",
