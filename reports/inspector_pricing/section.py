@@ -30,6 +30,7 @@ from ..render.blocks import (
 )
 from ..render.filters import fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing, plural
 from ..render.note_cut import cut_parts
+from ..render.viewmodel import registry_label
 from ..text import Joined, Text, as_text, from_fact_json, msg
 
 ANCHOR, TITLE = "inspector", "Inspector pricing exposure"
@@ -57,10 +58,6 @@ def _fact_id(rec: dict, column: str) -> str:
     """The message id of the sentence in `column` (its English where no fact was kept)."""
     text = _fact(rec, column)
     return text.template if isinstance(text, Text) else text
-
-
-def _label(account: Any, region: Any) -> str:
-    return f"{fmt_text(account)} · {fmt_text(region)}"
 
 
 def _list_text(items: list[str], limit: int = LIST_ITEMS) -> str:
@@ -219,7 +216,7 @@ def _top_repositories(repos: pd.DataFrame) -> Table:
     shown = billed.head(TOP_REPOSITORIES)
     more = len(billed) - len(shown)
     rows = tuple((
-        Cell(str(rec["repository_name"]), code=True, note=_label(rec["account_id"], rec["region"])),
+        Cell(str(rec["repository_name"]), code=True, note=registry_label(rec["account_id"], rec["region"])),
         Cell(FREQUENCY.get(str(rec["inspector_frequency"]), fmt_text(rec["inspector_frequency"]))),
         Cell(fmt_int(rec["images_eligible"]), True),
         Cell(fmt_num(rec["initial_scans_month"], 0), True),
@@ -393,7 +390,7 @@ def _assumptions(repos: pd.DataFrame | None, recon: pd.DataFrame | None) -> tupl
         if calibrated.any():
             items.append(msg("Rescans per monitored image come from AWS's own usage totals in {registries}; "
                              "elsewhere a configured default is used.",
-                             registries=_list_text([_label(a, r) for a, r in zip(
+                             registries=_list_text([registry_label(a, r) for a, r in zip(
                                  recon.loc[calibrated, "account_id"], recon.loc[calibrated, "region"])])))
         else:
             items.append(msg("No Inspector usage could calibrate the rescan rate; a configured default is used."))

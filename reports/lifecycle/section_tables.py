@@ -15,7 +15,7 @@ import pandas as pd
 from ..render import charts
 from ..render.blocks import Cell, Chart, Column, Table
 from ..render.filters import MISSING, fmt_bytes, fmt_int, fmt_text, fmt_usd, is_missing, plural
-from ..render.viewmodel import block
+from ..render.viewmodel import block, registry_label
 from ..text import from_fact, join, msg
 
 UNKNOWN = "unknown"
@@ -32,10 +32,6 @@ STATUS_TEXT = {"PRESENT": ("policy", ""), "ABSENT": ("none", "warn"), "UNKNOWN":
 LINT_BADGE = {"pull-through-cache-no-policy": "warn", "multi-entry-tag-list": "warn", "shadowed-rule": "warn",
               "claimed-today": "warn", "pulled-without-exclusions": "warn", "prefix-wildcard": "warn",
               "no-op-today": "info", "not-evaluated": "fail"}
-
-
-def _label(account: Any, region: Any) -> str:
-    return f"{fmt_text(account)} · {fmt_text(region)}"
 
 
 def _best(rec: Mapping[str, Any], kind: str = "expiring") -> Any:
@@ -147,7 +143,7 @@ def top_table(cur: pd.DataFrame, prop: pd.DataFrame | None, apply_all: bool) -> 
         text, badge = STATUS_TEXT.get(str(c.get("policy_status")), (fmt_text(c.get("policy_status"), UNKNOWN), "unknown"))
         notes = [n for n, on in ((msg("upper bound"), c.get("upper_bound")), (msg("partial"), c.get("partial"))) if on]
         exact = fmt_bytes(c.get("bytes_expiring_exact"), missing=NOT_READ) if c.get("exact_available") else NOT_READ
-        where = _label(key[0], key[1])
+        where = registry_label(key[0], key[1])
         row = [
             Cell(key[2], code=True, note=msg("{where} · {notes}", where=where, notes=join(notes, "; "))
                  if notes else where),
@@ -192,8 +188,8 @@ def without_policy_table(cur: pd.DataFrame, prop: pd.DataFrame | None) -> Table:
         applied = q.get("policy_status") == "PROPOSED"
         rows.append((
             Cell(str(r["repository_name"]), code=True,
-                 note=msg("{where} · pull-through cache", where=_label(r["account_id"], r["region"]))
-                 if r.get("created_by_pull_through_cache") else _label(r["account_id"], r["region"])),
+                 note=msg("{where} · pull-through cache", where=registry_label(r["account_id"], r["region"]))
+                 if r.get("created_by_pull_through_cache") else registry_label(r["account_id"], r["region"])),
             Cell(fmt_int(r.get("images_total"), UNKNOWN), True, note=fmt_bytes(r.get("stored_bytes"), missing="")),
             Cell(fmt_int(q.get("images_expiring"), UNKNOWN) if applied else "n/a", True,
                  note=fmt_bytes(_best(q), missing="") if applied else ""),
@@ -251,13 +247,13 @@ def lint_table(lint: pd.DataFrame) -> Table:
                                   repositories=_names([str(x["repository_name"]) for x in same])))))
             continue
         if r.get("repository_name"):
-            where = Cell(str(r["repository_name"]), code=True, note=_label(r.get("account_id"), r.get("region")))
+            where = Cell(str(r["repository_name"]), code=True, note=registry_label(r.get("account_id"), r.get("region")))
         elif r.get("account_id"):
             key = ("proposed-registries", code, r.get("message"))
             if key in grouped_done:
                 continue
             grouped_done.add(key)
-            regs = [_label(x.get("account_id"), x.get("region")) for x in recs if x.get("code") == code
+            regs = [registry_label(x.get("account_id"), x.get("region")) for x in recs if x.get("code") == code
                     and x.get("scenario") == r.get("scenario") and not x.get("repository_name")
                     and x.get("account_id") and x.get("message") == r.get("message")]
             where = Cell("proposed policy", note=_names(regs, REGISTRY_NAMES))

@@ -28,11 +28,12 @@ from ..render.blocks import (
     not_computed_section,
 )
 from ..render.filters import fmt_bytes, fmt_int, fmt_num, fmt_pct, fmt_text, fmt_usd, is_missing
+from ..render.viewmodel import registry_label
 from ..text import Text, join, msg
 from .section_exposure import (
     NOT_AVAILABLE,
     UNKNOWN,
-    registry_label,
+    as_float,
     stale_blocks,
     uncached_blocks,
     upstream_label,
@@ -62,12 +63,8 @@ def _signed_usd(value: Any) -> str:
     return text if float(value) < 0 or round(float(value), 2) == 0 else "+" + text
 
 
-def _f(series: pd.Series) -> pd.Series:
-    return series.astype("float64")
-
-
 def _known_sum(series: pd.Series) -> float | None:
-    values = _f(series)
+    values = as_float(series)
     return None if values.isna().all() and len(values) else float(values.fillna(0).sum())
 
 
@@ -185,7 +182,7 @@ def per_upstream(pt: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "upstream": str(upstream), "rules": g["_rule"].nunique(), "repositories": len(repos),
             "stored_bytes": int(g["stored_bytes"].sum()),
-            "storage": float(_f(g["storage_monthly_usd"]).fillna(0).sum()),
+            "storage": float(as_float(g["storage_monthly_usd"]).fillna(0).sum()),
             "pulls": _known_sum(repos["pulls_monthly"]) if len(repos) else 0.0,
             "nat": _known_sum(g["nat_avoided_monthly_usd"]),
             "endpoint": _known_sum(g["endpoint_data_monthly_usd"]),
@@ -278,7 +275,7 @@ def _topology_table(topo: pd.DataFrame | None) -> object:
 
 def _repository_table(pt: pd.DataFrame) -> Table:
     repos = pt[pt["repository_name"].notna()]
-    ordered = repos.assign(_s=_f(repos["storage_monthly_usd"]).fillna(0)).sort_values(
+    ordered = repos.assign(_s=as_float(repos["storage_monthly_usd"]).fillna(0)).sort_values(
         ["_s", "repository_name"], ascending=[False, True], kind="mergesort")
     shown = ordered.head(REPOSITORY_ROWS)
     rows = []

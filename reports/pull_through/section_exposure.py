@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..render.blocks import Cell, Column, Paragraph, Table, missing_table
 from ..render.filters import fmt_bytes, fmt_int, fmt_num, fmt_text, fmt_usd, is_missing
+from ..render.viewmodel import registry_label
 from ..text import Text, msg
 
 UNKNOWN = msg("unknown")
@@ -38,15 +39,11 @@ RATE_STATUS = {
 }
 
 
-def registry_label(account: Any, region: Any) -> str:
-    return f"{fmt_text(account)} · {fmt_text(region)}"
-
-
 def upstream_label(value: Any) -> str:
     return UPSTREAM_LABELS.get(str(value), str(value)) if not is_missing(value) else UNKNOWN
 
 
-def _float(series: pd.Series) -> pd.Series:
+def as_float(series: pd.Series) -> pd.Series:
     return series.astype("float64")
 
 
@@ -127,7 +124,7 @@ def _in_use_paragraph(in_use: pd.DataFrame) -> Paragraph:
 
 
 def _uncached_table(uncached: pd.DataFrame) -> Table:
-    ordered = uncached.assign(_c=_float(uncached["nat_monthly_usd"]).fillna(0)).sort_values(
+    ordered = uncached.assign(_c=as_float(uncached["nat_monthly_usd"]).fillna(0)).sort_values(
         ["_c", "reference"], ascending=[False, True], kind="mergesort")
     shown = ordered.head(UNCACHED_ROWS)
     rows = []

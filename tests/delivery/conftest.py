@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from delivery_support import Inbox, free_port, write_ed25519_key
 
 from ecr_report.jobs.config import Config
+
+from delivery_peers import Inbox, free_port, write_ed25519_key
 
 
 @pytest.fixture(scope="session")

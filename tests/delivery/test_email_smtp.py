@@ -11,12 +11,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from delivery_support import free_port
 
 from ecr_report.jobs.cli import main
 from ecr_report.jobs.config import EmailConfig
 from ecr_report.jobs.deliver.email import deliver_email, message_id_for
 from ecr_report.jobs.rundir import verify_run
+
+from delivery_peers import free_port
 
 RECIPIENTS = ("platform-leads@example.com", "cfo@example.com")
 
@@ -184,7 +185,8 @@ def _self_signed(tmp_path):
 def test_starttls_and_login_with_credentials_from_the_environment(finished_run, tmp_path, monkeypatch, caplog):
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
-    from delivery_support import Inbox
+
+    from delivery_peers import Inbox
 
     cert_file, key_file = _self_signed(tmp_path)
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

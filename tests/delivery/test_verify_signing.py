@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from delivery_support import write_ed25519_key
 
 from ecr_report.jobs.cli import main
 from ecr_report.jobs.config import ArchiveConfig, ConfigError
 from ecr_report.jobs.rundir import RunPaths, write_json, write_manifest
 from ecr_report.jobs.signing import load_signer, sign_run
+
+from delivery_peers import write_ed25519_key
 
 HMAC_SECRET = "0123456789abcdef-not-a-real-secret"
 

@@ -3,23 +3,19 @@ other test folder uses)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from delivery_peers import write_ed25519_key
 
 CLI = [sys.executable, "-m", "ecr_report.jobs.cli"]
 
 
 def signing_config(directory: Path, *extra: str) -> Path:
     """An ecr-report.toml whose [archive] signs with a fresh Ed25519 key (+ extra lines)."""
-    key = directory / "ed25519.pem"
-    key.write_bytes(Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key = write_ed25519_key(directory / "ed25519.pem")
     config = directory / "ecr-report.toml"
     config.write_text("\n".join(["[archive]", f'signing_key_file = "{key}"', *extra]) + "\n")
     return config
@@ -49,20 +45,3 @@ def file_state(run_dir: Path) -> dict[str, bytes]:
     """Every file of a run (delivery/ included) and its bytes."""
     return {p.relative_to(run_dir).as_posix(): p.read_bytes()
             for p in sorted(run_dir.rglob("*")) if p.is_file()}
-
-
-class Inbox:
-    """aiosmtpd handler keeping what was received."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -17,10 +17,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from run_dir_support import Inbox, cli, file_state, free_port, killed_cli, signing_config, timed_cli
 
 from ecr_report.jobs.cli import main
 from ecr_report.jobs.rundir import PARTIAL_PREFIX, RENDER_PREFIX, REPLACED_PREFIX, verify_run
+
+from delivery_peers import Inbox, free_port
+from run_dir_support import cli, file_state, killed_cli, signing_config, timed_cli
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from run_dir_support import file_state, signing_config
 
 from ecr_report.jobs import rundir
 from ecr_report.jobs.cli import main
@@ -34,6 +33,8 @@ from ecr_report.jobs.rundir import (
     write_manifest,
 )
 from ecr_report.jobs.signing import load_public_key, load_signer, sign_run
+
+from run_dir_support import file_state, signing_config
 
 AS_OF = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
 

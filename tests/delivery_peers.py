@@ -1,4 +1,5 @@
-"""Helpers shared by the delivery tests (a module name no other test folder uses)."""
+"""What delivery talks to, stood up locally for the tests of any folder: an SMTP inbox (aiosmtpd
+handler), a free port, and an Ed25519 signing key."""
 
 from __future__ import annotations
 
