@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("botocore", "boto3", "urllib3", "fontTools", "weasyprint"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from .config import ConfigError
+    from .errors import ConfigError
 
     try:
         return int(args.func(args))
@@ -137,7 +137,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .config import ConfigError
+    from .errors import ConfigError
     from .rundir import recover_run, verify_run
     from .signing import check_signature, load_public_key, read_hmac_key
 

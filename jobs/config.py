@@ -21,15 +21,12 @@ from pydantic import BaseModel, Field, ValidationError, create_model, field_vali
 
 from ..reports.config_section import ConfigSection
 from .cron import cron_trigger
+from .errors import ConfigError
 from .plugins import CONCERNS
 from .regions import region_problem
 
 DEFAULT_CONFIG_FILE = "ecr-report.toml"
 ENV_PREFIX = "ECR_REPORT__"
-
-
-class ConfigError(ValueError):
-    """The configuration cannot be used; the message is one line for the user."""
 
 
 _Section = ConfigSection

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..reports.analyse import Analysis
 from ..reports.render import ReportInput, render_html, render_pdf
 from ..reports.xlsx import finops_workbook, workbook_sheets
-from .config import ConfigError
+from .errors import ConfigError
 from .rundir import SUMMARY, write_frames, write_json
 
 FINOPS_WORKBOOK = "finops.xlsx"

@@ -42,7 +42,7 @@ from typing import Any, Iterator, Mapping
 
 import pandas as pd
 
-from .config import ConfigError
+from .errors import ConfigError
 
 log = logging.getLogger("ecr_report.rundir")
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from ..rundir import DELIVERY_DIR
 
 
