@@ -24,6 +24,7 @@ import pandas as pd
 
 from .concern import Concern
 from .formatting import fmt_int, fmt_usd_per_month, plural
+from .summary import block
 from .text import Text, as_text, counted, msg
 from .trends import TRENDS_METHOD, as_number, build_trends
 
@@ -97,8 +98,7 @@ class ActionInput:
     """Failing controls: control -> {failing, severity, title, registries[, no_table]}."""
 
     def block(self, key: str) -> Mapping[str, Any]:
-        found = self.summary.get(key)
-        return found if isinstance(found, Mapping) else {}
+        return block(self.summary, key)
 
 
 def severity_points(severity: Any) -> float:
@@ -122,7 +122,7 @@ def _failing_controls(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFr
                 "title": str(titles.iloc[0]) if len(titles) else str(control),
                 "registries": len(units)}
         return out
-    compliance = summary.get("compliance") if isinstance(summary.get("compliance"), Mapping) else {}
+    compliance = block(summary, "compliance")
     for control, counts in sorted((compliance.get("by_control") or {}).items()):
         failing = as_number((counts or {}).get("FAIL")) or 0
         if failing:

@@ -46,6 +46,13 @@ def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
     return summary
 
 
+def block(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """`mapping[key]` when it is a mapping (a block of summary.json, this run's or an archived
+    one's), else an empty one: a missing or malformed block reads as "nothing known"."""
+    found = mapping.get(key)
+    return found if isinstance(found, Mapping) else {}
+
+
 def partial_registries(errors: Sequence[Mapping[str, Any]]) -> list[str]:
     """"account/region" of every registry with a failed call: its figures are partial."""
     return sorted({f"{e.get('account', '')}/{e.get('region', '')}" for e in errors})

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from .concern import Concern, Metric
+from .summary import block
 from .text import msg
 
 HISTORY_RUNS = 12
@@ -59,11 +60,6 @@ def as_number(value: Any) -> float | int | None:
     return number if math.isfinite(number) else None
 
 
-def _completeness(summary: Mapping[str, Any]) -> Mapping[str, Any]:
-    found = summary.get("completeness")
-    return found if isinstance(found, Mapping) else {}
-
-
 def _pct(part: Any, whole: Any) -> float | None:
     p, w = as_number(part), as_number(whole)
     return None if p is None or not w else round(100.0 * p / w, 1)
@@ -84,15 +80,15 @@ def headline_figures(summary: Mapping[str, Any], concerns: Sequence[Concern]) ->
     (`Presentation.figures`).
     """
     skipped = set(summary.get("sections_not_computed") or ())
-    cov = summary.get("coverage") if isinstance(summary.get("coverage"), Mapping) else {}
+    cov = block(summary, "coverage")
     repos_pct = as_number(cov.get("repositories_pct"))
     if repos_pct is None:
         repos_pct = _pct(cov.get("repositories_scanned"), cov.get("repositories_total"))
     images_pct = as_number(cov.get("images_pct"))
     if images_pct is None:
         images_pct = _pct(cov.get("images_scanned"), cov.get("images_scannable"))
-    findings = cov.get("open_findings") if isinstance(cov.get("open_findings"), Mapping) else {}
-    compliance = summary.get("compliance") if isinstance(summary.get("compliance"), Mapping) else {}
+    findings = block(cov, "open_findings")
+    compliance = block(summary, "compliance")
     figures: dict[str, Any] = {
         "repositories_pct": repos_pct,
         "images_pct": images_pct,
@@ -103,8 +99,7 @@ def headline_figures(summary: Mapping[str, Any], concerns: Sequence[Concern]) ->
     for concern in concerns:
         if concern.presentation.figures is None:
             continue
-        block = summary.get(concern.key)
-        own = concern.presentation.figures(block if isinstance(block, Mapping) else {})
+        own = concern.presentation.figures(block(summary, concern.key))
         figures.update({k: (None if concern.key in skipped else v) for k, v in own.items()})
     return figures
 
@@ -171,7 +166,7 @@ def build_trends(summary: Mapping[str, Any], history: Sequence[Mapping[str, Any]
     runs = [{"run_id": str(h.get("run_id")), "as_of": str(h.get("as_of")),
              "complete": h.get("complete")} for h in past]
     runs.append({"run_id": str(summary.get("run_id")), "as_of": str(summary.get("as_of")),
-                 "complete": _completeness(summary).get("complete")})
+                 "complete": block(summary, "completeness").get("complete")})
     scope_changed = previous is not None and (
         list(previous.get("accounts") or []) != accounts
         or list(previous.get("regions") or []) != regions)

@@ -9,6 +9,7 @@ import pandas as pd
 from ..concern import Metric
 from ..formatting import fmt_usd, fmt_usd_per_month
 from ..leadership import Action, ActionInput, control_action
+from ..summary import block
 from ..text import as_text, counted, from_fact_json, msg
 from ..trends import as_number
 
@@ -20,8 +21,7 @@ def figures(block: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def actions(given: ActionInput) -> list[Action]:
-    scenarios = given.block("inspector").get("scenarios")
-    scenarios = scenarios if isinstance(scenarios, Mapping) else {}
+    scenarios = block(given.block("inspector"), "scenarios")
     found = _scenario_actions(scenarios, _narrowed_to(given.tables.get("inspector_scenarios")))
     enable = _enable_action(scenarios, given.controls.get("Inspector.2"))
     return found + ([enable] if enable is not None else [])

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from ..concern import Metric
 from ..formatting import fmt_bytes, fmt_int, fmt_usd, fmt_usd_per_month
 from ..leadership import Action, ActionInput, severity_points
+from ..summary import block
 from ..text import counted, msg
 from ..trends import as_number
 
@@ -20,7 +21,7 @@ TREND_FIGURES = ("reclaimable_current_bytes",)
 def figures(life: Mapping[str, Any]) -> dict[str, Any]:
     """The reclaimable figures, under the proposed policy when it was evaluated, else today's
     policies; `reclaimable_basis` says which ("proposed" or "current")."""
-    proposed = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
+    proposed = block(life, "proposed")
     if proposed.get("status") == "evaluated" and as_number(proposed.get("reclaimable_bytes")) is not None:
         basis, source = "proposed", proposed
     else:
@@ -40,7 +41,7 @@ def actions(given: ActionInput) -> list[Action]:
 
 def _proposed_policy_action(given: ActionInput) -> Action | None:
     life, controls = given.block("lifecycle"), given.controls
-    prop = life.get("proposed") if isinstance(life.get("proposed"), Mapping) else {}
+    prop = block(life, "proposed")
     if prop.get("status") != "evaluated":
         return None
     applied = int(as_number(prop.get("repositories_applied")) or 0)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..render.blocks import Bullets, Figure, Figures, Heading, NotComputed, Paragraph, Section
 from ..render.filters import fmt_bytes, fmt_int, fmt_usd, is_missing
-from ..render.viewmodel import block
+from ..summary import block
 from ..text import as_text, join, msg
 from .baseline import BASELINE_NAME
 from .section_tables import (

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from ..concern import Concern
+from ..summary import block
 from ..text import Text, join, msg
 from .environment import environment
 from .filters import fmt_datetime, fmt_int, fmt_pct
@@ -79,8 +80,7 @@ def _figures(summary: Mapping[str, Any], concerns: Sequence[Concern]) -> list[tu
     for concern in concerns:
         if concern.presentation.email_figures is None:
             continue
-        block = summary.get(concern.key)
-        rows = concern.presentation.email_figures(block if isinstance(block, Mapping) else {})
+        rows = concern.presentation.email_figures(block(summary, concern.key))
         figures.extend((label, NOT_COMPUTED_YET if concern.key in not_computed else value)
                        for label, value in rows)
     return figures

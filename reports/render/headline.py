@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..summary import block
 from ..text import Text, as_text, join, msg
 from . import charts
 from .filters import fmt_bytes, fmt_int, fmt_pct, fmt_usd, is_missing
@@ -60,8 +61,7 @@ class TileContext:
         return len(self.trends.get("runs") or [])
 
     def block(self, key: str) -> Mapping[str, Any]:
-        found = self.summary.get(key)
-        return found if isinstance(found, Mapping) else {}
+        return block(self.summary, key)
 
     def metric(self, key: str) -> Mapping[str, Any]:
         metrics = self.trends.get("metrics") or {}

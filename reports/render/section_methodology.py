@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..summary import block
 from ..text import as_text, counted, join, msg
 from .blocks import Bullets, Cell, Column, Heading, Paragraph, Section, Table
 from .filters import fmt_int, fmt_text, is_missing
@@ -13,7 +14,6 @@ from .section_prices import prices_table
 from .viewmodel import (
     SectionContext,
     api_calls_text,
-    block,
     cap_registry_list,
     list_text,
     registry_label,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
 from ..leadership import TOP_ACTIONS
+from ..summary import block
 from ..text import Text, as_text, counted, join, msg
 from .blocks import Bullets, Paragraph, Section
 from .filters import fmt_datetime, fmt_int, fmt_pct, is_missing, pct_of
@@ -111,7 +112,7 @@ def _pct_tile(tiles: TileContext, key: str, label: str, part: Any, whole: Any, i
 
 def _foundation_tiles(ctx: SectionContext, tiles: TileContext) -> tuple[Tile, ...]:
     cov = tiles.block("coverage")
-    findings = cov.get("open_findings") if isinstance(cov.get("open_findings"), Mapping) else {}
+    findings = block(cov, "open_findings")
     critical, high = findings.get("critical"), findings.get("high")
     compliance = tiles.block("compliance")
     failing = compliance.get("controls_failing")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..summary import block
 from ..text import Joined, Text, counted, join, msg
 from .blocks import (
     Banner,
@@ -61,12 +62,6 @@ def sort_number(value: Any) -> float:
 
 def known_str(value: Any) -> str | None:
     return None if is_missing(value) else str(value)
-
-
-def block(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    """`mapping[key]` when it is a mapping (a summary.json block), else an empty one."""
-    found = mapping.get(key)
-    return found if isinstance(found, Mapping) else {}
 
 
 def registry_label(account: Any, region: Any) -> str:
