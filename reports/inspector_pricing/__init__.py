@@ -11,9 +11,8 @@ headline figures), `methodology`; what the outputs take from it: `headline`, `le
 from __future__ import annotations
 
 from ..concern import Concern, Presentation
-from . import config, finops, headline, ja, leadership
+from . import config, finops, headline, ja, leadership, section
 from .analysis import analyse
-from .section import build_inspector
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
 CONCERN = Concern(
@@ -26,9 +25,9 @@ CONCERN = Concern(
     placeholder={"estimated_monthly_usd": 0.0},
     config=config.InspectorConfig,
     presentation=Presentation(
-        section=build_inspector,
-        section_id="inspector",
-        section_title="Inspector pricing exposure",
+        section=section.build_inspector,
+        section_id=section.ANCHOR,
+        section_title=section.TITLE,
         metrics=leadership.METRICS,
         figures=leadership.figures,
         headline_tiles=headline.tiles,

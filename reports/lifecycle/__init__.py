@@ -13,7 +13,7 @@ typed headline figures, summary.json's `lifecycle` key), `methodology`, `config`
 """
 
 from ..concern import Concern, Presentation
-from . import config, finops, headline, ja, leadership
+from . import config, finops, headline, ja, leadership, section
 from .analysis import analyse
 from .awsjson import AwsJsonError, images_from_describe, manifests_from_batch_get, parse_timestamp
 from .evaluate import evaluate, evaluate_fleet
@@ -24,7 +24,6 @@ from .methodology import METHODOLOGY
 from .policy import Action, Policy, Rule, Selection, parse_policy
 from .preview import preview
 from .reclaim import reclaimable, totals
-from .section import build_lifecycle
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 from .validate import PolicyIssue, PolicyValidationError, validate_text
 
@@ -39,9 +38,9 @@ CONCERN = Concern(
     config=config.LifecycleConfig,
     settings=config.settings,
     presentation=Presentation(
-        section=build_lifecycle,
-        section_id="lifecycle",
-        section_title="Lifecycle reclaimable storage",
+        section=section.build_lifecycle,
+        section_id=section.SECTION_ID,
+        section_title=section.TITLE,
         metrics=leadership.METRICS,
         figures=leadership.figures,
         trend_figures=leadership.TREND_FIGURES,

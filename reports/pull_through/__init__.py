@@ -11,9 +11,8 @@ from it is in `headline`, `leadership`, `finops`, its report section and its Jap
 from __future__ import annotations
 
 from ..concern import Concern, Presentation
-from . import config, finops, headline, ja, leadership
+from . import config, finops, headline, ja, leadership, section
 from .analysis import analyse
-from .section import build_pull_through
 from .tables import RESULT_TABLES, SNAPSHOT_TABLES
 
 CONCERN = Concern(
@@ -27,9 +26,9 @@ CONCERN = Concern(
     config=config.PullThroughConfig,
     settings=config.settings,
     presentation=Presentation(
-        section=build_pull_through,
-        section_id="pull-through",
-        section_title="Pull-through cache economics",
+        section=section.build_pull_through,
+        section_id=section.ANCHOR,
+        section_title=section.TITLE,
         metrics=leadership.METRICS,
         figures=leadership.figures,
         headline_tiles=headline.tiles,
