@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, Mapping
@@ -39,11 +40,46 @@ class AccountConfig(_Section):
     name: str | None = None
 
 
+class OrganizationConfig(_Section):
+    """Account discovery from AWS Organizations (combined with any explicit [[aws.accounts]])."""
+
+    role_name: str = Field(pattern=r"^[\w+=,.@-]{1,64}$")
+    """The role assumed in each member account, e.g. `ecr-report-read`."""
+    external_id: str | None = Field(default=None, min_length=2, max_length=1224)
+    ou_ids: tuple[str, ...] = ()
+    """Include the accounts of these organizational units (and their children, recursively);
+    default: the whole organization. A root id (r-...) is accepted too."""
+    exclude_account_ids: tuple[str, ...] = ()
+    include_management_account: bool = False
+    """The management account should hold no workloads, and a service-managed StackSet never
+    deploys the member role to it; include it only when it runs ECR."""
+
+    @field_validator("ou_ids")
+    @classmethod
+    def _ou_ids(cls, ids: tuple[str, ...]) -> tuple[str, ...]:
+        for ou in ids:
+            if not re.fullmatch(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}", ou):
+                raise ValueError(f"{ou!r} is not an organizational unit id (ou-...) or root id (r-...)")
+        return ids
+
+    @field_validator("exclude_account_ids")
+    @classmethod
+    def _account_ids(cls, ids: tuple[str, ...]) -> tuple[str, ...]:
+        for account in ids:
+            if not re.fullmatch(r"\d{12}", account):
+                raise ValueError(f"{account!r} is not a 12-digit account id")
+        return ids
+
+
 class AwsConfig(_Section):
     regions: tuple[str, ...] = ()
     """Default: the session's region."""
     accounts: tuple[AccountConfig, ...] = ()
-    """Default: the caller's own account."""
+    """Default: the caller's own account (or, with [aws.organization], the discovered ones)."""
+    organization: OrganizationConfig | None = None
+    role_session_duration_seconds: int = Field(default=3600, ge=900, le=43200)
+    """Requested lifetime of each assumed-role session; sessions refresh before they expire.
+    AWS caps a role-chained session at 1 hour whatever this says."""
     max_workers: int = Field(default=4, ge=1, le=64)
     """(account, region) units collected at once."""
     repository_workers: int = Field(default=4, ge=1, le=32)
