@@ -58,6 +58,8 @@ class Call:
     operation: str
     region: str | None
     params: dict[str, Any]
+    access_key: str | None
+    """Whose credentials signed it: the base identity's, or a member role's (assumed)."""
 
 
 @dataclass
@@ -77,8 +79,10 @@ def record_calls(monkeypatch: Any) -> CallLog:
     original = botocore.client.BaseClient._make_api_call
 
     def recording(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+        credentials = getattr(self._request_signer, "_credentials", None)
         log.calls.append(Call(self.meta.service_model.service_name, operation_name,
-                              self.meta.region_name, dict(api_params)))
+                              self.meta.region_name, dict(api_params),
+                              getattr(credentials, "access_key", None)))
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)

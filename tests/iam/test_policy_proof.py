@@ -61,6 +61,20 @@ def _check_both_ways(log: CallLog, config) -> set[str]:
     return granted - called
 
 
+def _check_identities(log: CallLog, config, base_key: str) -> int:
+    """A member role (assumed credentials) makes only calls its own policy, --for collect, grants;
+    the member roles are assumed with the base identity's credentials. Returns the member calls."""
+    collect = set(generate(config, "collect").actions)
+    collect_keys = {op.key for op in OPERATIONS if op.identity == "collect"}
+    member = [c for c in log.calls if c.access_key not in (None, base_key)]
+    for call in member:
+        assert (call.service, call.operation) in collect_keys, call
+        ops = [op for op in OPERATIONS if op.key == (call.service, call.operation) and op.identity == "collect"]
+        assert all(set(op.actions) <= collect for op in ops if op.feature in enabled_features(config)), call
+    assert all(c.access_key == base_key for c in log.calls if (c.service, c.operation) == ("sts", "AssumeRole"))
+    return len(member)
+
+
 def _resource_of(call, region: str) -> str | None:
     """The ARN IAM authorises a scoped call against, from the call's own parameters."""
     p = call.params
@@ -121,6 +135,7 @@ def test_run_demo_calls_exactly_what_the_policies_grant(tmp_path, monkeypatch, c
     never_called = _check_both_ways(log, config)
     assert never_called == set(), "granted but never called"
     assert _check_resources(log, config) > 0
+    assert _check_identities(log, config, base_key="demo") > 0
     if "lifecycle_cross_check" in on:  # the opt-in really ran, start to pages
         assert {("ecr", "StartLifecyclePolicyPreview"), ("ecr", "GetLifecyclePolicyPreview")} <= log.operations()
 
@@ -173,6 +188,7 @@ def test_the_moto_backed_run_and_delivery_stay_inside_their_policies(aws_peers, 
     never_called = _check_both_ways(log, config)
     assert {("sts", "AssumeRole"), ("ses", "SendRawEmail"), ("s3", "PutObject")} <= log.operations()
     assert _check_resources(log, config) > 0
+    assert _check_identities(log, config, base_key="testing") > 0
     # What moto's small registry gives no occasion to call; the demo runs above call every one.
     assert never_called == {
         # no pull-through cache rule, task definition or images-in-use file: no network or metrics read
