@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lifecycle_cmd import add_lifecycle_parser
 
     add_lifecycle_parser(sub)
+    from .init_config import add_init_parser
+
+    add_init_parser(sub)
     return parser
 
 
