@@ -7,8 +7,9 @@ Every AWS call of the product goes through a client from `SessionFactory.client`
 * has botocore's retries off: callers retry through `retry` (jobs/retry.py), which gives every
   call its whole attempt budget (botocore's per-client retry quota runs dry under sustained
   errors);
-* refuses, before anything is serialised or sent, any operation that is not a read
-  (`ReadOnlyGuard`), unless it is on an explicit allow-list;
+* refuses, before anything is serialised or sent, any operation that the registry of AWS
+  operations (`jobs/operations.py`) does not declare for collection (`ReadOnlyGuard`); the one
+  declared non-read (AWS's lifecycle preview) only when the factory opts in to it;
 * records every response as evidence (`EvidenceRecorder`);
 * optionally answers calls from an in-process backend instead of the network (the demo fleet),
   the way botocore's Stubber does, so the demo runs the very same collector code.
@@ -25,43 +26,46 @@ import botocore.config
 from botocore.awsrequest import AWSResponse
 
 from .evidence import EvidenceRecorder
+from .operations import guarded_reads, is_declared
 from .retry import RetryPolicy
 
 USER_AGENT = "ecr-report"
 
-# Operation-name prefixes that only read. Everything else is refused unless allow-listed.
-READ_PREFIXES = ("Describe", "List", "Get", "BatchGet")
 # Reads by name that still hand out something we never need: a registry login token, or
-# pre-signed URLs to download layers. Refused even though their names look like reads.
+# pre-signed URLs to download layers. Refused even if someone declared them in the registry.
 NEVER_ALLOWED = frozenset({
     ("ecr", "GetAuthorizationToken"),
     ("ecr", "GetDownloadUrlForLayer"),
     ("ecr-public", "GetAuthorizationToken"),
+    ("sts", "GetSessionToken"),
+    ("sts", "GetFederationToken"),
 })
-# Needed to reach other accounts; creates no resource.
-ALWAYS_ALLOWED = frozenset({("sts", "AssumeRole")})
-# STS hands out credentials under read-like names (GetSessionToken, GetFederationToken): of STS
-# only what the product needs is allowed, who the caller is and the member-account role.
-STS_ALLOWED = frozenset({"GetCallerIdentity", "AssumeRole"})
 
 
 class MutatingCallRefused(RuntimeError):
-    """Raised before a non-read AWS operation is sent."""
+    """Raised before an operation that is not declared for collection is sent."""
 
 
 @dataclass(frozen=True)
 class ReadOnlyGuard:
-    """Decides whether an operation may be called at all."""
+    """Decides whether an operation may be called at all: exactly the operations the registry
+    (`jobs/operations.py`) declares for the collection clients, never one of NEVER_ALLOWED, and
+    the declared non-reads (AWS's lifecycle preview) only when `extra_allowed` opts in."""
 
     extra_allowed: frozenset[tuple[str, str]] = frozenset()
 
+    def __post_init__(self) -> None:
+        # Opting in to an operation the registry does not declare would make it callable
+        # without a policy that grants it: refuse to build such a guard.
+        undeclared = sorted(f"{s}:{o}" for s, o in self.extra_allowed if not is_declared(s, o))
+        if undeclared:
+            raise ValueError(f"not in the operation registry (jobs/operations.py): {', '.join(undeclared)}")
+
     def allows(self, service: str, operation: str) -> bool:
         key = (service, operation)
-        if key in NEVER_ALLOWED or (service == "sts" and operation not in STS_ALLOWED):
+        if key in NEVER_ALLOWED:
             return False
-        if key in ALWAYS_ALLOWED or key in self.extra_allowed:
-            return True
-        return operation.startswith(READ_PREFIXES)
+        return key in _GUARDED_READS or key in self.extra_allowed
 
     def attach(self, client: Any) -> None:
         service = client.meta.service_model.service_name
@@ -69,13 +73,16 @@ class ReadOnlyGuard:
         def refuse_writes(model: Any, **_: Any) -> None:
             if not self.allows(service, model.name):
                 raise MutatingCallRefused(
-                    f"refused {service}:{model.name}: ecr-report only reads "
-                    "(add it to the read-only guard's allow-list if this is intended)"
+                    f"refused {service}:{model.name}: ecr-report only reads, and only the operations "
+                    "declared in jobs/operations.py (declare it there if this is intended)"
                 )
 
         # register_first: the guard runs before every other handler, and this event fires
         # before the request is even built, so nothing reaches the wire.
         client.meta.events.register_first("before-parameter-build", refuse_writes)
+
+
+_GUARDED_READS = guarded_reads()
 
 
 class Backend(Protocol):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from ...reports.lifecycle import PolicyValidationError, evaluate_fleet, images_from_describe, parse_policy
 from ...reports.lifecycle.awsjson import AwsJsonError
 from ..aws_session import ReadOnlyGuard
+from ..operations import LIFECYCLE_CROSS_CHECK, opt_in
 from .context import UnitContext, parallel_map
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ ACCEPTED_MEDIA_TYPES = (
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.oci.image.index.v1+json",
 )
-CROSS_CHECK_OPERATIONS = frozenset({("ecr", "StartLifecyclePolicyPreview")})
+# The declared non-read the cross-check needs (StartLifecyclePolicyPreview), from the registry.
+CROSS_CHECK_OPERATIONS = opt_in(LIFECYCLE_CROSS_CHECK)
 
 
 def cross_check_guard() -> ReadOnlyGuard:
