@@ -63,9 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lifecycle_cmd import add_lifecycle_parser
 
     add_lifecycle_parser(sub)
-    from .init_config import add_init_parser
+    from .setup_cmd import add_setup_parsers
 
-    add_init_parser(sub)
+    add_setup_parsers(sub)
     return parser
 
 

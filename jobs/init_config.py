@@ -18,10 +18,6 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-STARTER_FILE = "ecr-report.toml"
-"""Where `init` writes by default: the file every command reads by default (config.DEFAULT_CONFIG_FILE,
-not imported here because jobs/config.py loads every concern)."""
-
 STARTER = """\
 # ecr-report configuration (written by `ecr-report init`).
 #  Every key is optional: a commented line shows the default (or an example where the default is
@@ -151,18 +147,3 @@ def write_starter(path: Path) -> Path:
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
-
-
-def add_init_parser(sub: object) -> None:
-    """`ecr-report init [--config FILE]`."""
-    init = sub.add_parser("init", help="write a commented starter ecr-report.toml")  # type: ignore[attr-defined]
-    init.add_argument("--config", type=Path, metavar="FILE", default=Path(STARTER_FILE),
-                      help=f"where to write it (default ./{STARTER_FILE}); an existing file is kept")
-    init.set_defaults(func=_cmd_init)
-
-
-def _cmd_init(args: object) -> int:
-    path = write_starter(args.config)  # type: ignore[attr-defined]
-    print(f"wrote {path}")
-    print(f"next: edit it, then `ecr-report check --config {path}`")
-    return 0

@@ -18,7 +18,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ecr_report.jobs.config import DEFAULT_CONFIG_FILE, Config, load_config
-from ecr_report.jobs.init_config import STARTER, STARTER_FILE
+from ecr_report.jobs.init_config import STARTER
+from ecr_report.jobs.setup_cmd import STARTER_FILE
 
 SETTING = re.compile(r"^# (\[\[?[a-z0-9_.]+\]\]?|[a-z0-9_]+ = .*)$")
 """A commented-out setting or header (`# key = value`, `# [section]`); prose has two spaces."""
