@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lifecycle_cmd import add_lifecycle_parser
 
     add_lifecycle_parser(sub)
+    from .iam_policy import add_parser as add_iam_policy_parser
+
+    add_iam_policy_parser(sub)
     from .setup_cmd import add_setup_parsers
 
     add_setup_parsers(sub)

@@ -319,7 +319,7 @@ def _demo_setup(recorder: EvidenceRecorder, config: Config, scale: float,
     from .demo import DemoEmulator, build_fleet
 
     fleet = build_fleet(scale=scale, as_of=as_of)
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts,
+    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, guard=_guard(config),
                              backend=DemoEmulator(fleet), base_account_id=fleet.caller_account)
     accounts = {a: Account(a, None if a == fleet.caller_account else fleet.role_arn(a))
                 for a in fleet.accounts}

@@ -4,19 +4,21 @@
 (botocore output shape) or raises ``DemoServiceError``.  Handlers live per service in
 ``svc_ecr``, ``svc_inspector``, ``svc_sts`` and ``svc_aux``.  The fleet is immutable; the
 only shared mutable state is a memo of derived, deterministic sequences (filtered image
-lists, coverage rows, findings), so concurrent calls from collector threads are safe.
+lists, coverage rows, findings), so concurrent calls from collector threads are safe, and the
+lifecycle previews started (``svc_preview``).
 """
 
 from __future__ import annotations
 
 import threading
 
-from . import svc_aux, svc_ecr, svc_inspector, svc_sts
+from . import svc_aux, svc_ecr, svc_inspector, svc_preview, svc_sts
 from .errors import DemoServiceError
 from .fleet import empty_registry
 from .model import DemoFleet, Registry
 
-HANDLERS = {**svc_ecr.HANDLERS, **svc_inspector.HANDLERS, **svc_sts.HANDLERS, **svc_aux.HANDLERS}
+HANDLERS = {**svc_ecr.HANDLERS, **svc_inspector.HANDLERS, **svc_sts.HANDLERS, **svc_aux.HANDLERS,
+            **svc_preview.HANDLERS}
 _MAX_MEMO = 20_000
 
 
@@ -31,6 +33,8 @@ class DemoEmulator:
         self._memo: dict = {}
         self._lock = threading.Lock()
         self._extra_registries: dict = {}
+        self.started_previews: dict = {}
+        """(account, region, repository) -> policy text of a started lifecycle preview (svc_preview)."""
 
     def handle(self, service: str, operation: str, params: dict | None, account_id: str, region: str) -> dict:
         """Answer one API call made with ``account_id``'s credentials in ``region``."""

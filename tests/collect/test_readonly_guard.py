@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from botocore import xform_name
 
-from ecr_report.jobs.aws_session import Account, MutatingCallRefused, ReadOnlyGuard, SessionFactory
+from ecr_report.jobs.aws_session import NEVER_ALLOWED, Account, MutatingCallRefused, ReadOnlyGuard, SessionFactory
 from ecr_report.jobs.evidence import EvidenceRecorder
+from ecr_report.jobs.operations import OPERATIONS
 
 
 @pytest.fixture
@@ -57,3 +59,39 @@ def test_the_allow_list_is_explicit():
     assert not guard.allows("ecr", "StartLifecyclePolicyPreview")
     assert ReadOnlyGuard(frozenset({("ecr", "StartLifecyclePolicyPreview")})).allows(
         "ecr", "StartLifecyclePolicyPreview")
+
+
+@pytest.mark.parametrize("service, operation", [
+    # Reads by name, but not declared in jobs/operations.py: refused all the same.
+    ("ecr", "DescribeImageReplicationStatus"),
+    ("ecr", "ListTagsForResource"),
+    ("inspector2", "ListFindings"),
+    ("s3", "ListBuckets"),
+    ("iam", "GetRole"),
+    ("organizations", "ListPolicies"),
+])
+def test_an_undeclared_read_is_refused_too(factory, service, operation):
+    assert not ReadOnlyGuard().allows(service, operation)
+    client = factory.client(service, Account("111122223333"), "us-east-1")
+    sent = _watch_wire(client)
+    with pytest.raises(MutatingCallRefused, match="jobs/operations.py"):
+        getattr(client, xform_name(operation))()
+    assert sent == []
+
+
+def test_every_guarded_operation_of_the_registry_is_allowed_and_nothing_else():
+    guard = ReadOnlyGuard()
+    for op in OPERATIONS:
+        assert guard.allows(*op.key) == (op.guarded and not op.opt_in), op
+    # The plain clients' operations (delivery, shard store) are not the collection clients' business.
+    assert not guard.allows("ses", "SendRawEmail") and not guard.allows("s3", "PutObject")
+
+
+def test_never_allowed_wins_over_an_opt_in():
+    assert not ReadOnlyGuard(frozenset()).allows("ecr", "GetAuthorizationToken")
+    assert not NEVER_ALLOWED & {op.key for op in OPERATIONS}
+
+
+def test_opting_in_to_an_undeclared_operation_is_refused():
+    with pytest.raises(ValueError, match="not in the operation registry"):
+        ReadOnlyGuard(frozenset({("ecr", "PutLifecyclePolicy")}))
