@@ -4,16 +4,24 @@ do everything the configuration needs.
 What is needed comes from the operation registry (jobs/operations.py), for each identity:
 
 * **collect**, per account and region: one cheap read per operation, made with the run's own
-  credentials (the member role assumed as the run assumes it). Reads that name a resource are
-  made on a repository, image or task definition that does not exist (`ecr-report-check-probe`):
-  AWS authorizes a request before it looks the resource up, so "not found" proves the permission
-  and `AccessDenied` disproves it, and nothing is ever read or changed.
+  credentials (the member role assumed as the run assumes it), with the smallest page size.
+  Reads that name a resource are made on a repository, image or task definition that does not
+  exist (`ecr-report-check-probe`), so nothing is read or changed: IAM authorizes a request from
+  its request context, whose resource is the ARN the request names ("How AWS enforcement code
+  logic evaluates requests to allow or deny access",
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html),
+  so `AccessDenied` disproves the permission and an answer about the resource ("not found")
+  proves it. Answers AWS can give before authorizing (a malformed request, throttling, a server
+  error: BEFORE_AUTHORIZATION) prove nothing and are "not verified".
 * **hub**: the member roles are really assumed (a role that cannot be assumed is a finding); the
   Organizations reads are made like the collect reads.
 * What cannot be made as a side-effect-free read (the delivery identity's `ses:SendRawEmail` and
   `s3:PutObject`, the lifecycle cross-check's `StartLifecyclePolicyPreview`, the S3 shard store)
-  is asked of the IAM policy simulator (`iam:SimulatePrincipalPolicy`) for the caller's
-  principal, on the resources the generated policy grants.
+  is asked of the IAM policy simulator (`iam:SimulatePrincipalPolicy`: "The simulation does not
+  perform the API operations; it only checks the authorization", IAM API reference,
+  https://docs.aws.amazon.com/goto/WebAPI/iam-2010-05-08/SimulatePrincipalPolicy) for the caller's
+  principal, on the resources the generated policy grants. The simulator evaluates the
+  principal's policies, not the resource's own (a bucket policy, a KMS key policy).
 
 Each missing permission is listed with the statement of the generated policy
 (jobs/iam_policy.py) that grants it. An answer that proves neither (a server error, an API the
@@ -54,6 +62,15 @@ REGION_REFUSED = frozenset({
 })
 """Error codes meaning the credentials are not valid in the region (e.g. an opt-in region that
 is not enabled): nothing can be checked there."""
+BEFORE_AUTHORIZATION = frozenset({
+    "ValidationException", "ValidationError", "InvalidParameterException", "InvalidParameterValue",
+    "InvalidParameterValueException", "InvalidParameterCombination", "MissingParameter", "SerializationException",
+    "InvalidInputException", "RequestLimitExceeded", "TooManyRequestsException", "LimitExceededException",
+    "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalServerException",
+    "ExpiredToken", "ExpiredTokenException", "SignatureDoesNotMatch", "InvalidSignatureException",
+})
+"""Error codes AWS can answer before it authorizes a request (a malformed request, throttling,
+AWS itself, bad credentials): they prove nothing about the permission."""
 NETWORK = (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError,
            botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectionClosedError)
 
@@ -213,7 +230,9 @@ def _classify(exc: Exception) -> tuple[str, str]:
             return "missing", detail if not code.isdigit() else "HTTP 403 Forbidden (no parseable error code)"
         if code in REGION_REFUSED:
             return "unreachable", detail
-        if 400 <= status < 500 and code and not code.isdigit() and "Throttl" not in code:
+        if code in BEFORE_AUTHORIZATION or "Throttl" in code:
+            return "unverified", detail
+        if 400 <= status < 500 and code and not code.isdigit():
             return "allowed", detail  # authorized, then refused for the (absent) resource or input
         return "unverified", detail
     if isinstance(exc, botocore.exceptions.BotoCoreError):

@@ -17,6 +17,9 @@ in test_check_simulator.py, since moto has no iam:SimulatePrincipalPolicy.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from typing import Iterator
 
 import boto3
@@ -84,6 +87,10 @@ def iam_enforced(moto_aws: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[cal
     requests.post(f"{moto_aws}/moto-api/reset-auth", data=b"inf", timeout=10)
 
 
+def _probed(config: Config) -> set[str]:
+    return {a for op in operations_for(config, COLLECT) if op.key in PROBES for a in op.actions}
+
+
 def _problems(report) -> list[tuple[str, str, str]]:
     return sorted((f.kind, f.where, f.what) for f in report.findings if f.kind != "unverified")
 
@@ -94,9 +101,8 @@ def test_everything_allowed_passes(iam_enforced):
     report = run_check(config, session=boto3.Session())
     assert _problems(report) == [], "\n".join(report.lines())
     assert not report.failed
-    probed = {a for op in operations_for(config, COLLECT) if op.key in PROBES for a in op.actions}
     assert {f.what for f in report.findings} == MOTO_LACKS  # only what moto cannot answer
-    assert report.verified == {f"{ACCOUNT} {REGION}": len(probed - MOTO_LACKS)}
+    assert report.verified == {f"{ACCOUNT} {REGION}": len(_probed(config) - MOTO_LACKS)}
     assert report.caller_arn.endswith(":user/hub")
 
 
@@ -128,3 +134,31 @@ def test_a_role_that_cannot_be_assumed_and_an_unreachable_region(iam_enforced):
     text = "\n".join(report.lines())
     assert f"FAIL {ACCOUNT} eu-west-1" in text and f"ok   {ACCOUNT} {REGION}" in text
     assert "accept the ExternalId" in text
+
+
+def _cli(*args: str, cwd, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ecr_report.jobs.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300, env=env)
+
+
+def test_the_command_exits_2_and_prints_what_is_missing(iam_enforced, tmp_path):
+    config = _config()
+    iam_enforced(_collect_policy(config, without="ecr:GetLifecyclePolicy"))
+    (tmp_path / "ecr-report.toml").write_text(
+        f'[aws]\nregions = ["{REGION}"]\n[[aws.accounts]]\nid = "{ACCOUNT}"\nrole_arn = "{ROLE}"\n')
+    result = _cli("check", cwd=tmp_path, env=dict(os.environ))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"caller   {HUB_USER}"
+    assert f"FAIL {ACCOUNT} {REGION}: {len(_probed(config)) - len(MOTO_LACKS) - 1} operation(s) allowed" in lines
+    assert "  - denied: ecr:GetLifecyclePolicy (HTTP 403 Forbidden (no parseable error code))" in lines
+    assert lines[-1] == f"1 problem(s), {len(MOTO_LACKS)} not verified: fix the problems above before the first run"
+    assert list(tmp_path.iterdir()) == [tmp_path / "ecr-report.toml"]  # check writes nothing
+
+
+def test_the_command_without_a_region_is_bad_input(tmp_path):
+    result = _cli("check", cwd=tmp_path, env={k: v for k, v in os.environ.items() if "REGION" not in k})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "ecr-report: error: no AWS region: set [aws] regions in the config, or AWS_REGION / AWS_DEFAULT_REGION"]
