@@ -42,8 +42,8 @@ def collect_pull_through(ctx: UnitContext, state: Any, options: Any) -> None:
     cached = [name for name in state.repositories if _cached(name, prefixes)]
 
     siblings: list[str] = []
-    if settings.get("task_definitions", True):
-        limit = int(settings.get("max_task_definitions", 300))
+    limit = int(settings.get("max_task_definitions", 300))
+    if settings.get("task_definitions", True) and limit > 0:  # 0: no ECS call at all (jobs/operations.py)
         siblings = collect_task_definitions(ctx, limit, state.repositories)
     nat_ids = collect_network(ctx) if (prefixes or siblings or settings.get("images_in_use")) else []
 

@@ -122,3 +122,30 @@ def test_a_default_configuration_enables_no_optional_identity_feature(identity):
 def test_an_unknown_identity_is_refused():
     with pytest.raises(ValueError, match="unknown identity"):
         operations_for(Config(), "admin")
+
+
+@pytest.mark.parametrize("limit, ecs_calls", [(0, set()), (5, {"ListTaskDefinitions", "DescribeTaskDefinition"})])
+def test_max_task_definitions_0_makes_no_ecs_call_as_the_policy_says(limit, ecs_calls):
+    """enabled_features drops the ECS actions at max_task_definitions = 0: the collector must
+    then make no ECS call (it used to list one page anyway)."""
+    from datetime import datetime, timezone
+
+    from ecr_report.jobs.aws_session import Account, SessionFactory
+    from ecr_report.jobs.collect import CollectOptions, collect_unit
+    from ecr_report.jobs.collect.unit import Unit
+    from ecr_report.jobs.demo import DemoEmulator, build_fleet
+    from ecr_report.jobs.evidence import EvidenceRecorder
+    from ecr_report.jobs.plugins import collectors
+    from ecr_report.jobs.settings import analysis_settings
+    from ecr_report.reports.coverage import BasicFindingsScope
+
+    fleet = build_fleet(scale=1)
+    config = Config.model_validate({"pull_through": {"max_task_definitions": limit}})
+    assert ("pull_through_task_definitions" in enabled_features(config)) == bool(ecs_calls)
+    factory = SessionFactory(EvidenceRecorder(), max_attempts=1, backend=DemoEmulator(fleet),
+                             base_account_id=fleet.caller_account)
+    account, region = next(u for u in fleet.units if u[0] == fleet.caller_account)
+    options = CollectOptions(as_of=datetime.now(timezone.utc), scope=BasicFindingsScope(),
+                             settings=analysis_settings(config), collectors=collectors())
+    assert collect_unit(factory, Unit(Account(account), account, region), options) == []
+    assert {c.operation for c in factory.recorder.calls if c.service == "ecs"} == ecs_calls
