@@ -97,6 +97,17 @@ def member_role() -> dict[str, Any]:
     }
 
 
+IRSA_TRUST = {"Fn::Sub": json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+    "Principal": {"Federated": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/${EksOidcIssuer}"},
+    "Condition": {"StringEquals": {"${EksOidcIssuer}:sub": "system:serviceaccount:${EksServiceAccount}",
+                                   "${EksOidcIssuer}:aud": "sts.amazonaws.com"}}}]})}
+"""IRSA's trust: its condition keys start with the issuer, and a key cannot be an intrinsic
+function, so this document is JSON text with ${...} references (the AWS::IAM::Role resource
+schema types AssumeRolePolicyDocument as object or string: the CloudFormation registry schema
+cfn-lint bundles, aws-iam-role)."""
+
+
 def hub_role() -> dict[str, Any]:
     names = {ROLE_NAME: "${MemberRoleName}"}
     hub = _sub(_document({"aws": {"organization": {"role_name": ROLE_NAME}}}, "hub"), names)
@@ -116,17 +127,26 @@ def hub_role() -> dict[str, Any]:
                                                    "EKS Pod Identity only"},
             "TrustEksPodIdentity": {"Type": "String", "Default": "false", "AllowedValues": ["true", "false"],
                                     "Description": "Trust EKS Pod Identity (pods.eks.amazonaws.com)"},
+            "EksOidcIssuer": {"Type": "String", "Default": "", "AllowedPattern": r"^([a-z0-9.-]+(/[A-Za-z0-9]+)*)?$",
+                              "Description": "IRSA: the cluster's OIDC issuer without https:// "
+                                             "(oidc.eks.REGION.amazonaws.com/id/ID); when set, only that "
+                                             "cluster's service account may assume the role"},
+            "EksServiceAccount": {"Type": "String", "Default": "ecr-report:ecr-report",
+                                  "AllowedPattern": r"^[a-z0-9.-]+:[a-z0-9.-]+$",
+                                  "Description": "IRSA: NAMESPACE:NAME of the service account (deploy/kubernetes)"},
             "MaxSessionDuration": {"Type": "Number", "Default": 3600, "MinValue": 3600, "MaxValue": 43200},
         },
         "Conditions": {
             "HasPrincipal": {"Fn::Not": [{"Fn::Equals": [{"Ref": "TrustedPrincipalArn"}, ""]}]},
             "PodIdentity": {"Fn::Equals": [{"Ref": "TrustEksPodIdentity"}, "true"]},
+            "Irsa": {"Fn::Not": [{"Fn::Equals": [{"Ref": "EksOidcIssuer"}, ""]}]},
         },
         "Rules": {
             "SomeoneMayAssumeIt": {"Assertions": [{
                 "Assert": {"Fn::Or": [{"Fn::Not": [{"Fn::Equals": [{"Ref": "TrustedPrincipalArn"}, ""]}]},
-                                      {"Fn::Equals": [{"Ref": "TrustEksPodIdentity"}, "true"]}]},
-                "AssertDescription": "set TrustedPrincipalArn or TrustEksPodIdentity=true"}]},
+                                      {"Fn::Equals": [{"Ref": "TrustEksPodIdentity"}, "true"]},
+                                      {"Fn::Not": [{"Fn::Equals": [{"Ref": "EksOidcIssuer"}, ""]}]}]},
+                "AssertDescription": "set TrustedPrincipalArn, TrustEksPodIdentity=true or EksOidcIssuer"}]},
         },
         "Resources": {
             "HubRole": {
@@ -135,14 +155,14 @@ def hub_role() -> dict[str, Any]:
                     "RoleName": {"Ref": "HubRoleName"},
                     "Description": "ecr-report: discover accounts, assume the member read roles",
                     "MaxSessionDuration": {"Ref": "MaxSessionDuration"},
-                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    "AssumeRolePolicyDocument": {"Fn::If": ["Irsa", IRSA_TRUST, {"Version": "2012-10-17", "Statement": [
                         {"Fn::If": ["HasPrincipal", {"Effect": "Allow", "Action": "sts:AssumeRole",
                                                      "Principal": {"AWS": {"Ref": "TrustedPrincipalArn"}}},
                                     {"Ref": "AWS::NoValue"}]},
                         {"Fn::If": ["PodIdentity", {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"],
                                                     "Principal": {"Service": "pods.eks.amazonaws.com"}},
                                     {"Ref": "AWS::NoValue"}]},
-                    ]},
+                    ]}]},
                     "Policies": [{"PolicyName": "ecr-report-hub", "PolicyDocument": hub}],
                 },
             },

@@ -135,3 +135,20 @@ def test_the_delivery_policy_is_the_generated_archive_policy():
     policy = _resolve(document, values, {})
     assert policy == _generated({"archive": {"s3_uri": "s3://evidence/ecr-report/"}}, "deliver")
     assert "s3:BypassGovernanceRetention" not in json.dumps(policy)
+
+
+def test_the_hub_trusts_a_principal_pod_identity_or_one_irsa_service_account():
+    role = _template("hub-role.json")["Resources"]["HubRole"]["Properties"]
+    values = {"AWS::Partition": "aws", "AWS::AccountId": "111122223333", "AWS::NoValue": None,
+              "TrustedPrincipalArn": "arn:aws:iam::111122223333:root",
+              "EksOidcIssuer": "oidc.eks.us-east-1.amazonaws.com/id/ABC123", "EksServiceAccount": "ecr-report:ecr-report"}
+    plain = _resolve(role["AssumeRolePolicyDocument"], values, {"Irsa": False, "HasPrincipal": True, "PodIdentity": True})
+    assert [s["Principal"] for s in plain["Statement"]] == [{"AWS": values["TrustedPrincipalArn"]},
+                                                            {"Service": "pods.eks.amazonaws.com"}]
+    irsa = json.loads(_resolve(role["AssumeRolePolicyDocument"], values, {"Irsa": True}))
+    (statement,) = irsa["Statement"]
+    issuer = values["EksOidcIssuer"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Principal"] == {"Federated": f"arn:aws:iam::111122223333:oidc-provider/{issuer}"}
+    assert statement["Condition"] == {"StringEquals": {f"{issuer}:sub": "system:serviceaccount:ecr-report:ecr-report",
+                                                       f"{issuer}:aud": "sts.amazonaws.com"}}
