@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from .version import tool_version
+
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_DELIVERY_FAILED = 4
 MAX_DEMO_SCALE = 100.0
@@ -30,6 +32,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ecr-report", description="Cost & compliance reports for Amazon ECR.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     _add_run_parser(sub)
@@ -62,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .iam_policy import add_parser as add_iam_policy_parser
 
     add_iam_policy_parser(sub)
+    from .setup_cmd import add_setup_parsers
+
+    add_setup_parsers(sub)
     return parser
 
 

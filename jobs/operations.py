@@ -41,6 +41,7 @@ ORGANIZATION = "organization"
 EMAIL_SES = "email_ses"
 ARCHIVE_S3 = "archive_s3"
 SHARD_STORE_S3 = "shard_store_s3"
+CHECK = "check"  # `ecr-report check` only (jobs/check.py); never part of a run's policy
 
 # Resource scopes (jobs/iam_policy.py turns them into ARNs for a configuration)
 ANY = "*"
@@ -152,6 +153,11 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("organizations", "ListOrganizationalUnitsForParent", ORGANIZATION, HUB,
               note="granted on \"*\": its OU and root ARNs carry the organization id and the child "
                    "OUs are found at run time"),
+    # `ecr-report check` (jobs/check.py): its probes are the reads above, made once each on a
+    # resource that does not exist; what cannot be read without a side effect (delivery, the
+    # cross-check's start, the shard store) is asked of the IAM policy simulator, a read.
+    Operation("iam", "SimulatePrincipalPolicy", CHECK, HUB,
+              note="granted on \"*\": the principals simulated are the caller and the member roles"),
     # Shard area on S3 (s3://bucket/prefix as the output root), a plain client
     Operation("s3", "PutObject", SHARD_STORE_S3, HUB, resource=SHARD_OBJECTS, guarded=False,
               note="scoped to the shard prefix"),

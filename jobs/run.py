@@ -14,7 +14,6 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +54,7 @@ from .rundir import (
 )
 from .settings import analysis_settings
 from .signing import Signer, load_signer, sign_run
+from .version import tool_version
 
 log = logging.getLogger("ecr_report.run")
 
@@ -67,13 +67,6 @@ class RunOutcome:
     @property
     def complete(self) -> bool:
         return not self.analysis.snapshot.meta.errors
-
-
-def tool_version() -> str:
-    try:
-        return version("ecr-report")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
 
 
 def run(config: Config, *, output: Path | None = None, demo: bool = False,

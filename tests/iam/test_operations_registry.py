@@ -24,9 +24,10 @@ from iam_support import iam_definitions
 
 ROOT = Path(__file__).resolve().parents[2]
 READ_PREFIXES = ("Describe", "List", "Get", "BatchGet")
-# Declared for the guarded clients without a read-like name: it creates no resource and is how
-# the hub reaches the member accounts.
-NOT_READ_BY_NAME = {("sts", "AssumeRole")}
+# Declared for the guarded clients without a read-like name: AssumeRole creates no resource and is
+# how the hub reaches the member accounts; SimulatePrincipalPolicy (`ecr-report check` only) is a
+# "Read" action in the Service Authorization Reference: it evaluates policies, changes nothing.
+NOT_READ_BY_NAME = {("sts", "AssumeRole"), ("iam", "SimulatePrincipalPolicy")}
 # Actions newer than the IAM definitions parliament 1.6.4 bundles (see iam_support.PARLIAMENT_IGNORES).
 NEWER_THAN_PARLIAMENT = {"ecr:ListPullTimeUpdateExclusions"}
 # Resource-scope types each scope stands for in the Service Authorization Reference.
