@@ -4,27 +4,27 @@
 # starts once every child has succeeded. Both get the same run id.
 #   deploy/aws-batch/submit.sh SHARDS [RUN_ID]            submit both; prints the two job ids
 #   deploy/aws-batch/submit.sh --print SHARDS [RUN_ID]    print the two SubmitJob inputs only
-#   deploy/aws-batch/submit.sh --assemble-only RUN_ID     assemble with no dependency (after a
-#                                                          shard failed for good: its units are
-#                                                          then reported as not collected)
+#   deploy/aws-batch/submit.sh --assemble-only SHARDS RUN_ID   assemble with no dependency (after
+#                                                          a shard failed for good: its units
+#                                                          are then reported as not collected)
 # RUN_ID defaults to now (UTC, the run id format of jobs/rundir.py). SHARDS is 2 to 10000 (an
 # array job's size); for one process submit submit-run.json instead.
 set -eu
 
-usage() { echo "usage: $0 [--print] SHARDS [RUN_ID] | $0 --assemble-only RUN_ID" >&2; exit 2; }
+usage() { echo "usage: $0 [--print] SHARDS [RUN_ID] | $0 --assemble-only SHARDS RUN_ID" >&2; exit 2; }
 here=$(dirname "$0")
 mode=submit
 case ${1:-} in --print) mode=print; shift ;; --assemble-only) mode=assemble; shift ;; esac
-if [ "$mode" = assemble ]; then
-    [ $# -eq 1 ] || usage
-    shards=2 run_id=$1
-else
-    [ $# -ge 1 ] && [ $# -le 2 ] || usage
-    shards=$1 run_id=${2:-$(date -u +%Y%m%dT%H%M%SZ)}
-fi
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+if [ "$mode" = assemble ] && [ $# -ne 2 ]; then usage; fi
+shards=$1
+run_id=${2:-$(date -u +%Y%m%dT%H%M%SZ)}
 case $shards in ''|*[!0-9]*) usage ;; esac
 [ "$shards" -ge 2 ] && [ "$shards" -le 10000 ] || usage
-case $run_id in ''|*[!0-9A-Za-z-]*) echo "$0: run id $run_id: letters, digits and - only" >&2; exit 2 ;; esac
+# The run directory's format (jobs/rundir.py): the as-of time in UTC, optionally -N.
+if ! printf '%s\n' "$run_id" | grep -Eqx '[0-9]{8}T[0-9]{6}Z(-([2-9]|[1-9][0-9]+))?'; then
+    echo "$0: run id $run_id: not YYYYMMDDTHHMMSSZ[-N]" >&2; exit 2
+fi
 
 # render FILE [DEPENDS_ON]: the SubmitJob input with this run's values.
 render() {

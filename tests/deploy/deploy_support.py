@@ -37,3 +37,37 @@ def parse_cli(args: list[str]) -> argparse.Namespace:
             return build_parser().parse_args(args)
     except SystemExit:
         pytest.fail(f"ecr-report {' '.join(args)}: {stderr.getvalue().strip()}")
+
+
+def run_like_the_scheduler(collect: list[str], assemble: list[str], shards: int, index_variable: str,
+                           tmp_path: Path) -> tuple[Path, list[int]]:
+    """The commands of a sharded run as its engine runs them: one `collect` process per shard with
+    only `index_variable` telling it its index, then `assemble`; against the demo fleet (`--demo`),
+    with /data and the configuration file (no PDF) moved under `tmp_path` and without delivery
+    (no mail server here). Returns the run directory and the exit codes (collects..., assemble)."""
+    import os
+    import subprocess
+    import sys
+
+    for args in (collect, assemble):
+        if args[0] not in subcommands():
+            pytest.skip(f"`ecr-report {args[0]}` is not in jobs/cli.py yet")
+    data, config = tmp_path / "data", tmp_path / "ecr-report.toml"
+    config.write_text("[report]\npdf = false\n")  # every shard and assemble read the same configuration
+
+    def local(args: list[str]) -> list[str]:
+        swapped = {"/data": str(data)} | {a: str(config) for a in args if a.endswith(".toml")}
+        return [swapped.get(a, a) for a in args if a != "--deliver"] + ["--demo"]
+
+    exe = str(Path(sys.executable).with_name("ecr-report"))
+    base = {k: v for k, v in os.environ.items() if k not in ("JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX")}
+    codes = []
+    for k in range(shards):
+        done = subprocess.run([exe, *local(collect)], env=base | {index_variable: str(k)},
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        codes.append(done.returncode)
+    done = subprocess.run([exe, *local(assemble)], env=base, capture_output=True, text=True, timeout=600)
+    codes.append(done.returncode)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return Path(done.stdout.strip().splitlines()[-1]), codes

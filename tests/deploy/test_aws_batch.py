@@ -20,7 +20,7 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from deploy_support import DEPLOY, ROOT, parse_cli
+from deploy_support import DEPLOY, ROOT, parse_cli, run_like_the_scheduler
 
 BATCH = DEPLOY / "aws-batch"
 RUN_ID = "20261207T080000Z"
@@ -120,7 +120,8 @@ def test_one_child_per_shard_and_assemble_waits_for_the_whole_array_with_the_sam
     jobs = rendered(shards=7, run_id="20261207T080000Z-2")
     collect, assemble = jobs["collect"], jobs["assemble"]
     assert collect["arrayProperties"] == {"size": 7}
-    assert option(collect["containerOverrides"]["command"], "--shard") == "/7"  # K: AWS_BATCH_JOB_ARRAY_INDEX
+    assert option(collect["containerOverrides"]["command"], "--shard") == "7"  # K: AWS_BATCH_JOB_ARRAY_INDEX
+    assert option(assemble["containerOverrides"]["command"], "--shards") == "7"
     assert assemble["dependsOn"] == [{"jobId": "COLLECT_JOB_ID"}]  # no type: all children, not N_TO_N
     assert "arrayProperties" not in assemble
     for job in (collect, assemble):
@@ -132,11 +133,12 @@ def test_assemble_only_has_no_dependency():
     script = (BATCH / "submit.sh").read_text()
     assert re.search(r'assemble\)\n\s+submit "\$\(render submit-assemble\.json\)"', script)
     template = (BATCH / "submit-assemble.json").read_text()
-    alone = json.loads(template.replace("__DEPENDS_ON__", "").replace("__RUN_ID__", RUN_ID))
+    alone = json.loads(template.replace("__DEPENDS_ON__", "").replace("__RUN_ID__", RUN_ID).replace("__SHARDS__", "3"))
     assert alone["dependsOn"] == [] and model_errors("SubmitJob", alone) == ""
 
 
-@pytest.mark.parametrize("args", [["1"], ["10001"], ["x"], [], ["2", "2026 12"], ["--assemble-only"]])
+@pytest.mark.parametrize("args", [["1"], ["10001"], ["x"], [], ["2", "2026 12"], ["2", "20261207T080000Z-1"],
+                                  ["--assemble-only"], ["--assemble-only", "3"]])
 def test_submit_refuses_bad_arguments(args):
     result = submit("--print", *args) if args[:1] != ["--assemble-only"] else submit(*args)
     assert result.returncode == 2 and result.stdout == ""
@@ -203,3 +205,13 @@ def test_retries_stop_on_the_cli_exit_codes_that_retrying_cannot_fix():
         exits = {int(r["onExitCode"]) for r in rules if r["action"] == "EXIT"}
         assert exits == expected[name], name
         assert rules[-1] == {"onExitCode": "*", "action": "RETRY"}, name  # first match wins: last
+
+
+def test_the_array_job_and_assemble_commands_make_a_run(tmp_path):
+    """Each child knows its shard only from AWS_BATCH_JOB_ARRAY_INDEX; the assembled run is complete."""
+    jobs = rendered(shards=2)  # the smallest array job
+    run_dir, codes = run_like_the_scheduler(jobs["collect"]["containerOverrides"]["command"],
+                                            jobs["assemble"]["containerOverrides"]["command"], 2,
+                                            "AWS_BATCH_JOB_ARRAY_INDEX", tmp_path)
+    assert codes == [0, 0, 0] and run_dir.name == RUN_ID
+    assert (run_dir / "manifest.json").is_file() and (run_dir / "report.html").is_file()

@@ -21,7 +21,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from deploy_support import DEPLOY, KUBERNETES_VERSION, ROOT, parse_cli
+from deploy_support import DEPLOY, KUBERNETES_VERSION, ROOT, parse_cli, run_like_the_scheduler
 
 KUBE = DEPLOY / "kubernetes"
 SHARDED = KUBE / "sharded"
@@ -185,7 +185,8 @@ def test_the_collect_job_is_indexed_one_pod_per_shard():
     assert spec["completionMode"] == "Indexed"
     assert spec["completions"] == spec["parallelism"] == 7
     assert spec["backoffLimitPerIndex"] >= 1 and "maxFailedIndexes" not in spec  # every shard gets its turn
-    assert option(spec["template"]["spec"]["containers"][0]["args"], "--shard") == "/7"  # K: JOB_COMPLETION_INDEX
+    assert option(spec["template"]["spec"]["containers"][0]["args"], "--shard") == "7"  # K: JOB_COMPLETION_INDEX
+    assert option(jobs["assemble"]["spec"]["template"]["spec"]["containers"][0]["args"], "--shards") == "7"
 
 
 def test_shards_and_assemble_share_the_run_id():
@@ -207,7 +208,26 @@ def test_the_default_run_id_is_now_in_the_run_directory_format(tmp_path):
     assert datetime.strptime(new_run_id(datetime.now(timezone.utc), tmp_path), "%Y%m%dT%H%M%SZ")
 
 
-@pytest.mark.parametrize("args", [["0"], ["x"], [], ["2", "2026 12"], ["2", "id", "extra"]])
+RUN_ID_SAMPLES = ["20261207T080000Z", "20261207T080000Z-2", "20261207T080000Z-10", "20261207T080000Z-1",
+                  "20261207T080000Z-02", "20261207T0800Z", "20261207t080000z", "latest", "20261207T080000Z-2-3"]
+
+
+@pytest.mark.parametrize("run_id", RUN_ID_SAMPLES)
+def test_run_sharded_accepts_exactly_the_run_ids_ecr_report_accepts(run_id):
+    from ecr_report.jobs import rundir
+    from ecr_report.jobs.errors import ConfigError
+
+    if not hasattr(rundir, "run_id_instant"):
+        pytest.skip("jobs/rundir.py has no run_id_instant yet (sharded runs)")
+    try:
+        rundir.run_id_instant(run_id)
+        accepted = True
+    except ConfigError:
+        accepted = False
+    assert (render_sharded("--print", "2", run_id).returncode == 0) == accepted
+
+
+@pytest.mark.parametrize("args", [["0"], ["x"], [], ["2", "2026 12"], ["2", "id", "extra"], ["2", "20261207T080000Z-1"]])
 def test_run_sharded_refuses_bad_arguments(args):
     result = render_sharded("--print", *args)
     assert result.returncode == 2 and result.stdout == ""
@@ -302,3 +322,13 @@ def test_schedules_are_valid_crontab_lines():
     for name, cronjob in by_kind("CronJob").items():
         assert cronjob["spec"]["concurrencyPolicy"] == "Forbid", name
         cron_trigger(cronjob["spec"]["schedule"], "UTC")
+
+
+def test_the_indexed_job_and_assemble_commands_make_a_run(tmp_path):
+    """Each pod knows its shard only from JOB_COMPLETION_INDEX; the assembled run is complete."""
+    jobs = rendered_jobs(shards=3)
+    container = {cmd: job["spec"]["template"]["spec"]["containers"][0] for cmd, job in jobs.items()}
+    run_dir, codes = run_like_the_scheduler(container["collect"]["args"], container["assemble"]["args"], 3,
+                                            "JOB_COMPLETION_INDEX", tmp_path)
+    assert codes == [0, 0, 0, 0] and run_dir.name == RUN_ID
+    assert (run_dir / "manifest.json").is_file() and (run_dir / "report.html").is_file()

@@ -15,7 +15,10 @@ if [ "${1:-}" = "--print" ]; then print=yes; shift; fi
 shards=$1
 run_id=${2:-$(date -u +%Y%m%dT%H%M%SZ)}
 case $shards in ''|*[!0-9]*|0) usage ;; esac
-case $run_id in *[!0-9A-Za-z-]*) echo "$0: run id $run_id: letters, digits and - only" >&2; exit 2 ;; esac
+# The run directory's format (jobs/rundir.py): the as-of time in UTC, optionally -N.
+if ! printf '%s\n' "$run_id" | grep -Eqx '[0-9]{8}T[0-9]{6}Z(-([2-9]|[1-9][0-9]+))?'; then
+    echo "$0: run id $run_id: not YYYYMMDDTHHMMSSZ[-N]" >&2; exit 2
+fi
 name=$(printf '%s' "$run_id" | tr '[:upper:]' '[:lower:]')   # Job names are lower-case DNS labels
 image=${IMAGE:-ecr-report:0.1.0}
 namespace=${NAMESPACE:-ecr-report}
