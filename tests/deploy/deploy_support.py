@@ -39,35 +39,61 @@ def parse_cli(args: list[str]) -> argparse.Namespace:
         pytest.fail(f"ecr-report {' '.join(args)}: {stderr.getvalue().strip()}")
 
 
-def run_like_the_scheduler(collect: list[str], assemble: list[str], shards: int, index_variable: str,
-                           tmp_path: Path) -> tuple[Path, list[int]]:
-    """The commands of a sharded run as its engine runs them: one `collect` process per shard with
-    only `index_variable` telling it its index, then `assemble`; against the demo fleet (`--demo`),
-    with /data and the configuration file (no PDF) moved under `tmp_path` and without delivery
-    (no mail server here). Returns the run directory and the exit codes (collects..., assemble)."""
+DATA = "/data"
+
+
+def signing_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
+def run_like_the_scheduler(commands: dict[str, list[str]], mounted: dict[str, dict[str, dict[str, str]]],
+                           shards: int, index_variable: str, tmp_path: Path) -> tuple[Path, list[int]]:
+    """A sharded run as its engine runs it: one `collect` process per shard, told its index only by
+    `index_variable`, then `assemble`; against the demo fleet (`--demo`), without the PDF and without
+    delivery (no mail server here). `mounted[command]` is what that command's container sees besides /data:
+    {mount path: {file name: text}}. Every path is moved under `tmp_path` (the same for every
+    process: the run's configuration digest must not change), and each process sees only its
+    own mounts. Returns the run directory and the exit codes (collects..., assemble)."""
     import os
+    import shutil
     import subprocess
     import sys
 
-    for args in (collect, assemble):
+    for args in commands.values():
         if args[0] not in subcommands():
             pytest.skip(f"`ecr-report {args[0]}` is not in jobs/cli.py yet")
-    data, config = tmp_path / "data", tmp_path / "ecr-report.toml"
-    config.write_text("[report]\npdf = false\n")  # every shard and assemble read the same configuration
+    root = tmp_path / "root"
+    paths = sorted({DATA, *(p for m in mounted.values() for p in m)}, key=len, reverse=True)
 
-    def local(args: list[str]) -> list[str]:
-        swapped = {"/data": str(data)} | {a: str(config) for a in args if a.endswith(".toml")}
-        return [swapped.get(a, a) for a in args if a != "--deliver"] + ["--demo"]
+    def moved(text: str) -> str:
+        for path in paths:
+            text = text.replace(path, f"{root}{path}")
+        return text
 
-    exe = str(Path(sys.executable).with_name("ecr-report"))
+    def process(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        for path in paths:
+            if path != DATA:
+                shutil.rmtree(f"{root}{path}", ignore_errors=True)
+        for path, files in mounted[command].items():
+            Path(f"{root}{path}").mkdir(parents=True)
+            for name, text in files.items():
+                Path(f"{root}{path}", name).write_text(moved(text))
+        args = [moved(a) for a in commands[command] if a != "--deliver"] + ["--demo"]
+        exe = str(Path(sys.executable).with_name("ecr-report"))
+        return subprocess.run([exe, *args], env=env, capture_output=True, text=True, timeout=600)
+
     base = {k: v for k, v in os.environ.items() if k not in ("JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX")}
+    base["ECR_REPORT__REPORT__PDF"] = "false"  # the same for every process; the PDF is tested elsewhere
     codes = []
     for k in range(shards):
-        done = subprocess.run([exe, *local(collect)], env=base | {index_variable: str(k)},
-                              capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr[-2000:]
+        done = process("collect", base | {index_variable: str(k)})
+        assert done.returncode == 0, f"shard {k}: {done.stderr[-2000:]}"
         codes.append(done.returncode)
-    done = subprocess.run([exe, *local(assemble)], env=base, capture_output=True, text=True, timeout=600)
+    done = process("assemble", base)
     codes.append(done.returncode)
     assert done.returncode == 0, done.stderr[-2000:]
     return Path(done.stdout.strip().splitlines()[-1]), codes

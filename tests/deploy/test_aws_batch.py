@@ -20,7 +20,7 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from deploy_support import DEPLOY, ROOT, parse_cli, run_like_the_scheduler
+from deploy_support import DEPLOY, ROOT, parse_cli, run_like_the_scheduler, signing_key_pem
 
 BATCH = DEPLOY / "aws-batch"
 RUN_ID = "20261207T080000Z"
@@ -192,7 +192,9 @@ def test_mounts_match_the_commands_and_the_configuration(tmp_path):
     report = defined["ecr-report-report"]["containerProperties"]
     assert str(Path(config.archive.signing_key_file).parent) in {m["containerPath"] for m in report["mountPoints"]}
     assert {s["name"] for s in report["secrets"]} == {SMTP_USER_ENV, SMTP_PASSWORD_ENV}
-    assert "secrets" not in defined["ecr-report-collect"]["containerProperties"]  # shards only read AWS
+    collect = defined["ecr-report-collect"]["containerProperties"]
+    assert "secrets" not in collect  # shards never send mail; they do check the signing key (mounted)
+    assert str(Path(config.archive.signing_key_file).parent) in {m["containerPath"] for m in collect["mountPoints"]}
 
 
 def test_retries_stop_on_the_cli_exit_codes_that_retrying_cannot_fix():
@@ -208,10 +210,19 @@ def test_retries_stop_on_the_cli_exit_codes_that_retrying_cannot_fix():
 
 
 def test_the_array_job_and_assemble_commands_make_a_run(tmp_path):
-    """Each child knows its shard only from AWS_BATCH_JOB_ARRAY_INDEX; the assembled run is complete."""
+    """Each child knows its shard only from AWS_BATCH_JOB_ARRAY_INDEX and sees only its job
+    definition's mounts (the configuration on /etc/ecr-report, the signing key where mounted);
+    the assembled run is complete."""
+    import yaml
+
+    config = yaml.safe_load((DEPLOY / "kubernetes" / "base" / "configmap.yaml").read_text())["data"]
+    on_efs = {"/etc/ecr-report": config, "/run/secrets/ecr-report": {"signing-key.pem": signing_key_pem()}}
     jobs = rendered(shards=2)  # the smallest array job
-    run_dir, codes = run_like_the_scheduler(jobs["collect"]["containerOverrides"]["command"],
-                                            jobs["assemble"]["containerOverrides"]["command"], 2,
-                                            "AWS_BATCH_JOB_ARRAY_INDEX", tmp_path)
+    defined = definitions()
+    mounted = {cmd: {m["containerPath"]: on_efs[m["containerPath"]]
+                     for m in defined[job["jobDefinition"]]["containerProperties"]["mountPoints"]
+                     if m["containerPath"] != "/data"} for cmd, job in jobs.items()}
+    run_dir, codes = run_like_the_scheduler({cmd: job["containerOverrides"]["command"] for cmd, job in jobs.items()},
+                                            mounted, 2, "AWS_BATCH_JOB_ARRAY_INDEX", tmp_path)
     assert codes == [0, 0, 0] and run_dir.name == RUN_ID
-    assert (run_dir / "manifest.json").is_file() and (run_dir / "report.html").is_file()
+    assert (run_dir / "manifest.sig").is_file() and (run_dir / "report.html").is_file()

@@ -21,7 +21,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from deploy_support import DEPLOY, KUBERNETES_VERSION, ROOT, parse_cli, run_like_the_scheduler
+from deploy_support import DEPLOY, KUBERNETES_VERSION, ROOT, parse_cli, run_like_the_scheduler, signing_key_pem
 
 KUBE = DEPLOY / "kubernetes"
 SHARDED = KUBE / "sharded"
@@ -268,10 +268,11 @@ def test_the_configuration_loads_and_its_secret_files_are_mounted(tmp_path):
     assert tomllib.loads(toml)  # and it is plain TOML, no templating
 
 
-def test_collect_pods_get_no_secrets():
-    """Shards only read AWS: no SMTP password, no signing key (least privilege)."""
+def test_collect_pods_get_the_signing_key_but_no_smtp_credentials():
+    """collect checks the signing key before collecting (like run); it never sends mail."""
     spec = rendered_jobs()["collect"]["spec"]["template"]["spec"]
-    assert not [v for v in spec["volumes"] if "secret" in v]
+    items = [item["key"] for v in spec["volumes"] if "secret" in v for item in v["secret"]["items"]]
+    assert items == ["signing-key.pem"]
     assert "env" not in spec["containers"][0]
 
 
@@ -324,11 +325,28 @@ def test_schedules_are_valid_crontab_lines():
         cron_trigger(cronjob["spec"]["schedule"], "UTC")
 
 
+def pod_files(spec: dict, container: dict) -> dict[str, dict[str, str]]:
+    """What the container sees besides /data: the ConfigMap's files and the Secret's items (test
+    values: a fresh Ed25519 key, a dummy SMTP password)."""
+    secrets = {"signing-key.pem": signing_key_pem(), "smtp-password": "not-a-real-password"}
+    configmaps = by_kind("ConfigMap")
+    files = {}
+    for path, volume in mounts(spec, container).items():
+        if "configMap" in volume:
+            files[path] = dict(configmaps[volume["configMap"]["name"]]["data"])
+        elif "secret" in volume:
+            files[path] = {item["path"]: secrets[item["key"]] for item in volume["secret"]["items"]}
+    return files
+
+
 def test_the_indexed_job_and_assemble_commands_make_a_run(tmp_path):
-    """Each pod knows its shard only from JOB_COMPLETION_INDEX; the assembled run is complete."""
+    """Each pod knows its shard only from JOB_COMPLETION_INDEX and sees only its own mounts (the
+    ConfigMap's configuration, its Secret items); the assembled run is complete."""
     jobs = rendered_jobs(shards=3)
-    container = {cmd: job["spec"]["template"]["spec"]["containers"][0] for cmd, job in jobs.items()}
-    run_dir, codes = run_like_the_scheduler(container["collect"]["args"], container["assemble"]["args"], 3,
-                                            "JOB_COMPLETION_INDEX", tmp_path)
+    pods = {cmd: (job["spec"]["template"]["spec"], job["spec"]["template"]["spec"]["containers"][0])
+            for cmd, job in jobs.items()}
+    run_dir, codes = run_like_the_scheduler({cmd: c["args"] for cmd, (_, c) in pods.items()},
+                                            {cmd: pod_files(*pod) for cmd, pod in pods.items()},
+                                            3, "JOB_COMPLETION_INDEX", tmp_path)
     assert codes == [0, 0, 0, 0] and run_dir.name == RUN_ID
-    assert (run_dir / "manifest.json").is_file() and (run_dir / "report.html").is_file()
+    assert (run_dir / "manifest.sig").is_file() and (run_dir / "report.html").is_file()
