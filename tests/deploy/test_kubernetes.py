@@ -21,7 +21,15 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from deploy_support import DEPLOY, KUBERNETES_VERSION, ROOT, parse_cli, run_like_the_scheduler, signing_key_pem
+from deploy_support import (
+    DEPLOY,
+    KUBERNETES_VERSION,
+    ROOT,
+    Container,
+    parse_cli,
+    run_like_the_scheduler,
+    signing_key_pem,
+)
 
 KUBE = DEPLOY / "kubernetes"
 SHARDED = KUBE / "sharded"
@@ -349,4 +357,16 @@ def test_the_indexed_job_and_assemble_commands_make_a_run(tmp_path):
                                             {cmd: pod_files(*pod) for cmd, pod in pods.items()},
                                             3, "JOB_COMPLETION_INDEX", tmp_path)
     assert codes == [0, 0, 0, 0] and run_dir.name == RUN_ID
+    assert (run_dir / "manifest.sig").is_file() and (run_dir / "report.html").is_file()
+
+
+def test_the_single_cronjob_command_makes_a_signed_run(tmp_path):
+    """The CronJob's container with its mounts (configuration, Secret items) writes a signed run."""
+    spec = by_kind("CronJob")["ecr-report"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    files = pod_files(spec, container)
+    done = Container(tmp_path / "root", set(files)).run(container["args"], files)
+    assert done.returncode == 0, done.stderr[-2000:]
+    run_dir = Path(done.stdout.strip().splitlines()[-1])
+    assert run_dir.parent == tmp_path / "root" / "data" / "runs"
     assert (run_dir / "manifest.sig").is_file() and (run_dir / "report.html").is_file()
