@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lifecycle_cmd import add_lifecycle_parser
 
     add_lifecycle_parser(sub)
+    from .explain import add_explain_parser
+
+    add_explain_parser(sub)
     return parser
 
 
