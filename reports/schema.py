@@ -221,6 +221,24 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         **EVIDENCE_REFS,  # the value(s) that decided status (reports.provenance)
         "rule": STR,  # the rule applied, in words
     },
+    # data/framework_mapping.csv: one row per (framework, requirement, control), AWS's mapping
+    # (reports/framework_mapping.csv) with the control's verdict counts (reports.frameworks).
+    "framework_mapping": {
+        "framework": STR,  # NIST SP 800-53 Rev. 5 | PCI DSS v4.0.1
+        "requirement": STR,  # e.g. RA-5, 6.2.3
+        "control_id": STR,
+        "aws_id": STR,  # as Security Hub writes it, e.g. "NIST.800-53.r5 RA-5"
+        "status": STR,  # FAIL | UNKNOWN | PASS | NOT_EVALUATED (no verdict for the control)
+        "pass": "int64",
+        "fail": "int64",
+        "unknown": "int64",
+        "not_applicable": "int64",
+        "evidence_rows": STR,  # the compliance rows behind the counts
+        "evidence_files": STR,  # distinct raw files of those rows, ";"-separated
+        "source_title": STR,
+        "source_url": STR,
+        "read_on": STR,  # the date the source page was read
+    },
     # One row per (account, region): coverage totals and the basic-scan quota headroom.
     "registry_coverage": {
         **UNIT_KEY,

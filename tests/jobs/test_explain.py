@@ -184,3 +184,16 @@ def test_explain_bad_input_exits_2_with_one_line(demo_run, tmp_path, capsys, arg
     code, out, err = _explain(capsys, *args)
     assert code == 2 and out == ""
     assert reason in err and len(err.strip().splitlines()) == 1
+
+
+def test_framework_mapping_counts_the_verdicts_and_names_existing_raw_files(demo_run):
+    mapped = _table(demo_run, "framework_mapping")
+    comp = _table(demo_run, "compliance")
+    assert set(mapped["control_id"]) == set(comp["control_id"])
+    for row in mapped.to_dict("records"):
+        verdicts = comp[comp["control_id"] == row["control_id"]]
+        for status in ("pass", "fail", "unknown"):
+            assert int(row[status]) == int((verdicts["status"] == status.upper()).sum())
+        files = row["evidence_files"].split(";")
+        expected = {f"raw/{f}" for cell in verdicts["evidence_file"] for f in cell.split(";")}
+        assert set(files) == expected and all((demo_run / f).is_file() for f in files)
