@@ -24,6 +24,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..reports.compliance import CONTROLS
+from ..reports.frameworks import mapping
 from ..reports.provenance import resolve, split_refs
 from .errors import ConfigError
 
@@ -136,10 +137,21 @@ def _quoted(value: Value) -> str:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
 
 
+def source_line(control: str) -> str:
+    """The public page the control's text (and its framework mapping) was read from."""
+    rows = mapping()
+    row = rows[rows["control_id"] == control]
+    if not len(row):
+        return f"Source: {CONTROLS[control].source}"
+    first = row.iloc[0]
+    return (f"Source: AWS Security Hub User Guide, '{first['source_title']}', {first['source_url']} "
+            f"(read {first['read_on']})")
+
+
 def _heading(control: str, verdicts: list[Verdict]) -> tuple[str, str]:
     c = CONTROLS[control]
     return (f"{control}: {c.title}",
-            f"Security Hub control text: {c.source}. {len(verdicts)} verdict(s); run verified intact. "
+            f"{source_line(control)}. {len(verdicts)} verdict(s); run verified intact. "
             "Pointers (RFC 6901) are evaluated against the stored call's `response` member.")
 
 
@@ -180,7 +192,7 @@ def format_markdown(run_dir: Path, control: str, verdicts: list[Verdict]) -> str
 
 def format_json(run_dir: Path, control: str, verdicts: list[Verdict]) -> str:
     doc = {"run_dir": str(run_dir), "control_id": control, "title": CONTROLS[control].title,
-           "source": CONTROLS[control].source, "verified": True, "pointer_base": "response",
+           "source": source_line(control).removeprefix("Source: "), "verified": True, "pointer_base": "response",
            "verdicts": [{**{k: v.row[k] for k in ("account_id", "region", "repository_name", "status",
                                                   "evidence", "rule")},
                          "values": [{"file": f"raw/{x.file}", "pointer": x.pointer,

@@ -139,6 +139,8 @@ def test_explain_quotes_the_raw_values(demo_run, capsys):
     code, out, err = _explain(capsys, str(demo_run), "--control", "ECR.2", "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
+    assert doc["source"].startswith("AWS Security Hub User Guide, 'Security Hub CSPM controls for Amazon ECR', "
+                                    "https://docs.aws.amazon.com/securityhub/latest/userguide/ecr-controls.html (read ")
     comp = _table(demo_run, "compliance")
     assert len(doc["verdicts"]) == int((comp["control_id"] == "ECR.2").sum())
     for verdict in doc["verdicts"]:
