@@ -41,12 +41,12 @@ def framework_mapping(compliance: pd.DataFrame, table: pd.DataFrame | None = Non
     control's verdicts, the status (FAIL if any failed, else UNKNOWN if any is unknown, else
     PASS; NOT_EVALUATED without verdicts) and the distinct raw files behind them."""
     table = mapping() if table is None else table
+    per_control = {control: (group["status"].fillna("UNKNOWN").value_counts(), _files(group))
+                   for control, group in compliance.groupby("control_id", sort=False)}
+    empty = (pd.Series(dtype="int64"), "")
     rows = []
     for rec in table.to_dict("records"):
-        verdicts = compliance[compliance["control_id"] == rec["control_id"]]
-        counts = verdicts["status"].fillna("UNKNOWN").value_counts()
-        files = sorted({f for cell in verdicts["evidence_file"].dropna() for f in str(cell).split(SEPARATOR) if f}
-                       if "evidence_file" in verdicts else set())
+        counts, files = per_control.get(rec["control_id"], empty)
         rows.append({
             "framework": rec["framework"], "requirement": rec["requirement"],
             "control_id": rec["control_id"], "aws_id": rec["aws_id"],
@@ -54,11 +54,19 @@ def framework_mapping(compliance: pd.DataFrame, table: pd.DataFrame | None = Non
             "pass": int(counts.get("PASS", 0)), "fail": int(counts.get("FAIL", 0)),
             "unknown": int(counts.get("UNKNOWN", 0)), "not_applicable": int(counts.get("NOT_APPLICABLE", 0)),
             "evidence_rows": f"data/compliance.csv control_id={rec['control_id']}",
-            "evidence_files": SEPARATOR.join(f"raw/{f}" for f in files) or None,
+            "evidence_files": files or None,
             "source_title": rec["source_title"], "source_url": rec["source_url"], "read_on": rec["read_on"],
         })
     columns = schema.RESULT_TABLES["framework_mapping"]
     return schema.conform("framework_mapping", pd.DataFrame(rows, columns=list(columns)))
+
+
+def _files(verdicts: pd.DataFrame) -> str:
+    """The distinct raw files (raw/...) the verdicts name, sorted, ";"-separated."""
+    if "evidence_file" not in verdicts:
+        return ""
+    cells = verdicts["evidence_file"].dropna().astype(str).unique()
+    return SEPARATOR.join(f"raw/{f}" for f in sorted({f for cell in cells for f in cell.split(SEPARATOR) if f}))
 
 
 def _status(counts: pd.Series) -> str:

@@ -273,7 +273,8 @@ def image_rows(account_id: str, region: str, repository: str,
             "scan_completed_at": summary.get("imageScanCompletedAt"),
             **_severity_counts(summary.get("findingSeverityCounts") if summary else None),
             "source_file": source_file,
-            "source_pointer": pointer("imageDetails", i) if source_file else None,
+            # Per image (hot): a member name without "~" or "/" and an index need no escaping.
+            "source_pointer": f"/imageDetails/{i}" if source_file else None,
         })
     return rows
 
@@ -285,7 +286,7 @@ def _basic_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                "repository_name": call.params.get("repositoryName"),
                "image_digest": (call.params.get("imageId") or {}).get("imageDigest"),
                "source_file": call.relative_path(),
-               "source_pointer": pointer("imageScanStatus", "status") if call.ok else "/Error/Code"}
+               "source_pointer": "/imageScanStatus/status" if call.ok else "/Error/Code"}
         if call.ok:
             findings = call.response.get("imageScanFindings") or {}
             status = call.response.get("imageScanStatus") or {}
@@ -346,7 +347,7 @@ def _inspector_coverage(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                 "image_pulled_at": image_meta.get("imagePulledAt"),
                 "last_in_use_at": image_meta.get("lastInUseAt"),
                 "source_file": call.relative_path(),
-                "source_pointer": pointer("coveredResources", i),
+                "source_pointer": f"/coveredResources/{i}",
             })
     return rows
 
@@ -384,7 +385,7 @@ def _inspector_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                          "critical": counts.get("critical"), "high": counts.get("high"),
                          "medium": counts.get("medium"), "all": counts.get("all"),
                          "source_file": call.relative_path(),
-                         "source_pointer": pointer("responses", i, "awsEcrContainerAggregation")})
+                         "source_pointer": f"/responses/{i}/awsEcrContainerAggregation"})
     return rows
 
 
