@@ -33,7 +33,7 @@ def build_auditors(ctx: SectionContext, number: int) -> Section:
     table = _mapping(ctx)
     if table is None:
         blocks.append(missing_table_notice(msg("framework mapping")))
-        return Section("auditors", number, "For auditors", tuple(blocks), new_page=True)
+        return Section("auditors", number, "For auditors", tuple(blocks))
     for framework in FRAMEWORKS:
         rows = table[table["framework"] == framework]
         if len(rows):
@@ -42,7 +42,7 @@ def build_auditors(ctx: SectionContext, number: int) -> Section:
         # Without the scheme: the report is self-contained and links to nothing outside itself.
         blocks.append(Paragraph(msg("Source: AWS Security Hub User Guide, '{title}', {url} (read {date}).",
                                     title=title, url=url.removeprefix("https://"), date=read_on)))
-    return Section("auditors", number, "For auditors", tuple(blocks), new_page=True)
+    return Section("auditors", number, "For auditors", tuple(blocks))
 
 
 def _evidence(controls: list[str], files: int) -> str:
