@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .setup_cmd import add_setup_parsers
 
     add_setup_parsers(sub)
+    from .explain import add_explain_parser
+
+    add_explain_parser(sub)
     return parser
 
 

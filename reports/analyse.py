@@ -21,6 +21,7 @@ from .coverage import METHODOLOGY as COVERAGE_METHODOLOGY
 from .coverage import analyse_coverage
 from .finops import METHODOLOGY as FINOPS_METHODOLOGY
 from .finops import cost_lines as finops_cost_lines
+from .frameworks import framework_mapping
 from .leadership import build_leadership
 from .prices import PriceTable
 from .schema import FOUNDATION_TABLES
@@ -95,6 +96,7 @@ def _foundation(snapshot: Snapshot) -> tuple[dict[str, pd.DataFrame], list[str],
         "registry_coverage": coverage.registry_coverage,
         "compliance": evaluate_controls(snapshot.tables, coverage),
     }
+    tables["framework_mapping"] = framework_mapping(tables["compliance"])
     methodology = [
         ("Scan coverage", tuple(COVERAGE_METHODOLOGY)),
         ("Compliance controls", tuple(COMPLIANCE_METHODOLOGY)),

@@ -2,8 +2,9 @@
 
 One row per (repository, control) in RESULT_TABLES["compliance"]. Controls are data
 (`CONTROLS`: title verbatim, severity, what we check, remediation); each has one small,
-vectorized evaluator that returns (status, evidence) columns. A verdict needs data: whenever the
-input was not collected the status is UNKNOWN, never PASS or FAIL.
+vectorized evaluator that returns (status, evidence, rule) columns, and one function naming the
+raw values that decided it (`evidence_file`, `evidence_pointer`: reports.provenance). A verdict
+needs data: whenever the input was not collected the status is UNKNOWN, never PASS or FAIL.
 
 These are our own evaluations of the controls' documented logic, not Security Hub findings.
 """
@@ -18,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .coverage import CoverageResult
+from .coverage import CoverageResult, source_of
+from .provenance import Ref, refs_column, split_refs
 from .scanfilters import source_text
 from .text import Text, msg
 
@@ -113,7 +115,7 @@ METHODOLOGY: tuple[str, ...] = (
         "on each repository: it passes when Amazon Inspector ECR scanning is ENABLED."),
 )
 
-Evaluator = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]]
+Evaluator = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def _str(series: pd.Series, missing: str = "<not collected>") -> np.ndarray:
@@ -121,17 +123,19 @@ def _str(series: pd.Series, missing: str = "<not collected>") -> np.ndarray:
 
 
 def _verdict(
-    conditions: list[tuple[pd.Series | np.ndarray, str, np.ndarray | str]],
+    conditions: list[tuple[pd.Series | np.ndarray, str, np.ndarray | str, str]],
     n: int,
     unknown: str | np.ndarray,
+    unknown_rule: str,
 ):
-    """First matching (condition, status, evidence); rows matching none are UNKNOWN with the
-    `unknown` evidence (the input was not collected)."""
+    """First matching (condition, status, evidence, rule); rows matching none are UNKNOWN with
+    the `unknown` evidence and rule (the input was not collected)."""
     status = np.full(n, "UNKNOWN", dtype=object)
     evidence = np.full(n, None, dtype=object)
     evidence[:] = unknown
+    rule = np.full(n, unknown_rule, dtype=object)
     unset = np.ones(n, dtype=bool)
-    for cond, st, ev in conditions:
+    for cond, st, ev, rl in conditions:
         mask = (
             cond.astype("boolean").to_numpy(dtype=bool, na_value=False)
             if isinstance(cond, pd.Series)
@@ -139,8 +143,9 @@ def _verdict(
         ) & unset
         status[mask] = st
         evidence[mask] = ev[mask] if isinstance(ev, np.ndarray) else ev
+        rule[mask] = rl
         unset &= ~mask
-    return status, evidence
+    return status, evidence, rule
 
 
 def _cat(*parts: np.ndarray | str) -> np.ndarray:
@@ -150,7 +155,7 @@ def _cat(*parts: np.ndarray | str) -> np.ndarray:
     return out
 
 
-def _ecr1(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _ecr1(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     auto = frame["automatically_scanned"]
     freq = _str(frame["scan_frequency"], "unknown")
     source = _str(frame["frequency_source"], "unknown")
@@ -162,13 +167,17 @@ def _ecr1(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     ).astype(object)
     evidence = _cat("effective scan frequency ", freq, " from ", source, aws_note)
     return _verdict(
-        [(auto == True, "PASS", evidence), (auto == False, "FAIL", evidence)],  # noqa: E712
+        [(auto == True, "PASS", evidence,  # noqa: E712
+          "ECR.1 passes when the effective scan frequency is SCAN_ON_PUSH or CONTINUOUS_SCAN"),
+         (auto == False, "FAIL", evidence,  # noqa: E712
+          "ECR.1 fails when the effective scan frequency is MANUAL (no automatic scan)")],
         len(frame),
         _cat("effective scan frequency not known: ", source),
+        "ECR.1 is UNKNOWN when the registry scanning configuration was not collected",
     )
 
 
-def _ecr2(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _ecr2(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mutability = frame["image_tag_mutability"]
     value = _str(mutability)
     evidence = _cat("imageTagMutability ", value)
@@ -180,30 +189,36 @@ def _ecr2(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     )
     return _verdict(
         [
-            (mutability == "IMMUTABLE", "PASS", evidence),
-            (mutability.str.endswith("_WITH_EXCLUSION"), "FAIL", exclusion),
-            (mutability == "MUTABLE", "FAIL", evidence),
-            (mutability.notna(), "FAIL", _cat(evidence, " (not IMMUTABLE)")),
+            (mutability == "IMMUTABLE", "PASS", evidence, "ECR.2 passes when imageTagMutability is IMMUTABLE"),
+            (mutability.str.endswith("_WITH_EXCLUSION"), "FAIL", exclusion,
+             "ECR.2 fails when imageTagMutability is *_WITH_EXCLUSION (the control passes only IMMUTABLE)"),
+            (mutability == "MUTABLE", "FAIL", evidence, "ECR.2 fails when imageTagMutability is MUTABLE"),
+            (mutability.notna(), "FAIL", _cat(evidence, " (not IMMUTABLE)"),
+             "ECR.2 fails when imageTagMutability is anything but IMMUTABLE"),
         ],
         len(frame),
         "image tag mutability not collected",
+        "ECR.2 is UNKNOWN when the repository has no imageTagMutability",
     )
 
 
-def _ecr3(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _ecr3(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     status = frame["lifecycle_policy_status"]
     note = "; presence only; content judged in the lifecycle section"
     return _verdict(
         [
-            (status == "PRESENT", "PASS", "lifecycle policy PRESENT" + note),
-            (status == "ABSENT", "FAIL", "no lifecycle policy" + note),
+            (status == "PRESENT", "PASS", "lifecycle policy PRESENT" + note,
+             "ECR.3 passes when GetLifecyclePolicy returns a lifecyclePolicyText"),
+            (status == "ABSENT", "FAIL", "no lifecycle policy" + note,
+             "ECR.3 fails when GetLifecyclePolicy answers LifecyclePolicyNotFoundException"),
         ],
         len(frame),
         _cat("lifecycle policy status ", _str(status, "not collected"), ": GetLifecyclePolicy could not be read"),
+        "ECR.3 is UNKNOWN when GetLifecyclePolicy failed with another error or was not called",
     )
 
 
-def _ecr5(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _ecr5(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     enc = frame["encryption_type"]
     key = frame["kms_key"]
     kms = enc.isin(["KMS", "KMS_DSSE"])
@@ -212,28 +227,37 @@ def _ecr5(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     key_txt = _str(key, "")
     return _verdict(
         [
-            (enc == "AES256", "FAIL", "encryptionType AES256 (Amazon S3 managed keys), not a customer managed KMS key"),
-            (kms & key.isna(), "FAIL", _cat("encryptionType ", enc_txt, " with no key ARN: AWS managed key aws/ecr")),
-            (kms & aws_managed_alias, "FAIL", _cat("encryptionType ", enc_txt, " with the AWS managed key ", key_txt)),
-            (kms, "PASS", _cat("encryptionType ", enc_txt, " with customer managed key ", key_txt)),
-            (enc.notna(), "FAIL", _cat("encryptionType ", enc_txt)),
+            (enc == "AES256", "FAIL", "encryptionType AES256 (Amazon S3 managed keys), not a customer managed KMS key",
+             "ECR.5 fails when encryptionType is AES256"),
+            (kms & key.isna(), "FAIL", _cat("encryptionType ", enc_txt, " with no key ARN: AWS managed key aws/ecr"),
+             "ECR.5 fails when encryptionType is KMS or KMS_DSSE without a kmsKey (AWS managed aws/ecr)"),
+            (kms & aws_managed_alias, "FAIL", _cat("encryptionType ", enc_txt, " with the AWS managed key ", key_txt),
+             "ECR.5 fails when kmsKey names the AWS managed alias/aws/ecr"),
+            (kms, "PASS", _cat("encryptionType ", enc_txt, " with customer managed key ", key_txt),
+             "ECR.5 passes when encryptionType is KMS or KMS_DSSE with a customer managed kmsKey"),
+            (enc.notna(), "FAIL", _cat("encryptionType ", enc_txt),
+             "ECR.5 fails when encryptionType is neither KMS nor KMS_DSSE"),
         ],
         len(frame),
         "encryption configuration not collected",
+        "ECR.5 is UNKNOWN when the repository has no encryptionConfiguration",
     )
 
 
-def _inspector2(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _inspector2(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     status = frame["inspector_ecr_status"]
     evidence = _cat("Amazon Inspector ECR scanning status ", _str(status), " for account ", _str(frame["account_id"]),
                     " in ", _str(frame["region"]))
     return _verdict(
         [
-            (status == "ENABLED", "PASS", evidence),
-            (status.notna(), "FAIL", evidence),
+            (status == "ENABLED", "PASS", evidence,
+             "Inspector.2 passes when the account's Amazon Inspector ECR status is ENABLED"),
+            (status.notna(), "FAIL", evidence,
+             "Inspector.2 fails when the account's Amazon Inspector ECR status is not ENABLED"),
         ],
         len(frame),
         "Amazon Inspector ECR scanning status not collected",
+        "Inspector.2 is UNKNOWN when BatchGetAccountStatus was not collected",
     )
 
 
@@ -302,6 +326,56 @@ def evidence_text(evidence: str) -> str:
     return Text(evidence)
 
 
+def _col(frame: pd.DataFrame, name: str) -> list[object]:
+    return frame[name].tolist() if name in frame else [None] * len(frame)
+
+
+def _refs_ecr1(frame: pd.DataFrame) -> list[list[Ref | None]]:
+    """The values that decided the effective scan frequency (coverage's evidence, verbatim)."""
+    return [split_refs(f, p) for f, p in zip(_col(frame, "evidence_file"), _col(frame, "evidence_pointer"))]
+
+
+def _refs_ecr2(frame: pd.DataFrame) -> list[list[Ref | None]]:
+    has = frame["image_tag_mutability"].notna().tolist()
+    return [[source_of(row, "source_file", "source_pointer", *(["imageTagMutability"] if ok else []))]
+            for row, ok in zip(_rows(frame), has)]
+
+
+def _refs_ecr3(frame: pd.DataFrame) -> list[list[Ref | None]]:
+    return [[source_of(row, "lifecycle_source_file", "lifecycle_source_pointer")] for row in _rows(frame)]
+
+
+def _refs_ecr5(frame: pd.DataFrame) -> list[list[Ref | None]]:
+    out = []
+    for row, enc, key in zip(_rows(frame), frame["encryption_type"].notna(), frame["kms_key"].notna()):
+        refs = [source_of(row, "source_file", "source_pointer", "encryptionConfiguration", "encryptionType")
+                if enc else source_of(row)]
+        if key:  # the key ARN decided between the AWS managed and a customer managed key
+            refs.append(source_of(row, "source_file", "source_pointer", "encryptionConfiguration", "kmsKey"))
+        out.append(refs)
+    return out
+
+
+def _refs_inspector2(frame: pd.DataFrame) -> list[list[Ref | None]]:
+    return [[source_of(row, "inspector_source_file", "inspector_source_pointer")] for row in _rows(frame)]
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, object]]:
+    cols = [c for c in ("source_file", "source_pointer", "lifecycle_source_file", "lifecycle_source_pointer",
+                        "inspector_source_file", "inspector_source_pointer") if c in frame]
+    return frame[cols].to_dict("records") if cols else [{} for _ in range(len(frame))]
+
+
+#: Per control: each row's raw references, the decisive value first (see `evidence_pointer`).
+REFERENCES: dict[str, Callable[[pd.DataFrame], list[list[Ref | None]]]] = {
+    "ECR.1": _refs_ecr1,
+    "ECR.2": _refs_ecr2,
+    "ECR.3": _refs_ecr3,
+    "ECR.5": _refs_ecr5,
+    "Inspector.2": _refs_inspector2,
+}
+
+
 EVALUATORS: dict[str, Evaluator] = {
     "ECR.1": _ecr1,
     "ECR.2": _ecr2,
@@ -320,16 +394,22 @@ def evaluate_controls(tables: Mapping[str, pd.DataFrame], coverage: CoverageResu
     registries = schema.empty_frame("registries") if registries is None else registries.drop_duplicates(UNIT)
     base = coverage.coverage[
         REPO + ["scan_frequency", "frequency_source", "automatically_scanned", "aws_scan_frequency", "aws_disagrees"]
+        + [c for c in schema.EVIDENCE_REFS if c in coverage.coverage]
     ]
-    repo_cols = ["image_tag_mutability", "encryption_type", "kms_key", "lifecycle_policy_status"]
+    repo_cols = ["image_tag_mutability", "encryption_type", "kms_key", "lifecycle_policy_status"] + [
+        c for c in ("source_file", "source_pointer", "lifecycle_source_file", "lifecycle_source_pointer")
+        if c in repos]
+    registry_cols = ["inspector_ecr_status"] + [
+        c for c in ("inspector_source_file", "inspector_source_pointer") if c in registries]
     frame = (
         base.merge(repos[REPO + repo_cols], on=REPO, how="left")
-        .merge(registries[UNIT + ["inspector_ecr_status"]], on=UNIT, how="left")
+        .merge(registries[UNIT + registry_cols], on=UNIT, how="left")
         .reset_index(drop=True)
     )
     parts = []
     for control_id, control in CONTROLS.items():
-        status, evidence = EVALUATORS[control_id](frame)
+        status, evidence, rule = EVALUATORS[control_id](frame)
+        files, pointers = refs_column(REFERENCES[control_id](frame))
         parts.append(
             frame[REPO].assign(
                 control_id=control_id,
@@ -337,6 +417,9 @@ def evaluate_controls(tables: Mapping[str, pd.DataFrame], coverage: CoverageResu
                 severity=control.severity,
                 status=status,
                 evidence=evidence,
+                evidence_file=files,
+                evidence_pointer=pointers,
+                rule=rule,
             )
         )
     if not parts or frame.empty:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import imagekinds, schema
+from .provenance import Ref, join_refs, pointer
 from .scanfilters import (
     SCAN_ON_PUSH,
     SOURCE_LEGACY,
@@ -197,7 +198,20 @@ _SETTING_COLUMNS = (
     "automatically_scanned",
     "aws_scan_frequency",
     "aws_disagrees",
+    "evidence_file",
+    "evidence_pointer",
 )
+
+
+def source_of(row: Any, file_col: str = "source_file", pointer_col: str = "source_pointer",
+              *tokens: object) -> Ref | None:
+    """(raw file, pointer + tokens) of a snapshot row (a namedtuple or a dict), or None when the
+    row has no source (a table built without one, as in a unit test)."""
+    get = row.get if isinstance(row, Mapping) else (lambda name: getattr(row, name, None))
+    file, ptr = _opt(get(file_col)), _opt(get(pointer_col))
+    if file is None or ptr is None:
+        return None
+    return str(file), str(ptr) + pointer(*tokens)
 
 
 def _repository_settings(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -205,27 +219,34 @@ def _repository_settings(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     repos = t["repositories"].drop_duplicates(REPO)
     # Plain dicts: per-repository .loc lookups on a MultiIndex cost ~0.2 ms each.
     registries = {
-        (a, r): (_opt(s), _opt(e))
-        for a, r, s, e in t["registries"].drop_duplicates(UNIT)[UNIT + ["scan_type", "basic_scan_engine"]].itertuples(
-            index=False
-        )
+        (row.account_id, row.region): (_opt(row.scan_type), _opt(row.basic_scan_engine),
+                                       source_of(row, "scanning_source_file", "scanning_source_pointer"))
+        for row in t["registries"].drop_duplicates(UNIT).itertuples(index=False)
     }
     rules = t["scan_rules"].sort_values(UNIT + ["rule_index"], kind="mergesort")
     rules_by_unit: dict[tuple, list[tuple[str, str]]] = {}
+    rule_sources: dict[tuple, list[Ref | None]] = {}
     for row in rules.itertuples(index=False):
         if pd.notna(row.scan_frequency) and pd.notna(row.filter):
             rules_by_unit.setdefault((row.account_id, row.region), []).append((row.scan_frequency, row.filter))
-    aws_rows = t["repository_scan_config_aws"].drop_duplicates(REPO)
+            rule_sources.setdefault((row.account_id, row.region), []).append(source_of(row))
     aws = {
-        (a, r, n): _opt(f)
-        for a, r, n, f in aws_rows[REPO + ["scan_frequency"]].itertuples(index=False)
+        (row.account_id, row.region, row.repository_name): (_opt(row.scan_frequency),
+                                                            source_of(row, "source_file", "source_pointer",
+                                                                      "scanFrequency"))
+        for row in t["repository_scan_config_aws"].drop_duplicates(REPO).itertuples(index=False)
     }
 
     records = []
     for repo in repos.itertuples(index=False):
         unit = (repo.account_id, repo.region)
-        records.append(_setting_record(repo, registries.get(unit, (None, None)), rules_by_unit.get(unit, ()),
-                                       aws.get((repo.account_id, repo.region, repo.repository_name))))
+        registry = registries.get(unit, (None, None, None))
+        unit_rules = rules_by_unit.get(unit, ())
+        aws_freq, aws_ref = aws.get((repo.account_id, repo.region, repo.repository_name), (None, None))
+        record = _setting_record(repo, registry[:2], unit_rules, aws_freq)
+        record["evidence_file"], record["evidence_pointer"] = join_refs(_frequency_refs(
+            record, repo, registry[2], unit_rules, rule_sources.get(unit, []), aws_ref))
+        records.append(record)
     columns = REPO + list(_SETTING_COLUMNS)
     frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
     return frame.astype({c: schema.RESULT_TABLES["coverage"][c] for c in columns})
@@ -254,6 +275,30 @@ def _setting_record(repo: Any, registry: tuple[Any, Any], rules: Any, aws_freq: 
         "aws_scan_frequency": pd.NA if aws_freq is None else aws_freq,
         "aws_disagrees": disagrees,
     }
+
+
+def _frequency_refs(record: dict[str, Any], repo: Any, scanning: Ref | None,
+                    rules: Any, rule_sources: list[Ref | None], aws: Ref | None) -> list[Ref | None]:
+    """The raw values that decided a repository's effective scan frequency, decisive one first.
+
+    A filter rule: its scanFrequency, then the filter. The deprecated flag: the repository's
+    scanOnPush, then the registry's scan type. No filter matches: the registry's scan type
+    (basic: manual; enhanced: disabled). AWS's own answer, when the registry's configuration
+    was not collected. Unknown: the failed GetRegistryScanningConfiguration's error code."""
+    source = str(record["frequency_source"])
+    matched = record["matched_filter"]
+    if matched is not pd.NA and matched is not None:
+        for (frequency, filter_text), ref in zip(rules, rule_sources):
+            if frequency == record["scan_frequency"] and filter_text == matched and ref is not None:
+                rule = ref[1].rsplit("/repositoryFilters/", 1)[0]
+                return [(ref[0], rule + "/scanFrequency"), (ref[0], ref[1] + "/filter")]
+        return []
+    if source == SOURCE_AWS_FALLBACK:
+        return [aws]
+    if source == SOURCE_LEGACY:
+        return [source_of(repo, "source_file", "source_pointer", "imageScanningConfiguration", "scanOnPush"),
+                scanning]
+    return [scanning]  # the scan type (no filter matches), or the failed call's error code
 
 
 def _opt(value: object) -> object:

@@ -5,6 +5,10 @@ same function serves a live run and `ecr-report render RUN_DIR`, so both see ide
 
 "Unknown" is kept distinct from "none": a repository whose GetLifecyclePolicy failed has status
 UNKNOWN, not ABSENT; an image whose findings call failed has scan_status ERROR.
+
+Every row says where it came from (`schema.SOURCE`, reports.provenance): the raw file of its
+call and the JSON Pointer of its object in that response, so a verdict computed from the row can
+name the value that decided it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from .concern import Concern
+from .provenance import pointer
 from .raw import RawCall
 from .schema import SEVERITY_COUNTS, SNAPSHOT_TABLES, conform
 
@@ -41,6 +46,11 @@ class CallIndex:
     def first_ok(self, unit: Unit, service: str, operation: str) -> dict[str, Any] | None:
         found = self.ok(unit, service, operation)
         return found[0] if found else None
+
+    def first_call(self, unit: Unit, service: str, operation: str) -> RawCall | None:
+        """The first successful call, else the first failed one (its error is the evidence)."""
+        calls = self.get(unit, service, operation)
+        return next((c for c in calls if c.ok), calls[0] if calls else None)
 
 
 def normalize(calls: Iterable[RawCall], units: Sequence[Unit],
@@ -76,6 +86,8 @@ def _registries(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     identity = index.first_ok(unit, "sts", "GetCallerIdentity") or {}
     registry = index.first_ok(unit, "ecr", "DescribeRegistry") or {}
     scanning = index.first_ok(unit, "ecr", "GetRegistryScanningConfiguration")
+    scanning_call = index.first_call(unit, "ecr", "GetRegistryScanningConfiguration")
+    inspector_file, inspector_pointer = _inspector_source(index, unit)
     setting = index.first_ok(unit, "ecr", "GetAccountSetting")
     scan_type = None
     if scanning is not None:
@@ -92,7 +104,38 @@ def _registries(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
         "inspector_ecr_status": _inspector_status(index, unit),
         "inspector_coverage_collected": _fully_read(index.get(unit, "inspector2", "ListCoverage")),
         "inspector_findings_collected": _fully_read(index.get(unit, "inspector2", "ListFindingAggregations")),
+        "scanning_source_file": scanning_call.relative_path() if scanning_call else None,
+        "scanning_source_pointer": _scan_type_pointer(scanning_call),
+        "inspector_source_file": inspector_file,
+        "inspector_source_pointer": inspector_pointer,
     }]
+
+
+def _scan_type_pointer(call: RawCall | None) -> str | None:
+    """Where the registry's scan type is: its scanType member, or the whole response when it has
+    none (AWS's default BASIC), or the error code of a failed call."""
+    if call is None:
+        return None
+    if not call.ok:
+        return "/Error/Code"
+    if "scanType" in (call.response.get("scanningConfiguration") or {}):
+        return pointer("scanningConfiguration", "scanType")
+    return ""
+
+
+def _inspector_source(index: CallIndex, unit: Unit) -> tuple[str | None, str | None]:
+    """BatchGetAccountStatus's file and the pointer to this account's ECR status in it."""
+    call = index.first_call(unit, "inspector2", "BatchGetAccountStatus")
+    if call is None:
+        return None, None
+    if not call.ok:
+        return call.relative_path(), "/Error/Code"
+    for i, account in enumerate(call.response.get("accounts", [])):
+        if account.get("accountId") == unit[0]:
+            if ((account.get("resourceState") or {}).get("ecr") or {}).get("status") is not None:
+                return call.relative_path(), pointer("accounts", i, "resourceState", "ecr", "status")
+            return call.relative_path(), pointer("accounts", i)
+    return call.relative_path(), pointer("accounts")
 
 
 def _fully_read(calls: list[RawCall]) -> bool | None:
@@ -111,24 +154,29 @@ def _inspector_status(index: CallIndex, unit: Unit) -> str | None:
 
 
 def _scan_rules(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
-    scanning = index.first_ok(unit, "ecr", "GetRegistryScanningConfiguration") or {}
-    rules = (scanning.get("scanningConfiguration") or {}).get("rules") or []
+    call = index.first_call(unit, "ecr", "GetRegistryScanningConfiguration")
+    if call is None or not call.ok:
+        return []
+    rules = (call.response.get("scanningConfiguration") or {}).get("rules") or []
     return [
         {"account_id": unit[0], "region": unit[1], "rule_index": i,
          "scan_frequency": rule.get("scanFrequency"), "filter": f.get("filter"),
-         "filter_type": f.get("filterType", "WILDCARD")}
+         "filter_type": f.get("filterType", "WILDCARD"), "source_file": call.relative_path(),
+         "source_pointer": pointer("scanningConfiguration", "rules", i, "repositoryFilters", j)}
         for i, rule in enumerate(rules)
-        for f in rule.get("repositoryFilters") or []
+        for j, f in enumerate(rule.get("repositoryFilters") or [])
     ]
 
 
 def _repositories(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     policies = _lifecycle_policies(index, unit)
     rows = []
-    for page in index.ok(unit, "ecr", "DescribeRepositories"):
-        for repo in page.get("repositories", []):
+    for call in index.get(unit, "ecr", "DescribeRepositories"):
+        if not call.ok:
+            continue
+        for i, repo in enumerate(call.response.get("repositories", [])):
             name = repo["repositoryName"]
-            status, text, evaluated = policies.get(name, ("UNKNOWN", None, None))
+            status, text, evaluated, lifecycle = policies.get(name, ("UNKNOWN", None, None, (None, None)))
             encryption = repo.get("encryptionConfiguration") or {}
             rows.append({
                 "account_id": unit[0],
@@ -144,33 +192,46 @@ def _repositories(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                 "lifecycle_policy_status": status,
                 "lifecycle_policy_text": text,
                 "lifecycle_last_evaluated_at": evaluated,
+                "source_file": call.relative_path(),
+                "source_pointer": pointer("repositories", i),
+                "lifecycle_source_file": lifecycle[0],
+                "lifecycle_source_pointer": lifecycle[1],
             })
     return rows
 
 
-def _lifecycle_policies(index: CallIndex, unit: Unit) -> dict[str, tuple[str, Any, Any]]:
-    found: dict[str, tuple[str, Any, Any]] = {}
+def _lifecycle_policies(index: CallIndex, unit: Unit) -> dict[str, tuple[str, Any, Any, Any]]:
+    """Per repository: (status, policy text, last evaluated, (raw file, pointer)). A call that
+    failed otherwise leaves the status UNKNOWN but still names its error as the evidence."""
+    found: dict[str, tuple[str, Any, Any, Any]] = {}
     for call in index.get(unit, "ecr", "GetLifecyclePolicy"):
         name = call.params.get("repositoryName")
         if call.ok:
             found[name] = ("PRESENT", call.response.get("lifecyclePolicyText"),
-                           call.response.get("lastEvaluatedAt"))
+                           call.response.get("lastEvaluatedAt"),
+                           (call.relative_path(), pointer("lifecyclePolicyText")))
         elif call.error_code == "LifecyclePolicyNotFoundException":
-            found[name] = ("ABSENT", None, None)
+            found[name] = ("ABSENT", None, None, (call.relative_path(), "/Error/Code"))
+        elif name not in found:
+            found[name] = ("UNKNOWN", None, None, (call.relative_path(), "/Error/Code"))
     return found
 
 
 def _repository_scan_config(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     rows = []
-    for page in index.ok(unit, "ecr", "BatchGetRepositoryScanningConfiguration"):
-        for cfg in page.get("scanningConfigurations", []):
+    for call in index.get(unit, "ecr", "BatchGetRepositoryScanningConfiguration"):
+        if not call.ok:
+            continue
+        for i, cfg in enumerate(call.response.get("scanningConfigurations", [])):
             filters = "; ".join(f"{f.get('filterType', 'WILDCARD')}:{f.get('filter')}"
                                 for f in cfg.get("appliedScanFilters") or [])
             rows.append({"account_id": unit[0], "region": unit[1],
                          "repository_name": cfg.get("repositoryName"),
                          "scan_frequency": cfg.get("scanFrequency"),
                          "scan_on_push": cfg.get("scanOnPush"),
-                         "applied_filters": filters or None})
+                         "applied_filters": filters or None,
+                         "source_file": call.relative_path(),
+                         "source_pointer": pointer("scanningConfigurations", i)})
     return rows
 
 
@@ -179,15 +240,18 @@ def _images(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     for call in index.get(unit, "ecr", "DescribeImages"):
         if call.ok:
             repo = call.params.get("repositoryName")
-            rows.extend(image_rows(unit[0], unit[1], repo, call.response.get("imageDetails", [])))
+            rows.extend(image_rows(unit[0], unit[1], repo, call.response.get("imageDetails", []),
+                                   source_file=call.relative_path()))
     return _dedupe(rows, ("repository_name", "image_digest"))
 
 
 def image_rows(account_id: str, region: str, repository: str,
-               details: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows of the `images` table for one repository's ImageDetail objects."""
+               details: Iterable[Mapping[str, Any]], *,
+               source_file: str | None = None) -> list[dict[str, Any]]:
+    """Rows of the `images` table for one repository's ImageDetail objects (`source_file`: the
+    DescribeImages call they came from, when they came from one)."""
     rows = []
-    for d in details:
+    for i, d in enumerate(details):
         status = d.get("imageScanStatus") or {}
         summary = d.get("imageScanFindingsSummary") or {}
         rows.append({
@@ -208,6 +272,9 @@ def image_rows(account_id: str, region: str, repository: str,
             "scan_status": status.get("status"),
             "scan_completed_at": summary.get("imageScanCompletedAt"),
             **_severity_counts(summary.get("findingSeverityCounts") if summary else None),
+            "source_file": source_file,
+            # Per image (hot): a member name without "~" or "/" and an index need no escaping.
+            "source_pointer": f"/imageDetails/{i}" if source_file else None,
         })
     return rows
 
@@ -217,7 +284,9 @@ def _basic_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     for call in index.get(unit, "ecr", "DescribeImageScanFindings"):
         row = {"account_id": unit[0], "region": unit[1],
                "repository_name": call.params.get("repositoryName"),
-               "image_digest": (call.params.get("imageId") or {}).get("imageDigest")}
+               "image_digest": (call.params.get("imageId") or {}).get("imageDigest"),
+               "source_file": call.relative_path(),
+               "source_pointer": "/imageScanStatus/status" if call.ok else "/Error/Code"}
         if call.ok:
             findings = call.response.get("imageScanFindings") or {}
             status = call.response.get("imageScanStatus") or {}
@@ -254,8 +323,10 @@ def _severity_counts(counts: Mapping[str, int] | None) -> dict[str, int | None]:
 
 def _inspector_coverage(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     rows = []
-    for page in index.ok(unit, "inspector2", "ListCoverage"):
-        for res in page.get("coveredResources", []):
+    for call in index.get(unit, "inspector2", "ListCoverage"):
+        if not call.ok:
+            continue
+        for i, res in enumerate(call.response.get("coveredResources", [])):
             if res.get("resourceType") not in ("AWS_ECR_CONTAINER_IMAGE", "AWS_ECR_REPOSITORY"):
                 continue
             meta = res.get("resourceMetadata") or {}
@@ -275,6 +346,8 @@ def _inspector_coverage(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                 "last_scanned_at": res.get("lastScannedAt"),
                 "image_pulled_at": image_meta.get("imagePulledAt"),
                 "last_in_use_at": image_meta.get("lastInUseAt"),
+                "source_file": call.relative_path(),
+                "source_pointer": f"/coveredResources/{i}",
             })
     return rows
 
@@ -296,8 +369,10 @@ def parse_ecr_resource_id(resource_id: str) -> tuple[str | None, str | None]:
 
 def _inspector_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     rows = []
-    for page in index.ok(unit, "inspector2", "ListFindingAggregations"):
-        for item in page.get("responses", []):
+    for call in index.get(unit, "inspector2", "ListFindingAggregations"):
+        if not call.ok:
+            continue
+        for i, item in enumerate(call.response.get("responses", [])):
             agg = item.get("awsEcrContainerAggregation")
             if not agg:
                 continue
@@ -308,7 +383,9 @@ def _inspector_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
             rows.append({"account_id": agg.get("accountId") or unit[0], "region": unit[1],
                          "repository_name": agg.get("repository"), "image_digest": digest,
                          "critical": counts.get("critical"), "high": counts.get("high"),
-                         "medium": counts.get("medium"), "all": counts.get("all")})
+                         "medium": counts.get("medium"), "all": counts.get("all"),
+                         "source_file": call.relative_path(),
+                         "source_pointer": f"/responses/{i}/awsEcrContainerAggregation"})
     return rows
 
 

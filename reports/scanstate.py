@@ -28,6 +28,13 @@ Python loop). The first matching rule decides an image's state:
    ERROR (our call failed) -> NOT_CHECKED. No row and no legacy status: NOT_CHECKED, outside
    the basic-findings scope — never counted as clean, nor as unscanned.
 
+Evidence (`evidence_file`, `evidence_pointer`, reports.provenance): the value that decided the
+state. Inspector: the coverage record's scanStatus; basic: the findings call's
+imageScanStatus/status (or its /Error/Code), else the legacy DescribeImages imageScanStatus;
+archived and non-image kinds: the DescribeImages member that says so (imageStatus,
+subjectManifestDigest, imageManifestMediaType, artifactMediaType); anything else (no record,
+not checked): the image's DescribeImages object, the rule being in scan_state_reason.
+
 Severity counts are given only for images with a result (SCANNED, STALE_BASIC, MONITORED,
 INACTIVE with a past scan). Basic COMPLETE counts absent from `findingSeverityCounts` are 0 (the
 API lists only severities that occur). Inspector aggregations (ListFindingAggregations) carry
@@ -165,6 +172,8 @@ class _BasicSide:
     description: pd.Series
     completed: pd.Series
     severities: dict[str, pd.Series]
+    sources: pd.DataFrame
+    """source_file / source_pointer of the findings row (absent columns: no sources)."""
 
 
 def image_scan_states(
@@ -210,10 +219,46 @@ def image_scan_states(
     out["scan_completed_at"] = completed
     out["scan_age_days"] = age.astype("float64")
     _severity_counts(out, ins, basic, from_ins, from_basic)
+    out["evidence_file"], out["evidence_pointer"] = _evidence(images, ins, basic, a, from_ins, from_basic)
     out["_scannable"] = imagekinds.is_scannable_kind(images)
     out["_has_result"] = has_result(out)
     out["_frequency"] = frequency.astype("string")
     return out
+
+
+def _source(frame: pd.DataFrame, column: str) -> np.ndarray:
+    # A table built without sources (a unit test's) has no evidence: "" reads as none.
+    if column not in frame:
+        return np.full(len(frame), "", dtype=object)
+    return _text(frame[column])
+
+
+def _evidence(images: pd.DataFrame, ins: "_InspectorSide", basic: "_BasicSide", a: "_Assigner",
+              from_ins: np.ndarray, from_basic: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """Per image, the raw file and pointer of the value that decided its state (docstring)."""
+    file = _source(images, "source_file")
+    ptr = _source(images, "source_pointer")
+    member = np.full(len(images), "", dtype=object)
+    kind = pd.Series(a.source).isna().to_numpy()  # the kind rules set no source
+    reason = pd.Series(a.reason, dtype="string").fillna("")
+    for mask, name in (
+        (kind & _b(pd.Series(a.state) == "ARCHIVED"), "/imageStatus"),
+        (kind & _b(reason.str.startswith("signature/SBOM")), "/subjectManifestDigest"),
+        (kind & _b(reason.str.startswith("manifest list")), "/imageManifestMediaType"),
+        (kind & _b(reason.str.startswith("OCI artifact")), "/artifactMediaType"),
+        (from_basic & basic.legacy_row, "/imageScanStatus/status"),
+    ):
+        member[mask] = name
+    ptr = np.where(file != "", ptr + member, "").astype(object)
+    ins_file, ins_ptr = _source(ins.coverage, "source_file"), _source(ins.coverage, "source_pointer")
+    use = from_ins & ins.has_record & (ins_file != "")
+    file, ptr = np.where(use, ins_file, file), np.where(use, ins_ptr + "/scanStatus", ptr)
+    bf_file, bf_ptr = _source(basic.sources, "source_file"), _source(basic.sources, "source_pointer")
+    use = from_basic & basic.findings_row & (bf_file != "")
+    file, ptr = np.where(use, bf_file, file), np.where(use, bf_ptr, ptr)
+    none = file == ""
+    return (pd.Series(np.where(none, None, file), dtype="string"),
+            pd.Series(np.where(none, None, ptr), dtype="string"))
 
 
 def _image_settings(tables: dict[str, pd.DataFrame], images: pd.DataFrame,
@@ -231,6 +276,7 @@ def _inspector_side(tables: dict[str, pd.DataFrame], images: pd.DataFrame) -> _I
     cov = cov[cov["resource_type"] == "AWS_ECR_CONTAINER_IMAGE"]
     cov = _latest(cov, IMAGE, "last_scanned_at")[
         IMAGE + ["scan_status_code", "scan_status_reason", "last_scanned_at"]
+        + [c for c in schema.SOURCE if c in cov]
     ]
     ins = images[IMAGE].merge(cov, on=IMAGE, how="left")
     fnd = _latest(tables["inspector_findings"], IMAGE, None)[IMAGE + INSPECTOR_SEVERITIES]
@@ -253,7 +299,8 @@ def _basic_side(tables: dict[str, pd.DataFrame], images: pd.DataFrame) -> _Basic
     """The findings call first, the legacy DescribeImages status second."""
     bf = _latest(tables["basic_findings"], IMAGE, "scan_completed_at")
     bf = images[IMAGE].merge(
-        bf[IMAGE + ["scan_status", "scan_status_description", "scan_completed_at"] + SEVERITIES],
+        bf[IMAGE + ["scan_status", "scan_status_description", "scan_completed_at"] + SEVERITIES
+           + [c for c in schema.SOURCE if c in bf]],
         on=IMAGE,
         how="left",
         suffixes=("", ""),
@@ -266,6 +313,7 @@ def _basic_side(tables: dict[str, pd.DataFrame], images: pd.DataFrame) -> _Basic
         description=bf["scan_status_description"].where(bf_row, pd.NA),
         completed=bf["scan_completed_at"].where(bf_row, images["scan_completed_at"]),
         severities={s: bf[s].where(bf_row, images[s]) for s in SEVERITIES},
+        sources=bf[[c for c in schema.SOURCE if c in bf]],
     )
 
 

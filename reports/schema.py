@@ -26,6 +26,11 @@ LIST = "object"
 UNIT_KEY = {"account_id": STR, "region": STR}
 REPO_KEY = {**UNIT_KEY, "repository_name": STR}
 IMAGE_KEY = {**REPO_KEY, "image_digest": STR}
+#: Where a snapshot row came from (reports.provenance): the raw file of the call, relative to
+#: raw/, and the JSON Pointer of the row's object inside that call's response.
+SOURCE = {"source_file": STR, "source_pointer": STR}
+#: Where a result row's figure came from: parallel ";"-separated lists (reports.provenance).
+EVIDENCE_REFS = {"evidence_file": STR, "evidence_pointer": STR}
 SEVERITY_COUNTS = {
     "critical": INT,
     "high": INT,
@@ -54,6 +59,13 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         # whose coverage could not be read it is NOT_CHECKED.
         "inspector_coverage_collected": BOOL,
         "inspector_findings_collected": BOOL,
+        # GetRegistryScanningConfiguration's raw file, and the pointer to its scanType (""
+        # when the response has none: the default BASIC; /Error/Code when the call failed).
+        "scanning_source_file": STR,
+        "scanning_source_pointer": STR,
+        # BatchGetAccountStatus's raw file and the pointer to this account's ECR status.
+        "inspector_source_file": STR,
+        "inspector_source_pointer": STR,
     },
     # One row per (registry scanning rule, repository filter).
     "scan_rules": {
@@ -62,6 +74,7 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "scan_frequency": STR,  # SCAN_ON_PUSH | CONTINUOUS_SCAN | MANUAL
         "filter": STR,
         "filter_type": STR,  # WILDCARD
+        **SOURCE,  # the repository filter object
     },
     "repositories": {
         **REPO_KEY,
@@ -75,6 +88,10 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "lifecycle_policy_status": STR,  # PRESENT | ABSENT | UNKNOWN
         "lifecycle_policy_text": STR,
         "lifecycle_last_evaluated_at": TS,
+        **SOURCE,  # the DescribeRepositories repository object
+        # GetLifecyclePolicy's raw file: /lifecyclePolicyText when PRESENT, /Error/Code otherwise
+        "lifecycle_source_file": STR,
+        "lifecycle_source_pointer": STR,
     },
     # AWS's own per-repository answer (BatchGetRepositoryScanningConfiguration), when collected.
     "repository_scan_config_aws": {
@@ -82,6 +99,7 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "scan_frequency": STR,
         "scan_on_push": BOOL,
         "applied_filters": STR,  # "FREQUENCY:filter; ..." as AWS reported them
+        **SOURCE,
     },
     "images": {
         **IMAGE_KEY,
@@ -99,6 +117,7 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "scan_status": STR,
         "scan_completed_at": TS,
         **SEVERITY_COUNTS,
+        **SOURCE,  # the DescribeImages imageDetails object
     },
     # One row per image inside the basic-findings scope (DescribeImageScanFindings was called).
     # An image with no row was outside the scope: its scan state is NOT_CHECKED, never "clean".
@@ -111,6 +130,7 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "scan_completed_at": TS,
         "vulnerability_source_updated_at": TS,
         **SEVERITY_COUNTS,
+        **SOURCE,  # /imageScanStatus/status, or /Error/Code of a failed call
     },
     # Inspector coverage (ListCoverage), images and repositories.
     "inspector_coverage": {
@@ -125,6 +145,7 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "last_scanned_at": TS,
         "image_pulled_at": TS,
         "last_in_use_at": TS,
+        **SOURCE,  # the coveredResources object
     },
     # Inspector per-image severity counts (ListFindingAggregations, AWS_ECR_CONTAINER).
     "inspector_findings": {
@@ -133,6 +154,7 @@ SNAPSHOT_TABLES: dict[str, dict[str, str]] = {
         "high": INT,
         "medium": INT,
         "all": INT,
+        **SOURCE,  # the awsEcrContainerAggregation object
     },
     "pull_through_rules": {
         **UNIT_KEY,
@@ -168,6 +190,9 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         "images_monitored": "int64",  # enhanced: Inspector ACTIVE
         "images_not_checked": "int64",  # outside the findings scope
         **SEVERITY_COUNTS,
+        # The values that decided scan_frequency (reports.provenance); the image counts rest on
+        # the image_scans rows, each with its own evidence.
+        **EVIDENCE_REFS,
     },
     # One row per image: what its scan state is and how we know.
     "image_scans": {
@@ -183,6 +208,7 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         "scan_completed_at": TS,
         "scan_age_days": "float64",
         **SEVERITY_COUNTS,
+        **EVIDENCE_REFS,  # the value that decided scan_state
     },
     # design.md contract: data/compliance.csv, one row per (repository, control).
     "compliance": {
@@ -192,6 +218,26 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         "severity": STR,
         "status": STR,  # PASS | FAIL | NOT_APPLICABLE | UNKNOWN
         "evidence": STR,
+        **EVIDENCE_REFS,  # the value(s) that decided status (reports.provenance)
+        "rule": STR,  # the rule applied, in words
+    },
+    # data/framework_mapping.csv: one row per (framework, requirement, control), AWS's mapping
+    # (reports/framework_mapping.csv) with the control's verdict counts (reports.frameworks).
+    "framework_mapping": {
+        "framework": STR,  # NIST SP 800-53 Rev. 5 | PCI DSS v4.0.1
+        "requirement": STR,  # e.g. RA-5, 6.2.3
+        "control_id": STR,
+        "aws_id": STR,  # as Security Hub writes it, e.g. "NIST.800-53.r5 RA-5"
+        "status": STR,  # FAIL | UNKNOWN | PASS | NOT_EVALUATED (no verdict for the control)
+        "pass": "int64",
+        "fail": "int64",
+        "unknown": "int64",
+        "not_applicable": "int64",
+        "evidence_rows": STR,  # the compliance rows behind the counts
+        "evidence_files": STR,  # distinct raw files of those rows, ";"-separated
+        "source_title": STR,
+        "source_url": STR,
+        "read_on": STR,  # the date the source page was read
     },
     # One row per (account, region): coverage totals and the basic-scan quota headroom.
     "registry_coverage": {

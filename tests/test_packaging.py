@@ -35,6 +35,7 @@ def test_the_wheel_contains_templates_and_modules(wheel_names):
     names = wheel_names
     assert "ecr_report/jobs/cli.py" in names
     assert "ecr_report/reports/normalize.py" in names
+    assert "ecr_report/reports/framework_mapping.csv" in names  # reports.frameworks reads it
     templates = {n for n in names if n.startswith("ecr_report/templates/") and not n.endswith(".py")}
     expected = {f"ecr_report/templates/{p.relative_to(ROOT / 'templates').as_posix()}"
                 for p in (ROOT / "templates").rglob("*") if p.suffix in (".j2", ".css", ".html")}

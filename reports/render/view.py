@@ -1,5 +1,6 @@
 """The whole report's view: the first page, the foundation's sections, each concern's section (in
-the composition root's order), data completeness and methodology; then its language."""
+the composition root's order), data completeness, methodology and the auditors' appendix; then
+its language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ..concern import Concern
 from .blocks import ReportView, Section, not_computed_section
 from .i18n import catalog_for, localize_view
 from .model import ReportInput
+from .section_auditors import build_auditors
 from .section_compliance import build_compliance
 from .section_coverage import build_coverage
 from .section_methodology import build_completeness, build_methodology
@@ -24,7 +26,7 @@ def build_view(report: ReportInput) -> ReportView:
                                            for e in report.errors))
     builders = (build_summary, build_coverage, build_compliance,
                 *(found for c in report.concerns if (found := concern_section(c)) is not None),
-                build_completeness, build_methodology)
+                build_completeness, build_methodology, build_auditors)
     sections = tuple(build(ctx, number) for number, build in enumerate(builders, start=1))
     view = ReportView(meta=report_meta(report), banner=banner(ctx), sections=sections,
                       toc=tuple(s for s in sections if s.in_toc))

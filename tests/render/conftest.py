@@ -35,6 +35,12 @@ def _repos() -> list[tuple[str, str, str]]:
     return out
 
 
+#: The rendering fixtures name no raw files: the report shows no evidence pointer (they are data).
+NO_EVIDENCE = {"evidence_file": None, "evidence_pointer": None}
+NO_SOURCES = {"scanning_source_file": None, "scanning_source_pointer": None,
+              "inspector_source_file": None, "inspector_source_pointer": None}
+
+
 def coverage_frame() -> pd.DataFrame:
     rows = []
     for i, (account, region, name) in enumerate(_repos()):
@@ -63,6 +69,7 @@ def coverage_frame() -> pd.DataFrame:
             "high": pd.NA if unknown else (i * 3) % 9,
             "medium": pd.NA if unknown else i % 4, "low": 0 if not unknown else pd.NA,
             "informational": 0 if not unknown else pd.NA, "undefined": 0 if not unknown else pd.NA,
+            **NO_EVIDENCE,
         })
     return schema.conform("coverage", pd.DataFrame(rows))
 
@@ -84,7 +91,7 @@ def image_scans_frame() -> pd.DataFrame:
                 "scan_source": "INSPECTOR" if region == "us-east-1" else "BASIC",
                 "scan_completed_at": None, "scan_age_days": float("nan"),
                 "critical": 0, "high": 1, "medium": 0, "low": 0, "informational": 0,
-                "undefined": 0,
+                "undefined": 0, **NO_EVIDENCE,
             })
     return schema.conform("image_scans", pd.DataFrame(rows))
 
@@ -125,6 +132,7 @@ def compliance_frame() -> pd.DataFrame:
                 "control_id": control, "title": title, "severity": severity, "status": status,
                 "evidence": f"imageTagMutability=MUTABLE for {name}" if control == "ECR.2"
                 else "encryptionType=AES256" if control == "ECR.5" else "see data",
+                **NO_EVIDENCE, "rule": None,
             })
     return schema.conform("compliance", pd.DataFrame(rows))
 
@@ -134,11 +142,11 @@ def registries_frame() -> pd.DataFrame:
         {"account_id": ACCOUNT, "region": "us-east-1", "registry_id": ACCOUNT,
          "caller_arn": f"arn:aws:iam::{ACCOUNT}:role/ecr-report-read", "scan_type": "ENHANCED",
          "basic_scan_engine": "AWS_NATIVE", "inspector_ecr_status": "ENABLED",
-         "inspector_coverage_collected": True, "inspector_findings_collected": True},
+         "inspector_coverage_collected": True, "inspector_findings_collected": True, **NO_SOURCES},
         {"account_id": ACCOUNT, "region": "ap-northeast-1", "registry_id": ACCOUNT,
          "caller_arn": f"arn:aws:iam::{ACCOUNT}:role/ecr-report-read", "scan_type": "BASIC",
          "basic_scan_engine": "CLAIR", "inspector_ecr_status": None,
-         "inspector_coverage_collected": None, "inspector_findings_collected": None},
+         "inspector_coverage_collected": None, "inspector_findings_collected": None, **NO_SOURCES},
     ]
     return schema.conform("registries", pd.DataFrame(rows))
 

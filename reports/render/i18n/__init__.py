@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from ...concern import Concern
 from ...text import Joined, Text
-from . import ja_core, ja_labels, ja_prices, ja_summary
+from . import ja_auditors, ja_core, ja_labels, ja_prices, ja_summary
 
 LANGUAGES = ("en", "ja")
 
@@ -65,7 +65,7 @@ class Catalog:
                    frozenset(n for module in modules for n in getattr(module, "KEEP_ENGLISH", ())))
 
 
-FOUNDATION_MODULES = (ja_labels, ja_summary, ja_core, ja_prices)
+FOUNDATION_MODULES = (ja_labels, ja_summary, ja_core, ja_prices, ja_auditors)
 FOUNDATION = Catalog.of(FOUNDATION_MODULES)
 """The catalog of the foundation alone (what a report with no concern needs)."""
 
