@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from ..reports.summary import ON_PURPOSE
 from .aws_session import Account, SessionFactory
 from .collect.context import CollectionError, UnitAborted, UnitContext
 from .config import AccountConfig, OrganizationConfig
@@ -31,8 +32,6 @@ from .errors import ConfigError
 NOT_COLLECTABLE = {"SUSPENDED": "suspended", "PENDING_CLOSURE": "pending closure", "CLOSED": "closed",
                    "PENDING_ACTIVATION": "pending activation"}
 """Account states that cannot be collected, and how the report says so."""
-ON_PURPOSE = ("excluded by config", "management account")
-"""Reasons an account is left out that are the configuration's choice, not a gap."""
 
 
 @dataclass(frozen=True)
