@@ -16,6 +16,7 @@ Every AWS call of the product goes through a client from `SessionFactory.client`
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from typing import Any, Callable, Protocol
 
 import boto3
 import botocore.config
+import botocore.exceptions
 import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.credentials import CredentialProvider, RefreshableCredentials
@@ -31,6 +33,7 @@ from .evidence import EvidenceRecorder
 from .retry import RetryPolicy
 
 USER_AGENT = "ecr-report"
+log = logging.getLogger("ecr_report.aws")
 
 # Operation-name prefixes that only read. Everything else is refused unless allow-listed.
 READ_PREFIXES = ("Describe", "List", "Get", "BatchGet")
@@ -219,7 +222,16 @@ class SessionFactory:
             params["ExternalId"] = account.external_id
 
         def refresh() -> dict[str, str]:
-            creds = self.retry.call(lambda: sts.assume_role(**params))["Credentials"]
+            try:
+                creds = self.retry.call(lambda: sts.assume_role(**params))["Credentials"]
+            except botocore.exceptions.ClientError as exc:
+                if not _chained_too_long(exc, params["DurationSeconds"]):
+                    raise
+                # The hub's own credentials are a role: AWS caps a chained session at one hour.
+                log.warning("%s: %s; assuming it for %d s instead", account.role_arn,
+                            exc.response["Error"].get("Message"), CHAINED_MAX_SECONDS)
+                params["DurationSeconds"] = CHAINED_MAX_SECONDS
+                creds = self.retry.call(lambda: sts.assume_role(**params))["Credentials"]
             return {"access_key": creds["AccessKeyId"], "secret_key": creds["SecretAccessKey"],
                     "token": creds["SessionToken"], "expiry_time": _iso(creds["Expiration"])}
 
@@ -240,6 +252,17 @@ class SessionFactory:
             attach_backend(client, self.backend, record_as, region)
         self.recorder.attach(client, record_as, region)
         return client
+
+
+CHAINED_MAX_SECONDS = 3600
+"""The longest session of a role assumed with a role's credentials (role chaining)."""
+
+
+def _chained_too_long(exc: botocore.exceptions.ClientError, duration: int) -> bool:
+    """AssumeRole refused a DurationSeconds above one hour because the caller is itself a role."""
+    error = exc.response.get("Error", {})
+    return (duration > CHAINED_MAX_SECONDS and error.get("Code") == "ValidationError"
+            and "role chaining" in str(error.get("Message", "")))
 
 
 def refresh_windows(duration: int) -> tuple[int, int]:

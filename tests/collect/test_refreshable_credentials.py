@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 
 from ecr_report.jobs.aws_session import Account, SessionFactory, refresh_windows
 from ecr_report.jobs.evidence import EvidenceRecorder
@@ -85,3 +86,23 @@ def test_refresh_windows_follow_botocore_and_shrink_for_short_sessions():
     assert refresh_windows(3600) == (900, 600)  # botocore's own 15 and 10 minutes
     assert refresh_windows(43200) == (900, 600)
     assert refresh_windows(900) == (300, 150)  # else a 15-minute session would refresh at every call
+
+
+def test_a_role_chained_hub_falls_back_to_one_hour_sessions(moto_aws):
+    """AWS refuses DurationSeconds above 3600 for a chained role; moto does not model chaining, so
+    the refusal comes from a Stubber validated against the STS model (the message is AWS's)."""
+    factory = SessionFactory(EvidenceRecorder(), base_session=boto3.Session(), base_account_id="123456789012",
+                             session_duration=7200)
+    sts = factory._make_client(factory.base_session, "sts", REGION, "123456789012")
+    expected = {"RoleArn": ROLE, "RoleSessionName": "ecr-report", "DurationSeconds": 7200}
+    expires = datetime.now(timezone.utc) + timedelta(hours=1)
+    with Stubber(sts) as stub:
+        stub.add_client_error("assume_role", "ValidationError", "The requested DurationSeconds exceeds the 1 hour "
+                              "session limit for roles assumed by role chaining.", 400, expected_params=expected)
+        stub.add_response("assume_role", {"Credentials": {
+            "AccessKeyId": "ASIAEXAMPLEEXAMPLE01", "SecretAccessKey": "s" * 40, "SessionToken": "t" * 40,
+            "Expiration": expires}}, {**expected, "DurationSeconds": 3600})
+        factory._make_client = lambda *a, **k: sts
+        session = factory.session_for(Account(MEMBER, ROLE), REGION)
+        stub.assert_no_pending_responses()
+    assert session.get_credentials().get_frozen_credentials().access_key == "ASIAEXAMPLEEXAMPLE01"
