@@ -102,3 +102,7 @@ def test_run_demo_accounts_names_the_accounts_it_could_not_collect(tmp_path, mon
     snapshot = json.loads((run_dir / "snapshot.json").read_text())
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert len(snapshot["organization"]["accounts"]) == 13 and "snapshot.json" in manifest["files"]
+    # A re-render rebuilds the same report from the snapshot, organization included.
+    before = (run_dir / "summary.json").read_bytes(), (run_dir / "report.html").read_bytes()
+    assert main(["render", str(run_dir), "--no-pdf"]) == 3
+    assert ((run_dir / "summary.json").read_bytes(), (run_dir / "report.html").read_bytes()) == before
