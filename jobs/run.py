@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
-from .collect import CollectionError, CollectOptions, collect_fleet
+from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, load_raw_dir
@@ -116,7 +116,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     settings = {**settings, "history": read_history(root, paths.run_id, CONCERNS, demo=demo)}
     meta = SnapshotMeta(
         run_id=paths.run_id, as_of=as_of, units=collection.units,
-        errors=tuple(e.to_json() for e in _all_errors(setup.accounts.errors, collection.errors)),
+        errors=tuple(e.to_json() for e in setup.all_errors(collection.errors)),
         tool_version=tool_version(), demo=demo, scope=scope,
         stale_basic_scan_days=config.report.stale_basic_scan_days,
         config_digest=config.digest(), settings=settings, organization=setup.organization,
@@ -129,14 +129,6 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
-
-
-def _all_errors(setup: Sequence[CollectionError], collected: Sequence[CollectionError]) -> list[CollectionError]:
-    """The run's completeness errors: choosing the accounts (discovery, accounts that cannot be
-    collected) and collecting them, in one stable order."""
-    if not setup:
-        return list(collected)
-    return sorted([*setup, *collected], key=lambda e: (e.account, e.region, e.operation, e.error))
 
 
 def _tidy_runs_dir(root: Path) -> Path:

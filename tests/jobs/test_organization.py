@@ -172,3 +172,14 @@ def test_a_run_over_the_organization_names_the_suspended_account_and_exits_incom
     html = (outcome.run_dir / "report.html").read_text()
     assert org["gone"] in html and "Accounts not collected" in html
     assert f"2 accounts from organization {org['org_id']} (1 left out: 1 suspended)" in html
+
+
+def test_an_unknown_ou_is_named_and_the_other_ous_are_still_collected(org):
+    factory, caller = _factory()
+    with pytest.raises(ConfigError, match=r"ListAccountsForParent \(ou-zzzz-zzzzzzzz page 1\)"):
+        _discover(factory, caller, OrganizationConfig(role_name="r", ou_ids=("ou-zzzz-zzzzzzzz",)))
+    scope = _discover(factory, caller, OrganizationConfig(role_name="r", ou_ids=("ou-zzzz-zzzzzzzz", org["sandbox"])))
+    assert [a.id for a in scope.accounts] == [org["play"]]
+    assert {e.operation for e in scope.errors} == {
+        "organizations:ListAccountsForParent (ou-zzzz-zzzzzzzz page 1)",
+        "organizations:ListOrganizationalUnitsForParent (ou-zzzz-zzzzzzzz page 1)"}
