@@ -138,7 +138,7 @@ PROBES: dict[tuple[str, str], Params] = {
 @dataclass(frozen=True)
 class Finding:
     kind: str
-    """missing | unassumable | unreachable | unverified"""
+    """missing | unassumable | unreachable | discovery | unverified"""
     where: str
     """"hub", "deliver", "<account> <region>" or "<account>"."""
     what: str
@@ -326,17 +326,22 @@ def _accounts(config: Any, factory: SessionFactory, caller_account: str, caller_
                           a.external_id) for a in config.aws.accounts]
     if config.aws.organization is None:
         return configured or [Account(caller_account)]
-    # Hook for account discovery (jobs/organization.py, issue 13), not merged in this branch yet.
-    # Once it is, this becomes the run's own discovery, so check covers what the run collects:
-    #   scope = discover(factory, config.aws.organization, caller_account=caller_account,
-    #                    caller_arn=caller_arn, region=regions[0], regions=regions,
-    #                    explicit=config.aws.accounts)
-    #   report.notes += [f"{e.operation}: {e.error}" for e in scope.errors]
-    #   return list(scope.accounts)
-    # Until then the configured accounts are checked, and the report says so.
-    report.notes.append("account discovery from AWS Organizations is not in this build: "
-                        "checking the configured accounts only")
-    return configured or [Account(caller_account)]
+    from .organization import discover
+
+    # The run's own discovery, so check covers exactly the accounts a run would collect.
+    try:
+        scope = discover(factory, config.aws.organization, caller_account=caller_account,
+                         caller_arn=caller_arn, region=regions[0], regions=regions,
+                         explicit=config.aws.accounts)
+    except ConfigError as exc:  # a run would stop here (exit 2): so does check, after the rest
+        report.findings.append(Finding("discovery", "organization", "account discovery", str(exc)))
+        return configured or [Account(caller_account)]
+    for error in scope.errors:  # a suspended account is a fact, a failed discovery call a problem
+        if error.operation.endswith("(account state)"):
+            report.notes.append(f"{error.account}: {error.error}")
+        else:
+            report.findings.append(Finding("discovery", "organization", error.operation, error.error))
+    return list(scope.accounts)
 
 
 def _check_account(clients: _Clients, account: Account, regions: Sequence[str], operations: Sequence[Any],
