@@ -22,7 +22,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from ..reports.render.archive_index import IndexData, RunRow, Schedule, Slot, render_index
+from ..reports.render.archive_index import (
+    BAD_SIGNATURE,
+    SIGNED,
+    UNCHECKED,
+    UNSIGNED,
+    IndexData,
+    RunRow,
+    Schedule,
+    Slot,
+    render_index,
+)
 from .rundir import DELIVERY_DIR, PARTIAL_PREFIX, SIGNATURE, SUMMARY, is_finished_run, verify_run
 
 log = logging.getLogger("ecr_report.archive_index")
@@ -89,13 +99,27 @@ def read_run(root: Path, run_dir: Path) -> RunRow:
     if partial:
         return RunRow(run_id, "incomplete", as_of, ("never finished writing (a .partial- run)",), summary=summary)
     try:
-        problems = tuple(verify_run(run_dir))
+        problems = list(verify_run(run_dir, signature=False))
+        signature, signature_problems = _signature(run_dir)
     except OSError as exc:  # unreadable files: a damaged run is still a row
-        problems = (f"cannot be read: {exc.strerror or exc}",)
-    signature_problems = [p for p in problems if "signature" in p or p.startswith(SIGNATURE)]
-    signed = (run_dir / SIGNATURE).is_file() and not signature_problems
-    return RunRow(run_id, "tampered" if problems else "complete", as_of, problems, signed,
+        problems, signature, signature_problems = [f"cannot be read: {exc.strerror or exc}"], UNSIGNED, []
+    problems += signature_problems
+    return RunRow(run_id, "tampered" if problems else "complete", as_of, tuple(problems), signature,
                   _delivery(run_dir), summary, _links(root, run_dir))
+
+
+def _signature(run_dir: Path) -> tuple[str, list[str]]:
+    """(state, problems): an Ed25519 signature is checked with the run's own public key, an HMAC
+    one with `ECR_REPORT_HMAC_KEY` when set (else it is listed as not checked, not as failing)."""
+    from .signing import check_signature, read_hmac_key
+
+    if not (run_dir / SIGNATURE).is_file():
+        problems, _ = check_signature(run_dir)  # a removed signature beside manifest.pub fails
+        return (BAD_SIGNATURE if problems else UNSIGNED), problems
+    problems, _ = check_signature(run_dir, hmac_key=read_hmac_key(None))
+    if any("not checked: no key" in p for p in problems):
+        return UNCHECKED, []
+    return (BAD_SIGNATURE if problems else SIGNED), problems
 
 
 def read_runs(root: Path) -> list[RunRow]:

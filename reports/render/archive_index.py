@@ -15,6 +15,9 @@ from typing import Any
 from ..formatting import fmt_datetime, fmt_int, fmt_usd, is_missing
 from .environment import environment, read_static
 
+SIGNED, UNCHECKED, UNSIGNED, BAD_SIGNATURE = ("signed", "signed, not checked (needs the HMAC key)", "unsigned",
+                                               "signature FAILS")
+
 
 @dataclass(frozen=True)
 class RunRow:
@@ -26,7 +29,9 @@ class RunRow:
     as_of: datetime | None
     problems: tuple[str, ...] = ()
     """What `verify` found (empty: intact)."""
-    signed: bool = False
+    signature: str = "unsigned"
+    """signed (checked with the run's own public key) | signed, not checked (an HMAC key is
+    needed) | unsigned | signature FAILS"""
     delivery: tuple[str, ...] = ()
     """"email: done", "S3 upload: failed", ... from delivery/*.json."""
     summary: dict[str, Any] = field(default_factory=dict)
@@ -96,7 +101,8 @@ def _run_cells(run: RunRow) -> dict[str, Any]:
         "errors": fmt_int(len(errors)) if isinstance(errors, list) else "n/a",
         "verify": verdict[0], "verify_tone": verdict[1],
         "problems": run.problems[:3], "more_problems": max(0, len(run.problems) - 3),
-        "signed": "signed" if run.signed else "unsigned",
+        "signed": run.signature,
+        "signed_tone": "bad" if run.signature == BAD_SIGNATURE else ("ok" if run.signature == SIGNED else ""),
         "delivery": run.delivery,
         "links": run.links,
     }
@@ -128,7 +134,7 @@ def index_view(data: IndexData) -> dict[str, Any]:
             "runs": len(finished),
             "intact": sum(r.state == "complete" for r in finished),
             "tampered": sum(r.state == "tampered" for r in finished),
-            "signed": sum(r.signed for r in finished),
+            "signed": sum(r.signature.startswith("signed") for r in finished),
             "delivered": sum(any(d.endswith(": done") for d in r.delivery) for r in finished),
             "expected": len(schedule.slots),
             "gaps": sum(not s.runs for s in schedule.slots),

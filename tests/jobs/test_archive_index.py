@@ -74,10 +74,10 @@ def test_every_run_is_listed_with_its_state(root, page):
 def test_signature_state(root):
     rows = {r.run_id: r for r in build_index(root, now=NOW).runs}
     intact, tampered, delivered = run_ids()
-    assert not rows[intact].signed and not rows[delivered].signed
+    assert rows[intact].signature == rows[delivered].signature == "unsigned"
     # The tampered run was signed; its signature still matches the manifest (only a data file
     # changed), and verify fails on the file, not the signature.
-    assert (root / "runs" / tampered / "manifest.sig").is_file() and rows[tampered].signed
+    assert (root / "runs" / tampered / "manifest.sig").is_file() and rows[tampered].signature == "signed"
 
 
 def test_missed_week_is_a_gap_row(root, page):
@@ -150,3 +150,18 @@ def test_rendering_is_pure_and_escaped(root):
         (*data.runs, hostile), [], NOW)))
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
     assert render_index(data) == render_index(data)  # same input, same page
+
+
+def test_a_forged_signature_fails_and_a_removed_one_too(root, tmp_path):
+    from ecr_report.jobs.archive_index import read_run
+
+    signed = root / "runs" / run_ids()[1]
+    forged = tmp_path / "runs" / signed.name
+    shutil.copytree(signed, forged)
+    sig = forged / "manifest.sig"
+    sig.write_text(sig.read_text(encoding="utf-8").replace('"signature": "', '"signature": "00', 1), encoding="utf-8")
+    row = read_run(tmp_path, forged)
+    assert row.state == "tampered" and row.signature == "signature FAILS"
+    sig.unlink()
+    row = read_run(tmp_path, forged)
+    assert row.signature == "signature FAILS" and any("manifest.sig: missing" in p for p in row.problems)

@@ -17,11 +17,10 @@ JA: dict[str, str] = {
     "undated": "日付なし",
     "{source} {ref} ({date})": "{source} {ref}({date})",
     # the "Sources" list (reports/render/section_sources.py)
-    "Every citation in this report ([1], [2], ...) refers to this list, with the words quoted where the "
-    "report relies on them.":
-        "このレポートの出典番号([1]、[2] など)はこの一覧を指します。レポートが文言そのものに依拠している"
-        "箇所は、その文言を引用しています。",
-    "Public sources cited by this report": "このレポートが引用する公開情報源",
+    "The public sources cited in this report by the numbers in brackets, with the words quoted where the "
+    "report relies on them":
+        "このレポートが角括弧の番号で引用する公開情報源。レポートが文言そのものに依拠している箇所は、その文言を"
+        "引用しています",
     "Source": "出典",
     "{where} · {dates}": "{where} · {dates}",
     "Quoted": "引用",
