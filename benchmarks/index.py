@@ -6,7 +6,8 @@ rewritten so every copy is intact), and times, best of --repeat, in the same pro
 - the whole index build and write (`jobs.archive_index.write_index`: reads every run, verifies
   it against its manifest, matches the schedule, renders, writes), and
 - the baseline it cannot avoid: `verify_run` of every run (hashing each run's files), which is
-  what an auditor would otherwise run by hand, once per run.
+  what an auditor would otherwise run by hand, once per run, and
+- rendering the page alone (`render_index` of the rows already read).
 Prints the page size (bytes, and per run) and both times. Timings on a shared machine are noisy.
 
     .venv/bin/python benchmarks/index.py [--runs 52] [--repeat 3]
@@ -71,6 +72,7 @@ def main() -> None:
 
     from ecr_report.jobs.archive_index import build_index, write_index
     from ecr_report.jobs.rundir import verify_run
+    from ecr_report.reports.render.archive_index import render_index
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "out"
@@ -81,6 +83,7 @@ def main() -> None:
         baseline = _best(lambda: [verify_run(r) for r in runs], args.repeat)
         build = _best(lambda: write_index(root, now=now), args.repeat)
         data = build_index(root, now=now)
+        render = _best(lambda: render_index(data), args.repeat)
         size = (root / "index.html").stat().st_size
         intact = sum(r.state == "complete" for r in data.runs)
         files = sum(1 for _ in (runs[0]).rglob("*") if _.is_file())
@@ -89,7 +92,8 @@ def main() -> None:
         print(f"index.html: {size:,} bytes ({size / len(runs):,.0f} bytes per run)")
         print(f"baseline, verify_run of every run:  {baseline:.3f} s")
         print(f"index build and write (incl. verify): {build:.3f} s  "
-              f"(index work beyond verify: {build - baseline:+.3f} s)")
+              f"(index work beyond verify: {build - baseline:+.3f} s; {build / len(runs) * 1000:.0f} ms per run)")
+        print(f"of which rendering the page: {render:.3f} s")
 
 
 if __name__ == "__main__":
