@@ -97,7 +97,9 @@ def read_run(root: Path, run_dir: Path) -> RunRow:
     summary = _read_summary(run_dir)
     as_of = _as_of(summary, run_id)
     if partial:
-        return RunRow(run_id, "incomplete", as_of, ("never finished writing (a .partial- run)",), summary=summary)
+        return RunRow(run_id, "incomplete", as_of,
+                      ("not finished: still being written, or its process died (a .partial- run)",),
+                      summary=summary)
     try:
         problems = list(verify_run(run_dir, signature=False))
         signature, signature_problems = _signature(run_dir)

@@ -68,7 +68,7 @@ def test_every_run_is_listed_with_its_state(root, page):
     for run_id in (intact, tampered, delivered, "20261201T080000Z"):
         assert run_id in page
     assert "FAILS verify" in page and "data/coverage.csv: changed" in page and "email: done" in page
-    assert "never finished" in page
+    assert "not finished" in page
 
 
 def test_signature_state(root):
