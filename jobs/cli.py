@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .explain import add_explain_parser
 
     add_explain_parser(sub)
+    _add_index_parser(sub)
     return parser
 
 
@@ -98,6 +99,22 @@ def _add_render_parser(sub: Any) -> None:
     render.add_argument("--force", action="store_true",
                         help="re-render even a delivered run, a signed run without a key, or one whose evidence changed")
     render.set_defaults(func=_cmd_render)
+
+
+def _add_index_parser(sub: Any) -> None:
+    index = sub.add_parser("index", help="write ROOT/index.html: every run of an output root against its schedule")
+    index.add_argument("root", type=Path, metavar="ROOT", help="the output root (the directory holding runs/)")
+    index.add_argument("--config", type=Path, metavar="FILE",
+                       help="TOML config whose [[jobs]] crons give the expected runs (default ./ecr-report.toml "
+                            "when present; without jobs, weekly from the first run)")
+    index.set_defaults(func=_cmd_index)
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from .archive_index import index_command
+
+    print(index_command(args.root, args.config))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,9 +158,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from .run import render_run
     from .signing import load_signer
 
-    signer = load_signer(load_config(args.config).archive)
+    config = load_config(args.config)
+    signer = load_signer(config.archive)
     outcome = render_run(args.run_dir, pdf=not args.no_pdf, signer=signer, force=args.force)
     print(outcome.run_dir)
+    _refresh_index(outcome.run_dir, config)
     return _run_exit(outcome)
 
 
@@ -182,6 +201,12 @@ def _after_run(outcome: object, config: object, *, deliver: bool) -> int:
     return EXIT_OK
 
 
+def _refresh_index(run_dir: Path, config: object) -> None:
+    from .archive_index import refresh_index
+
+    refresh_index(Path(run_dir).resolve().parent.parent, config)
+
+
 def _cmd_deliver(args: argparse.Namespace) -> int:
     from .config import ConfigError, load_config
     from .deliver import deliver_run
@@ -192,6 +217,7 @@ def _cmd_deliver(args: argparse.Namespace) -> int:
     if not args.run_dir.is_dir():
         raise ConfigError(f"{args.run_dir}: no such run directory")
     result = deliver_run(args.run_dir, config, email=not args.no_email, upload=not args.no_upload)
+    _refresh_index(args.run_dir, config)  # what was delivered shows in ROOT/index.html
     for line in result.lines():
         print(line)
     if result.failed:

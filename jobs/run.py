@@ -20,6 +20,7 @@ from typing import Any
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
+from .archive_index import refresh_index
 from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
@@ -121,6 +122,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     sign_run(run_dir, signer)  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
+    refresh_index(root, config)  # ROOT/index.html, beside runs/: after the commit, never inside it
     return RunOutcome(final, analysis)
 
 

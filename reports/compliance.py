@@ -1,4 +1,4 @@
-"""Per-repository verdicts for the AWS Security Hub ECR controls (aws-facts.md §7, [SH-ECR]).
+"""Per-repository verdicts for the AWS Security Hub ECR controls (src: securityhub-ecr-controls, (src: securityhub-ecr-controls)).
 
 One row per (repository, control) in RESULT_TABLES["compliance"]. Controls are data
 (`CONTROLS`: title verbatim, severity, what we check, remediation); each has one small,
@@ -22,6 +22,7 @@ from . import schema
 from .coverage import CoverageResult, source_of
 from .provenance import Ref, refs_column, split_refs
 from .scanfilters import source_text
+from .sources import cite
 from .text import Text, msg
 
 REPO = list(schema.REPO_KEY)
@@ -100,9 +101,10 @@ CONTROLS: dict[str, Control] = {
 
 METHODOLOGY: tuple[str, ...] = (
     msg("Control verdicts are this report's own evaluation of the documented logic of the AWS "
-        "Security Hub controls ECR.1, ECR.2, ECR.3, ECR.5 and Inspector.2, one row per repository; "
+        "Security Hub controls ECR.1, ECR.2, ECR.3, ECR.5 and Inspector.2 {controls}, one row per repository; "
         "they are not Security Hub findings. A verdict is UNKNOWN whenever the data it needs could "
-        "not be collected: missing data never passes or fails."),
+        "not be collected: missing data never passes or fails.",
+        controls=cite("securityhub-ecr-controls", "securityhub-inspector-controls")),
     msg("ECR.1 uses the effective scan frequency computed from the registry rules (see scan "
         "coverage). ECR.2 passes only IMMUTABLE; IMMUTABLE_WITH_EXCLUSION and "
         "MUTABLE_WITH_EXCLUSION fail, because the control text passes only IMMUTABLE and how "

@@ -2,8 +2,8 @@
 
 Pure: snapshot frames in (reports.schema.SNAPSHOT_TABLES), result frames out
 (RESULT_TABLES "coverage", "image_scans", "registry_coverage"). No boto3, no clock: every age
-is measured from the `as_of` argument. Sources are the keys of shared/aws-facts.md, cited by
-section (§).
+is measured from the `as_of` argument. Public sources are cited as "src: <id>", an entry of
+the registry in reports/sources.py (title, URL, date read).
 
 Pieces: reports.scanfilters decides each repository's effective frequency from the registry
 rules; reports.scanstate decides each image's scan state; this module aggregates them, states
@@ -31,16 +31,17 @@ from .scanfilters import (
     effective_scan_setting,
 )
 from .scanstate import SEVERITIES, image_scan_states
+from .sources import cite
 from .text import Text, counted, join, msg
 
 UNIT = list(schema.UNIT_KEY)
 REPO = list(schema.REPO_KEY)
 
-#: Basic image scans per 24 hours, per account and Region; not adjustable ([QUOTAS] §2.5).
+#: Basic image scans per 24 hours, per account and Region; not adjustable ((src: ecr-quotas) src: ecr-quotas).
 BASIC_SCAN_QUOTA_PER_DAY = 100_000
 #: Default age after which a basic scan result is reported STALE_BASIC (basic never rescans).
 DEFAULT_STALE_AFTER_DAYS = 30
-#: "Clair will no longer be supported in any regions as of February 2, 2026" ([SCAN-BASIC] §2.2).
+#: "Clair will no longer be supported in any regions as of February 2, 2026" ((src: ecr-basic-scanning) src: ecr-basic-scanning).
 CLAIR_RETIREMENT = pd.Timestamp("2026-02-02T00:00:00Z")
 
 SOURCE_AWS_FALLBACK = "AWS per-repository answer (registry scanning configuration not collected)"
@@ -50,14 +51,14 @@ METHODOLOGY: tuple[str, ...] = (
         "AWS. A repository filter without '*' matches every repository name that contains it; with "
         "'*', each '*' stands for zero or more characters and the rest of the filter must match "
         "the whole name (Amazon ECR User Guide, 'Filters to choose which repositories are "
-        "scanned'). In enhanced (Amazon Inspector) registries a continuous-scanning filter wins "
+        "scanned' {filters}). In enhanced (Amazon Inspector) registries a continuous-scanning filter wins "
         "over a scan-on-push filter, and a repository matching no filter is not scanned at all: "
         "enhanced scanning has no manual scans. In basic registries (and registries with no "
         "scanning configuration, which default to basic) a matching scan-on-push filter means scan "
-        "on push; otherwise manual."),
+        "on push; otherwise manual.", filters=cite("ecr-scan-filters")),
     msg("The deprecated repository-level 'scanOnPush' setting: AWS documents that in a basic "
         "registry 'any repositories not matching a basic scanning scan on push filter will be set "
-        "to the manual scan frequency', so where the registry has scanning filters the old flag is "
+        "to the manual scan frequency' {filters}, so where the registry has scanning filters the old flag is "
         "reported but does not count. Where the registry has no scanning rules at all, the flag is "
         "the only setting there is and we honour it (source 'repository scanOnPush (deprecated "
         "setting)'); AWS does not document that case. We flag every repository "
@@ -66,7 +67,7 @@ METHODOLOGY: tuple[str, ...] = (
         "the truth (local emulators are known not to follow the documented filter semantics). "
         "When a registry's scanning configuration could not be collected, AWS's per-repository "
         "answer is used if present; otherwise the frequency is left blank and the repository is "
-        "counted neither as scanned nor as unscanned."),
+        "counted neither as scanned nor as unscanned.", filters=cite("ecr-scan-filters")),
     msg("Each image has one scan state. Enhanced registries: from Amazon Inspector coverage "
         "(ACTIVE = monitored for continuous repositories, scanned once for scan-on-push ones; "
         "INACTIVE with its reason, e.g. SCAN_ELIGIBILITY_EXPIRED when the rescan duration has "
@@ -82,12 +83,14 @@ METHODOLOGY: tuple[str, ...] = (
         "result of each image; a blank means nothing is known, never zero. Amazon Inspector "
         "finding aggregations carry critical, high and medium counts only."),
     msg("Basic-scan quota: 100,000 basic image scans per 24 hours per account and Region, not "
-        "adjustable, counting scan-on-push and manual scans alike (Amazon ECR service quotas). "
+        "adjustable, counting scan-on-push and manual scans alike (Amazon ECR service quotas {quotas}). "
         "Headroom is 100% x (1 - busiest UTC day's pushes to scan-on-push repositories in the last "
         "30 days / 100,000), counting only container images still present in the registry; "
-        "deleted images and manual scans are not visible, so real usage can be higher."),
+        "deleted images and manual scans are not visible, so real usage can be higher.",
+        quotas=cite("ecr-quotas")),
     msg("The Clair basic scan engine was deprecated and retired on 2 February 2026 (Amazon ECR "
-        "User Guide, basic scanning); registries still reporting CLAIR are flagged."),
+        "User Guide, basic scanning {basic}); registries still reporting CLAIR are flagged.",
+        basic=cite("ecr-basic-scanning")),
 )
 
 
@@ -307,7 +310,7 @@ def _opt(value: object) -> object:
 
 
 def _engine(scan_type: object, basic_engine: object) -> object:
-    """ENHANCED -> INSPECTOR; BASIC -> the account's BASIC_SCAN_TYPE_VERSION (§2.2); else <NA>."""
+    """ENHANCED -> INSPECTOR; BASIC -> the account's BASIC_SCAN_TYPE_VERSION (src: ecr-basic-scanning); else <NA>."""
     scan_type, basic_engine = _opt(scan_type), _opt(basic_engine)
     if scan_type == "ENHANCED":
         return "INSPECTOR"

@@ -87,11 +87,12 @@ CUSTOM_COLUMNS: dict[str, str] = {
     "x_Scenario": "current | proposed (lifecycle policy); current for every other line",
     "x_PriceItem": "the price table's item key (data/prices.csv)",
     "x_PriceStatus": "official | derived from the AWS Price List | UNCONFIRMED | config override",
-    "x_PriceSource": "where the price comes from",
-    "x_PriceDate": "when the source was read or dated",
+    "x_PriceSource": "where the price comes from (publisher and title; URL in x_PriceSourceUrl)",
+    "x_PriceDate": "the date the price's source carries (empty when undated)",
     "x_PriceRegionFallback": "the region had no price: us-east-1's was used",
     "x_Partial": "an input of the line could not be collected: the figure may be low",
     "x_SourceTable": "the data/ table the figure is taken from",
+    "x_PriceSourceUrl": "the price source's URL (data/prices.csv has the date it was read)",
 }
 
 COST_LINES: dict[str, str] = {
@@ -129,6 +130,7 @@ COST_LINES: dict[str, str] = {
     "x_PriceRegionFallback": BOOL,
     "x_Partial": BOOL,
     "x_SourceTable": STR,
+    "x_PriceSourceUrl": STR,
 }
 assert list(COST_LINES) == [*FOCUS_COLUMNS, *CUSTOM_COLUMNS]
 
@@ -236,6 +238,7 @@ def _adder(rows: list[dict[str, Any]], base: Mapping[str, Any], prices: PriceTab
             "x_PriceItem": item, "x_PriceStatus": price.status, "x_PriceSource": price.source + note,
             "x_PriceDate": price.date, "x_PriceRegionFallback": bool(price.region_fallback),
             "x_Partial": bool(partial) if not missing(partial) else None, "x_SourceTable": source_table,
+            "x_PriceSourceUrl": price.source_url,
         })
     return add
 

@@ -5,13 +5,13 @@ Shared by the per-image scan state (reports.scanstate) and the basic-findings sc
 "image" is. Vectorized: each function takes the `images` snapshot frame and returns a boolean
 numpy array aligned with its rows.
 
-* Referrers (signatures, SBOMs, attestations: `subjectManifestDigest` set, [BOTO-ECR] §2.7) are
+* Referrers (signatures, SBOMs, attestations: `subjectManifestDigest` set, (botocore ECR model) botocore ECR model) are
   artifacts about another image, not images to scan.
 * Manifest lists / OCI image indexes are not scanned themselves: Inspector does not support the
-  manifest-list media type ([INS-ECR] §3.1); the per-platform images they list are scanned.
+  manifest-list media type ((src: inspector-scanning-ecr) src: inspector-scanning-ecr, inspector-rescan-duration); the per-platform images they list are scanned.
 * An OCI artifact whose config media type is not a container image config (Helm charts, WASM,
   ...) is not a container image; the container config types are those Inspector supports
-  ([INS-ECR] §3.1). An empty artifact type is taken as an ordinary image.
+  ((src: inspector-scanning-ecr) src: inspector-scanning-ecr, inspector-rescan-duration). An empty artifact type is taken as an ordinary image.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def _registries(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     scan_type = None
     if scanning is not None:
         # "When a registry scanning configuration is not defined, by default the BASIC scan
-        # type is used." [BOTO-ECR]
+        # type is used." (botocore ECR model)
         scan_type = (scanning.get("scanningConfiguration") or {}).get("scanType") or "BASIC"
     return [{
         "account_id": unit[0],

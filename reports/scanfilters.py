@@ -1,19 +1,19 @@
 """Registry scanning filters and the *effective* scan setting of one repository.
 
 Pure functions, no AWS calls: the report computes every repository's scan frequency from the
-registry's own rules (aws-facts.md §2.3) so that it works without
+registry's own rules (src: ecr-scan-filters) so that it works without
 `BatchGetRepositoryScanningConfiguration`, and so that AWS's (or moto's) per-repository answer
 can be checked against the documented semantics rather than taken as truth.
 
 Precedence implemented here, with sources:
 
-* ENHANCED registry [SCAN-FILT]: a CONTINUOUS_SCAN filter match wins over a SCAN_ON_PUSH match
+* ENHANCED registry (src: ecr-scan-filters): a CONTINUOUS_SCAN filter match wins over a SCAN_ON_PUSH match
   ("Amazon ECR enforces the continuous scanning filter over the scan on push filter"); a
   repository matching no filter "will have scanning disabled" — enhanced scanning has no manual
-  scans [SCAN-ENH] — so it is reported as MANUAL with `automatically_scanned=False`. The
+  scans (ECR UG image-scanning-enhanced.html) — so it is reported as MANUAL with `automatically_scanned=False`. The
   deprecated repository-level scanOnPush plays no part in enhanced scanning.
 * BASIC registry, or no registry configuration ("by default the BASIC scan type is used",
-  [BOTO-ECR] §2.3): a matching SCAN_ON_PUSH filter gives SCAN_ON_PUSH. Otherwise, when the
+  (botocore ECR model) src: ecr-scan-filters): a matching SCAN_ON_PUSH filter gives SCAN_ON_PUSH. Otherwise, when the
   registry has scanning filters, MANUAL: "Any repositories not matching a basic scanning scan on
   push filter will be set to the manual scan frequency"
   (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html), so the
@@ -23,7 +23,7 @@ Precedence implemented here, with sources:
 
 The second half is a choice. Documented: the repository-level setting is deprecated "in favor of
 specifying the image scanning configuration at the registry level" (PutImageScanningConfiguration,
-[BOTO-ECR] §2.4), and non-matching repositories are manual (above). Not documented: what a
+(botocore ECR model) src: ecr-scan-filters), and non-matching repositories are manual (above). Not documented: what a
 registry with no filters does with the old flag; we honour it, because it was the only mechanism
 before registry-level scanning existed. Scanners that read only one of the two settings have
 drawn bug reports both ways (prowler-cloud/prowler#2228, bridgecrewio/checkov#4167,
@@ -70,7 +70,7 @@ def _wildcard_regex(filter_text: str) -> re.Pattern[str]:
 
 
 def filter_matches(filter_text: str, repository_name: str) -> bool:
-    """Whether a registry scanning WILDCARD filter selects `repository_name` (§2.3, [SCAN-FILT]).
+    """Whether a registry scanning WILDCARD filter selects `repository_name` (src: ecr-scan-filters, (src: ecr-scan-filters)).
 
     "A filter with no wildcard will match all repository names that contain the filter. A filter
     with a wildcard (*) matches on any repository name where the wildcard replaces zero or more
@@ -158,7 +158,7 @@ def effective_scan_setting(
     repository_name: str,
     repository_scan_on_push: bool | None,
 ) -> EffectiveScan:
-    """The effective scan frequency of one repository (§2.1, §2.3, §2.4; module docstring).
+    """The effective scan frequency of one repository (src: ecr-basic-scanning, src: ecr-scan-filters, src: ecr-scan-filters; module docstring).
 
     `scan_type` is the registry's BASIC | ENHANCED (None/<NA>: not collected); `rules` are the
     registry's (scan_frequency, filter) pairs; `repository_scan_on_push` is the deprecated
@@ -168,7 +168,7 @@ def effective_scan_setting(
         return EffectiveScan(None, SOURCE_UNKNOWN, None, None)
 
     if scan_type == "ENHANCED":
-        for frequency in (CONTINUOUS_SCAN, SCAN_ON_PUSH):  # continuous wins [SCAN-FILT]
+        for frequency in (CONTINUOUS_SCAN, SCAN_ON_PUSH):  # continuous wins (src: ecr-scan-filters)
             matched = _first_match(rules, frequency, repository_name)
             if matched is not None:
                 return _by_filter(frequency, matched)
@@ -177,7 +177,7 @@ def effective_scan_setting(
             source += SOURCE_ENHANCED_LEGACY_IGNORED
         return EffectiveScan(MANUAL, source, None, False)
 
-    # BASIC: only SCAN_ON_PUSH filters mean anything (BASIC supports SCAN_ON_PUSH only, §2.3).
+    # BASIC: only SCAN_ON_PUSH filters mean anything (BASIC supports SCAN_ON_PUSH only, src: ecr-scan-filters).
     matched = _first_match(rules, SCAN_ON_PUSH, repository_name)
     if matched is not None:
         return _by_filter(SCAN_ON_PUSH, matched)

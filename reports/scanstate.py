@@ -3,12 +3,12 @@
 Builds RESULT_TABLES["image_scans"] from the snapshot, vectorized (merges and masks, no per-image
 Python loop). The first matching rule decides an image's state:
 
-1. ARCHIVED image: "Archived images cannot be scanned" ([SCAN-OVR], §1.8).
+1. ARCHIVED image: "Archived images cannot be scanned" ((ECR UG image-scanning.html), src: ecr-archive-restore).
 2. Not a container image (reports.imagekinds): referrer -> UNSUPPORTED "signature/SBOM
    artifact"; manifest list -> UNSUPPORTED "children are scanned"; other OCI artifact ->
    UNSUPPORTED. These are excluded from every "scannable" denominator.
 3. ENHANCED registry (or unknown configuration with an Inspector record): Inspector coverage
-   (ListCoverage, §3.3):
+   (ListCoverage, botocore inspector2 model, ListCoverage):
    ACTIVE (SUCCESSFUL) -> MONITORED when the repository is continuous, SCANNED otherwise;
    reason SCAN_FREQUENCY_SCAN_ON_PUSH ("scanned one time and will not [get] new findings") ->
    SCANNED once `lastScannedAt` is set, else PENDING (a choice: the status code that comes with
@@ -23,7 +23,7 @@ Python loop). The first matching rule decides an image's state:
 4. BASIC registry: the basic_findings row (DescribeImageScanFindings), else the image's own
    legacy DescribeImages scan status (old basic engine / Clair): COMPLETE -> SCANNED, or
    STALE_BASIC when older than `stale_after_days` (basic results never refresh: a basic scan
-   runs once per push or manual request, §2.1/§2.5); NOT_SCANNED -> NEVER_SCANNED; FAILED /
+   runs once per push or manual request, src: ecr-basic-scanning/src: ecr-quotas); NOT_SCANNED -> NEVER_SCANNED; FAILED /
    LIMIT_EXCEEDED -> FAILED; UNSUPPORTED_IMAGE -> UNSUPPORTED; IN_PROGRESS / PENDING -> PENDING;
    ERROR (our call failed) -> NOT_CHECKED. No row and no legacy status: NOT_CHECKED, outside
    the basic-findings scope — never counted as clean, nor as unscanned.
@@ -391,7 +391,7 @@ def _severity_counts(out: pd.DataFrame, ins: _InspectorSide, basic: _BasicSide,
     ins_result = with_result & from_ins
     basic_result = with_result & from_basic
     # Inspector: zero-fill only where the unit's aggregation call evidently worked, and only for
-    # images Inspector currently scans (INACTIVE images' findings are being closed, §3.1).
+    # images Inspector currently scans (INACTIVE images' findings are being closed, src: inspector-scanning-ecr, inspector-rescan-duration).
     ins_zero = (ins_result & ~ins.has_findings & ins.unit_has_findings
                 & _b(out["scan_state"].isin(["SCANNED", "MONITORED"])))
     basic_complete = basic_result & _b(basic.status.isin(["COMPLETE"]))

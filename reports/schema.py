@@ -251,7 +251,7 @@ RESULT_TABLES: dict[str, dict[str, str]] = {
         "images_scanned": "int64",
         "images_pushed_last_24h": "int64",
         "max_images_pushed_per_day": "int64",  # busiest UTC day in the last 30
-        "basic_scan_quota_per_day": "int64",  # 100,000 per registry per 24 h [QUOTAS]
+        "basic_scan_quota_per_day": "int64",  # 100,000 per registry per 24 h (src: ecr-quotas)
         "max_scan_on_push_pushes_per_day": "int64",  # what counts against the quota
         "quota_headroom_pct": "float64",  # percent 0-100; NaN when not a basic registry
         "partial": BOOL,  # a call failed in this registry: its counts may be low, a 0 is unknown

@@ -1,5 +1,5 @@
 """Read what the Inspector pricing model needs, per unit: the ECR rescan configuration and the
-usage totals of the last 30 days (aws-facts.md §3.2, §3.4).
+usage totals of the last 30 days (src: inspector-rescan-duration, src: inspector-usage).
 
 Both are read-only and go through `UnitContext`, so every response is kept as evidence and a
 failure becomes a completeness error (the analysis then says the figure is not calibrated or not

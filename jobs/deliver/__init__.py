@@ -78,4 +78,8 @@ def after_run(run_dir: Path, config: Any, *, deliver: bool) -> DeliveryResult:
     if config.archive.keep_runs:
         pruned = tuple(prune_runs(run_dir.parent.parent, config.archive.keep_runs,
                                   require_uploaded=bool(config.archive.s3_uri)))
+    if deliver or pruned:  # the index shows what was delivered and which runs are kept
+        from ..archive_index import refresh_index
+
+        refresh_index(run_dir.parent.parent, config)
     return DeliveryResult(result.email, result.upload, pruned)

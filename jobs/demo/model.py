@@ -33,7 +33,7 @@ class Coverage:
     status_code: str
     """ACTIVE or INACTIVE."""
     reason: str
-    """aws-facts.md §3.3 reason code."""
+    """botocore inspector2 model, ListCoverage reason code."""
     last_scanned_at: datetime | None
     severity_counts: tuple[int, int, int, int, int]
     """(critical, high, medium, low, informational) open findings; zeros if none/closed."""

@@ -131,7 +131,7 @@ OCI_EMPTY = "application/vnd.oci.empty.v1+json"
 
 # OSes neither engine can scan (basic -> UNSUPPORTED_IMAGE, Inspector -> UNSUPPORTED_OS).
 UNSCANNABLE_OS = frozenset({"scratch", "windows"})
-# Supported by AWS native basic scanning but not by Clair (aws-facts.md §2.8).
+# Supported by AWS native basic scanning but not by Clair (src: ecr-basic-scanning).
 CLAIR_UNSUPPORTED_OS = frozenset({"ubuntu 24.04", "alpine 3.21", "debian 13", "distroless"})
 
 # ---------------------------------------------------------------- vulnerabilities

@@ -1,6 +1,6 @@
 """Lifecycle policy texts used by the demo fleet, and a minimal evaluator to pre-age the fleet.
 
-The evaluator (the reference algorithm of aws-facts.md §1.6) is used only while *generating*
+The evaluator (the reference algorithm of src: ecr-lifecycle-policies, ecr-lifecycle-examples) is used only while *generating*
 the fleet: repositories whose policy is good should look like AWS has been applying it, so
 images the policy removed long ago are gone (or archived) and only what became eligible since
 ``lastEvaluatedAt`` is left for the report to find.  It is not the product's lifecycle engine.

@@ -1,4 +1,4 @@
-"""Documented ECR scan-filter semantics (aws-facts.md §2.3) as pure functions.
+"""Documented ECR scan-filter semantics (src: ecr-scan-filters) as pure functions.
 
 * a filter without ``*`` matches every repository name that CONTAINS it;
 * ``*`` matches zero or more characters, otherwise the match is anchored;

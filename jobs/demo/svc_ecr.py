@@ -231,7 +231,7 @@ def image_detail(reg, repo, image):
         out["lastArchivedAt"] = image.last_archived_at
     if image.last_activated_at is not None:
         out["lastActivatedAt"] = image.last_activated_at
-    # AWS_NATIVE basic scanning no longer fills these (aws-facts.md §2.2); CLAIR and enhanced do.
+    # AWS_NATIVE basic scanning no longer fills these (src: ecr-basic-scanning); CLAIR and enhanced do.
     if reg.scan_type == "ENHANCED" or reg.basic_scan_version == "CLAIR":
         status, summary = _scan_status(reg, image)
         if status:

@@ -12,7 +12,7 @@ from .details import resource_id
 from .errors import DemoServiceError
 from .paging import paginate
 
-INITIAL_SCAN_USD = 0.09   # aws-facts.md §3.5 (UNCONFIRMED, us-east-1)
+INITIAL_SCAN_USD = 0.09   # src: cloudburn-ecr-pricing (UNCONFIRMED, us-east-1)
 RESCAN_USD = 0.01
 EC2_HOUR_USD = 0.00172    # ~$1.258 per instance-month; only for the EC2 usage line
 FINDING_REASONS = ("SUCCESSFUL", "SCAN_FREQUENCY_SCAN_ON_PUSH")

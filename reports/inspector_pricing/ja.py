@@ -109,9 +109,9 @@ JA: dict[str, str] = {
         "{head:.0}{shown}(以下省略。全文は data/inspector_scenarios.csv にあります)",
     "Switched: {units}.": "切り替え対象: {units}。",
     "Inspector ECR scanning is off in {units}: an account that never activated it gets a 15-day free "
-    "trial [INS-USAGE], which these figures ignore (the API cannot say whether it ever did).":
+    "trial {usage}, which these figures ignore (the API cannot say whether it ever did).":
         "{units} では Inspector の ECR スキャンが無効です。一度も有効化したことのないアカウントには 15 日間の"
-        "無料トライアルがあります [INS-USAGE] が、これらの数値では考慮していません(有効化したことがあるかどうかは"
+        "無料トライアルがあります {usage} が、これらの数値では考慮していません(有効化したことがあるかどうかは"
         " API ではわかりません)。",
     "Rescans there: the configured default, {rate} per monitored image per 30 days.":
         "これらのレジストリの再スキャン数は設定のデフォルト値(監視中のイメージ 1 件あたり 30 日で {rate} 回)です。",
@@ -120,9 +120,9 @@ JA: dict[str, str] = {
     "Initial scans only, no rescans.": "初回スキャンのみで、再スキャンはありません。",
     "{count} continuous repositories match none of the filters and move to {then}.":
         "継続的スキャンの {count} リポジトリはどのフィルターにも一致しないため、{then}に移行します。",
-    "Steady state; images already inactive stay inactive after a raise [INS-DUR], so the first month "
+    "Steady state; images already inactive stay inactive after a raise {duration}, so the first month "
     "costs less.":
-        "定常状態での値です。期間を延長しても、すでに非アクティブなイメージは非アクティブのままのため [INS-DUR]、"
+        "定常状態での値です。期間を延長しても、すでに非アクティブなイメージは非アクティブのままのため {duration}、"
         "最初の 1 か月のコストはこれより低くなります。",
     "Across all registries the proposed policy expires {expired} and archives {archived} images; neither "
     "is rescanned. Pushes, and so initial scans, are unchanged.":
@@ -165,13 +165,13 @@ JA: dict[str, str] = {
     "pushed to a repository it scans (continuously or on push), and one rescan each time it re-scans a "
     "monitored image because a relevant new CVE was added; only continuously scanned repositories are "
     "rescanned (Inspector user guide, 'Monitoring Usage and Cost' and 'Scanning Amazon ECR container "
-    "images'). Basic scanning is not priced here; third-party sources say it is free, which is "
+    "images' {pages}). Basic scanning is not priced here; third-party sources say it is free, which is "
     "UNCONFIRMED.":
         "課金の対象。Amazon Inspector は ECR スキャンをイメージ単位で課金します。スキャン対象のリポジトリ"
         "(継続的スキャンまたはプッシュ時スキャン)にイメージがプッシュされたときに初回スキャン 1 回、関連する"
         "新しい CVE が追加されて監視中のイメージを再スキャンするたびに再スキャン 1 回です。再スキャンされるのは"
         "継続的スキャンのリポジトリのみです(Inspector ユーザーガイド「使用状況とコストのモニタリング」および"
-        "「Amazon ECR コンテナイメージのスキャン」)。ベーシックスキャンの価格はここでは算出していません。"
+        "「Amazon ECR コンテナイメージのスキャン」{pages})。ベーシックスキャンの価格はここでは算出していません。"
         "第三者の情報源では無料とされていますが、これは UNCONFIRMED です。",
     "Initial scans per month are the eligible images pushed (or restored from the archive, which AWS "
     "says behave like newly pushed images) in the {window} days before the snapshot, scaled to 30 days. "
@@ -187,14 +187,14 @@ JA: dict[str, str] = {
     "while its push date (or the date it was last restored from the archive) is within the push-date "
     "rescan duration, or its last-in-use date (or last pull date, per the pull-date rescan mode) is "
     "within the pull-date rescan duration (Inspector user guide, 'Configuring the Amazon ECR re-scan "
-    "duration'). An age of exactly N days counts as within N days. Where Inspector has not run, "
+    "duration' {page}). An age of exactly N days counts as within N days. Where Inspector has not run, "
     "last-in-use dates are unknown and the last pull date stands in for them. Multi-architecture images "
     "have no last-in-use tracking in AWS; the model cannot tell their per-platform images apart and may "
     "count some as in use.":
         "監視中(再スキャン対象)となるイメージ。継続的スキャンのリポジトリ内のイメージは、プッシュ日(または"
         "アーカイブから最後に復元された日)がプッシュ日基準の再スキャン期間内にあるか、最終使用日(プル日基準の"
         "再スキャンモードによっては最終プル日)がプル日基準の再スキャン期間内にある間、監視中となります"
-        "(Inspector ユーザーガイド「Amazon ECR の再スキャン期間の設定」)。経過日数がちょうど N 日の"
+        "(Inspector ユーザーガイド「Amazon ECR の再スキャン期間の設定」{page})。経過日数がちょうど N 日の"
         "場合は N 日以内として扱います。Inspector が実行されていない場合、最終使用日は不明のため、最終プル日で"
         "代用します。マルチアーキテクチャイメージには AWS による最終使用日の追跡がありません。モデルはその"
         "プラットフォームごとのイメージを区別できないため、一部を使用中として数える場合があります。",
@@ -208,10 +208,10 @@ JA: dict[str, str] = {
         "報告したイメージ(オペレーティングシステム、メディアタイプ、または設定ファイル)。",
     "The monthly figure is a steady state: the number of images monitored today stands for the next 30 "
     "days, as new pushes replace images that age out. AWS projects its own estimate the same way ('as if "
-    "any currently covered resources will remain covered').":
+    "any currently covered resources will remain covered' {page}).":
         "月額は定常状態の値です。期間を過ぎて対象外になるイメージを新しいプッシュが置き換えるものとして、"
         "現在の監視中イメージ数が今後 30 日間続くと見なしています。AWS も自身の見積もりを同じ方法で算出して"
-        "います(「現在対象となっているリソースが引き続き対象となるものとして」)。",
+        "います(「現在対象となっているリソースが引き続き対象となるものとして」{page})。",
     "Rescans per monitored image are calibrated per account and region from ListUsageTotals (ECR_RESCAN "
     "in the last 30 days divided by the images Inspector lists as ACTIVE in continuously scanned "
     "repositories, or by the modelled monitored images where the coverage list is not available). "

@@ -3,6 +3,7 @@ rescan rate and the prices come from."""
 
 from __future__ import annotations
 
+from ..sources import cite
 from ..text import join, msg
 from .model import INITIAL_ITEM, RESCAN_ITEM, Model, Rate
 
@@ -21,8 +22,9 @@ def _billing(window: int) -> tuple[str, ...]:
             "image is pushed to a repository it scans (continuously or on push), and one rescan each "
             "time it re-scans a monitored image because a relevant new CVE was added; only "
             "continuously scanned repositories are rescanned (Inspector user guide, 'Monitoring Usage "
-            "and Cost' and 'Scanning Amazon ECR container images'). Basic scanning is not priced "
-            "here; third-party sources say it is free, which is UNCONFIRMED."),
+            "and Cost' and 'Scanning Amazon ECR container images' {pages}). Basic scanning is not priced "
+            "here; third-party sources say it is free, which is UNCONFIRMED.",
+            pages=cite("inspector-usage", "inspector-scanning-ecr")),
         msg("Initial scans per month are the eligible images pushed (or restored from the archive, "
             "which AWS says behave like newly pushed images) in the {window} days before the "
             "snapshot, scaled to 30 days. Only images still in the registry are visible, so images "
@@ -32,17 +34,19 @@ def _billing(window: int) -> tuple[str, ...]:
             "monitored while its push date (or the date it was last restored from the archive) is "
             "within the push-date rescan duration, or its last-in-use date (or last pull date, per the "
             "pull-date rescan mode) is within the pull-date rescan duration (Inspector user guide, "
-            "'Configuring the Amazon ECR re-scan duration'). An age of exactly N days counts as within "
+            "'Configuring the Amazon ECR re-scan duration' {page}). An age of exactly N days counts as within "
             "N days. Where Inspector has not run, last-in-use dates are unknown and the last pull "
             "date stands in for them. Multi-architecture images have no last-in-use tracking in AWS; "
-            "the model cannot tell their per-platform images apart and may count some as in use."),
+            "the model cannot tell their per-platform images apart and may count some as in use.",
+            page=cite("inspector-rescan-duration")),
         msg("Never billed: archived images and images whose restore is still in progress (Inspector "
             "scans ACTIVE images only), manifest lists (unsupported media type; their per-platform "
             "images are scanned instead), signatures, SBOMs and other non-image artifacts, and images "
             "Inspector itself reported as unsupported (operating system, media type or config file)."),
         msg("The monthly figure is a steady state: the number of images monitored today stands for the "
             "next 30 days, as new pushes replace images that age out. AWS projects its own estimate "
-            "the same way ('as if any currently covered resources will remain covered')."),
+            "the same way ('as if any currently covered resources will remain covered' {page}).",
+            page=cite("inspector-usage")),
     )
 
 

@@ -5,19 +5,19 @@ For each image: would enhanced scanning bill it in the next 30 days, and for wha
 * **Initial scan** (one per image pushed into a repository Inspector scans, continuous or on
   push). The next 30 days' pushes are estimated from the pushes of the last
   `push_window_days` (images still present), scaled to 30 days. A restored image "behaves like a
-  newly pushed image" [ARCH], so its `lastActivatedAt` counts as a push.
+  newly pushed image" (src: ecr-archive-restore), so its `lastActivatedAt` counts as a push.
 * **Rescans** only for images *monitored* under continuous scanning: "Amazon Inspector will
   continue to monitor and rescan an image as long as it was last in use on a cluster or pushed
-  within [the configured durations]" [INS-DUR] (aws-facts.md §3.1, §3.2). An image is monitored
-  when its push date (or `lastActivatedAt`, [INS-DUR]) is within `rescanDuration`, or its last
+  within [the configured durations]" (src: inspector-rescan-duration, inspector-scanning-ecr). An image is monitored
+  when its push date (or `lastActivatedAt`, (src: inspector-rescan-duration)) is within `rescanDuration`, or its last
   pull / last in-use date (per `pullDateRescanMode`) is within `pullDateRescanDuration`.
   Scan-on-push repositories get no rescans ("images are only scanned when you push them").
 * **Nothing** for archived images ("Inspector only scans ACTIVE images"), restores still in
-  progress, manifest lists (unsupported media type [INS-ECR]; their per-platform images are
+  progress, manifest lists (unsupported media type (src: inspector-scanning-ecr); their per-platform images are
   scanned), signatures/SBOMs and other non-image artifacts, and images Inspector itself reported
   as unsupported (UNSUPPORTED_OS, UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_CONFIG_FILE).
 
-Boundary choice (aws-facts.md §8 item 5 is open): an age of exactly N days is *within* N days.
+Boundary choice (the documentation does not say is open): an age of exactly N days is *within* N days.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ LAST_IN_USE_AT, LAST_PULL_DATE = "LAST_IN_USE_AT", "LAST_PULL_DATE"
 PERIOD_DAYS = 30
 """Inspector's usage totals and this model both cover 30 days."""
 ACTIVATION_LOOKBACK_DAYS = 14
-"""On activation Inspector "detects images pushed within the last 14 days" [INS-ECR] (CONFLICT:
+"""On activation Inspector "detects images pushed within the last 14 days" (src: inspector-scanning-ecr) (CONFLICT:
 an older page says 30 days / pulled within 90 days)."""
 
 DURATION_DAYS: Mapping[str, float] = {
@@ -74,7 +74,7 @@ class RescanSettings:
 
 
 DEFAULT_SETTINGS = RescanSettings()
-"""The documented defaults for accounts created on or after 16 May 2025 [INS-ECR], [INS-DUR]."""
+"""The documented defaults for accounts created on or after 16 May 2025 (src: inspector-scanning-ecr), (src: inspector-rescan-duration)."""
 
 
 def duration_label(value: str) -> str:

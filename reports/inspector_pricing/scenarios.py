@@ -5,7 +5,7 @@ Every scenario changes one thing and keeps the rest as collected:
 * `basic_to_enhanced_continuous` / `basic_to_enhanced_on_push`: every BASIC registry switched to
   enhanced scanning with one filter `*` (continuous, or scan on push); enhanced registries as
   they are. The one-time figure is the activation scan of images pushed in the 14 days before
-  the switch [INS-ECR].
+  the switch (src: inspector-scanning-ecr).
 * `narrow_continuous`: in enhanced registries, continuous scanning kept only for repositories
   that are continuous today *and* match a configured filter (narrowing never widens); the others
   get scan on push (or nothing, per `narrowed_repositories_to`).
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..scanfilters import filter_matches
+from ..sources import cite
 from ..text import fact_json, join, msg
 from . import rules
 from .model import REPO, Model, Outcome, Rate, Setup
@@ -65,8 +66,8 @@ def _basic_to_enhanced(model: Model, rates: dict[tuple[str, str], Rate]) -> list
     off = [k for k in basic if model.units[k].inspector_ecr_status != "ENABLED"]
     if off:
         notes.append(msg("Inspector ECR scanning is off in {units}: an account that never activated it gets a "
-                         "15-day free trial [INS-USAGE], which these figures ignore (the API cannot say "
-                         "whether it ever did).", units=_label_units(off)))
+                         "15-day free trial {usage}, which these figures ignore (the API cannot say "
+                         "whether it ever did).", units=_label_units(off), usage=cite("inspector-usage")))
     defaults = [k for k in basic if not rates[k].calibrated]
     if defaults:
         notes.append(msg("Rescans there: the configured default, {rate} per monitored image per 30 days.",
@@ -126,8 +127,8 @@ def _rescan_durations(model: Model) -> list[Scenario]:
                         rules.RescanSettings(option, u.settings.pull_date_rescan_duration,
                                              u.settings.pull_date_rescan_mode))
                     for k, u in model.units.items()}
-        notes = (msg("Steady state; images already inactive stay inactive after a raise [INS-DUR], so "
-                     "the first month costs less."),)
+        notes = (msg("Steady state; images already inactive stay inactive after a raise {duration}, so "
+                     "the first month costs less.", duration=cite("inspector-rescan-duration")),)
         out.append(Scenario(key, label, Setup(model.current_frequency(), settings), notes=notes))
     return out
 

@@ -1,6 +1,7 @@
 """The offline lifecycle policy evaluator: per image, the rule that acts on it and the action.
 
-Implements the reference algorithm of aws-facts.md §1.6 exactly, vectorised for a whole fleet:
+Implements the documented evaluation rules (src: ecr-lifecycle-policies), as the official examples
+(src: ecr-lifecycle-examples) force them to be read, exactly, vectorised for a whole fleet:
 images are sorted once by (policy, repository, youngest first); each distinct policy then works
 on one contiguous slice, one boolean mask per rule, counts by a running sum within each
 repository. Protection comes from *matching* a higher rule's selection (``claimed``), and counts
@@ -212,7 +213,7 @@ class _Slice:
 
 
 def _rule_hits(rule: Rule, cand: np.ndarray, sl: _Slice, t: _Window, now: int) -> np.ndarray:
-    """The candidates this rule would act on if nothing protected them (§1.6 ``hits``)."""
+    """The candidates this rule would act on if nothing protected them (the reference algorithm's ``hits``)."""
     sel = rule.selection
     if sel.count_type == "imageCountMoreThan":
         return cand & (sl.rank(cand) >= sel.count_number)
@@ -276,7 +277,7 @@ def _time_sources(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, Callable[[
     arch_at = ns(frame["last_archived_at"])
     act_at = ns(frame["last_activated_at"])
     restored = act_at != NAT
-    order_key = np.where(restored, act_at, pushed)  # §1.4: last_activated_at replaces push time
+    order_key = np.where(restored, act_at, pushed)  # src: ecr-lifecycle-policies: last_activated_at replaces push time
 
     def pull_key() -> np.ndarray:
         return np.where(restored, np.maximum(pulled, act_at), np.where(pulled != NAT, pulled, pushed))

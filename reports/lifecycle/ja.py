@@ -336,27 +336,27 @@ JA: dict[str, str] = {
     "(imageCountMoreThan: all candidates after the N youngest; the age types: candidates older than N days), "
     "and marks every hit not already matched by a higher-priority rule's selection. Protection comes from "
     "matching, not from being marked, and counts include protected images (the two points forced by the "
-    "official examples, §1.6). Multi-entry tagPatternList and tagPrefixList mean ALL: every entry must match "
-    "at least one of the image's tags (§1.4). All six official outcomes of §1.7 are reproduced by the tests.":
+    "official examples {examples}). Multi-entry tagPatternList and tagPrefixList mean ALL: every entry must match "
+    "at least one of the image's tags {policies}. All six official outcomes {examples} are reproduced by the tests.":
         "厳密に従う点: ルールは rulePriority の順(小さい番号から)に評価します。評価器はルールごとに"
         "候補(tagStatus、タグリスト、ストレージクラス)を求め、次にヒット(imageCountMoreThan: 新しい順に N 個を"
         "除いたすべての候補、経過日数タイプ: N 日より古い候補)を求め、より優先度の高いルールの選択にまだ一致して"
         "いないヒットをすべてマークします。保護はマークされたことではなく一致したことによって生じ、カウントには"
-        "保護されたイメージも含まれます(公式の例から導かれる 2 点、§1.6)。複数エントリの tagPatternList と "
+        "保護されたイメージも含まれます(公式の例から導かれる 2 点 {examples})。複数エントリの tagPatternList と "
         "tagPrefixList は ALL(すべて)を意味し、各エントリがイメージのタグの少なくとも 1 つに一致する必要が"
-        "あります(§1.4)。§1.7 の 6 つの公式の結果はすべてテストで再現しています。",
+        "あります {policies}。6 つの公式の結果 {examples} はすべてテストで再現しています。",
     "Choices where the documentation is silent (each pinned by a test):":
         "ドキュメントに記載のない点についての選択(それぞれテストで固定):",
     "1. Day boundary. \"Older than N days\" is strict and exact: an image acts only when as_of - time > N x 24 "
     "h, measured to the nanosecond with no rounding to whole days. An image pushed exactly N days ago is kept; "
     "one second more and it is acted on. This matches the official example (pushed \"1 day ago\" is not "
     "expired by sinceImagePushed 1). Whether AWS rounds ages to whole days is UNCONFIRMED; its own runs "
-    "happen \"within 24 hours\".":
+    "happen \"within 24 hours\" {policies}.":
         "1. 日の境界。「N 日より古い」は厳密かつ正確です: イメージが対象になるのは as_of - 時刻 > N × 24 時間の"
         "場合だけで、日単位に丸めずナノ秒単位で測ります。ちょうど N 日前にプッシュされたイメージは残り、1 秒"
         "でも超えると対象になります。これは公式の例(「1 日前」にプッシュされたイメージは sinceImagePushed 1 で"
         "期限切れにならない)と一致します。AWS が経過日数を日単位に丸めるかどうかは UNCONFIRMED です。AWS "
-        "自身の実行は「24 時間以内」に行われます。",
+        "自身の実行は「24 時間以内」に行われます {policies}。",
     "2. Ties in push time. For imageCountMoreThan, images with identical order times are ordered by image "
     "digest: the smaller digest counts as the younger one (kept first). AWS's tie-break is UNCONFIRMED; ours "
     "is deterministic and independent of input order.":
@@ -365,14 +365,14 @@ JA: dict[str, str] = {
         "UNCONFIRMED です。本ツールの扱いは決定的で、入力の順序に依存しません。",
     "3. Restored images. After a restore (lastActivatedAt set), lastActivatedAt replaces the push time both "
     "for ordering (imageCountMoreThan) and for sinceImagePushed ages (INFERRED from \"restored images behave "
-    "like newly pushed images\", §1.8). sinceImagePulled uses the last recorded pull, else the push time; for "
-    "a restored image, the later of the last pull and lastActivatedAt (§1.4). sinceImageTransitioned uses "
+    "like newly pushed images\" {archive}). sinceImagePulled uses the last recorded pull, else the push time; for "
+    "a restored image, the later of the last pull and lastActivatedAt {policies}. sinceImageTransitioned uses "
     "lastArchivedAt; an archived image without lastArchivedAt is never acted on by it.":
         "3. 復元されたイメージ。復元後(lastActivatedAt が設定済み)は、順序付け(imageCountMoreThan)と "
         "sinceImagePushed の経過日数の両方で、プッシュ時刻の代わりに lastActivatedAt を使います(「復元された"
-        "イメージは新しくプッシュされたイメージと同様に扱われる」から INFERRED、§1.8)。sinceImagePulled は"
+        "イメージは新しくプッシュされたイメージと同様に扱われる」{archive} から INFERRED)。sinceImagePulled は"
         "最後に記録されたプル、なければプッシュ時刻を使い、復元されたイメージでは最後のプルと lastActivatedAt "
-        "の遅い方を使います(§1.4)。sinceImageTransitioned は lastArchivedAt を使い、lastArchivedAt のない"
+        "の遅い方を使います {policies}。sinceImageTransitioned は lastArchivedAt を使い、lastArchivedAt のない"
         "アーカイブ済みイメージはこのタイプでは対象になりません。",
     "4. Storage classes. storageClass standard selects ACTIVE images, archive selects ARCHIVED images. "
     "ACTIVATING images (a restore in flight) are selected, counted and acted on by no rule; they are reported "
@@ -382,13 +382,13 @@ JA: dict[str, str] = {
         "ストレージクラス ARCHIVE として報告します。",
     "5. Manifest lists. An image referenced by a manifest list present in the same repository is acted on "
     "only if every such list is acted on in the same evaluation or is already archived (\"cannot be expired "
-    "or archived without the manifest list being deleted or archived first\"). Otherwise its action is "
+    "or archived without the manifest list being deleted or archived first\" {policies}). Otherwise its action is "
     "withheld (held_by_manifest_list) and no lower-priority rule takes it (it still matched the higher "
     "rule's selection). Held lists cascade to their own children. Lists are known only from --manifests "
     "(batch-get-image); without them no image is held.":
         "5. マニフェストリスト。同じリポジトリにあるマニフェストリストから参照されるイメージは、そのような"
         "リストがすべて同じ評価で処理されるか、既にアーカイブ済みの場合にだけ処理されます(「マニフェスト"
-        "リストを先に削除またはアーカイブしないと、期限切れにもアーカイブにもできない」)。それ以外の場合は"
+        "リストを先に削除またはアーカイブしないと、期限切れにもアーカイブにもできない」{policies})。それ以外の場合は"
         "処理を保留し(held_by_manifest_list)、優先度の低いルールも取得しません(上位ルールの選択には一致した"
         "ままのため)。保留されたリストの保留は、その子にも連鎖します。リストは --manifests(batch-get-image)"
         "からのみ判明し、これがなければ保留されるイメージはありません。",
@@ -406,7 +406,7 @@ JA: dict[str, str] = {
     "are refused); enum values are case-sensitive as documented; unknown keys anywhere are refused; an empty "
     "rules list is refused; targetStorageClass on an expire action is refused; the API's 100-character "
     "minimum of lifecycle policy text is enforced. \"any must be last\" is applied per storage class "
-    "(INFERRED from the official \"combining archive and expire\" example, §1.2), which also allows at most "
+    "(INFERRED from the official \"combining archive and expire\" example {examples}), which also allows at most "
     "one any rule per storage class. \"Unique set of prefixes\" is read as: no two rules selecting the same "
     "storage class may have the same tag list (same entries in any order, same list kind); UNCONFIRMED. The "
     "four-wildcard limit applies to tagPatternList entries; a \"*\" in tagPrefixList is a literal character "
@@ -415,7 +415,7 @@ JA: dict[str, str] = {
         "(ブール値や 1.0 は拒否)、列挙値はドキュメントどおり大文字と小文字を区別し、どこであっても不明なキーは"
         "拒否し、空のルールリストは拒否し、expire アクションの targetStorageClass は拒否し、ライフサイクル"
         "ポリシーテキストの API の最小 100 文字を適用します。「any は最後でなければならない」はストレージクラス"
-        "ごとに適用し(公式の「アーカイブと期限切れの組み合わせ」の例から INFERRED、§1.2)、これによりストレージ"
+        "ごとに適用し(公式の「アーカイブと期限切れの組み合わせ」の例 {examples} から INFERRED)、これによりストレージ"
         "クラスごとに any ルールは最大 1 つとなります。「プレフィックスの一意なセット」は、同じストレージクラスを"
         "選択する 2 つのルールが同じタグリスト(順序を問わず同じエントリ、同じ種類のリスト)を持ってはならない、"
         "と解釈します(UNCONFIRMED)。ワイルドカード 4 個の上限は tagPatternList のエントリに適用し、"

@@ -1,8 +1,9 @@
 '''How the offline lifecycle evaluator decides, and every choice made where AWS is silent; and
 the lifecycle concern's methodology paragraphs (scenarios, dollar model, prices, exact bytes).
 
-The report includes `METHODOLOGY` verbatim. "INFERRED" and "UNCONFIRMED" carry the meaning of
-shared/aws-facts.md; section numbers refer to it.
+The report includes `METHODOLOGY` with its citations filled in: `{policies}`, `{examples}` and
+`{archive}` are the numbers of the public pages in the report's "Sources" list (reports/sources.py).
+"INFERRED" means derived from the official text, "UNCONFIRMED" that no official source says it.
 '''
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..prices import DERIVED, OFFICIAL, PriceTable
+from ..prices import DERIVED, OFFICIAL, PriceTable, citation
+from ..sources import cite
 from ..text import Text, join, msg
 from .baseline import proposed_source, source_text
 
@@ -24,31 +26,31 @@ each rule the evaluator computes its candidates (tagStatus, tag lists, storage c
 hits (imageCountMoreThan: all candidates after the N youngest; the age types: candidates older
 than N days), and marks every hit not already matched by a higher-priority rule's selection.
 Protection comes from matching, not from being marked, and counts include protected images
-(the two points forced by the official examples, §1.6). Multi-entry tagPatternList and
-tagPrefixList mean ALL: every entry must match at least one of the image's tags (§1.4). All six
-official outcomes of §1.7 are reproduced by the tests.
+(the two points forced by the official examples {examples}). Multi-entry tagPatternList and
+tagPrefixList mean ALL: every entry must match at least one of the image's tags {policies}. All six
+official outcomes {examples} are reproduced by the tests.
 
 Choices where the documentation is silent (each pinned by a test):
 1. Day boundary. "Older than N days" is strict and exact: an image acts only when
    as_of - time > N x 24 h, measured to the nanosecond with no rounding to whole days. An
    image pushed exactly N days ago is kept; one second more and it is acted on. This matches
    the official example (pushed "1 day ago" is not expired by sinceImagePushed 1). Whether AWS
-   rounds ages to whole days is UNCONFIRMED; its own runs happen "within 24 hours".
+   rounds ages to whole days is UNCONFIRMED; its own runs happen "within 24 hours" {policies}.
 2. Ties in push time. For imageCountMoreThan, images with identical order times are ordered by
    image digest: the smaller digest counts as the younger one (kept first). AWS's tie-break is
    UNCONFIRMED; ours is deterministic and independent of input order.
 3. Restored images. After a restore (lastActivatedAt set), lastActivatedAt replaces the push
    time both for ordering (imageCountMoreThan) and for sinceImagePushed ages (INFERRED from
-   "restored images behave like newly pushed images", §1.8). sinceImagePulled uses the last
+   "restored images behave like newly pushed images" {archive}). sinceImagePulled uses the last
    recorded pull, else the push time; for a restored image, the later of the last pull and
-   lastActivatedAt (§1.4). sinceImageTransitioned uses lastArchivedAt; an archived image without
+   lastActivatedAt {policies}. sinceImageTransitioned uses lastArchivedAt; an archived image without
    lastArchivedAt is never acted on by it.
 4. Storage classes. storageClass standard selects ACTIVE images, archive selects ARCHIVED
    images. ACTIVATING images (a restore in flight) are selected, counted and acted on by no rule;
    they are reported with storage class ARCHIVE.
 5. Manifest lists. An image referenced by a manifest list present in the same repository is
    acted on only if every such list is acted on in the same evaluation or is already archived
-   ("cannot be expired or archived without the manifest list being deleted or archived first").
+   ("cannot be expired or archived without the manifest list being deleted or archived first" {policies}).
    Otherwise its action is withheld (held_by_manifest_list) and no lower-priority rule takes it
    (it still matched the higher rule's selection). Held lists cascade to their own children.
    Lists are known only from --manifests (batch-get-image); without them no image is held.
@@ -62,8 +64,8 @@ Choices where the documentation is silent (each pinned by a test):
    and 1.0 are refused); enum values are case-sensitive as documented; unknown keys anywhere are
    refused; an empty rules list is refused; targetStorageClass on an expire action is refused;
    the API's 100-character minimum of lifecycle policy text is enforced. "any must be last" is
-   applied per storage class (INFERRED from the official "combining archive and expire" example,
-   §1.2), which also allows at most one any rule per storage class. "Unique set of prefixes" is
+   applied per storage class (INFERRED from the official "combining archive and expire" example
+   {examples}), which also allows at most one any rule per storage class. "Unique set of prefixes" is
    read as: no two rules selecting the same storage class may have the same tag list (same
    entries in any order, same list kind); UNCONFIRMED. The four-wildcard limit applies to
    tagPatternList entries; a "*" in tagPrefixList is a literal character (lint warns). No limit
@@ -89,16 +91,30 @@ sinceImagePulled in a registry with no pull-time update exclusion registered.
 """
 
 
+#: The citations `METHODOLOGY` names, as numbers in the report's "Sources" list.
+CITATIONS: dict[str, str] = {
+    "policies": cite("ecr-lifecycle-policies"),
+    "examples": cite("ecr-lifecycle-examples"),
+    "archive": cite("ecr-archive-restore"),
+}
+
+
 def methodology_paragraphs(text: str = METHODOLOGY) -> list[str]:
-    """`METHODOLOGY` as report paragraphs: blank-line blocks, numbered items on their own."""
-    out = []
+    """`METHODOLOGY` as report paragraphs: blank-line blocks, numbered items on their own; a
+    paragraph that cites a source is a `msg` whose parameters are the citations."""
+    out: list[str] = []
     for block in text.strip().split("\n\n"):
         items: list[list[str]] = [[]]
         for line in block.splitlines():
             if re.match(r"^\d+\. ", line):
                 items.append([])
             items[-1].append(line.strip())
-        out.extend(" ".join(item) for item in items if item)
+        for item in items:
+            if item:
+                paragraph = " ".join(item)
+                # A `Text` (not `msg`: the template is read from METHODOLOGY, not a literal) whose
+                # template is the catalog key and whose parameters are the citations.
+                out.append(Text(paragraph, CITATIONS) if "{" in paragraph else paragraph)
     return out
 
 
@@ -113,10 +129,15 @@ def _describe(prices: list) -> str:
     p = prices[0]
     fallback = [x.region for x in prices if x.region_fallback]
     text = msg("${amount} per {unit} ({source}, {date}; status: {status})", amount=f"{p.amount:.2f}",
-               unit=Text(p.unit), source=Text(p.source), date=p.date, status=PRICE_STATUS.get(p.status, p.status))
+               unit=Text(p.unit), source=_cited(p), date=p.date or msg("undated"), status=PRICE_STATUS.get(p.status, p.status))
     if fallback:
         text = msg("{price}; the us-east-1 price is used for {regions}", price=text, regions=", ".join(fallback))
     return text
+
+
+def _cited(price: Any) -> str:
+    """A default price cites its registry number; an override's free-text source is translatable."""
+    return citation(price) if price.source_id else Text(price.source)
 
 
 def _prices_paragraph(prices: PriceTable, regions: list[str]) -> str:
@@ -130,7 +151,7 @@ def _prices_paragraph(prices: PriceTable, regions: list[str]) -> str:
         "archive, the least it costs even if those images are deleted early. With the archive price equal to the "
         "standard one below 150 TB, archiving saves no storage money at that scale; it only keeps images "
         "restorable at the same price.", standard=_describe(std), archive=_describe(arch), days=f"{mind.amount:.0f}",
-        source=Text(mind.source))
+        source=_cited(mind))
     if unconfirmed:
         paragraph = join([paragraph, msg("UNCONFIRMED prices (no official source could be retrieved): {items}.",
                                          items=", ".join(unconfirmed))])

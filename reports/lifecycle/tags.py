@@ -1,6 +1,6 @@
 """Tag matching: one `*`-pattern or prefix against many tags at once, and against one tag.
 
-`*` is the only wildcard ([LP-WORK]); every other character, including `?`, `[`, `%` and `_`,
+`*` is the only wildcard ((src: ecr-lifecycle-policies)); every other character, including `?`, `[`, `%` and `_`,
 is literal. Prefix-list entries are plain prefixes (``startswith``); a `*` inside one is literal.
 Vectorised matching goes through Arrow kernels so a million tags take milliseconds.
 """

@@ -1,4 +1,4 @@
-"""Validation of lifecycle policy text, rejecting exactly what ECR rejects (aws-facts.md §1.2-1.3).
+"""Validation of lifecycle policy text, rejecting exactly what ECR rejects (src: ecr-lifecycle-properties, ecr-lifecycle-policies).
 
 Works on the decoded JSON document, before any dataclass exists, so that every broken
 constraint is reported (not just the first) and each error names its rule and the constraint.
@@ -14,10 +14,10 @@ from typing import Any
 
 from ..text import Text, msg
 
-MAX_TEXT_CHARS = 30_720  # [QUOTAS], [BOTO-ECR] LifecyclePolicyText max
-MIN_TEXT_CHARS = 100  # [BOTO-ECR] LifecyclePolicyText min: the API refuses shorter text
-MAX_RULES = 50  # [QUOTAS]
-MAX_WILDCARDS = 4  # [LP-PROPS] per tagPatternList string
+MAX_TEXT_CHARS = 30_720  # (src: ecr-quotas), (botocore ECR model) LifecyclePolicyText max
+MIN_TEXT_CHARS = 100  # (botocore ECR model) LifecyclePolicyText min: the API refuses shorter text
+MAX_RULES = 50  # (src: ecr-quotas)
+MAX_WILDCARDS = 4  # (src: ecr-lifecycle-properties) per tagPatternList string
 
 TAG_STATUSES = ("tagged", "untagged", "any")
 STORAGE_CLASSES = ("standard", "archive")

@@ -11,13 +11,15 @@ import pandas as pd
 
 from ..imagekinds import is_manifest_list, is_referrer
 from ..prices import GB
+from ..sources import source as registry_source
 from .inputs import DAYS_PER_MONTH, Fleet, Settings, Unit, UnitNetwork, frame_of, matches_prefix, none_if_missing
 from .refs import ImageRef, parse_reference
 
-DOCKER_HUB_UNAUTHENTICATED_PER_6H = 100  # per IPv4 address or IPv6 /64 [DOCKER] pulls.md @000a96d
-DOCKER_HUB_PERSONAL_PER_6H = 200  # per authenticated Personal user [DOCKER]
-DOCKER_HUB_LIMITS_SOURCE = ("docker/docs content/manuals/docker-hub/usage/pulls.md @000a96d "
-                            "(aws-facts.md §4.3); which limit is live today is UNCONFIRMED")
+_DOCKER_HUB = registry_source("docker-hub-pulls")
+DOCKER_HUB_UNAUTHENTICATED_PER_6H = 100  # per IPv4 address or IPv6 /64 (Docker Hub pull usage and limits)
+DOCKER_HUB_PERSONAL_PER_6H = 200  # per authenticated Personal user (same page)
+DOCKER_HUB_LIMITS_SOURCE = (f"{_DOCKER_HUB.label}, {_DOCKER_HUB.url} ({_DOCKER_HUB.version}; read "
+                            f"{_DOCKER_HUB.read_on}); which limit is live today is UNCONFIRMED")
 
 
 

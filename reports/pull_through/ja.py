@@ -148,13 +148,14 @@ JA: dict[str, str] = {
         "残り {n} レジストリは data/pull_through_rate_limits.csv にあります。",
     "{n} more registries in data/pull_through_rate_limits.csv.":
         "残り {n} レジストリは data/pull_through_rate_limits.csv にあります。",
-    "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
+    "* Docker Hub limits as documented in Docker Docs, \"Docker Hub pull usage and limits\" {docker}: 100 "
+    "pulls per 6 hours per "
     "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which version "
     "of the limits is live today is UNCONFIRMED (an earlier page gave hourly limits). Pulls from private "
     "subnets share the NAT gateways' public addresses; a cache rule with a Docker Hub credential removes "
     "this exposure. Measured pulls per day are the CloudWatch pulls of the private image in the same ECS "
     "task definition; assumed figures come from the configuration.":
-        "* Docker Hub の制限は docker/docs(pulls.md @000a96d)の記載によります: 未認証では IPv4 アドレスあたり "
+        "* Docker Hub の制限は Docker のドキュメント(プルの使用量と制限){docker} の記載によります: 未認証では IPv4 アドレスあたり "
         "6 時間に 100 プル、認証済みの Personal アカウントでは 6 時間に 200 プルです。現在どの版の制限が有効かは "
         "UNCONFIRMED です(以前のページでは 1 時間あたりの制限が示されていました)。プライベートサブネットからの"
         "プルは NAT ゲートウェイのパブリックアドレスを共有します。Docker Hub の認証情報を設定したキャッシュルールを"
@@ -205,12 +206,12 @@ JA: dict[str, str] = {
     "GB-month at the standard storage price (manifest lists are not counted twice; a multi-architecture "
     "image stores every architecture, because the cache pulls the manifest list and each image it "
     "references). That AWS bills cached images exactly like pushed ones is INFERRED: the official pricing "
-    "page could not be retrieved (aws-facts.md §4.2).":
+    "page could not be retrieved {ptc}.":
         "プルスルーキャッシュのコスト: キャッシュされたイメージは通常のプライベート ECR ストレージであり、標準"
         "ストレージの価格で GB 月単位で課金されます(マニフェストリストは二重に数えません。キャッシュはマニフェスト"
         "リストとそれが参照する各イメージをプルするため、マルチアーキテクチャイメージはすべてのアーキテクチャを"
         "保存します)。AWS がキャッシュされたイメージをプッシュされたイメージとまったく同じように課金することは "
-        "INFERRED です。公式の料金ページを取得できませんでした(aws-facts.md §4.2)。",
+        "INFERRED です。公式の料金ページを取得できませんでした {ptc}。",
     "What it saves: pulls are the CloudWatch metric AWS/ECR RepositoryPullCount, daily sums over the last "
     "{metrics_days} whole days before the snapshot, scaled to a 730-hour month. Each pull is counted at the "
     "mean compressed size of the repository's single-platform images pulled in that window (all of them "
@@ -260,16 +261,15 @@ JA: dict[str, str] = {
     "Stale cache entries are cached images whose last recorded pull (or push, if never pulled) is more than "
     "{stale_days} days before the snapshot (pull_through.stale_days). A cached repository gets no lifecycle "
     "policy unless a repository creation template for the rule's prefix (applied for PULL_THROUGH_CACHE) "
-    "gives it one when it is created; templates do not change repositories that already exist "
-    "(aws-facts.md §4.2).":
+    "gives it one when it is created; templates do not change repositories that already exist {ptc}.":
         "古いキャッシュエントリとは、最後に記録されたプル(一度もプルされていない場合はプッシュ)がスナップショットの "
         "{stale_days} 日より前であるキャッシュイメージです(pull_through.stale_days)。キャッシュされたリポジトリには、"
         "ルールのプレフィックスに対するリポジトリ作成テンプレート(PULL_THROUGH_CACHE に適用)が作成時に付与しない"
-        "限り、ライフサイクルポリシーはありません。テンプレートは既存のリポジトリを変更しません(aws-facts.md §4.2)。",
+        "限り、ライフサイクルポリシーはありません。テンプレートは既存のリポジトリを変更しません {ptc}。",
     "Images in use are the container images of the newest ACTIVE revision of each ECS task definition, "
     "plus the optional list given with --images-in-use. A reference through a cache rule whose tag or "
     "digest is in the cache would still be served if the upstream were down: ECR serves the last cached "
-    "image when it cannot reach the upstream (aws-facts.md §4.2). A direct upstream reference would not. "
+    "image when it cannot reach the upstream {ptc}. A direct upstream reference would not. "
     "For direct references the pulls per day are the CloudWatch pulls of the private ECR image in the same "
     "task definition when there is one, else pull_through.uncached_pulls_per_day per container; the size "
     "is the cached copy's when the registry caches the same image, else "
@@ -277,34 +277,34 @@ JA: dict[str, str] = {
         "使用中のイメージとは、各 ECS タスク定義の最新の ACTIVE リビジョンのコンテナイメージと、--images-in-use で"
         "指定した任意のリストです。タグまたはダイジェストがキャッシュにあるキャッシュルール経由の参照は、"
         "アップストリームが停止していても取得できます。ECR はアップストリームに到達できない場合、最後にキャッシュ"
-        "したイメージを返すためです(aws-facts.md §4.2)。アップストリームを直接参照している場合は取得できません。"
+        "したイメージを返すためです {ptc}。アップストリームを直接参照している場合は取得できません。"
         "直接参照の 1 日あたりプル数は、同じタスク定義にプライベート ECR イメージがあればその CloudWatch プル数、"
         "なければコンテナごとに pull_through.uncached_pulls_per_day です。サイズは、レジストリが同じイメージを"
         "キャッシュしていればキャッシュのコピーのサイズ、なければ pull_through.uncached_image_size_mib(仮定)です。",
     "Docker Hub rate limits: 100 pulls per 6 hours per IPv4 address (or IPv6 /64) unauthenticated, 200 per "
-    "6 hours for an authenticated Personal account, unlimited for Pro, Team and Business (docker/docs "
-    "pulls.md @000a96d). Which version of these limits is live today is UNCONFIRMED: an earlier page gave "
+    "6 hours for an authenticated Personal account, unlimited for Pro, Team and Business "
+    "{docker}. Which version of these limits is live today is UNCONFIRMED: an earlier page gave "
     "hourly limits (10 unauthenticated, 40 Personal). All pulls from private subnets leave through the NAT "
     "gateways' public addresses, so they share the unauthenticated limit of those few addresses; the "
     "exposure shown spreads pulls evenly over them. Pulls made by a cache rule use the rule's credential or "
     "AWS addresses and happen at most about once a day per tag, so a cache removes this exposure (INFERRED "
-    "from aws-facts.md §4.2).":
+    "from {ptc}).":
         "Docker Hub のレート制限: 未認証では IPv4 アドレス(または IPv6 /64)あたり 6 時間に 100 プル、認証済みの "
-        "Personal アカウントでは 6 時間に 200 プル、Pro、Team、Business では無制限です(docker/docs pulls.md "
-        "@000a96d)。現在どの版の制限が有効かは UNCONFIRMED です。以前のページでは 1 時間あたりの制限(未認証 10、"
+        "Personal アカウントでは 6 時間に 200 プル、Pro、Team、Business では無制限です "
+        "{docker}。現在どの版の制限が有効かは UNCONFIRMED です。以前のページでは 1 時間あたりの制限(未認証 10、"
         "Personal 40)が示されていました。プライベートサブネットからのプルはすべて NAT ゲートウェイのパブリック"
         "アドレスから出ていくため、それら少数のアドレスの未認証の制限を共有します。表示している影響は、プルを"
         "それらのアドレスに均等に割り振ったものです。キャッシュルールによるプルはルールの認証情報または AWS の"
         "アドレスを使い、タグごとに多くても 1 日に 1 回程度しか行われないため、キャッシュによってこの影響は"
-        "なくなります(aws-facts.md §4.2 からの INFERRED)。",
+        "なくなります({ptc} からの INFERRED)。",
     "Prices: ECR standard storage $0.10 per GB-month, NAT gateway data processing $0.045 per GB, interface "
     "endpoint $0.01 per AZ-hour and $0.01 per GB, S3 gateway endpoint free (us-east-1; derived from the AWS "
-    "Price List via Infracost, 2024; the official pricing pages could not be retrieved, so the NAT per-GB "
+    "Price List via Infracost, 2024 {infracost}; the official pricing pages could not be retrieved, so the NAT per-GB "
     "amount is UNCONFIRMED-official). Data transfer in from the internet is taken as free (UNCONFIRMED). "
     "The price table lists every price used with its source and date.":
         "価格: ECR 標準ストレージ 1 GB 月あたり $0.10、NAT ゲートウェイのデータ処理 1 GB あたり $0.045、"
         "インターフェイスエンドポイント 1 AZ 時間あたり $0.01 および 1 GB あたり $0.01、S3 ゲートウェイエンドポイント"
-        "無料(us-east-1。Infracost を介して AWS Price List から導出、2024 年。公式の料金ページは取得できなかったため、"
+        "無料(us-east-1。Infracost を介して AWS Price List から導出、2024 年 {infracost}。公式の料金ページは取得できなかったため、"
         "NAT の GB あたりの金額は UNCONFIRMED-official です)。インターネットからのデータ転送(受信)は無料として"
         "います(UNCONFIRMED)。使用したすべての価格は、出典と日付とともに価格表に記載しています。",
 }

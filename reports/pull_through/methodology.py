@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..sources import cite
 from ..text import Text, msg
+
+_PTC = cite("ecr-pull-through-cache")
 
 
 def methodology(settings: Any, summary: Mapping[str, Any]) -> tuple[Text, ...]:
@@ -23,7 +26,7 @@ def _economics(settings: Any) -> tuple[Text, ...]:
             "billed per GB-month at the standard storage price (manifest lists are not counted twice; "
             "a multi-architecture image stores every architecture, because the cache pulls the manifest "
             "list and each image it references). That AWS bills cached images exactly like pushed ones "
-            "is INFERRED: the official pricing page could not be retrieved (aws-facts.md §4.2)."),
+            "is INFERRED: the official pricing page could not be retrieved {ptc}.", ptc=_PTC),
         msg("What it saves: pulls are the CloudWatch metric AWS/ECR RepositoryPullCount, daily sums over "
             "the last {metrics_days} whole days before the snapshot, scaled to a 730-hour "
             "month. Each pull is counted at the mean compressed size of the repository's single-platform "
@@ -58,27 +61,31 @@ def _stale_in_use_and_prices(settings: Any) -> tuple[Text, ...]:
             "more than {stale_days} days before the snapshot (pull_through.stale_days). A cached "
             "repository gets no lifecycle policy unless a repository creation template for the rule's "
             "prefix (applied for PULL_THROUGH_CACHE) gives it one when it is created; templates do not change "
-            "repositories that already exist (aws-facts.md §4.2).",
-            stale_days=settings.stale_days),
+            "repositories that already exist {ptc}.",
+            stale_days=settings.stale_days, ptc=_PTC),
         msg("Images in use are the container images of the newest ACTIVE revision of each ECS task "
             "definition, plus the optional list given with --images-in-use. A reference through a cache "
             "rule whose tag or digest is in the cache would still be served if the upstream were down: ECR "
-            "serves the last cached image when it cannot reach the upstream (aws-facts.md §4.2). A direct "
+            "serves the last cached image when it cannot reach the upstream {ptc}. A direct "
             "upstream reference would not. For direct references the pulls per day are the CloudWatch pulls "
             "of the private ECR image in the same task definition when there is one, else "
             "pull_through.uncached_pulls_per_day per container; the size is the cached copy's when the "
-            "registry caches the same image, else pull_through.uncached_image_size_mib (an assumption)."),
+            "registry caches the same image, else pull_through.uncached_image_size_mib (an assumption).",
+            ptc=_PTC),
         msg("Docker Hub rate limits: 100 pulls per 6 hours per IPv4 address (or IPv6 /64) unauthenticated, "
             "200 per 6 hours for an authenticated Personal account, unlimited for Pro, Team and Business "
-            "(docker/docs pulls.md @000a96d). Which version of these limits is live today is UNCONFIRMED: an "
+            "{docker}. Which version of these limits is live today is UNCONFIRMED: an "
             "earlier page gave hourly limits (10 unauthenticated, 40 Personal). All pulls from private "
             "subnets leave through the NAT gateways' public addresses, so they share the unauthenticated "
             "limit of those few addresses; the exposure shown spreads pulls evenly over them. Pulls made "
             "by a cache rule use the rule's credential or AWS addresses and happen at most about once a "
-            "day per tag, so a cache removes this exposure (INFERRED from aws-facts.md §4.2)."),
+            "day per tag, so a cache removes this exposure (INFERRED from {ptc}).",
+            docker=cite("docker-hub-pulls"), ptc=_PTC),
         msg("Prices: ECR standard storage $0.10 per GB-month, NAT gateway data processing $0.045 per GB, "
             "interface endpoint $0.01 per AZ-hour and $0.01 per GB, S3 gateway endpoint free (us-east-1; "
-            "derived from the AWS Price List via Infracost, 2024; the official pricing pages could not be "
+            "derived from the AWS Price List via Infracost, 2024 {infracost}; the official pricing pages could not be "
             "retrieved, so the NAT per-GB amount is UNCONFIRMED-official). Data transfer in from the internet "
-            "is taken as free (UNCONFIRMED). The price table lists every price used with its source and date."),
+            "is taken as free (UNCONFIRMED). The price table lists every price used with its source and date.",
+            infracost=cite("infracost-ecr-repository", "infracost-nat-gateway", "infracost-vpc-endpoint",
+                           "vpc-gateway-endpoints")),
     )

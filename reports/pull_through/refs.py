@@ -3,7 +3,7 @@
 Follows the Docker reference grammar: a first path component containing `.` or `:` (or
 `localhost`) is a registry host, otherwise the image is on Docker Hub, where a one-component name
 lives under `library/`. The host decides the upstream, by the `upstreamRegistryUrl` list of
-aws-facts.md §4.1; `<account>.dkr.ecr.<region>.amazonaws.com` is a private ECR registry.
+botocore ECR model, CreatePullThroughCacheRule; `<account>.dkr.ecr.<region>.amazonaws.com` is a private ECR registry.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ UPSTREAM_HOSTS = {
     "quay.io": "quay",
     "ghcr.io": "github-container-registry",
     "registry.gitlab.com": "gitlab-container-registry",
-    "cgr.dev": "chainguard",  # URL UNCONFIRMED (aws-facts.md §4.1)
+    "cgr.dev": "chainguard",  # URL UNCONFIRMED (botocore ECR model, CreatePullThroughCacheRule)
 }
 UPSTREAM_LABELS = {
     "docker-hub": "Docker Hub",

@@ -14,6 +14,7 @@ import pandas as pd
 from ..render.blocks import Cell, Column, Paragraph, Table, missing_table
 from ..render.filters import fmt_bytes, fmt_int, fmt_num, fmt_text, fmt_usd, is_missing
 from ..render.viewmodel import registry_label
+from ..sources import cite
 from ..text import Text, msg
 
 UNKNOWN = msg("unknown")
@@ -180,12 +181,14 @@ def _rate_limit_blocks(rates: pd.DataFrame) -> list[object]:
         compact=True,
         more_text=(_more_registries(more) if more else ""))
     return [table, Paragraph(msg(
-        "* Docker Hub limits as documented in docker/docs (pulls.md @000a96d): 100 pulls per 6 hours per "
+        "* Docker Hub limits as documented in Docker Docs, \"Docker Hub pull usage and limits\" {docker}: 100 "
+        "pulls per 6 hours per "
         "IPv4 address unauthenticated, 200 per 6 hours for an authenticated Personal account. Which "
         "version of the limits is live today is UNCONFIRMED (an earlier page gave hourly limits). Pulls "
         "from private subnets share the NAT gateways' public addresses; a cache rule with a Docker Hub "
         "credential removes this exposure. Measured pulls per day are the CloudWatch pulls of the private "
-        "image in the same ECS task definition; assumed figures come from the configuration."),
+        "image in the same ECS task definition; assumed figures come from the configuration.",
+        docker=cite("docker-hub-pulls")),
         tone="muted")]
 
 

@@ -8,9 +8,13 @@ sentences the English shows instead: `cut_parts` picks them from the paragraph's
 
 from __future__ import annotations
 
+import re
 import string
 
 from ..text import Joined, Text
+
+_CITATION = re.compile(r"^\[\d+(?:, \d+)*\]$")
+"""A source citation parameter (reports/sources.py `cite`), which reads as wording."""
 
 
 def cut_parts(paragraph: Joined, shown: int) -> list[Text]:
@@ -42,6 +46,9 @@ def cut_sentence(part: Text, shown: int) -> Text | None:
     for literal, field, _spec, _conversion in string.Formatter().parse(part.template):
         pos += len(literal)
         if field is None:
+            continue
+        if _CITATION.match(str(part.params[field])):  # "[3]": part of the wording, not a list
+            pos += len(str(part.params[field]))
             continue
         if shown <= pos:
             return None  # cut in the wording before this parameter

@@ -11,6 +11,7 @@ from ..text import as_text, counted, join, msg
 from .blocks import Bullets, Cell, Column, Heading, Paragraph, Section, Table
 from .filters import fmt_int, fmt_text, is_missing
 from .section_prices import prices_table
+from .section_sources import sources_table
 from .viewmodel import (
     SectionContext,
     api_calls_text,
@@ -175,6 +176,7 @@ def build_methodology(ctx: SectionContext, number: int) -> Section:
         blocks.append(Heading(as_text(heading)))
         blocks.extend(Paragraph(cap_registry_list(as_text(p))) for p in paragraphs)
     blocks.extend(prices_table(ctx.table("prices")))  # every price the analysis used
+    blocks.extend(sources_table())  # what every "[n]" above refers to
     if report.notes:
         blocks.append(Heading("Analysis notes"))
         blocks.append(Bullets(tuple(cap_registry_list(as_text(n)) for n in report.notes)))

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..sources import cite
 from ..text import Text, msg
 from .blocks import Cell, Column, Heading, Paragraph, Table
 from .filters import fmt_num, fmt_text, fmt_usd, is_missing
@@ -24,6 +25,15 @@ def _price_cell(amount: Any, unit: str) -> Cell:
     return Cell(fmt_usd(value, digits), True, note=msg("per {unit}", unit=Text(unit)) if unit else "")
 
 
+def _source_cell(source: str, source_id: str, date: str) -> Cell:
+    """A registry source: its label (quoted as written) and its number in "Sources"; an override's
+    own free text otherwise (translatable, e.g. "configuration")."""
+    when = date or msg("undated")
+    if source_id:
+        return Cell(msg("{source} {ref} ({date})", source=source, ref=cite(source_id), date=when), verbatim=True)
+    return Cell(msg("{source} ({date})", source=Text(source), date=when))
+
+
 def prices_table(prices: pd.DataFrame | None) -> list[object]:
     """The "Prices used" blocks for the methodology section (every price the analysis used)."""
     blocks: list[object] = [Heading("Prices used", id="prices-used")]
@@ -35,12 +45,12 @@ def prices_table(prices: pd.DataFrame | None) -> list[object]:
     groups: dict[tuple, dict[str, list[str]]] = {}
     for rec in prices.sort_values(["item", "region"], kind="mergesort").to_dict("records"):
         fallback = not is_missing(rec.get("region_fallback")) and bool(rec.get("region_fallback"))
-        key = tuple(fmt_text(rec.get(c), "") for c in ("item", "unit", "source", "date", "status")) + (
-            rec.get("amount_usd"),)
+        key = tuple(fmt_text(rec.get(c), "") for c in ("item", "unit", "source", "date", "status",
+                                                          "source_id")) + (rec.get("amount_usd"),)
         entry = groups.setdefault(key, {"own": [], "fallback": []})
         entry["fallback" if fallback else "own"].append(fmt_text(rec.get("region")))
     rows = []
-    for (item, unit, source, date, status, amount), regions in groups.items():
+    for (item, unit, source, date, status, source_id, amount), regions in groups.items():
         own = ", ".join(regions["own"]) or "us-east-1"
         rows.append((
             Cell(item, code=True),
@@ -48,7 +58,7 @@ def prices_table(prices: pd.DataFrame | None) -> list[object]:
                             if regions["fallback"] else "")),
             _price_cell(amount, unit),
             Cell(status or UNKNOWN, badge="warn" if status == "UNCONFIRMED" else ("info" if "override" in status else "")),
-            Cell(msg("{source} ({date})", source=Text(source), date=date or msg("undated"))),
+            _source_cell(source, source_id, date),
         ))
     blocks.append(Table(
         id="prices-used-table",

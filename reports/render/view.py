@@ -14,6 +14,7 @@ from .section_auditors import build_auditors
 from .section_compliance import build_compliance
 from .section_coverage import build_coverage
 from .section_methodology import build_completeness, build_methodology
+from .section_sources import with_cited_sources
 from .section_summary import build_summary
 from .viewmodel import SectionContext, banner, report_meta
 
@@ -27,7 +28,7 @@ def build_view(report: ReportInput) -> ReportView:
     builders = (build_summary, build_coverage, build_compliance,
                 *(found for c in report.concerns if (found := concern_section(c)) is not None),
                 build_completeness, build_methodology, build_auditors)
-    sections = tuple(build(ctx, number) for number, build in enumerate(builders, start=1))
+    sections = with_cited_sources(tuple(build(ctx, number) for number, build in enumerate(builders, start=1)))
     view = ReportView(meta=report_meta(report), banner=banner(ctx), sections=sections,
                       toc=tuple(s for s in sections if s.in_toc))
     # Built in English; another language is applied to the finished view (i18n).

@@ -37,7 +37,7 @@ TITLE = "ECR cost & compliance report"
 UNKNOWN = "unknown"
 LISTED_REGISTRIES = 8
 """Account ids a methodology paragraph or note may list before the rest is cut (cap_registry_list)."""
-CLAIR_RETIREMENT = datetime(2026, 2, 2, tzinfo=timezone.utc)  # aws-facts.md §2.2 [SCAN-BASIC]
+CLAIR_RETIREMENT = datetime(2026, 2, 2, tzinfo=timezone.utc)  # src: ecr-basic-scanning (src: ecr-basic-scanning)
 
 CONTROL_ORDER = ("ECR.1", "ECR.2", "ECR.3", "ECR.5", "Inspector.2")
 FREQUENCY_TEXT = {

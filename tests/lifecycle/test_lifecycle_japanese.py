@@ -293,5 +293,6 @@ def test_every_methodology_paragraph_is_translated(manifests, settings):
 
 
 def test_the_methodology_text_has_a_translation_for_every_paragraph():
-    missing = [p[:80] for p in methodology_paragraphs() if p not in JA]
+    # A paragraph that cites a source is a Text: its template (with "{policies}") is the key.
+    missing = [p[:80] for p in methodology_paragraphs() if getattr(p, "template", p) not in JA]
     assert not missing

@@ -193,7 +193,7 @@ JA: dict[str, str] = {
     "Effective scan frequency is computed from each registry's scanning rules, not read from AWS. "
     "A repository filter without '*' matches every repository name that contains it; with '*', "
     "each '*' stands for zero or more characters and the rest of the filter must match the whole "
-    "name (Amazon ECR User Guide, 'Filters to choose which repositories are scanned'). In enhanced "
+    "name (Amazon ECR User Guide, 'Filters to choose which repositories are scanned' {filters}). In enhanced "
     "(Amazon Inspector) registries a continuous-scanning filter wins over a scan-on-push filter, "
     "and a repository matching no filter is not scanned at all: enhanced scanning has no manual "
     "scans. In basic registries (and registries with no scanning configuration, which default to "
@@ -201,7 +201,7 @@ JA: dict[str, str] = {
         "実効スキャン頻度は、AWS から読み取るのではなく、各レジストリのスキャンルールから算出しています。"
         "'*' を含まないリポジトリフィルターは、その文字列を含むすべてのリポジトリ名に一致します。'*' を含む"
         "場合、各 '*' は 0 文字以上の任意の文字列を表し、フィルターの残りの部分がリポジトリ名全体と一致する"
-        "必要があります(Amazon ECR ユーザーガイド「スキャンするリポジトリを選択するためのフィルター」)。"
+        "必要があります(Amazon ECR ユーザーガイド「スキャンするリポジトリを選択するためのフィルター」{filters})。"
         "拡張スキャン(Amazon Inspector)のレジストリでは、継続的スキャンのフィルターがプッシュ時スキャンの"
         "フィルターより優先され、どのフィルターにも一致しないリポジトリはまったくスキャンされません。拡張"
         "スキャンには手動スキャンがないためです。ベーシックスキャンのレジストリ(およびスキャン設定がなく、"
@@ -209,7 +209,7 @@ JA: dict[str, str] = {
         "一致しなければ手動です。",
     "The deprecated repository-level 'scanOnPush' setting: AWS documents that in a basic registry "
     "'any repositories not matching a basic scanning scan on push filter will be set to the manual "
-    "scan frequency', so where the registry has scanning filters the old flag is reported but does "
+    "scan frequency' {filters}, so where the registry has scanning filters the old flag is reported but does "
     "not count. Where the registry has no scanning rules at all, the flag is the only setting there "
     "is and we honour it (source 'repository scanOnPush (deprecated setting)'); AWS does not "
     "document that case. We flag every repository where AWS's own per-repository answer "
@@ -220,7 +220,7 @@ JA: dict[str, str] = {
     "blank and the repository is counted neither as scanned nor as unscanned.":
         "非推奨のリポジトリレベルの 'scanOnPush' 設定について: AWS のドキュメントには、ベーシックスキャンの"
         "レジストリでは「ベーシックスキャンのプッシュ時スキャンフィルターに一致しないリポジトリは、手動の"
-        "スキャン頻度に設定される」と記載されています。そのため、レジストリにスキャンフィルターがある場合、"
+        "スキャン頻度に設定される」{filters} と記載されています。そのため、レジストリにスキャンフィルターがある場合、"
         "古いフラグは表示しますが判定には使用しません。レジストリにスキャンルールがまったくない場合は、この"
         "フラグが唯一の設定であるため、これに従います(決定元「リポジトリの scanOnPush(非推奨の設定)」)。"
         "この場合の動作は AWS のドキュメントに記載されていません。AWS 自身のリポジトリ単位の回答"
@@ -258,19 +258,19 @@ JA: dict[str, str] = {
         "合計は、各イメージの既知の最新結果を足し合わせたものです。空欄は何もわかっていないことを意味し、"
         "ゼロではありません。Amazon Inspector の検出結果の集計には、重大、高、中の件数のみが含まれます。",
     "Basic-scan quota: 100,000 basic image scans per 24 hours per account and Region, not "
-    "adjustable, counting scan-on-push and manual scans alike (Amazon ECR service quotas). "
+    "adjustable, counting scan-on-push and manual scans alike (Amazon ECR service quotas {quotas}). "
     "Headroom is 100% x (1 - busiest UTC day's pushes to scan-on-push repositories in the last 30 "
     "days / 100,000), counting only container images still present in the registry; deleted "
     "images and manual scans are not visible, so real usage can be higher.":
         "ベーシックスキャンのクォータ: アカウントおよびリージョンごとに 24 時間あたり 100,000 回のベーシック"
         "イメージスキャンで、引き上げはできず、プッシュ時スキャンと手動スキャンの両方が数えられます"
-        "(Amazon ECR のサービスクォータ)。余裕は 100% x (1 - 過去 30 日で最も多かった UTC 日の、プッシュ時"
+        "(Amazon ECR のサービスクォータ {quotas})。余裕は 100% x (1 - 過去 30 日で最も多かった UTC 日の、プッシュ時"
         "スキャンのリポジトリへのプッシュ数 / 100,000) で、レジストリに現存するコンテナイメージのみを数えます。"
         "削除されたイメージと手動スキャンは見えないため、実際の使用量はこれより多い可能性があります。",
     "The Clair basic scan engine was deprecated and retired on 2 February 2026 (Amazon ECR User "
-    "Guide, basic scanning); registries still reporting CLAIR are flagged.":
+    "Guide, basic scanning {basic}); registries still reporting CLAIR are flagged.":
         "Clair ベーシックスキャンエンジンは非推奨となり、2026年2月2日に廃止されました(Amazon ECR "
-        "ユーザーガイド、ベーシックスキャン)。まだ CLAIR を報告しているレジストリにはフラグを付けます。",
+        "ユーザーガイド、ベーシックスキャン {basic})。まだ CLAIR を報告しているレジストリにはフラグを付けます。",
     # the basic-findings scope (BasicFindingsScope.describe)
     "Basic scan findings were read for {what}{cap}; archived images, manifest lists and "
     "signature/SBOM artifacts are never in scope. Other images in basic-scanning registries are "
@@ -339,10 +339,10 @@ JA: dict[str, str] = {
 
     # --- methodology: compliance controls (reports/compliance.py METHODOLOGY) --------------
     "Control verdicts are this report's own evaluation of the documented logic of the AWS Security "
-    "Hub controls ECR.1, ECR.2, ECR.3, ECR.5 and Inspector.2, one row per repository; they are not "
+    "Hub controls ECR.1, ECR.2, ECR.3, ECR.5 and Inspector.2 {controls}, one row per repository; they are not "
     "Security Hub findings. A verdict is UNKNOWN whenever the data it needs could not be "
     "collected: missing data never passes or fails.":
-        "コントロールの判定は、AWS Security Hub のコントロール ECR.1、ECR.2、ECR.3、ECR.5、Inspector.2 の"
+        "コントロールの判定は、AWS Security Hub のコントロール ECR.1、ECR.2、ECR.3、ECR.5、Inspector.2 {controls} の"
         "ドキュメントに記載されたロジックを、このレポートが独自に評価したもので、リポジトリごとに 1 行です。"
         "Security Hub の検出結果ではありません。判定に必要なデータを収集できなかった場合、判定は UNKNOWN"
         "(不明)になります。データの欠損が合格や不合格になることはありません。",

@@ -15,6 +15,17 @@ JA: dict[str, str] = {
     "per {unit}": "/ {unit}",
     "{source} ({date})": "{source}({date})",
     "undated": "日付なし",
+    "{source} {ref} ({date})": "{source} {ref}({date})",
+    # the "Sources" list (reports/render/section_sources.py)
+    "The public sources cited in this report by the numbers in brackets, with the words quoted where the "
+    "report relies on them":
+        "このレポートが角括弧の番号で引用する公開情報源。レポートが文言そのものに依拠している箇所は、その文言を"
+        "引用しています",
+    "Source": "出典",
+    "{where} · {dates}": "{where} · {dates}",
+    "Quoted": "引用",
+    "read {date}": "{date} に参照",
+    "dated {date}; {read}": "{date} 付、{read}",
 }
 
 #: The price table's data words (units, statuses, sources from reports/prices.py), tried only when
@@ -35,14 +46,7 @@ _PRICE_WORDS = {
     "official": "公式",
     "derived from the AWS Price List": "AWS Price List から算出",
     "config override": "設定による上書き",
-    # sources
-    "Infracost goldens from the AWS Price List (aws-facts.md §5 [INFRACOST])":
-        "AWS Price List に基づく Infracost のゴールデンデータ(aws-facts.md §5 [INFRACOST])",
-    "pointfive.co (us-east-1, checked March 2026); first 150 TB, $0.07 above":
-        "pointfive.co(us-east-1、2026 年 3 月確認)。最初の 150 TB まで、超過分は $0.07",
-    "ECR User Guide, lifecycle policy examples [LP-EX]": "ECR ユーザーガイド、ライフサイクルポリシーの例 [LP-EX]",
-    "cloudburn.io/blog/amazon-ecr-pricing (as of March 2026)":
-        "cloudburn.io/blog/amazon-ecr-pricing(2026 年 3 月時点)",
+    # sources (a registry source is quoted as written; an override may say "configuration")
     "configuration": "設定",
 }
 

@@ -1,0 +1,251 @@
+"""The archive index, `ROOT/index.html`: every run of an output root on one page, against the
+schedule it was meant to keep.
+
+An auditor asks two things of an evidence archive: is each run intact (and signed, and was it
+delivered), and did the control run every period? This module reads the output root (each run's
+summary.json, its manifest check, its delivery records) and the schedule (the configuration's
+`[[jobs]]` crons, or a weekly rhythm inferred from the runs), and hands plain rows to the pure
+renderer (reports/render/archive_index.py). Nothing here trusts a run: a half-written
+(`.partial-`) or tampered run is listed as such, and a run whose files cannot be read at all is
+still a row. The page is written atomically beside `runs/`, never inside a run, so it is outside
+every manifest and never touches a run's commit or the runs lock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from ..reports.render.archive_index import (
+    BAD_SIGNATURE,
+    SIGNED,
+    UNCHECKED,
+    UNSIGNED,
+    IndexData,
+    RunRow,
+    Schedule,
+    Slot,
+    render_index,
+)
+from .rundir import DELIVERY_DIR, PARTIAL_PREFIX, SIGNATURE, SUMMARY, is_finished_run, verify_run
+
+log = logging.getLogger("ecr_report.archive_index")
+
+INDEX = "index.html"
+WEEK = timedelta(days=7)
+MAX_SLOTS = 520
+"""Expected runs listed at most (ten years of weekly runs); a denser schedule is summarised."""
+
+
+# --- reading the runs -------------------------------------------------------------------------
+
+
+def _run_time(run_id: str) -> datetime | None:
+    try:
+        return datetime.strptime(run_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def _read_summary(run_dir: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads((run_dir / SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def _as_of(summary: dict[str, Any], run_id: str) -> datetime | None:
+    text = summary.get("as_of")
+    if isinstance(text, str):
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+        except ValueError:
+            pass
+    return _run_time(run_id)
+
+
+def _delivery(run_dir: Path) -> tuple[str, ...]:
+    out = []
+    for channel, done, what in (("email", "sent", "email"), ("s3", "uploaded", "S3 upload")):
+        try:
+            record = json.loads((run_dir / DELIVERY_DIR / f"{channel}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        status = record.get("status") if isinstance(record, dict) else None
+        out.append(f"{what}: {'done' if status == done else status or 'unknown'}")
+    return tuple(out)
+
+
+def _links(root: Path, run_dir: Path) -> tuple[tuple[str, str], ...]:
+    wanted = (("report.html", "report.html"), ("report.pdf", "report.pdf"),
+              ("summary.json", SUMMARY), ("data/", "data"))
+    return tuple((label, (run_dir / name).relative_to(root).as_posix() + ("/" if label.endswith("/") else ""))
+                 for label, name in wanted if (run_dir / name).exists())
+
+
+def read_run(root: Path, run_dir: Path) -> RunRow:
+    """One run as the index shows it; never raises for a damaged run."""
+    partial = run_dir.name.startswith(PARTIAL_PREFIX)
+    run_id = run_dir.name[len(PARTIAL_PREFIX):] if partial else run_dir.name
+    summary = _read_summary(run_dir)
+    as_of = _as_of(summary, run_id)
+    if partial:
+        return RunRow(run_id, "incomplete", as_of,
+                      ("not finished: still being written, or its process died (a .partial- run)",),
+                      summary=summary)
+    try:
+        problems = list(verify_run(run_dir, signature=False))
+        signature, signature_problems = _signature(run_dir)
+    except OSError as exc:  # unreadable files: a damaged run is still a row
+        problems, signature, signature_problems = [f"cannot be read: {exc.strerror or exc}"], UNSIGNED, []
+    problems += signature_problems
+    return RunRow(run_id, "tampered" if problems else "complete", as_of, tuple(problems), signature,
+                  _delivery(run_dir), summary, _links(root, run_dir))
+
+
+def _signature(run_dir: Path) -> tuple[str, list[str]]:
+    """(state, problems): an Ed25519 signature is checked with the run's own public key, an HMAC
+    one with `ECR_REPORT_HMAC_KEY` when set (else it is listed as not checked, not as failing)."""
+    from .signing import check_signature, read_hmac_key
+
+    if not (run_dir / SIGNATURE).is_file():
+        problems, _ = check_signature(run_dir)  # a removed signature beside manifest.pub fails
+        return (BAD_SIGNATURE if problems else UNSIGNED), problems
+    problems, _ = check_signature(run_dir, hmac_key=read_hmac_key(None))
+    if any("not checked: no key" in p for p in problems):
+        return UNCHECKED, []
+    return (BAD_SIGNATURE if problems else SIGNED), problems
+
+
+def read_runs(root: Path) -> list[RunRow]:
+    """Every finished or half-written run under `root/runs/`, oldest first."""
+    runs_dir = root / "runs"
+    if not runs_dir.is_dir():
+        return []
+    dirs = [p for p in runs_dir.iterdir()
+            if p.is_dir() and not p.is_symlink() and (is_finished_run(p) or p.name.startswith(PARTIAL_PREFIX))]
+    rows = [read_run(root, d) for d in dirs]
+    return sorted(rows, key=lambda r: (r.as_of or datetime.min.replace(tzinfo=timezone.utc), r.run_id))
+
+
+# --- the schedule -------------------------------------------------------------------------------
+
+
+def _cron_times(jobs: Sequence[Any], start: datetime, end: datetime) -> list[tuple[datetime, str]]:
+    from .cron import cron_trigger
+
+    out: list[tuple[datetime, str]] = []
+    for job in jobs:
+        trigger = cron_trigger(job.cron, job.timezone)
+        previous, now = None, start
+        while len(out) <= MAX_SLOTS * 2:
+            when = trigger.get_next_fire_time(previous, now)
+            if when is None or when.astimezone(timezone.utc) > end:
+                break
+            out.append((when.astimezone(timezone.utc), job.id))
+            previous, now = when, when.astimezone(timezone.utc) + timedelta(seconds=1)
+    return sorted(out)
+
+
+def _weekly_times(first: datetime, end: datetime) -> list[tuple[datetime, str]]:
+    out, when = [], first
+    while when <= end and len(out) <= MAX_SLOTS * 2:  # an expected run still ahead is no gap
+        out.append((when, "weekly"))
+        when += WEEK
+    return out
+
+
+def match_schedule(runs: Sequence[RunRow], jobs: Sequence[Any], now: datetime) -> Schedule:
+    """The expected runs from the first run to `now`, each with the runs nearest to it.
+
+    Each finished run (intact or not) answers the expected run nearest its as-of time; an
+    expected run no run answers is a gap. Without configured jobs the rhythm is weekly from the
+    first run. Half-written runs never answer a slot (they did not produce a report)."""
+    finished = [r for r in runs if r.state != "incomplete" and r.as_of is not None]
+    if not finished:
+        return Schedule("no finished run yet", (), ())
+    first = finished[0].as_of
+    assert first is not None
+    # Start half a period early so a run slightly before its fire time still finds its slot.
+    if jobs:
+        times = _cron_times(jobs, first - timedelta(days=3, hours=12), now)
+        crons = "; ".join(f"{j.id}: cron '{j.cron}' ({j.timezone})" for j in jobs)
+        description = f"configured [[jobs]]: {crons}"
+    else:
+        times = _weekly_times(first, now)
+        description = "no [[jobs]] configured: weekly from the first run (inferred)"
+    truncated = len(times) > MAX_SLOTS
+    times = times[-MAX_SLOTS:]
+    if not times:
+        return Schedule(description, (), tuple(finished))
+    answered: dict[int, list[RunRow]] = {}
+    unmatched = []
+    for run in finished:
+        k = min(range(len(times)), key=lambda i: abs((times[i][0] - run.as_of).total_seconds()))  # type: ignore[operator]
+        if truncated and k == 0 and run.as_of < times[0][0] - WEEK:  # type: ignore[operator]
+            unmatched.append(run)
+            continue
+        answered.setdefault(k, []).append(run)
+    slots = tuple(Slot(when, job, tuple(answered.get(i, ()))) for i, (when, job) in enumerate(times))
+    return Schedule(description, slots, tuple(unmatched), truncated)
+
+
+# --- building and writing -------------------------------------------------------------------------
+
+
+def build_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = None) -> IndexData:
+    root = Path(root)
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    runs = tuple(read_runs(root))
+    return IndexData(str(root), now, runs, match_schedule(runs, list(jobs), now))
+
+
+def write_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = None) -> Path:
+    """Write `root/index.html` atomically (temporary file in `root`, then rename)."""
+    root = Path(root)
+    page = render_index(build_index(root, jobs=jobs, now=now))
+    root.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=root)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, root / INDEX)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return root / INDEX
+
+
+def refresh_index(root: Path, config: Any = None) -> None:
+    """`write_index` after a run, a render or a delivery: the index is a view of the root, so a
+    failure to write it is logged and never fails the command that changed the root."""
+    jobs = list(getattr(config, "jobs", None) or ())
+    try:
+        write_index(root, jobs=jobs)
+    except Exception as exc:  # noqa: BLE001 - the run is written; the index can be rebuilt with `index`
+        log.warning("%s: archive index not updated (%s); `ecr-report index %s` rebuilds it",
+                    Path(root) / INDEX, exc, root)
+
+
+def index_command(root: Path, config_file: Path | None = None, *, now: datetime | None = None) -> Path:
+    """`ecr-report index ROOT`: the schedule from the configuration (`./ecr-report.toml` when no
+    file is named and it exists), then the page. A root without `runs/` is bad input (exit 2)."""
+    from .config import load_config
+    from .errors import ConfigError
+
+    root = Path(root)
+    if not (root / "runs").is_dir():
+        raise ConfigError(f"{root}: not an output root (no runs/ directory in it)")
+    config = load_config(config_file)
+    try:
+        return write_index(root, jobs=config.jobs, now=now)
+    except OSError as exc:
+        raise ConfigError(f"{root / INDEX}: cannot write ({exc.strerror or exc})") from None
