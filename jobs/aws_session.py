@@ -142,6 +142,7 @@ class SessionFactory:
     """How every call is retried (jobs/retry.py); default: `max_attempts` per call."""
     _sessions: dict[str | None, boto3.Session] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _role_locks: dict[str, threading.Lock] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         if self.base_session is None:
@@ -181,12 +182,13 @@ class SessionFactory:
         if account.role_arn is None:
             return self.base_session
         with self._lock:
-            cached = self._sessions.get(account.role_arn)
-        if cached is not None:
-            return cached
-        session = self._assume(account, region)
-        with self._lock:
-            self._sessions[account.role_arn] = session
+            role_lock = self._role_locks.setdefault(account.role_arn, threading.Lock())
+        # One AssumeRole per role however many of its units start at once: the evidence (and
+        # the call count in the report) must not depend on how the threads raced.
+        with role_lock:
+            session = self._sessions.get(account.role_arn)
+            if session is None:
+                session = self._sessions[account.role_arn] = self._assume(account, region)
         return session
 
     def _assume(self, account: Account, region: str) -> boto3.Session:
