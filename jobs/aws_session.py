@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Callable, Protocol
 
 import boto3
 import botocore.config
+import botocore.session
 from botocore.awsrequest import AWSResponse
+from botocore.credentials import CredentialProvider, RefreshableCredentials
 
 from .evidence import EvidenceRecorder
 from .retry import RetryPolicy
@@ -140,6 +143,12 @@ class SessionFactory:
     """The caller's own account; learnt from GetCallerIdentity when not given."""
     retry: RetryPolicy | None = None
     """How every call is retried (jobs/retry.py); default: `max_attempts` per call."""
+    session_duration: int = 3600
+    """DurationSeconds of each assumed-role session ([aws] role_session_duration_seconds)."""
+    clock: Callable[[], datetime] | None = None
+    """What the refreshable credentials read the time from (tests); default botocore's clock."""
+    caller_arn: str | None = None
+    """The default credentials' ARN, from GetCallerIdentity (its partition names member roles)."""
     _sessions: dict[str | None, boto3.Session] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _role_locks: dict[str, threading.Lock] = field(default_factory=dict, init=False)
@@ -175,35 +184,54 @@ class SessionFactory:
             attach_backend(client, self.backend, self.base_account_id or "self", region)
         answer = self.retry.call(client.get_caller_identity)
         account_id = answer["Account"]
+        self.caller_arn = answer.get("Arn")
         self.recorder.record(account_id, region, "sts", "GetCallerIdentity", {}, answer)
         return account_id
 
     def session_for(self, account: Account, region: str) -> boto3.Session:
+        """The session of `account`: the default one, or its role's (assumed once per role;
+        a failed AssumeRole raises, and is tried again by the next unit that needs the role)."""
         if account.role_arn is None:
             return self.base_session
         with self._lock:
             role_lock = self._role_locks.setdefault(account.role_arn, threading.Lock())
-        # One AssumeRole per role however many of its units start at once: the evidence (and
-        # the call count in the report) must not depend on how the threads raced.
-        with role_lock:
-            session = self._sessions.get(account.role_arn)
-            if session is None:
-                session = self._sessions[account.role_arn] = self._assume(account, region)
+        with role_lock:  # the units of one account in other regions wait for this one AssumeRole
+            with self._lock:
+                cached = self._sessions.get(account.role_arn)
+            if cached is not None:
+                return cached
+            session = self._assume(account, region)
+            with self._lock:
+                self._sessions[account.role_arn] = session
         return session
 
     def _assume(self, account: Account, region: str) -> boto3.Session:
+        """A session whose credentials AssumeRole now and again before they expire.
+
+        botocore's RefreshableCredentials call `refresh` when less than the advisory window is
+        left (and block on it in the mandatory window), so a collection outlasting one session
+        keeps going; each refresh is a guarded, recorded AssumeRole like the first.
+        """
         sts = self._make_client(self.base_session, "sts", region, self.base_account_id or "self")
-        params: dict[str, Any] = {"RoleArn": account.role_arn, "RoleSessionName": "ecr-report"}
+        params: dict[str, Any] = {"RoleArn": account.role_arn, "RoleSessionName": "ecr-report",
+                                  "DurationSeconds": self.session_duration}
         if account.external_id:
             params["ExternalId"] = account.external_id
-        creds = self.retry.call(lambda: sts.assume_role(**params))["Credentials"]
-        # TODO(scale): static credentials last the role's session duration (1 h by default);
-        # a collection longer than that would need refreshable credentials.
-        return boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-        )
+
+        def refresh() -> dict[str, str]:
+            creds = self.retry.call(lambda: sts.assume_role(**params))["Credentials"]
+            return {"access_key": creds["AccessKeyId"], "secret_key": creds["SecretAccessKey"],
+                    "token": creds["SessionToken"], "expiry_time": _iso(creds["Expiration"])}
+
+        first = refresh()  # now, so a role that cannot be assumed fails its unit at once
+        advisory, mandatory = refresh_windows(self.session_duration)
+        credentials = RefreshableCredentials(
+            first["access_key"], first["secret_key"], first["token"], datetime.fromisoformat(first["expiry_time"]),
+            refresh, "sts-assume-role", advisory_timeout=advisory, mandatory_timeout=mandatory,
+            **({"time_fetcher": self.clock} if self.clock is not None else {}))
+        core = botocore.session.Session()
+        core.get_component("credential_provider").insert_before("env", _Fixed(credentials))
+        return boto3.Session(botocore_session=core)
 
     def _make_client(self, session: boto3.Session, service: str, region: str, record_as: str) -> Any:
         client = session.client(service, region_name=region, config=self._config)
@@ -212,6 +240,30 @@ class SessionFactory:
             attach_backend(client, self.backend, record_as, region)
         self.recorder.attach(client, record_as, region)
         return client
+
+
+def refresh_windows(duration: int) -> tuple[int, int]:
+    """(advisory, mandatory) seconds before expiry that credentials are refreshed: botocore's
+    15 and 10 minutes, shortened for short sessions (a 15-minute session would otherwise be
+    refreshed before every call)."""
+    return min(15 * 60, duration // 3), min(10 * 60, duration // 6)
+
+
+class _Fixed(CredentialProvider):
+    """A credential provider that hands out one (refreshable) credentials object."""
+
+    METHOD = "sts-assume-role"
+
+    def __init__(self, credentials: RefreshableCredentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> RefreshableCredentials:
+        return self._credentials
+
+
+def _iso(moment: Any) -> str:
+    return moment.isoformat() if isinstance(moment, datetime) else str(moment)
 
 
 def _default_session(backend: Backend | None) -> boto3.Session:

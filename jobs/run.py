@@ -16,23 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
-
-import boto3
-import botocore.exceptions
+from typing import Any, Sequence
 
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
-from .aws_session import Account, ReadOnlyGuard, SessionFactory
-from .collect import CollectOptions, Unit, collect_fleet
-from .collect.lifecycle import cross_check_guard
+from .collect import CollectionError, CollectOptions, collect_fleet
 from .config import Config, ConfigError
+from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, load_raw_dir
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
-from .regions import region_problem
 from .rundir import (
     DELIVERY_DIR,
     MANIFEST,
@@ -53,6 +48,7 @@ from .rundir import (
     write_json,
     write_manifest,
 )
+from .scope import setup_collection
 from .settings import analysis_settings
 from .signing import Signer, load_signer, sign_run
 
@@ -77,8 +73,12 @@ def tool_version() -> str:
 
 
 def run(config: Config, *, output: Path | None = None, demo: bool = False,
-        demo_scale: float = 1, now: datetime | None = None) -> RunOutcome:
-    """Collect and publish one run; returns where it was written."""
+        demo_scale: float = 1, now: datetime | None = None,
+        demo_options: DemoOptions | None = None) -> RunOutcome:
+    """Collect and publish one run; returns where it was written.
+
+    `demo` runs against the emulator: `demo_options` when given, else the story fleet at
+    `demo_scale`."""
     as_of = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     root = Path(output or config.report.output_dir)
     check_output_root(root)  # before collecting: a root that cannot hold runs fails in one line
@@ -91,8 +91,10 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     settings = analysis_settings(config)  # reads the files the config names: fail before collecting
     check_fonts(config.report.language, pdf=config.report.pdf)  # a ja PDF needs a Japanese font
     signer = load_signer(config.archive)  # a bad signing key fails now, before collecting
-    factory, units = (_demo_setup(recorder, config, demo_scale, as_of) if demo
-                      else _aws_setup(recorder, config))
+    if demo and demo_options is None:
+        demo_options = DemoOptions(scale=demo_scale)
+    setup = setup_collection(recorder, config, demo_options if demo else None, as_of)
+    factory, units = setup.factory, setup.units
 
     runs_dir = _tidy_runs_dir(root)
     paths = RunPaths(root, new_run_id(as_of, runs_dir))
@@ -114,9 +116,10 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     settings = {**settings, "history": read_history(root, paths.run_id, CONCERNS, demo=demo)}
     meta = SnapshotMeta(
         run_id=paths.run_id, as_of=as_of, units=collection.units,
-        errors=tuple(e.to_json() for e in collection.errors), tool_version=tool_version(),
-        demo=demo, scope=scope, stale_basic_scan_days=config.report.stale_basic_scan_days,
-        config_digest=config.digest(), settings=settings,
+        errors=tuple(e.to_json() for e in _all_errors(setup.accounts.errors, collection.errors)),
+        tool_version=tool_version(), demo=demo, scope=scope,
+        stale_basic_scan_days=config.report.stale_basic_scan_days,
+        config_digest=config.digest(), settings=settings, organization=setup.organization,
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
     analysis = analyse(build_snapshot(meta, collection.calls, CONCERNS), CONCERNS)
@@ -126,6 +129,14 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
+
+
+def _all_errors(setup: Sequence[CollectionError], collected: Sequence[CollectionError]) -> list[CollectionError]:
+    """The run's completeness errors: choosing the accounts (discovery, accounts that cannot be
+    collected) and collecting them, in one stable order."""
+    if not setup:
+        return list(collected)
+    return sorted([*setup, *collected], key=lambda e: (e.account, e.region, e.operation, e.error))
 
 
 def _tidy_runs_dir(root: Path) -> Path:
@@ -290,45 +301,3 @@ def _caller_identities(analysis: Analysis) -> list[dict[str, str]]:
     rows = frame[["account_id", "region", "caller_arn"]].dropna(subset=["caller_arn"])
     return [{"account_id": str(a), "region": str(r), "caller_arn": str(c)}
             for a, r, c in sorted(set(map(tuple, rows.astype(str).itertuples(index=False))))]
-
-
-def _aws_setup(recorder: EvidenceRecorder, config: Config) -> tuple[SessionFactory, list[Unit]]:
-    session = boto3.Session()
-    regions = list(config.aws.regions) or ([session.region_name] if session.region_name else [])
-    if not regions:
-        raise ConfigError("no AWS region: set [aws] regions in the config, or AWS_REGION / AWS_DEFAULT_REGION")
-    if not config.aws.regions and (problem := region_problem(regions)):  # configured ones are checked already
-        raise ConfigError(f"the session's region (AWS_REGION, AWS_DEFAULT_REGION or the profile): {problem}")
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=session,
-                             guard=_guard(config))
-    try:
-        caller = factory.identify(regions[0])
-    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError) as exc:
-        raise ConfigError(f"no usable AWS credentials ({exc}); use --demo to try the tool without AWS") from None
-    except botocore.exceptions.ClientError as exc:
-        raise ConfigError(f"AWS refused the credentials: {exc}") from None
-    except botocore.exceptions.EndpointConnectionError as exc:
-        raise ConfigError(f"cannot reach AWS: {exc}") from None
-    factory.base_account_id = caller
-    accounts = [Account(a.id, None if (a.id == caller and not a.role_arn) else a.role_arn, a.external_id)
-                for a in config.aws.accounts] or [Account(caller)]
-    units = [Unit(a, a.id or caller, r) for a in accounts for r in regions]
-    return factory, units
-
-
-def _guard(config: Config) -> ReadOnlyGuard:
-    # The one non-read call the tool may make, and only when asked: AWS's own lifecycle preview.
-    return cross_check_guard() if config.lifecycle.cross_check_aws else ReadOnlyGuard()
-
-
-def _demo_setup(recorder: EvidenceRecorder, config: Config, scale: float,
-                as_of: datetime) -> tuple[SessionFactory, list[Unit]]:
-    from .demo import DemoEmulator, build_fleet
-
-    fleet = build_fleet(scale=scale, as_of=as_of)
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts,
-                             backend=DemoEmulator(fleet), base_account_id=fleet.caller_account)
-    accounts = {a: Account(a, None if a == fleet.caller_account else fleet.role_arn(a))
-                for a in fleet.accounts}
-    units = [Unit(accounts[a], a, r) for a, r in fleet.units]
-    return factory, units

@@ -69,14 +69,27 @@ class UnitContext:
     _clients: dict[str, Any] = field(default_factory=dict)
     _connection_failures: int = 0
     """Calls in a row that ended in a dropped connection after all their retries."""
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    """Re-entrant: a client that cannot be made files its error while the lock is held."""
 
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = self.factory.client(
-                    service, self.account, self.region, record_as=self.account_id)
+                self._clients[service] = self._new_client(service)
             return self._clients[service]
+
+    def _new_client(self, service: str) -> Any:
+        """A client of the unit's account; the unit is given up, with the reason filed, when
+        the account's role cannot be assumed (no call in it could succeed)."""
+        try:
+            return self.factory.client(service, self.account, self.region, record_as=self.account_id)
+        except botocore.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            message = f"{code}: {_message(exc)}"
+        except (botocore.exceptions.BotoCoreError, ValueError) as exc:
+            message = f"{type(exc).__name__}: {exc}"
+        self._file("sts", "AssumeRole", self.account.role_arn or "", message, fatal=False)
+        raise UnitAborted(message)
 
     def call(self, service: str, operation: str, *, expected: tuple[str, ...] = (),
              about: str = "", **params: Any) -> dict[str, Any] | None:

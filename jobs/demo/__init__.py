@@ -9,7 +9,7 @@ raises ``DemoServiceError``.  No network, no credentials, no wall clock (except 
 
 from .emulator import DemoEmulator
 from .errors import DemoServiceError
-from .fleet import build_fleet
+from .fleet import build_fleet, build_organization_fleet
 from .model import DemoFleet
 
-__all__ = ["build_fleet", "DemoEmulator", "DemoServiceError", "DemoFleet"]
+__all__ = ["build_fleet", "build_organization_fleet", "DemoEmulator", "DemoServiceError", "DemoFleet"]

@@ -26,10 +26,12 @@ from ecr_report.jobs.collect import CollectOptions, collect_fleet
 from ecr_report.jobs.config import Config
 from ecr_report.jobs.deliver import deliver_run
 from ecr_report.jobs.deliver.email import build_message
+from ecr_report.jobs.demo_options import DemoOptions
 from ecr_report.jobs.evidence import MINIMISED, EvidenceRecorder, load_raw_dir
 from ecr_report.jobs.plugins import CONCERNS, collectors
-from ecr_report.jobs.run import _demo_setup, run
+from ecr_report.jobs.run import run
 from ecr_report.jobs.rundir import verify_run
+from ecr_report.jobs.scope import setup_collection
 from ecr_report.reports.analyse import analyse
 from ecr_report.reports.coverage import BasicFindingsScope
 from ecr_report.reports.snapshot import SnapshotMeta, build_snapshot
@@ -213,7 +215,8 @@ def _demo_analysis(minimised) -> tuple:
     config = Config()
     as_of = datetime(2026, 11, 30, tzinfo=timezone.utc)
     recorder = EvidenceRecorder(minimised=minimised)
-    factory, units = _demo_setup(recorder, config, 1, as_of)
+    setup = setup_collection(recorder, config, DemoOptions(), as_of)
+    factory, units = setup.factory, setup.units
     # One worker: the calls' sequence numbers (and so the tables' row order) do not depend on timing.
     options = CollectOptions(as_of=as_of, scope=BasicFindingsScope(), collectors=collectors(),
                              repository_workers=1)
