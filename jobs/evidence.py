@@ -33,7 +33,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..reports.raw import RAW_SUFFIX, RawCall, decode, encode, json_safe
 
 __all__ = ["EvidenceRecorder", "MINIMISED", "Minimisation", "RawCall", "load_raw_dir", "minimise",
-           "call_order", "number_in_order", "reserve_position", "sort_calls", "json_safe"]
+           "call_order", "number_in_order", "reserve_position", "sort_calls", "json_safe", "write_calls"]
 
 
 @dataclass(frozen=True)
@@ -290,6 +290,12 @@ class EvidenceRecorder:
 
         events.register("before-parameter-build", remember_params)
         events.register("after-call", store_response)
+
+
+def write_calls(raw_dir: Path, calls: Iterable[RawCall]) -> None:
+    """Write numbered calls under `raw_dir` (an assembled run's evidence, jobs/shards.py)."""
+    for call in calls:
+        _write(raw_dir, call)
 
 
 def _write(raw_dir: Path, call: RawCall) -> None:
