@@ -150,12 +150,13 @@ def _check_plan(plan: Plan, config: Config, demo: DemoOptions | None, area: Path
     return plan
 
 
-def obtain_plan(config: Config, root: Path, run_id: str, demo: DemoOptions | None) -> Plan:
-    """The run's stored plan; planned and stored first when there is none yet (see the module)."""
+def obtain_plan(config: Config, root: Path, run_id: str, demo: DemoOptions | None) -> tuple[Plan, int]:
+    """The run's stored plan, and the calls this process made planning (0: the plan was there).
+    Planned and stored first when there is none yet (see the module docstring)."""
     area = shard_area(root, run_id)
     stored = read_plan(area)
     if stored is not None:
-        return _check_plan(stored, config, demo, area)
+        return _check_plan(stored, config, demo, area), 0
     area.mkdir(parents=True, exist_ok=True)
     evidence = f".plan-{socket.gethostname()}-{os.getpid()}"
     recorder = EvidenceRecorder(area / evidence / "raw")
@@ -163,15 +164,18 @@ def obtain_plan(config: Config, root: Path, run_id: str, demo: DemoOptions | Non
     recorder.flush()  # the planning calls, written under the evidence directory the plan names
     weights, weights_from = previous_weights(root, run_id)
     doc = _plan_doc(config, run_id, demo, setup, evidence, weights, weights_from)
+    made = sum(recorder.operation_counts().values())
     write_json(area / evidence / PLAN, doc)
     try:
         os.link(area / evidence / PLAN, area / PLAN)  # fails when another shard stored one first
     except FileExistsError:
+        # Its planning calls were made for nothing; their evidence is not the run's (the stored
+        # plan's is), so it goes; the shard manifest counts them.
         log.info("run %s: another shard stored the plan first; using it", run_id)
         shutil.rmtree(area / evidence, ignore_errors=True)
-        return _check_plan(read_plan(area), config, demo, area)  # type: ignore[arg-type]
+        return _check_plan(read_plan(area), config, demo, area), made  # type: ignore[arg-type]
     log.info("run %s: planned %d registries (weights: %s)", run_id, len(doc["units"]), weights_from)
-    return Plan(doc)
+    return Plan(doc), made
 
 
 def previous_weights(root: Path, run_id: str) -> tuple[dict[tuple[str, str], int], str]:
@@ -232,7 +236,7 @@ def collect_shard(config: Config, root: Path, run_id: str, shard: int, of: int,
     """Collect shard `shard` of `of` into its directory under the run's shard area."""
     as_of = run_id_instant(run_id)
     pre = preflight(config, root)
-    plan = obtain_plan(config, root, run_id, demo)
+    plan, planning_calls = obtain_plan(config, root, run_id, demo)
     mine = [i for i, k in enumerate(assign(plan.units, of)) if k == shard]
     final = shard_dir(root, run_id, shard, of)
     # Built beside and renamed into place: a shard directory with a manifest is complete, and a
@@ -251,7 +255,7 @@ def collect_shard(config: Config, root: Path, run_id: str, shard: int, of: int,
         "plan_digest": plan.digest, "plan_units": len(plan.units),
         "units": [[u.account_id, u.region] for u in units],
         "errors": [e.to_json() for e in collection.errors],
-        "calls": sum(recorder.operation_counts().values()),
+        "calls": sum(recorder.operation_counts().values()), "planning_calls": planning_calls,
         "host": socket.gethostname(), "pid": os.getpid(),
         "started_at": started.isoformat(timespec="seconds"),
         "seconds": round(time.monotonic() - clock, 3), "peak_rss_kib": _peak_rss_kib(),
