@@ -248,22 +248,31 @@ def collect_shard(config: Config, root: Path, run_id: str, shard: int, of: int,
     units = plan.collect_units(config, mine)
     log.info("run %s shard %d of %d: collecting %d of %d registries", run_id, shard, of, len(units), len(plan.units))
     started, clock = datetime.now().astimezone(), time.monotonic()
-    collection = collect_fleet(factory, units, collect_options(config, as_of, pre),
-                               max_workers=config.aws.max_workers)
-    write_json(work / SHARD_MANIFEST, {
-        "run_id": run_id, "shard": shard, "of": of, "status": "complete",
-        "plan_digest": plan.digest, "plan_units": len(plan.units),
-        "units": [[u.account_id, u.region] for u in units],
-        "errors": [e.to_json() for e in collection.errors],
-        "calls": sum(recorder.operation_counts().values()), "planning_calls": planning_calls,
-        "host": socket.gethostname(), "pid": os.getpid(),
-        "started_at": started.isoformat(timespec="seconds"),
-        "seconds": round(time.monotonic() - clock, 3), "peak_rss_kib": _peak_rss_kib(),
-    })
+    manifest: dict[str, Any] = {
+        "run_id": run_id, "shard": shard, "of": of, "plan_digest": plan.digest,
+        "plan_units": len(plan.units), "units": [[u.account_id, u.region] for u in units],
+        "planning_calls": planning_calls, "host": socket.gethostname(), "pid": os.getpid(),
+        "started_at": started.isoformat(timespec="seconds")}
+    try:
+        collection = collect_fleet(factory, units, collect_options(config, as_of, pre),
+                                   max_workers=config.aws.max_workers)
+        manifest.update(status="complete", errors=[e.to_json() for e in collection.errors])
+    except Exception as exc:  # recorded for assemble (which names the shard), then raised
+        manifest.update(status="failed", errors=[], reason=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+    finally:
+        manifest.update(calls=sum(recorder.operation_counts().values()),
+                        seconds=round(time.monotonic() - clock, 3), peak_rss_kib=_peak_rss_kib())
+        _publish_shard(work, final, manifest)
+    return final
+
+
+def _publish_shard(work: Path, final: Path, manifest: Mapping[str, Any]) -> None:
+    """The manifest last, then the whole directory renamed into place (replacing a retried one)."""
+    write_json(work / SHARD_MANIFEST, manifest)
     if final.exists():
         shutil.rmtree(final)
     os.replace(work, final)
-    return final
 
 
 def _peak_rss_kib() -> int | None:
@@ -309,7 +318,7 @@ def _manifest_problem(manifest: Mapping[str, Any], plan: Plan, expected: list[li
     if manifest.get("plan_digest") != plan.digest:
         return "it collected another plan's units"
     if manifest.get("status") != "complete":
-        return f"its status is {manifest.get('status')!r}"
+        return f"it {manifest.get('status') or 'did not finish'} ({manifest.get('reason', 'no reason given')})"
     if manifest.get("units") != expected:
         return "its units are not the ones the plan assigns it"
     return None

@@ -126,3 +126,24 @@ def test_assignment_keeps_accounts_whole_and_balances_weights():
     assert all(by_account[u["account_id"]] == k for u, k in zip(units, shard_of))
     loads = [sum(u["weight"] for u, k in zip(units, shard_of) if k == s) for s in (0, 1)]
     assert sorted(loads) == [22, 22]
+
+
+def test_a_failed_shard_says_why_and_its_registries_are_not_collected(tmp_path, monkeypatch):
+    from ecr_report.jobs import shards
+
+    config = load_config(_config(tmp_path))
+    collect_shard(config, tmp_path, RUN_ID, 0, 2, DemoOptions())
+
+    def lost_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shards, "collect_fleet", lost_disk)
+    with pytest.raises(OSError):
+        collect_shard(config, tmp_path, RUN_ID, 1, 2, DemoOptions())
+    manifest = json.loads((shard_area(tmp_path, RUN_ID) / "1-of-2" / "shard.json").read_text())
+    assert manifest["status"] == "failed" and "No space left" in manifest["reason"]
+    monkeypatch.undo()
+    outcome = shards.assemble(config, tmp_path, RUN_ID, DemoOptions())
+    errors = [e for e in outcome.analysis.snapshot.meta.errors if e["operation"] == "collect (shard 1 of 2)"]
+    assert errors and all("it failed (OSError: [Errno 28] No space left on device)" in e["error"] for e in errors)
+    assert not outcome.complete
