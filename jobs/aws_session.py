@@ -230,6 +230,10 @@ class SessionFactory:
             refresh, "sts-assume-role", advisory_timeout=advisory, mandatory_timeout=mandatory,
             **({"time_fetcher": self.clock} if self.clock is not None else {}))
         core = botocore.session.Session()
+        # The service models are read once, into the base session's loader: a session of its own
+        # per role would hold its own copy (~14 MiB each), so memory would grow with the number
+        # of accounts (benchmarks/org_scale.py: 3.3 GiB for 200 accounts before this).
+        core.register_component("data_loader", self.base_session._session.get_component("data_loader"))
         core.get_component("credential_provider").insert_before("env", _Fixed(credentials))
         return boto3.Session(botocore_session=core)
 
