@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from ..reports.summary import ON_PURPOSE
 from .aws_session import Account, SessionFactory
 from .collect.context import CollectionError, UnitAborted, UnitContext
 from .config import AccountConfig, OrganizationConfig
@@ -31,8 +32,6 @@ from .errors import ConfigError
 NOT_COLLECTABLE = {"SUSPENDED": "suspended", "PENDING_CLOSURE": "pending closure", "CLOSED": "closed",
                    "PENDING_ACTIVATION": "pending activation"}
 """Account states that cannot be collected, and how the report says so."""
-ON_PURPOSE = ("excluded by config", "management account")
-"""Reasons an account is left out that are the configuration's choice, not a gap."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +105,11 @@ def discover(factory: SessionFactory, org: OrganizationConfig, *, caller_account
     seen = [_decide(f, org, management) for f in found]
     if ctx.errors and not explicit and not any(s.included for s in seen):
         first = ctx.errors[0]
-        raise ConfigError(f"account discovery from AWS Organizations failed ({first.operation}: {first.error}); "
-                          "run from the management account or a delegated administrator with "
-                          "organizations:ListAccounts, or list [[aws.accounts]]")
+        hint = ("; the hub must be the management account or a delegated administrator, allowed "
+                "organizations:DescribeOrganization, ListAccounts, ListAccountsForParent and "
+                "ListOrganizationalUnitsForParent" if "AccessDenied" in first.error else "")
+        raise ConfigError(f"account discovery from AWS Organizations failed ({first.operation}: {first.error})"
+                          f"{hint}; or list the accounts in [[aws.accounts]]")
     accounts = {s.id: _member(s.id, caller_account, partition, org) for s in seen if s.included}
     for configured in explicit:  # explicit entries win for the same id
         role = None if (configured.id == caller_account and not configured.role_arn) else configured.role_arn

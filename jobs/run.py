@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
-from .collect import CollectionError, CollectOptions, collect_fleet
+from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, RawCall, load_raw_dir
@@ -133,7 +133,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     log.info("run %s: collecting %d registries", paths.run_id, len(setup.units))
     collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
                                max_workers=config.aws.max_workers)
-    errors = [e.to_json() for e in all_errors(setup.accounts.errors, collection.errors)]
+    errors = [e.to_json() for e in setup.all_errors(collection.errors)]
     return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=collection.calls,
                       units=collection.units, errors=errors, organization=setup.organization)
 
@@ -160,14 +160,6 @@ def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: dateti
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
-
-
-def all_errors(setup: Sequence[CollectionError], collected: Sequence[CollectionError]) -> list[CollectionError]:
-    """The run's completeness errors: choosing the accounts (discovery, accounts that cannot be
-    collected) and collecting them, in one stable order."""
-    if not setup:
-        return list(collected)
-    return sorted([*setup, *collected], key=lambda e: (e.account, e.region, e.operation, e.error))
 
 
 def tidy_runs_dir(root: Path) -> Path:

@@ -4,6 +4,8 @@ session factory that reaches them, for AWS or for the demo emulator.
     setup = setup_collection(recorder, config, demo_options, as_of)
     setup.factory, setup.units      # what collect_fleet needs
     setup.accounts                  # AccountScope: organization discovery, reasons, errors
+    setup.all_errors(collected)     # SnapshotMeta.errors: discovery's and the collection's
+    setup.organization              # SnapshotMeta.organization (None without discovery)
 
 Accounts come from `[[aws.accounts]]`, from `[aws.organization]` discovery (jobs/organization.py,
 combined with the explicit ones), or default to the caller's own account. The demo's
@@ -14,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Sequence
 
 import boto3
 import botocore.exceptions
 
 from .aws_session import Account, ReadOnlyGuard, SessionFactory
-from .collect import Unit
+from .collect import CollectionError, Unit
 from .collect.lifecycle import cross_check_guard
 from .config import Config, OrganizationConfig
 from .demo_options import DemoOptions
@@ -35,6 +38,13 @@ class CollectionSetup:
     units: list[Unit]
     accounts: AccountScope
     """How the accounts were chosen; `organization_id` is "" without discovery."""
+
+    def all_errors(self, collected: Sequence[CollectionError]) -> list[CollectionError]:
+        """The run's completeness errors: choosing the accounts (failed discovery calls, accounts
+        that cannot be collected) and collecting them, in one stable order."""
+        if not self.accounts.errors:
+            return list(collected)
+        return sorted([*self.accounts.errors, *collected], key=lambda e: (e.account, e.region, e.operation, e.error))
 
     @property
     def organization(self) -> dict | None:

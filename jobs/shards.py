@@ -56,7 +56,7 @@ from .demo_options import DemoOptions
 from .errors import ConfigError
 from .evidence import EvidenceRecorder, RawCall, load_raw_dir, number_in_order, write_calls
 from .history import earlier_runs
-from .run import RunOutcome, all_errors, collect_options, finish_run, preflight, tidy_runs_dir
+from .run import RunOutcome, collect_options, finish_run, preflight, tidy_runs_dir
 from .rundir import RunPaths, run_id_instant, write_json
 from .scope import collection_factory, setup_collection
 
@@ -401,5 +401,5 @@ def _assembled_errors(plan: Plan, checks: Sequence[ShardCheck]) -> list[dict[str
                 collected.append(CollectionError(
                     u["account_id"], u["region"], f"collect (shard {c.shard} of {len(checks)})",
                     f"not collected: {c.problem}"))
-    collected.sort(key=lambda e: (e.account, e.region, e.operation, e.error))
-    return [e.to_json() for e in all_errors(setup, collected)]
+    # One order, as CollectionSetup.all_errors gives a single run's.
+    return [e.to_json() for e in sorted([*setup, *collected], key=lambda e: (e.account, e.region, e.operation, e.error))]

@@ -189,7 +189,7 @@ def test_no_secret_in_the_run_its_delivery_or_the_email_over_http(moto_aws, tmp_
     assert set(assume["minimised"]["removed"]) == {
         "Credentials.AccessKeyId", "Credentials.SecretAccessKey", "Credentials.SessionToken"}
     assert assume["minimised"]["params_removed"] == ["ExternalId"]
-    assert assume["params"] == {"RoleArn": ROLE, "RoleSessionName": "ecr-report"}
+    assert assume["params"] == {"RoleArn": ROLE, "RoleSessionName": "ecr-report", "DurationSeconds": 3600}
     # What the task definitions feed is still there: the images in use, from the minimised evidence.
     in_use = outcome.analysis.tables["ecs_container_images"]
     assert set(in_use["image"]) == {f"{REGISTRY}/web/app:1", "nginx:1.27", f"{REGISTRY}/batch/job:2"}
