@@ -2,6 +2,7 @@
 
     python benchmarks/org_scale.py shards [--accounts 200] [--latency-ms 50] [--shards 2 4 8]
     python benchmarks/org_scale.py memory [--scales 1 10 40] [--shard-scale 40]
+    python benchmarks/org_scale.py shard-memory [--accounts 50 200 400] [--per-shard 25]
 
 `shards`: an organization of ACCOUNTS member accounts x 2 regions (`--demo-accounts`), every
 emulated call waiting LATENCY ms. First one process (`ecr-report run`, the baseline, measured
@@ -20,6 +21,9 @@ all its calls / (max_workers x repository_workers) x latency.
 `memory`: peak RSS of `run --demo --demo-scale S` for each scale, and of one shard of 2
 (`collect --shard 0/2`) at the largest, which holds only its units in progress (the emulated
 fleet itself is in every demo process: it is the "AWS" the process talks to).
+
+`shard-memory`: peak RSS of one shard of about PER accounts in organizations of growing size
+(no latency): what a shard holds must not grow with the organization.
 
 Peak RSS is the child's ru_maxrss (os.wait4). Timings on a shared machine are noisy: compare
 figures of one invocation, never across machines. Nothing here is asserted.
@@ -147,6 +151,24 @@ def memory(args: argparse.Namespace) -> None:
     print(f"  assemble scale {args.shard_scale:<4g}           {rss / 1024:7.0f} MiB  {wall:6.1f} s  exit {code}")
 
 
+def shard_memory(args: argparse.Namespace) -> None:
+    """One shard of about PER accounts, in organizations of growing size (N = accounts / PER)."""
+    work = Path(tempfile.mkdtemp(prefix="org-shard-memory-"))
+    config = work / "ecr-report.toml"
+    config.write_text(CONFIG.format(workers=args.workers, repo_workers=args.repo_workers))
+    log = work / "log.txt"
+    print(f"peak RSS of shard 0 of N, about {args.per_shard} accounts each (work dir {work})")
+    for accounts in args.accounts:
+        n = max(1, accounts // args.per_shard)
+        run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        wall, code, rss = timed(["collect", "--demo", "--demo-accounts", str(accounts), "--run-id", run_id,
+                                 "--shard", f"0/{n}", "--output", str(work / str(accounts)), "--config", str(config)], log)
+        manifest = json.loads((work / str(accounts) / "shards" / run_id / f"0-of-{n}" / "shard.json").read_text())
+        print(f"  {accounts:5d} accounts, shard 0/{n:<3d} {len(manifest['units']):4d} registries "
+              f"{manifest['calls']:6d} calls  {rss / 1024:6.0f} MiB  {wall:6.1f} s  exit {code}")
+        time.sleep(1.1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="mode", required=True)
@@ -157,11 +179,14 @@ def main() -> None:
     m = sub.add_parser("memory")
     m.add_argument("--scales", type=float, nargs="+", default=[1, 10, 40])
     m.add_argument("--shard-scale", type=float, default=40)
-    for p in (s, m):
+    sm = sub.add_parser("shard-memory")
+    sm.add_argument("--accounts", type=int, nargs="+", default=[50, 200, 400])
+    sm.add_argument("--per-shard", type=int, default=25)
+    for p in (s, m, sm):
         p.add_argument("--workers", type=int, default=4, help="[aws] max_workers")
         p.add_argument("--repo-workers", type=int, default=4, help="[aws] repository_workers")
     args = parser.parse_args()
-    (shards if args.mode == "shards" else memory)(args)
+    {"shards": shards, "memory": memory, "shard-memory": shard_memory}[args.mode](args)
 
 
 if __name__ == "__main__":
