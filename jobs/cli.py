@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_run_parser(sub)
     _add_render_parser(sub)
+    from .shards_cmd import add_shard_parsers
+
+    add_shard_parsers(sub)
 
     verify = sub.add_parser("verify", help="check an archived run against its manifest and signature")
     verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")

@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
@@ -24,7 +24,7 @@ from .archive_index import refresh_index
 from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
-from .evidence import EvidenceRecorder, load_raw_dir
+from .evidence import EvidenceRecorder, RawCall, load_raw_dir
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
@@ -66,67 +66,98 @@ class RunOutcome:
         return not self.analysis.snapshot.meta.errors
 
 
+@dataclass(frozen=True)
+class Preflight:
+    """What a run checks and reads before it calls AWS (a bad one fails before collecting)."""
+
+    scope: BasicFindingsScope
+    settings: dict[str, Any]
+    signer: Signer | None
+
+
+def preflight(config: Config, root: Path) -> Preflight:
+    check_output_root(root)  # before collecting: a root that cannot hold runs fails in one line
+    scope = BasicFindingsScope(config.collect.basic_findings_newest_per_repository,
+                               config.collect.basic_findings_pushed_within_days,
+                               config.collect.basic_findings_max_images)
+    settings = analysis_settings(config)  # reads the files the config names: fail before collecting
+    check_fonts(config.report.language, pdf=config.report.pdf)  # a ja PDF needs a Japanese font
+    signer = load_signer(config.archive)  # a bad signing key fails now, before collecting
+    return Preflight(scope, dict(settings), signer)
+
+
+def collect_options(config: Config, as_of: datetime, pre: Preflight) -> CollectOptions:
+    return CollectOptions(
+        as_of=as_of,
+        scope=pre.scope,
+        repository_workers=config.aws.repository_workers,
+        repository_scan_configuration=config.collect.repository_scan_configuration,
+        settings=pre.settings,
+        collectors=collectors(),
+    )
+
+
+def run_instant(now: datetime | None) -> datetime:
+    """A run's as-of time: `now` (default the clock) in UTC, to the second (a run id's precision)."""
+    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+
+
 def run(config: Config, *, output: Path | None = None, demo: bool = False,
         demo_scale: float = 1, now: datetime | None = None,
         demo_options: DemoOptions | None = None) -> RunOutcome:
     """Collect and publish one run; returns where it was written.
 
+    The three phases of a sharded run (jobs/shards.py) in one process: plan (which units),
+    collect them, and `finish_run` (snapshot, analyse, publish, manifest, sign).
     `demo` runs against the emulator: `demo_options` when given, else the story fleet at
     `demo_scale`."""
-    as_of = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    as_of = run_instant(now)
     root = Path(output or config.report.output_dir)
-    check_output_root(root)  # before collecting: a root that cannot hold runs fails in one line
-    scope = BasicFindingsScope(config.collect.basic_findings_newest_per_repository,
-                               config.collect.basic_findings_pushed_within_days,
-                               config.collect.basic_findings_max_images)
+    pre = preflight(config, root)
     # Where raw/ goes is known only once the run directory exists, after the caller's
-    # identity and the regions are resolved; the recorder flushes earlier calls then.
+    # identity and the regions are resolved; the recorder writes earlier calls then.
     recorder = EvidenceRecorder()
-    settings = analysis_settings(config)  # reads the files the config names: fail before collecting
-    check_fonts(config.report.language, pdf=config.report.pdf)  # a ja PDF needs a Japanese font
-    signer = load_signer(config.archive)  # a bad signing key fails now, before collecting
     if demo and demo_options is None:
         demo_options = DemoOptions(scale=demo_scale)
     setup = setup_collection(recorder, config, demo_options if demo else None, as_of)
-    factory, units = setup.factory, setup.units
 
-    runs_dir = _tidy_runs_dir(root)
-    paths = RunPaths(root, new_run_id(as_of, runs_dir))
+    paths = RunPaths(root, new_run_id(as_of, tidy_runs_dir(root)))
     run_dir = paths.start()
     recorder.write_to(run_dir / "raw")
-    log.info("run %s: collecting %d registries", paths.run_id, len(units))
+    log.info("run %s: collecting %d registries", paths.run_id, len(setup.units))
+    collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
+                               max_workers=config.aws.max_workers)
+    errors = [e.to_json() for e in setup.all_errors(collection.errors)]
+    return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=collection.calls,
+                      units=collection.units, errors=errors, organization=setup.organization)
 
-    options = CollectOptions(
-        as_of=as_of,
-        scope=scope,
-        repository_workers=config.aws.repository_workers,
-        repository_scan_configuration=config.collect.repository_scan_configuration,
-        settings=settings,
-        collectors=collectors(),
-    )
-    collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
+
+def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
+               calls: Sequence[RawCall], units: Sequence[tuple[str, str]],
+               errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
+    """From the collected evidence (already under the started run's raw/) to the finished run."""
+    run_dir = paths.partial
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
-    settings = {**settings, "history": read_history(root, paths.run_id, CONCERNS, demo=demo)}
+    settings = {**pre.settings, "history": read_history(paths.root, paths.run_id, CONCERNS, demo=demo)}
     meta = SnapshotMeta(
-        run_id=paths.run_id, as_of=as_of, units=collection.units,
-        errors=tuple(e.to_json() for e in setup.all_errors(collection.errors)),
-        tool_version=tool_version(), demo=demo, scope=scope,
+        run_id=paths.run_id, as_of=as_of, units=tuple(units), errors=tuple(errors),
+        tool_version=tool_version(), demo=demo, scope=pre.scope,
         stale_basic_scan_days=config.report.stale_basic_scan_days,
-        config_digest=config.digest(), settings=settings, organization=setup.organization,
+        config_digest=config.digest(), settings=settings, organization=organization,
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
-    analysis = analyse(build_snapshot(meta, collection.calls, CONCERNS), CONCERNS)
+    analysis = analyse(build_snapshot(meta, calls, CONCERNS), CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
     write_manifest(run_dir, _manifest_metadata(meta, analysis))
-    sign_run(run_dir, signer)  # manifest.sig (+ .pub) when a key is configured
+    sign_run(run_dir, pre.signer)  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
-    refresh_index(root, config)  # ROOT/index.html, beside runs/: after the commit, never inside it
+    refresh_index(paths.root, config)  # ROOT/index.html, beside runs/: after the commit, never inside it
     return RunOutcome(final, analysis)
 
 
-def _tidy_runs_dir(root: Path) -> Path:
+def tidy_runs_dir(root: Path) -> Path:
     """`root/runs`, created; what killed commands left there put back or removed (and logged)."""
     runs_dir = root / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)

@@ -130,3 +130,20 @@ def _demo_org_setup(recorder: EvidenceRecorder, config: Config, demo: DemoOption
                      region=region, regions=fleet.regions)
     units = [Unit(a, a.id or caller, r) for a in scope.accounts for r in fleet.regions]
     return CollectionSetup(factory, units, scope)
+
+
+def collection_factory(recorder: EvidenceRecorder, config: Config, demo: DemoOptions | None,
+                       as_of: datetime, caller: str) -> SessionFactory:
+    """The factory of a process that collects units planned elsewhere (a shard,
+    jobs/shards.py): the same clients as `setup_collection`'s, without choosing the units again."""
+    if demo is None:
+        return SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=boto3.Session(),
+                              guard=_guard(config), session_duration=config.aws.role_session_duration_seconds,
+                              base_account_id=caller)
+    from .demo import DemoEmulator, build_fleet, build_organization_fleet
+
+    fleet = (build_organization_fleet(demo.accounts, as_of) if demo.accounts is not None
+             else build_fleet(scale=demo.scale, as_of=as_of))
+    return SessionFactory(recorder, max_attempts=config.aws.max_attempts,
+                          backend=DemoEmulator(fleet, demo.latency_ms), base_account_id=caller,
+                          session_duration=config.aws.role_session_duration_seconds)

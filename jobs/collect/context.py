@@ -21,6 +21,7 @@ import botocore.exceptions
 from botocore import xform_name
 
 from ..aws_session import Account, MutatingCallRefused, SessionFactory
+from ..evidence import call_order, reserve_position
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -158,7 +159,15 @@ def _one_line(text: str) -> str:
 def parallel_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """`fn` over `items`, `workers` at a time, results in input order: the collectors'
     bounded per-repository fan-out (inline when there is nothing to run in parallel)."""
+    # Each item's calls are ordered as if the items ran one after the other, in input order
+    # (evidence.call_order): the evidence does not depend on which thread finished first.
+    base = reserve_position()
+
+    def positioned(pair: tuple[int, T]) -> R:
+        with call_order(base + (pair[0],)):
+            return fn(pair[1])
+
     if workers <= 1 or len(items) <= 1:
-        return [fn(item) for item in items]
+        return [positioned(pair) for pair in enumerate(items)]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecr-repo") as pool:
-        return list(pool.map(fn, items))
+        return list(pool.map(positioned, enumerate(items)))

@@ -247,6 +247,7 @@ def test_an_archived_minimised_call_reads_back_the_same(tmp_path):
         "taskDefinition": {"taskDefinitionArn": "arn:td/web:1", "family": "web", "revision": 1,
                            "containerDefinitions": [{"name": "app", "image": "nginx:1", "command": [SECRET]}]},
         "NewFieldAwsAddsLater": SECRET, "ResponseMetadata": {"RequestId": "r1", "HTTPStatusCode": 200}})
+    recorder.unit_done(ACCOUNT, REGION)  # a unit's calls are written when the unit is done
     [call] = load_raw_dir(tmp_path / "raw")
     assert call == recorder.calls[0]
     assert call.response == {"taskDefinition": {"taskDefinitionArn": "arn:td/web:1", "family": "web", "revision": 1,
@@ -260,5 +261,6 @@ def test_an_archived_minimised_call_reads_back_the_same(tmp_path):
 def test_other_operations_are_kept_verbatim_without_a_minimised_member(tmp_path, operation):
     recorder = EvidenceRecorder(tmp_path / "raw")
     recorder.record(ACCOUNT, REGION, "ecr", operation, {}, {"anything": [1, 2]})
+    recorder.flush()
     doc = json.loads(gzip.decompress(next((tmp_path / "raw").rglob("*.gz")).read_bytes()))
     assert doc["response"] == {"anything": [1, 2]} and "minimised" not in doc
