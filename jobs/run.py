@@ -160,7 +160,10 @@ def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: dateti
 def tidy_runs_dir(root: Path) -> Path:
     """`root/runs`, created; what killed commands left there put back or removed (and logged)."""
     runs_dir = root / "runs"
-    runs_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"output {root}: cannot create {runs_dir} ({exc.strerror or exc})") from None
     recover_runs(runs_dir)  # a re-render killed mid-swap: its run is put back before ids are chosen
     for left, newest in remove_stale_partials(runs_dir):
         log.warning("removed %s: left by a run that never finished (nothing written in it since %s, "
@@ -176,6 +179,10 @@ def check_output_root(root: Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise ConfigError(f"output {root}: {existing} is not a directory")
+    # access(2) answers for a read-only file system (EROFS) and for permissions alike, so a root
+    # that cannot hold runs fails here, in one line, before anything is collected.
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"output {root}: {existing} is not writable")
 
 
 def render_run(run_dir: Path, *, pdf: bool = True, signer: Signer | None = None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +54,29 @@ def test_an_output_root_under_a_file_is_bad_input_and_writes_nothing(tmp_path):
     assert "a-file is not a directory" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def _read_only_mounts_work() -> bool:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "--mount", "--propagation", "private", "true"],
+                          capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _read_only_mounts_work(), reason="needs root and mount namespaces (unshare)")
+def test_an_output_root_on_a_read_only_file_system_is_bad_input(tmp_path):
+    # A real read-only bind mount (EROFS) in a private mount namespace: the case a container with
+    # readOnlyRootFilesystem meets when --output points outside its volume.
+    frozen = tmp_path / "frozen"
+    frozen.mkdir()
+    script = (f"mount --bind {frozen} {frozen} && mount -o remount,bind,ro {frozen} && "
+              f"exec {sys.executable} -m ecr_report.jobs.cli run --demo --no-pdf --output {frozen}/out")
+    result = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert f"{frozen} is not writable" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(frozen.iterdir()) == []
 
 
 def test_no_credentials_is_bad_input_and_writes_nothing(tmp_path, monkeypatch):
