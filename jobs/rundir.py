@@ -118,9 +118,11 @@ class RunPaths:
 
 
 def remove_stale_partials(runs_dir: Path, *, now: float | None = None,
-                          max_age: float = STALE_PARTIAL_SECONDS) -> list[tuple[Path, float]]:
-    """Remove the `.partial-*` directories of `runs_dir` whose newest file or directory was
-    modified more than `max_age` seconds before `now` (wall clock: mtimes are wall-clock times).
+                          max_age: float = STALE_PARTIAL_SECONDS,
+                          pattern: str = f"{PARTIAL_PREFIX}*") -> list[tuple[Path, float]]:
+    """Remove the `.partial-*` directories (or others matching `pattern`) of `runs_dir` whose
+    newest file or directory was modified more than `max_age` seconds before `now` (wall clock:
+    mtimes are wall-clock times).
 
     The newest mtime anywhere in the tree, not the directory's own, so a long run that is still
     writing (its top directory untouched for hours) is never taken for a dead one. Returns each
@@ -130,7 +132,7 @@ def remove_stale_partials(runs_dir: Path, *, now: float | None = None,
     removed = []
     if not runs_dir.is_dir():
         return removed
-    for path in sorted(runs_dir.glob(f"{PARTIAL_PREFIX}*")):
+    for path in sorted(runs_dir.glob(pattern)):
         if path.is_symlink() or not path.is_dir():
             continue
         newest = _newest_mtime(path)

@@ -45,7 +45,7 @@ import socket
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -57,7 +57,7 @@ from .errors import ConfigError
 from .evidence import EvidenceRecorder, RawCall, load_raw_dir, number_in_order, write_calls
 from .history import earlier_runs
 from .run import RunOutcome, collect_options, finish_run, preflight, tidy_runs_dir
-from .rundir import RunPaths, run_id_instant, write_json
+from .rundir import RunPaths, remove_stale_partials, run_id_instant, write_json
 from .scope import collection_factory, setup_collection
 
 log = logging.getLogger("ecr_report.shards")
@@ -345,6 +345,7 @@ def assemble(config: Config, root: Path, run_id: str, demo: DemoOptions | None,
         raise ConfigError(f"run {run_id}: no plan in {area}; no shard of this run has started")
     _check_plan(plan, config, demo, area)
     pre = preflight(config, root)
+    _remove_dead_shard_work(area, run_id)
     checks = check_shards(area, plan, shard_count(area, of))
     paths = _start_run(root, run_id)
     taken = [c for c in checks if c.problem is None]
@@ -357,6 +358,16 @@ def assemble(config: Config, root: Path, run_id: str, demo: DemoOptions | None,
     units = tuple(sorted((u["account_id"], u["region"]) for u in plan.units))
     return finish_run(config, paths, pre, as_of=as_of, demo=demo is not None, calls=calls, units=units,
                       errors=errors, organization=plan.doc["organization"])
+
+
+def _remove_dead_shard_work(area: Path, run_id: str) -> None:
+    """Remove what killed shards left (`.K-of-N-<host>-<pid>/`, never published): by the rule
+    unfinished runs follow, nothing written in it for STALE_PARTIAL_SECONDS, so a shard that is
+    still collecting while an early `assemble` runs is never touched."""
+    for left, newest in remove_stale_partials(area, pattern=".[0-9]*-of-[0-9]*-*"):
+        log.warning("run %s: removed %s, left by a shard that never finished (nothing written in it "
+                    "since %s)", run_id, left.name,
+                    datetime.fromtimestamp(newest, timezone.utc).isoformat(timespec="seconds"))
 
 
 def _start_run(root: Path, run_id: str) -> RunPaths:

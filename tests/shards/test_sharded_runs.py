@@ -5,6 +5,8 @@ missing shard is named in the completeness section and the command exits 3."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from ecr_report.jobs.config import load_config
 from ecr_report.jobs.demo_options import DemoOptions
 from ecr_report.jobs.errors import ConfigError
 from ecr_report.jobs.run import run
+from ecr_report.jobs.rundir import STALE_PARTIAL_SECONDS
 from ecr_report.jobs.shards import PLAN, assign, collect_shard, parse_shard, shard_area
 
 AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
@@ -147,3 +150,23 @@ def test_a_failed_shard_says_why_and_its_registries_are_not_collected(tmp_path, 
     errors = [e for e in outcome.analysis.snapshot.meta.errors if e["operation"] == "collect (shard 1 of 2)"]
     assert errors and all("it failed (OSError: [Errno 28] No space left on device)" in e["error"] for e in errors)
     assert not outcome.complete
+
+
+def test_assemble_removes_what_killed_shards_left_but_not_live_work(tmp_path, caplog):
+    config = _config(tmp_path)
+    root = tmp_path / "sharded-2"
+    area = shard_area(root, RUN_ID)
+    assert main(["collect", "--run-id", RUN_ID, "--shard", "0/2", "--output", str(root), "--config", str(config),
+                 "--demo"]) == 0
+    dead, live = area / ".1-of-2-host-a-101", area / ".1-of-2-host-b-202"
+    for work in (dead, live):
+        (work / "raw").mkdir(parents=True)
+        (work / "raw" / "part.json.gz").write_bytes(b"")
+    old = time.time() - STALE_PARTIAL_SECONDS - 60
+    for path in (dead, dead / "raw", dead / "raw" / "part.json.gz"):
+        os.utime(path, (old, old))
+    assert main(["collect", "--run-id", RUN_ID, "--shard", "1/2", "--output", str(root), "--config", str(config),
+                 "--demo"]) == 0
+    assert main(["assemble", "--run-id", RUN_ID, "--output", str(root), "--config", str(config), "--demo"]) == 0
+    assert not dead.exists() and live.exists()
+    assert ".1-of-2-host-a-101, left by a shard that never finished" in caplog.text
