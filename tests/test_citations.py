@@ -23,7 +23,10 @@ from pypdf import PdfReader
 from ecr_report.jobs.config import load_config
 from ecr_report.jobs.run import run
 from ecr_report.reports.prices import DEFAULT_PRICES
-from ecr_report.reports.sources import SOURCES, cite, number, source
+from ecr_report.reports.render.i18n import t
+from ecr_report.reports.render.section_sources import _row
+from ecr_report.reports.sources import SOURCES, Source, cite, number, source
+from ecr_report.reports.text import msg
 
 AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 
@@ -102,6 +105,7 @@ def test_every_inline_citation_resolves_to_a_listed_source(runs, language):
     for n in listed_numbers:
         s = SOURCES[n - 1]
         assert s.url in text and s.read_on in text and all(q in text for q in s.quotes), s.id
+        assert t(s.note, language) in text, s.id  # how it was checked, in the report's language
     assert len(listed_numbers) < len(SOURCES)  # the demo does not use every price (e.g. retrieval)
     # the sources the prices rely on are cited where the prices are listed
     for sid in ("infracost-ecr-repository", "cloudburn-ecr-pricing", "pointfive-ecr-archive"):
@@ -124,9 +128,31 @@ def test_registry_entries_are_complete_and_stable():
     assert len({s.id for s in SOURCES}) == len(SOURCES)
     for s in SOURCES:
         assert s.url.startswith("https://") and s.title and s.publisher
-        date.fromisoformat(s.read_on)
+        # an entry not re-read has no date and must say so in its note
+        assert s.note if not s.read_on else date.fromisoformat(s.read_on), s.id
         assert all(q.strip() for q in s.quotes)
     assert number(SOURCES[0].id) == 1 and cite(SOURCES[1].id, SOURCES[0].id) == "[1, 2]"
     with pytest.raises(KeyError, match="unknown source id"):
         source("aws-facts")
     assert all(p.source_id and source(p.source_id).label == p.source for p in DEFAULT_PRICES)
+
+
+def test_sources_row_says_how_an_entry_was_checked_in_english_and_japanese():
+    """The "Sources" row prints the read date, or "not re-read" for an entry that was not, and the
+    entry's note on how it was checked; the Japanese report translates both (nothing left in
+    English)."""
+    note = msg("the first two quotes were checked in a verbatim copy of the page's text, not on the AWS site")
+    read = Source("x", "Amazon ECR User Guide", "T", "https://example.invalid/t", "2026-12-06", note=note)
+    unread = Source("y", "Amazon ECR User Guide", "T", "https://example.invalid/t", "", dated="2026-03")
+    plain = Source("z", "Amazon ECR User Guide", "T", "https://example.invalid/t", "2026-12-06")
+    assert _row(1, read)[1].note == ("https://example.invalid/t · read 2026-12-06; the first two quotes "
+                                     "were checked in a verbatim copy of the page's text, not on the AWS site")
+    assert _row(2, unread)[1].note == "https://example.invalid/t · dated 2026-03; not re-read"
+    assert _row(3, plain)[1].note == "https://example.invalid/t · read 2026-12-06"
+    assert t(_row(1, read)[1].note, "ja") == ("https://example.invalid/t · 2026-12-06 に参照。最初の 2 つの引用は "
+                                             "AWS のサイトではなく、このページ本文の逐語的な写しで確認")
+    assert t(_row(2, unread)[1].note, "ja") == "https://example.invalid/t · 2026-03 付、今回は未参照"
+    # the registry's own notes are sentences the Japanese catalog knows
+    for s in SOURCES:
+        if s.note:
+            assert t(s.note, "ja") != str(s.note), s.id

@@ -17,8 +17,11 @@ _CITATION = re.compile(r"\[(\d+(?:, \d+)*)\]")
 
 
 def _dates(s: Source) -> str:
-    read = msg("read {date}", date=s.read_on)
-    return msg("dated {date}; {read}", date=s.dated, read=read) if s.dated else read
+    """When the source is dated and when it was read ("not re-read" if it was not), and the
+    entry's note on how it was checked."""
+    read = msg("read {date}", date=s.read_on) if s.read_on else msg("not re-read")
+    dates = msg("dated {date}; {read}", date=s.dated, read=read) if s.dated else read
+    return msg("{dates}; {note}", dates=dates, note=s.note) if s.note else dates
 
 
 def _row(number: int, s: Source) -> tuple[Cell, ...]:

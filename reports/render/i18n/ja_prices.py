@@ -26,6 +26,10 @@ JA: dict[str, str] = {
     "Quoted": "引用",
     "read {date}": "{date} に参照",
     "dated {date}; {read}": "{date} 付、{read}",
+    "not re-read": "今回は未参照",
+    "{dates}; {note}": "{dates}。{note}",
+    "the first two quotes were checked in a verbatim copy of the page's text, not on the AWS site":
+        "最初の 2 つの引用は AWS のサイトではなく、このページ本文の逐語的な写しで確認",
 }
 
 #: The price table's data words (units, statuses, sources from reports/prices.py), tried only when
