@@ -65,8 +65,7 @@ def _infracost(key: str, what: str, dated: str) -> Source:
     return Source(
         f"infracost-{key.replace('_', '-')}", "Infracost (GitHub)",
         f"AWS Price List golden test output, {what} (us-east-1)",
-        _INFRACOST_TESTDATA + f"{key}_test/{key}_test.golden", _READ, dated=dated,
-        version="commit of 2026-08-21")
+        _INFRACOST_TESTDATA + f"{key}_test/{key}_test.golden", _READ, dated=dated)  # the URL pins the commit
 
 
 SOURCES: tuple[Source, ...] = (

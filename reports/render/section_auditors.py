@@ -7,49 +7,45 @@ import pandas as pd
 
 from ..frameworks import FRAMEWORKS, framework_mapping, worst
 from ..provenance import SEPARATOR
+from ..sources import cite
 from ..text import msg
-from .blocks import Cell, Column, Heading, Paragraph, Section, Table
+from .blocks import Cell, Column, Paragraph, Section, Table
 from .filters import fmt_int
 from .section_compliance import STATUS_BADGE
 from .viewmodel import SectionContext, control_key, missing_table_notice
 
+# The pages reports/framework_mapping.csv was read from (its source_url column).
+SECURITY_HUB_SOURCES = ("securityhub-ecr-controls", "securityhub-inspector-controls")
+# The table names the framework in a narrow column; the CSV keeps the full name.
+SHORT_NAMES = {"NIST SP 800-53 Rev. 5": "NIST 800-53 r5", "PCI DSS v4.0.1": "PCI DSS 4.0.1"}
 STATUS_TEXT = {"PASS": "PASS", "FAIL": "FAIL", "UNKNOWN": "UNKNOWN", "NOT_EVALUATED": "not evaluated"}
 
 
 def build_auditors(ctx: SectionContext, number: int) -> Section:
     blocks: list[object] = [
         Paragraph(msg(
-            "Every row of data/compliance.csv, data/coverage.csv and data/image_scans.csv names the "
-            "raw API response that decided it (evidence_file, under raw/ in the run directory), the "
-            "value inside it (evidence_pointer, a JSON Pointer into the stored response) and, for "
-            "compliance, the rule applied (rule). 'ecr-report explain RUN_DIR --control ECR.2' "
-            "verifies the run first, then quotes those values for each verdict.")),
+            "Every row of data/compliance.csv, data/coverage.csv and data/image_scans.csv names the raw "
+            "response that decided it (evidence_file, under raw/), the value in it (evidence_pointer, "
+            "a JSON Pointer) and, for compliance, the rule applied; 'ecr-report explain RUN_DIR "
+            "--control ECR.2' verifies the run, then quotes those values.")),
         Paragraph(msg(
-            "The requirements below are those AWS Security Hub lists as related to each control "
-            "on the control's page: they are AWS's mappings, not this report's. A mapping is not an "
-            "attestation: a control that passes on every repository shows that its check passed, "
-            "not that the requirement is met."), tone="notice"),
+            "The requirements below are those AWS Security Hub relates to each control on the control's "
+            "page {sources}: AWS's mappings, not this report's. A mapping is not an attestation: a passing "
+            "control shows that its check passed, not that the requirement is met.",
+            sources=cite(*SECURITY_HUB_SOURCES)), tone="notice"),
     ]
     table = _mapping(ctx)
     if table is None:
         blocks.append(missing_table_notice(msg("framework mapping")))
         return Section("auditors", number, "For auditors", tuple(blocks))
-    for framework in FRAMEWORKS:
-        rows = table[table["framework"] == framework]
-        if len(rows):
-            blocks.extend((Heading(framework), _framework_table(framework, rows)))
-    for (title, url, read_on), _ in table.groupby(["source_title", "source_url", "read_on"], sort=True):
-        # Without the scheme: the report is self-contained and links to nothing outside itself.
-        blocks.append(Paragraph(msg("Source: AWS Security Hub User Guide, '{title}', {url} (read {date}).",
-                                    title=title, url=url.removeprefix("https://"), date=read_on)))
+    blocks.append(_frameworks_table(table))
     return Section("auditors", number, "For auditors", tuple(blocks))
 
 
-def _evidence(controls: list[str], files: int) -> str:
-    listed = ", ".join(controls)
+def _evidence(files: int) -> str:
     if files == 1:
-        return msg("data/compliance.csv, {controls}; {n} raw file", controls=listed, n=fmt_int(files))
-    return msg("data/compliance.csv, {controls}; {n} raw files", controls=listed, n=fmt_int(files))
+        return msg("{n} raw file", n=fmt_int(files))
+    return msg("{n} raw files", n=fmt_int(files))
 
 
 def _mapping(ctx: SectionContext) -> pd.DataFrame | None:
@@ -61,27 +57,36 @@ def _mapping(ctx: SectionContext) -> pd.DataFrame | None:
     return framework_mapping(comp) if comp is not None else None
 
 
-def _framework_table(framework: str, rows: pd.DataFrame) -> Table:
-    """One row per requirement: its controls, the worst status among them, counts, evidence."""
-    out = []
-    for requirement, group in rows.groupby("requirement", sort=False):
-        controls = sorted(group["control_id"].astype(str).unique(), key=control_key)
-        status = worst(group["status"].astype(str).tolist())
-        files = {f for cell in group["evidence_files"].dropna() for f in str(cell).split(SEPARATOR)}
-        out.append((
-            Cell(str(requirement), code=True),
-            Cell(", ".join(controls), code=True),
-            Cell(STATUS_TEXT.get(status, status), badge=STATUS_BADGE.get(status, "unknown")),
-            Cell(fmt_int(int(group["pass"].sum())), True),
-            Cell(fmt_int(int(group["fail"].sum())), True),
-            Cell(fmt_int(int(group["unknown"].sum())), True),
-            Cell(_evidence(controls, len(files))),
-        ))
+def _frameworks_table(table: pd.DataFrame) -> Table:
+    """Per framework, one row per set of requirements that share their controls and therefore
+    their status, counts and evidence (AWS relates up to eight NIST requirements to one control)."""
+    grouped: dict[tuple, list[str]] = {}
+    for framework in FRAMEWORKS:
+        rows = table[table["framework"] == framework]
+        for requirement, group in rows.groupby("requirement", sort=False):
+            controls = tuple(sorted(group["control_id"].astype(str).unique(), key=control_key))
+            status = worst(group["status"].astype(str).tolist())
+            files = {f for cell in group["evidence_files"].dropna() for f in str(cell).split(SEPARATOR)}
+            key = (framework, controls, status, int(group["pass"].sum()), int(group["fail"].sum()),
+                   int(group["unknown"].sum()), len(files))
+            grouped.setdefault(key, []).append(str(requirement))
+    out = [(
+        Cell(SHORT_NAMES.get(framework, framework), verbatim=True),  # a standard's own name
+        Cell(", ".join(requirements), code=True),
+        Cell(", ".join(controls), code=True),
+        Cell(STATUS_TEXT.get(status, status), badge=STATUS_BADGE.get(status, "unknown")),
+        Cell(fmt_int(passed), True),
+        Cell(fmt_int(failed), True),
+        Cell(fmt_int(unknown), True),
+        Cell(_evidence(files), True),
+    ) for (framework, controls, status, passed, failed, unknown, files), requirements in grouped.items()]
     return Table(
-        id="framework-" + framework.lower().replace(" ", "-").replace(".", ""),
-        caption=msg("{framework}: requirements related to the controls evaluated", framework=framework),
-        columns=(Column("Requirement"), Column("Controls"), Column("Status"), Column("Pass", True),
-                 Column("Fail", True), Column("Unknown", True), Column("Evidence", width="34%")),
+        id="framework-mapping",
+        caption=msg("NIST SP 800-53 Rev. 5 and PCI DSS v4.0.1 requirements; evidence: the controls' rows of "
+                    "data/compliance.csv and the raw files they cite"),
+        columns=(Column("Framework", width="15%"), Column("Requirements", width="40%"),
+                 Column("Controls", width="12%"), Column("Status"), Column("Pass", True),
+                 Column("Fail", True), Column("Unknown", True), Column("Evidence", True)),
         rows=tuple(out),
         empty_text="No requirement is mapped to the controls evaluated.",
         compact=True,

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..sources import cite
+from ..sources import source as registry_source
 from ..text import Text, msg
 from .blocks import Cell, Column, Heading, Paragraph, Table
 from .filters import fmt_num, fmt_text, fmt_usd, is_missing
@@ -29,8 +30,9 @@ def _source_cell(source: str, source_id: str, date: str) -> Cell:
     """A registry source: its label (quoted as written) and its number in "Sources"; an override's
     own free text otherwise (translatable, e.g. "configuration")."""
     when = date or msg("undated")
-    if source_id:
-        return Cell(msg("{source} {ref} ({date})", source=source, ref=cite(source_id), date=when), verbatim=True)
+    if source_id:  # the publisher and the number: "Sources" gives the title, URL and quotes
+        return Cell(msg("{source} {ref} ({date})", source=registry_source(source_id).publisher,
+                        ref=cite(source_id), date=when), verbatim=True)
     return Cell(msg("{source} ({date})", source=Text(source), date=when))
 
 
@@ -63,7 +65,9 @@ def prices_table(prices: pd.DataFrame | None) -> list[object]:
     blocks.append(Table(
         id="prices-used-table",
         caption="Every price this report used (USD). UNCONFIRMED: no official source could be read.",
-        columns=(Column("Item"), Column("Region"), Column("Price", True), Column("Status"),
-                 Column("Source (date)", width="46%")),
+        # The source is a short label and its number in "Sources": the region (with the regions
+        # it also stands for) gets the width, so a row does not wrap to five lines.
+        columns=(Column("Item", width="21%"), Column("Region", width="21%"), Column("Price", True, width="16%"),
+                 Column("Status", width="14%"), Column("Source (date)", width="28%")),
         rows=tuple(rows), empty_text="No price was used in this report.", compact=True))
     return blocks

@@ -25,16 +25,20 @@ def _dates(s: Source) -> str:
 
 
 def _row(number: int, s: Source) -> tuple[Cell, ...]:
+    # One full-width cell (label; URL, dates and the quoted words below it): beside each other in
+    # two columns, the quotes wrapped to a narrow column and made the list a page longer.
     where = s.url + (f" ({s.version})" if s.version else "")
-    return (Cell(f"[{number}]"),
-            Cell(s.label, verbatim=True, note=msg("{where} · {dates}", where=where, dates=_dates(s))),
-            Cell(" / ".join(f"\u201c{q}\u201d" for q in s.quotes), verbatim=True))
+    note = msg("{where} · {dates}", where=where, dates=_dates(s))
+    if s.quotes:
+        quoted = " / ".join(f"\u201c{q}\u201d" for q in s.quotes)
+        note = msg("{where_and_dates} · quoted: {quotes}", where_and_dates=note, quotes=quoted)
+    return (Cell(f"[{number}]"), Cell(s.label, verbatim=True, note=note))
 
 
 def _table(numbers: Iterable[int]) -> Table:
     return Table(id=TABLE_ID, caption="The public sources cited in this report by the numbers in brackets, "
                                       "with the words quoted where the report relies on them",
-                 columns=(Column("#", width="5%"), Column("Source", width="57%"), Column("Quoted", width="38%")),
+                 columns=(Column("#", width="4%"), Column("Source", width="96%")),
                  rows=tuple(_row(n, SOURCES[n - 1]) for n in sorted(set(numbers))), compact=True)
 
 

@@ -23,7 +23,7 @@ JA: dict[str, str] = {
         "引用しています",
     "Source": "出典",
     "{where} · {dates}": "{where} · {dates}",
-    "Quoted": "引用",
+    "{where_and_dates} · quoted: {quotes}": "{where_and_dates} · 引用: {quotes}",
     "read {date}": "{date} に参照",
     "dated {date}; {read}": "{date} 付、{read}",
     "not re-read": "今回は未参照",
