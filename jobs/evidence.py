@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..reports.raw import RAW_SUFFIX, RawCall, decode, encode, json_safe
+from ..reports.stages import stage
 
 __all__ = ["EvidenceRecorder", "MINIMISED", "Minimisation", "RawCall", "load_raw_dir", "minimise",
            "sort_calls", "json_safe"]
@@ -161,6 +162,11 @@ class EvidenceRecorder:
 
     def record(self, account_id: str, region: str, service: str, operation: str,
                params: dict[str, Any], response: dict[str, Any]) -> RawCall:
+        with stage("evidence recording"):  # a no-op unless benchmarks/stages.py measures
+            return self._record(account_id, region, service, operation, params, response)
+
+    def _record(self, account_id: str, region: str, service: str, operation: str,
+                params: dict[str, Any], response: dict[str, Any]) -> RawCall:
         key = (account_id, region, service, operation)
         kept, params = json_safe(_without_metadata(response)), json_safe(params)
         how = None

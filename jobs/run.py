@@ -24,6 +24,7 @@ import botocore.exceptions
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
+from ..reports.stages import stage
 from .aws_session import Account, ReadOnlyGuard, SessionFactory
 from .collect import CollectOptions, Unit, collect_fleet
 from .collect.lifecycle import cross_check_guard
@@ -108,7 +109,8 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
         settings=settings,
         collectors=collectors(),
     )
-    collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
+    with stage("collect"):  # stage markers: no-ops unless benchmarks/stages.py measures
+        collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
     settings = {**settings, "history": read_history(root, paths.run_id, CONCERNS, demo=demo)}
@@ -119,10 +121,13 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
         config_digest=config.digest(), settings=settings,
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
-    analysis = analyse(build_snapshot(meta, collection.calls, CONCERNS), CONCERNS)
+    with stage("normalize"):
+        snapshot = build_snapshot(meta, collection.calls, CONCERNS)
+    analysis = analyse(snapshot, CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
-    write_manifest(run_dir, _manifest_metadata(meta, analysis))
-    sign_run(run_dir, signer)  # manifest.sig (+ .pub) when a key is configured
+    with stage("manifest + signature"):
+        write_manifest(run_dir, _manifest_metadata(meta, analysis))
+        sign_run(run_dir, signer)  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 
+from ...reports.stages import stage
 from . import svc_aux, svc_ecr, svc_inspector, svc_sts
 from .errors import DemoServiceError
 from .fleet import empty_registry
@@ -42,7 +43,8 @@ class DemoEmulator:
             raise DemoServiceError("AccessDeniedException" if service != "sts" else "AccessDenied",
                                    f"The security token included in the request is not valid for account "
                                    f"{account_id}.", 403)
-        return handler(self, self.registry(account_id, region), dict(params or {}))
+        with stage("emulator"):
+            return handler(self, self.registry(account_id, region), dict(params or {}))
 
     def account_for_access_key(self, access_key_id: str | None) -> str:
         """Map the access key a client signs with to its account (assumed roles -> target account)."""
