@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .manifests import BLOB_COLUMNS, CHILD_COLUMNS, KNOWN_COLUMNS, Manifests
@@ -45,6 +46,90 @@ def images_from_describe(doc: Any) -> pd.DataFrame:
     details = doc.get("imageDetails") if isinstance(doc, dict) else doc
     if not isinstance(details, list):
         raise AwsJsonError("images: expected an object with \"imageDetails\" or a list of ImageDetail objects")
+    if details:
+        try:
+            return _fast_frame(details)
+        except _NotFast:
+            pass
+    return _frame_row_by_row(details)
+
+
+class _NotFast(Exception):
+    """Input the column-wise reader leaves to the row-by-row one (which names what is wrong)."""
+
+
+_DETAIL_TIMES = (("pushed_at", "imagePushedAt"), ("last_pull_at", "lastRecordedPullTime"),
+                 ("last_archived_at", "lastArchivedAt"), ("last_activated_at", "lastActivatedAt"))
+
+
+def _fast_frame(details: list[Any]) -> pd.DataFrame:
+    """The same frame as `_frame_row_by_row`, built a column at a time (200k images in well
+    under a second instead of ~10 s): the checks stay per row but cheap, and the times are
+    parsed by one vectorised call per column. Anything unusual (a check that fails, a time that
+    is not ISO 8601 text) raises `_NotFast`, so the row-by-row reader gives the exact answer or
+    the exact one-line reason."""
+    n = len(details)
+    cols: dict[str, list[Any]] = {name: [None] * n for name in (
+        "account_id", "repository_name", "image_digest", "image_tags", "size_bytes", "image_status",
+        "subject_digest", "manifest_media_type", "artifact_media_type")}
+    raw_times: dict[str, list[Any]] = {col: [None] * n for col, _ in _DETAIL_TIMES}
+    for i, d in enumerate(details):
+        if not isinstance(d, dict) or not isinstance(d.get("imageDigest"), str) or d.get("imagePushedAt") is None:
+            raise _NotFast
+        tags = d.get("imageTags") or []
+        size = d.get("imageSizeInBytes", 0)
+        if type(tags) is not list or not all(type(x) is str for x in tags) \
+                or type(size) not in (int, float):
+            raise _NotFast
+        cols["account_id"][i] = str(d.get("registryId") or "")
+        cols["repository_name"][i] = str(d.get("repositoryName") or "")
+        cols["image_digest"][i] = d["imageDigest"]
+        cols["image_tags"][i] = tuple(tags)
+        cols["size_bytes"][i] = int(size)
+        cols["image_status"][i] = d.get("imageStatus") or "ACTIVE"
+        cols["subject_digest"][i] = d.get("subjectManifestDigest")
+        cols["manifest_media_type"][i] = d.get("imageManifestMediaType")
+        cols["artifact_media_type"][i] = d.get("artifactMediaType")
+        for col, key in _DETAIL_TIMES:
+            raw_times[col][i] = d.get(key)
+    times = {col: _time_column(raw_times[col]) for col, _ in _DETAIL_TIMES}
+    region = [""] * n
+    return pd.DataFrame({
+        "account_id": cols["account_id"], "region": region, "repository_name": cols["repository_name"],
+        "image_digest": cols["image_digest"], "image_tags": cols["image_tags"],
+        "pushed_at": times["pushed_at"], "size_bytes": cols["size_bytes"],
+        "last_pull_at": times["last_pull_at"], "image_status": cols["image_status"],
+        "last_archived_at": times["last_archived_at"], "last_activated_at": times["last_activated_at"],
+        "subject_digest": cols["subject_digest"], "manifest_media_type": cols["manifest_media_type"],
+        "artifact_media_type": cols["artifact_media_type"],
+    })
+
+
+def _time_column(values: list[Any]) -> pd.Series:
+    """ISO 8601 texts and None -> a UTC datetime column, valued and typed as the row-by-row
+    reader's `pd.to_datetime(<column of parse_timestamp results>, utc=True)` would be: NaT for
+    None, the resolution the parsed times need (at least microseconds; seconds when all NaT)."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    if not present:
+        return pd.Series(pd.to_datetime(pd.Series([pd.NaT] * len(values)), utc=True))
+    if any(type(values[i]) is not str for i in present):
+        raise _NotFast  # epoch numbers (rare in CLI output): parsed one by one, as before
+    try:
+        parsed = pd.to_datetime(pd.Series([values[i] for i in present], dtype=object), utc=True, format="ISO8601")
+    except (TypeError, ValueError, OverflowError):
+        raise _NotFast from None
+    if parsed.isna().any():
+        raise _NotFast
+    unit = "ns" if parsed.dtype.unit == "ns" else "us"
+    if len(present) == len(values):
+        return parsed.astype(f"datetime64[{unit}, UTC]")
+    # NaT where None; numpy datetime64 throughout (a tz-aware to_numpy() would box every value)
+    naive = np.full(len(values), np.datetime64("NaT"), dtype=f"datetime64[{unit}]")
+    naive[present] = parsed.dt.tz_localize(None).to_numpy(dtype=f"datetime64[{unit}]")
+    return pd.Series(naive).dt.tz_localize("UTC")
+
+
+def _frame_row_by_row(details: list[Any]) -> pd.DataFrame:
     rows = []
     for i, d in enumerate(details):
         if not isinstance(d, dict):
