@@ -6,7 +6,8 @@
 
 Each scale is one `ecr-report run --demo --demo-scale N` (default configuration: 4 workers, PDF
 included) in a fresh process, with the stage markers of `reports/stages.py` observed: wall time
-per stage and the peak resident memory (RSS, sampled every 5 ms) reached while the stage ran.
+per stage, its CPU time (all threads of the process: steadier than wall time when other work
+shares the machine), and the peak resident memory (RSS, sampled every 5 ms) reached while the stage ran.
 The emulator (`jobs/demo/`, standing in for AWS) and evidence recording run inside "collect",
 in the collector threads: their figures are CPU time summed over threads, shown separately, and
 "collect: botocore + collectors" is what remains of collect's wall time once they are taken out.
@@ -71,6 +72,7 @@ def _measure_one(scale: float, language: str) -> dict:
     from ecr_report.reports import stages
 
     seconds: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     peaks: dict[str, int] = {}
     lock = threading.Lock()
     sampler = _RssSampler()
@@ -84,14 +86,15 @@ def _measure_one(scale: float, language: str) -> dict:
         # Nested stages run in collector threads that take turns on the GIL: their CPU time,
         # not their wall time (which would count the turns the other threads took).
         clock = time.perf_counter if top else time.thread_time
-        start = clock()
+        start, start_cpu = clock(), time.process_time()
         try:
             yield
         finally:
             spent = clock() - start
             with lock:
                 seconds[name] = seconds.get(name, 0.0) + spent
-                if top:
+                if top:  # CPU of the whole process (all threads): steadier than wall on a busy machine
+                    cpu[name] = cpu.get(name, 0.0) + time.process_time() - start_cpu
                     peaks[name] = max(peaks.get(name, 0), sampler.peak, sampler.rss())
 
     stages.observe(observer)
@@ -99,11 +102,11 @@ def _measure_one(scale: float, language: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="ecr-stages-") as tmp:
         cfg = Path(tmp) / "ecr-report.toml"
         cfg.write_text(f'[report]\nlanguage = "{language}"\n', encoding="utf-8")
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run(load_config(cfg), output=Path(tmp) / "out", demo=True, demo_scale=scale, now=AS_OF)
-        wall = time.perf_counter() - start
+        wall, run_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     sampler.stop()
-    return {"wall": wall, "imports": imports, "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    return {"wall": wall, "cpu_total": run_cpu, "cpu": cpu, "imports": imports, "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             "seconds": seconds, "peaks": peaks}
 
 
@@ -125,25 +128,28 @@ def measure(scale: float, language: str, tree: Path | None = None) -> dict:
     return json.loads(out.stdout.splitlines()[-1])
 
 
-def rows(result: dict) -> list[tuple[str, float, int | None]]:
-    """(stage, seconds, peak RSS) in pipeline order, collect split into emulator/evidence/rest."""
-    sec, peak = result["seconds"], result["peaks"]
+def rows(result: dict) -> list[tuple[str, float, int | None, float | None]]:
+    """(stage, wall seconds, peak RSS, CPU seconds) in pipeline order, collect split into
+    emulator / evidence / the rest (the nested two are CPU only)."""
+    sec, peak, cpu = result["seconds"], result["peaks"], result.get("cpu", {})
     out = []
     emulator = sec.get("emulator", 0.0)
     evidence = sec.get("evidence recording", 0.0)
-    out.append(("emulator: build fleet", sec.get("emulator: build fleet", 0.0), None))
-    out.append(("emulator: answering (CPU)", emulator, None))
-    out.append(("evidence recording (CPU)", evidence, None))
+    out.append(("emulator: build fleet", sec.get("emulator: build fleet", 0.0), None,
+                cpu.get("emulator: build fleet")))
+    out.append(("emulator: answering (CPU)", emulator, None, emulator))
+    out.append(("evidence recording (CPU)", evidence, None, evidence))
+    rest_cpu = cpu["collect"] - emulator - evidence if "collect" in cpu else None
     out.append(("collect: botocore + collectors", sec.get("collect", 0.0) - emulator - evidence,
-                peak.get("collect")))
+                peak.get("collect"), rest_cpu))
     named = {"emulator: build fleet", "emulator", "evidence recording", "collect"}
     for name in sec:
         if name not in named:
-            out.append((name, sec[name], peak.get(name)))
+            out.append((name, sec[name], peak.get(name), cpu.get(name)))
     accounted = sum(v for k, v in sec.items() if k not in NESTED)
-    out.append(("other (setup, imports, history, ...)", result["wall"] - accounted, None))
-    out.append(("TOTAL run wall / process max RSS", result["wall"], result["max_rss"]))
-    out.append(("(imports before the run)", result.get("imports", 0.0), None))
+    out.append(("other (setup, imports, history, ...)", result["wall"] - accounted, None, None))
+    out.append(("TOTAL run wall / process max RSS", result["wall"], result["max_rss"], result.get("cpu_total")))
+    out.append(("(imports before the run)", result.get("imports", 0.0), None, None))
     return out
 
 
@@ -159,7 +165,7 @@ def print_table(scale: float, columns: dict[str, dict]) -> None:
     for label in names:
         order += [s for s in tables[label] if s not in order]
     order.sort(key=lambda s: s.startswith(("other", "TOTAL", "(")))
-    head = f"{'scale ' + format(scale, 'g'):<38}" + "".join(f"{n[:17]:>18}{'GiB':>6}" for n in names)
+    head = f"{'scale ' + format(scale, 'g'):<38}" + "".join(f"{n[:16]:>17}{'CPU':>8}{'GiB':>6}" for n in names)
     print(head + (f"{'now/base':>10}" if len(names) > 1 else ""))
     for stage_name in order:
         line = f"{stage_name:<38}"
@@ -167,7 +173,8 @@ def print_table(scale: float, columns: dict[str, dict]) -> None:
         for label in names:
             row = tables[label].get(stage_name)
             values.append(row[1] if row else None)
-            line += f"{row[1]:>17.2f}s{_gib(row[2]):>6}" if row else f"{'-':>18}{'':>6}"
+            cpu = "" if not row or row[3] is None else f"{row[3]:.2f}s"
+            line += f"{row[1]:>16.2f}s{cpu:>8}{_gib(row[2]):>6}" if row else f"{'-':>17}{'':>8}{'':>6}"
         if len(names) > 1 and values[0] and values[-1] is not None and values[0] > 0.05:
             line += f"{values[-1] / values[0]:>9.2f}x"
         print(line)

@@ -60,8 +60,26 @@ class RawCall:
         }
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def json_safe(value: Any) -> Any:
-    """Convert a botocore parsed structure into plain JSON types (timestamps -> ISO 8601 UTC)."""
+    """Convert a botocore parsed structure into plain JSON types (timestamps -> ISO 8601 UTC).
+
+    Every response of a run passes through here (millions of values at scale): plain values,
+    dicts and lists are recognised by their exact type first, the rest as before."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN else json_safe(v)
+                for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _PLAIN else json_safe(v) for v in value]
+    return _json_safe_other(value)
+
+
+def _json_safe_other(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -7,6 +7,7 @@ and boto3's JSON form). Anything malformed raises `AwsJsonError` with a one-line
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -112,10 +113,14 @@ def _time_column(values: list[Any]) -> pd.Series:
     present = [i for i, v in enumerate(values) if v is not None]
     if not present:
         return pd.Series(pd.to_datetime(pd.Series([pd.NaT] * len(values)), utc=True))
-    if any(type(values[i]) is not str for i in present):
-        raise _NotFast  # epoch numbers (rare in CLI output): parsed one by one, as before
+    texts = [values[i] for i in present]
+    if any(type(v) is not str for v in texts):
+        # botocore's datetimes (the collector's live answers): the text parse_timestamp reads
+        if not all(isinstance(v, datetime) for v in texts):
+            raise _NotFast  # epoch numbers (rare in CLI output): parsed one by one, as before
+        texts = [str(v) for v in texts]
     try:
-        parsed = pd.to_datetime(pd.Series([values[i] for i in present], dtype=object), utc=True, format="ISO8601")
+        parsed = pd.to_datetime(pd.Series(texts, dtype=object), utc=True, format="ISO8601")
     except (TypeError, ValueError, OverflowError):
         raise _NotFast from None
     if parsed.isna().any():

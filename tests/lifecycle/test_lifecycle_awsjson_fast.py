@@ -8,6 +8,7 @@ these tests pin that both roads give the same frame, dtypes included, and the sa
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
@@ -49,6 +50,26 @@ def test_column_wise_reader_gives_the_row_by_row_frame(seed):
     rng = random.Random(seed)
     optional = rng.choice([[None], [None, *TIMES], TIMES, TIMES[:1], ["2024-01-02T03:04:05.123456789Z", None]])
     details = [_detail(rng, i, optional) for i in range(rng.randint(1, 60))]
+    fast, slow = _fast_frame(details), _frame_row_by_row(details)
+    assert list(fast.dtypes.astype(str)) == list(slow.dtypes.astype(str))
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_botocore_datetimes_read_as_the_row_by_row_reader_reads_them(seed):
+    """The collector passes botocore's answers: datetimes (aware, in any zone), not text."""
+    rng = random.Random(seed)
+    zones = [timezone.utc, timezone(timedelta(hours=9)), timezone(timedelta(hours=-5, minutes=-30)), None]
+
+    def moment():
+        value = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=rng.randint(0, 10**8),
+                                                                      microseconds=rng.choice([0, 123_000, 5]))
+        zone = rng.choice(zones)
+        return value.astimezone(zone).replace(tzinfo=None) if zone is None else value.astimezone(zone)
+
+    details = [{"imageDigest": f"sha256:{i:064x}", "imagePushedAt": moment(),
+                **({"lastRecordedPullTime": moment()} if rng.random() < 0.6 else {})}
+               for i in range(rng.randint(1, 40))]
     fast, slow = _fast_frame(details), _frame_row_by_row(details)
     assert list(fast.dtypes.astype(str)) == list(slow.dtypes.astype(str))
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
