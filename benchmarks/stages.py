@@ -3,6 +3,7 @@
     python benchmarks/stages.py                       # scales 1, 10, 40 vs baseline-stages.json
     python benchmarks/stages.py --scales 40 --same-run   # also run the baseline commit now
     python benchmarks/stages.py --write-baseline      # record this tree as the baseline
+    python benchmarks/stages.py --same-run --write-baseline   # re-measure the baseline commit
 
 Each scale is one `ecr-report run --demo --demo-scale N` (default configuration: 4 workers, PDF
 included) in a fresh process, with the stage markers of `reports/stages.py` observed: wall time
@@ -158,11 +159,12 @@ def _gib(value: int | None) -> str:
 
 
 def print_table(scale: float, columns: dict[str, dict]) -> None:
-    """One table per scale: a seconds and a GiB column per measurement, and now/first ratio."""
+    """One table per scale: wall, CPU and peak GiB per measurement, then now / the column
+    before it (the same-run baseline with --same-run), on CPU time where both have it."""
     names = list(columns)
     tables = {label: {r[0]: r for r in rows(result)} for label, result in columns.items()}
     order: list[str] = []
-    for label in names:
+    for label in reversed(names):  # the pipeline's order, as the newest measurement ran it
         order += [s for s in tables[label] if s not in order]
     order.sort(key=lambda s: s.startswith(("other", "TOTAL", "(")))
     head = f"{'scale ' + format(scale, 'g'):<38}" + "".join(f"{n[:16]:>17}{'CPU':>8}{'GiB':>6}" for n in names)
@@ -172,11 +174,13 @@ def print_table(scale: float, columns: dict[str, dict]) -> None:
         values = []
         for label in names:
             row = tables[label].get(stage_name)
-            values.append(row[1] if row else None)
+            # the ratio compares CPU where both have it (steadier), else wall
+            values.append(None if not row else row[3] if row[3] is not None else row[1])
             cpu = "" if not row or row[3] is None else f"{row[3]:.2f}s"
             line += f"{row[1]:>16.2f}s{cpu:>8}{_gib(row[2]):>6}" if row else f"{'-':>17}{'':>8}{'':>6}"
-        if len(names) > 1 and values[0] and values[-1] is not None and values[0] > 0.05:
-            line += f"{values[-1] / values[0]:>9.2f}x"
+        base = values[-2] if len(values) > 1 else None  # the same-run baseline when measured
+        if base and values[-1] is not None and base > 0.05:
+            line += f"{values[-1] / base:>9.2f}x"
         print(line)
     print()
 
@@ -195,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--same-run", action="store_true",
                         help="also measure the baseline commit now, in a temporary git worktree")
     parser.add_argument("--baseline-ref", help="commit to measure with --same-run (default: the file's)")
-    parser.add_argument("--write-baseline", action="store_true", help=f"record this tree in {BASELINE.name}")
+    parser.add_argument("--write-baseline", action="store_true",
+                        help=f"record in {BASELINE.name} the baseline commit (with --same-run) or this tree")
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
@@ -204,26 +209,28 @@ def main(argv: list[str] | None = None) -> int:
 
     recorded = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.is_file() else {}
     tree = None
+    ref = "HEAD"
     if args.same_run:
-        tree = _worktree(args.baseline_ref or recorded.get("ref") or "main")
+        ref = args.baseline_ref or recorded.get("ref") or "main"
+        tree = _worktree(ref)
     try:
-        measured = {}
+        measured, base = {}, {}
         for scale in args.scales:
             columns = {}
             if str(scale) in recorded.get("scales", {}):
                 columns[f"file {recorded.get('ref', '')[:8]}"] = recorded["scales"][str(scale)]
             if tree is not None:
-                columns["base, same run"] = measure(scale, args.language, tree)
+                columns["base, same run"] = base[str(scale)] = measure(scale, args.language, tree)
             columns["now"] = measured[str(scale)] = measure(scale, args.language)
             print_table(scale, columns)
     finally:
         if tree is not None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
-    if args.write_baseline:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        doc = {"ref": head, "note": "measured on a shared 2-core machine (noisy); see the module docstring",
-               "scales": measured}
+    if args.write_baseline:  # the baseline commit's figures with --same-run, else this tree's
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", ref], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        doc = {"ref": commit, "note": "measured on a shared 2-core machine (noisy); see the module docstring",
+               "scales": base if tree is not None else measured}
         BASELINE.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {BASELINE}")
     return 0

@@ -111,6 +111,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     )
     with stage("collect"):  # stage markers: no-ops unless benchmarks/stages.py measures
         collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
+    del factory  # its clients and, in a demo, the emulated fleet: freed before the run's peak
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
     settings = {**settings, "history": read_history(root, paths.run_id, CONCERNS, demo=demo)}
@@ -123,6 +124,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     write_json(run_dir / SNAPSHOT, meta.to_json())
     with stage("normalize"):
         snapshot = build_snapshot(meta, collection.calls, CONCERNS)
+    del collection, recorder  # the calls are in raw/ and the snapshot's tables now: free them
     analysis = analyse(snapshot, CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
     with stage("manifest + signature"):
