@@ -174,13 +174,14 @@ def print_table(scale: float, columns: dict[str, dict]) -> None:
         values = []
         for label in names:
             row = tables[label].get(stage_name)
-            # the ratio compares CPU where both have it (steadier), else wall
-            values.append(None if not row else row[3] if row[3] is not None else row[1])
+            values.append(None if not row else (row[1], row[3]))
             cpu = "" if not row or row[3] is None else f"{row[3]:.2f}s"
             line += f"{row[1]:>16.2f}s{cpu:>8}{_gib(row[2]):>6}" if row else f"{'-':>17}{'':>8}{'':>6}"
-        base = values[-2] if len(values) > 1 else None  # the same-run baseline when measured
-        if base and values[-1] is not None and base > 0.05:
-            line += f"{values[-1] / base:>9.2f}x"
+        base, now = (values[-2], values[-1]) if len(values) > 1 else (None, None)
+        if base and now:  # CPU against CPU where both have it (steadier), else wall against wall
+            pick = 1 if base[1] is not None and now[1] is not None else 0
+            if base[pick] > 0.05:
+                line += f"{now[pick] / base[pick]:>9.2f}x"
         print(line)
     print()
 
