@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from .demo_options import MAX_DEMO_SCALE, add_demo_arguments, demo_options_from
+
+__all__ = ["MAX_DEMO_SCALE", "add_demo_arguments", "build_parser", "demo_options_from", "main"]
+
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_DELIVERY_FAILED = 4
-MAX_DEMO_SCALE = 100.0
-"""The largest --demo-scale: ~260k images (scale 40 is 105k images in 1.4 GiB)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_run_parser(sub)
     _add_render_parser(sub)
+    from .shards_cmd import add_shard_parsers
+
+    add_shard_parsers(sub)
 
     verify = sub.add_parser("verify", help="check an archived run against its manifest and signature")
     verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
@@ -64,10 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_run_parser(sub: Any) -> None:
     run = sub.add_parser("run", help="collect, analyse, render and write one run directory")
-    run.add_argument("--demo", action="store_true", help="use the embedded demo fleet instead of AWS")
-    run.add_argument("--demo-scale", type=_demo_scale, default=1.0, metavar="N",
-                     help=f"grow the demo fleet N times, 1 to {MAX_DEMO_SCALE:g} "
-                          "(default 1: ~60 repositories; 40: 100k+ images)")
+    add_demo_arguments(run)
     run.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
     run.add_argument("--output", type=Path, metavar="DIR", help="output root (default report.output_dir)")
     run.add_argument("--no-pdf", action="store_true", help="skip the PDF (faster)")
@@ -113,13 +114,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .config import load_config
     from .run import run
 
+    demo = demo_options_from(args)  # a misused demo option: exit 2 before reading anything
     config = load_config(args.config)
     if args.no_pdf:
         config = config.model_copy(update={"report": config.report.model_copy(update={"pdf": False})})
     if args.images_in_use is not None:
         config = config.model_copy(update={"pull_through": config.pull_through.model_copy(
             update={"images_in_use_file": str(args.images_in_use)})})
-    outcome = run(config, output=args.output, demo=args.demo, demo_scale=args.demo_scale)
+    outcome = run(config, output=args.output, demo=demo is not None, demo_options=demo)
     print(outcome.run_dir)
     code = _run_exit(outcome)
     return _after_run(outcome, config, deliver=args.deliver) or code
@@ -210,18 +212,6 @@ def _run_exit(outcome: object) -> int:
               file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_OK
-
-
-def _demo_scale(text: str) -> float:
-    """A finite scale from 1 (the base fleet) to MAX_DEMO_SCALE: beyond it a run needs more
-    memory than a laptop has, below it the fleet would lose the cases the report demonstrates."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or not 1 <= value <= MAX_DEMO_SCALE:
-        raise argparse.ArgumentTypeError(f"must be a number from 1 to {MAX_DEMO_SCALE:g}, got {text!r}")
-    return value
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
 The recorder hooks botocore's event system of each client: it remembers the API parameters of
 a call (`before-parameter-build`) and stores the parsed response, success or error, when it
-arrives (`after-call`). Each response becomes a `RawCall` in memory and, when a run directory is
-given, a gzipped JSON file `raw/<account>/<region>/<service>.<Operation>.<n>.json.gz`.
+arrives (`after-call`). Each response becomes a `RawCall` and, when a run directory is given, a
+gzipped JSON file `raw/<account>/<region>/<service>.<Operation>.<n>.json.gz`, written when its
+unit (account, region) is done: `n` counts the unit's calls of that operation in the order a
+one-thread run makes them (`call_order`), so the evidence does not depend on how concurrently,
+or in which process, it was collected.
 
 The stored form is JSON-safe (timestamps as ISO 8601 strings), and it is that form, not the live
 boto3 objects, that `reports.normalize` reads: a run re-rendered from its archive sees exactly
@@ -22,7 +25,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -30,7 +34,7 @@ from ..reports.raw import RAW_SUFFIX, RawCall, decode, encode, json_safe
 from ..reports.stages import stage
 
 __all__ = ["EvidenceRecorder", "MINIMISED", "Minimisation", "RawCall", "load_raw_dir", "minimise",
-           "sort_calls", "json_safe"]
+           "call_order", "number_in_order", "reserve_position", "sort_calls", "json_safe", "write_calls"]
 
 
 @dataclass(frozen=True)
@@ -129,19 +133,79 @@ def sort_calls(calls: Iterable[RawCall]) -> list[RawCall]:
     return sorted(calls, key=lambda c: (c.account_id, c.region, c.service, c.operation, c.seq))
 
 
+_ORDER = threading.local()
+
+
+@contextmanager
+def call_order(prefix: tuple[int, ...]) -> Iterator[None]:
+    """Calls this thread records inside the block are ordered under `prefix`, one after the other.
+
+    A call's position is `prefix + (n,)`, n counting this thread's calls (and reserved steps)
+    in the block. Positions compare as tuples, so a fleet's calls sort into the order a
+    one-thread run makes them: the collection of unit i runs under `(i,)`, and `parallel_map`
+    reserves one step of its caller for the fan-out and runs item j under `step + (j,)`.
+    """
+    saved = getattr(_ORDER, "state", None)
+    _ORDER.state = [prefix, 0]
+    try:
+        yield
+    finally:
+        _ORDER.state = saved
+
+
+def reserve_position() -> tuple[int, ...]:
+    """The next position of this thread's order (for a call, or for work done elsewhere)."""
+    state = getattr(_ORDER, "state", None)
+    if state is None:  # outside every unit (the caller's identity, discovery): before the units
+        state = _ORDER.state = [(-1,), 0]
+    state[1] += 1
+    return (*state[0], state[1])
+
+
+def number_in_order(calls: Iterable[tuple[tuple[int, ...], RawCall]],
+                    start: Mapping[tuple[str, str, str, str], int] | None = None) -> list[RawCall]:
+    """The calls sorted by (account, region, service, operation, position), `seq` renumbered
+    1, 2, ... per (account, region, service, operation) (after `start[key]` when given).
+
+    The seq numbers, the raw file names and every table built from them are then those of a
+    one-thread run, whatever the concurrency and whichever process (or shard) collected.
+    """
+    ordered = sorted(calls, key=lambda pc: (pc[1].account_id, pc[1].region, pc[1].service,
+                                            pc[1].operation, pc[0]))
+    counter: Counter[tuple[str, str, str, str]] = Counter(start or {})
+    out = []
+    for _position, call in ordered:
+        key = (call.account_id, call.region, call.service, call.operation)
+        counter[key] += 1
+        out.append(call if call.seq == counter[key] else replace(call, seq=counter[key]))
+    return out
+
+
 class EvidenceRecorder:
-    """Collects RawCalls from any number of clients; thread-safe."""
+    """Collects RawCalls from any number of clients; thread-safe.
+
+    A call is held with the other calls of its (account, region) until `unit_done` for that
+    unit (or `flush`): they are then numbered in one-thread order (`call_order`), written under
+    the raw directory when one is set, and kept in memory only when `retain` (the default). A
+    collecting shard passes `retain=False`: it then holds the calls of the units in progress
+    and nothing else, however large the fleet (README, "Sharded runs").
+    """
 
     def __init__(self, raw_dir: Path | None = None, *,
-                 minimised: Mapping[tuple[str, str], Minimisation] = MINIMISED) -> None:
+                 minimised: Mapping[tuple[str, str], Minimisation] = MINIMISED,
+                 retain: bool = True) -> None:
         self._raw_dir = raw_dir
         self._minimised = minimised
+        self._retain = retain
         self._lock = threading.Lock()
         self._calls: list[RawCall] = []
-        self._seq: Counter[tuple[str, str, str, str]] = Counter()
+        self._pending: dict[tuple[str, str], list[tuple[tuple[int, ...], RawCall]]] = {}
+        self._arrival: Counter[tuple[str, str, str, str]] = Counter()
+        self._numbered: Counter[tuple[str, str, str, str]] = Counter()
+        self._counts: Counter[str] = Counter()
 
     def write_to(self, raw_dir: Path) -> None:
-        """From now on write calls under `raw_dir`; calls recorded so far are written now."""
+        """From now on write calls under `raw_dir`; calls numbered so far are written now."""
         with self._lock:
             self._raw_dir = raw_dir
             earlier = list(self._calls)
@@ -150,15 +214,22 @@ class EvidenceRecorder:
 
     @property
     def calls(self) -> list[RawCall]:
+        """The calls kept (all of them unless `retain=False`), then those of units in progress."""
         with self._lock:
-            return list(self._calls)
+            return list(self._calls) + [c for group in self._pending.values() for _, c in group]
+
+    def unit_calls(self, account_id: str, region: str) -> list[RawCall]:
+        """The calls of one unit in progress (what its later collection steps read back)."""
+        with self._lock:
+            return [c for _, c in self._pending.get((account_id, region), ())]
 
     def __iter__(self) -> Iterator[RawCall]:
         return iter(self.calls)
 
     def operation_counts(self) -> Counter[str]:
         """Calls made per `service.Operation` (what the call-count benchmark prints)."""
-        return Counter(f"{c.service}.{c.operation}" for c in self.calls)
+        with self._lock:
+            return Counter(self._counts)
 
     def record(self, account_id: str, region: str, service: str, operation: str,
                params: dict[str, Any], response: dict[str, Any]) -> RawCall:
@@ -178,13 +249,38 @@ class EvidenceRecorder:
             if cut:
                 params = {k: v for k, v in params.items() if k not in cut}
                 how = {**(how or {"rule": "allow-list", "reason": rule.reason}), "params_removed": cut}
+        position = reserve_position()
         with self._lock:
-            self._seq[key] += 1
-            call = RawCall(account_id, region, service, operation, self._seq[key], params, kept, how)
-            self._calls.append(call)
-        if self._raw_dir is not None:
-            _write(self._raw_dir, call)
+            # Numbered in arrival order for now; `unit_done` numbers the unit's calls in order.
+            self._arrival[key] += 1
+            self._counts[f"{service}.{operation}"] += 1
+            call = RawCall(account_id, region, service, operation, self._arrival[key], params, kept, how)
+            self._pending.setdefault((account_id, region), []).append((position, call))
         return call
+
+    def unit_done(self, account_id: str, region: str) -> list[RawCall]:
+        """Number, write and (when retained) keep the calls of one unit; returns them."""
+        with self._lock:
+            group = self._pending.pop((account_id, region), [])
+            # A late call of a unit already written (an AssumeRole filed under the caller's
+            # own registry) numbers after the ones written before it.
+            calls = number_in_order(group, self._numbered)
+            for call in calls:
+                self._numbered[(call.account_id, call.region, call.service, call.operation)] = call.seq
+            if self._retain:
+                self._calls.extend(calls)
+            raw_dir = self._raw_dir
+        if raw_dir is not None:
+            for call in calls:
+                _write(raw_dir, call)
+        return calls
+
+    def flush(self) -> None:
+        """`unit_done` for every unit with calls still held (the calls made outside any unit)."""
+        with self._lock:
+            keys = sorted(self._pending)
+        for account_id, region in keys:
+            self.unit_done(account_id, region)
 
     def attach(self, client: Any, account_id: str, region: str) -> None:
         """Hook this recorder into one boto3 client."""
@@ -200,6 +296,12 @@ class EvidenceRecorder:
 
         events.register("before-parameter-build", remember_params)
         events.register("after-call", store_response)
+
+
+def write_calls(raw_dir: Path, calls: Iterable[RawCall]) -> None:
+    """Write numbered calls under `raw_dir` (an assembled run's evidence, jobs/shards.py)."""
+    for call in calls:
+        _write(raw_dir, call)
 
 
 def _write(raw_dir: Path, call: RawCall) -> None:

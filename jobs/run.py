@@ -16,24 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
-
-import boto3
-import botocore.exceptions
+from typing import Any, Mapping, Sequence
 
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
 from ..reports.snapshot import SnapshotMeta, build_snapshot
 from ..reports.stages import stage
-from .aws_session import Account, ReadOnlyGuard, SessionFactory
-from .collect import CollectOptions, Unit, collect_fleet
-from .collect.lifecycle import cross_check_guard
+from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
-from .evidence import EvidenceRecorder, load_raw_dir
+from .demo_options import DemoOptions
+from .evidence import EvidenceRecorder, RawCall, load_raw_dir
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
-from .regions import region_problem
 from .rundir import (
     DELIVERY_DIR,
     MANIFEST,
@@ -54,6 +49,7 @@ from .rundir import (
     write_json,
     write_manifest,
 )
+from .scope import setup_collection
 from .settings import analysis_settings
 from .signing import Signer, load_signer, sign_run
 
@@ -77,65 +73,103 @@ def tool_version() -> str:
         return "0+unknown"
 
 
-def run(config: Config, *, output: Path | None = None, demo: bool = False,
-        demo_scale: float = 1, now: datetime | None = None) -> RunOutcome:
-    """Collect and publish one run; returns where it was written."""
-    as_of = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
-    root = Path(output or config.report.output_dir)
+@dataclass(frozen=True)
+class Preflight:
+    """What a run checks and reads before it calls AWS (a bad one fails before collecting)."""
+
+    scope: BasicFindingsScope
+    settings: dict[str, Any]
+    signer: Signer | None
+
+
+def preflight(config: Config, root: Path) -> Preflight:
     check_output_root(root)  # before collecting: a root that cannot hold runs fails in one line
     scope = BasicFindingsScope(config.collect.basic_findings_newest_per_repository,
                                config.collect.basic_findings_pushed_within_days,
                                config.collect.basic_findings_max_images)
-    # Where raw/ goes is known only once the run directory exists, after the caller's
-    # identity and the regions are resolved; the recorder flushes earlier calls then.
-    recorder = EvidenceRecorder()
     settings = analysis_settings(config)  # reads the files the config names: fail before collecting
     check_fonts(config.report.language, pdf=config.report.pdf)  # a ja PDF needs a Japanese font
     signer = load_signer(config.archive)  # a bad signing key fails now, before collecting
-    factory, units = (_demo_setup(recorder, config, demo_scale, as_of) if demo
-                      else _aws_setup(recorder, config))
+    return Preflight(scope, dict(settings), signer)
 
-    runs_dir = _tidy_runs_dir(root)
-    paths = RunPaths(root, new_run_id(as_of, runs_dir))
-    run_dir = paths.start()
-    recorder.write_to(run_dir / "raw")
-    log.info("run %s: collecting %d registries", paths.run_id, len(units))
 
-    options = CollectOptions(
+def collect_options(config: Config, as_of: datetime, pre: Preflight) -> CollectOptions:
+    return CollectOptions(
         as_of=as_of,
-        scope=scope,
+        scope=pre.scope,
         repository_workers=config.aws.repository_workers,
         repository_scan_configuration=config.collect.repository_scan_configuration,
-        settings=settings,
+        settings=pre.settings,
         collectors=collectors(),
     )
-    with stage("collect"):  # stage markers: no-ops unless benchmarks/stages.py measures
-        collection = collect_fleet(factory, units, options, max_workers=config.aws.max_workers)
-    del factory  # its clients and, in a demo, the emulated fleet: freed before the run's peak
+
+
+def run_instant(now: datetime | None) -> datetime:
+    """A run's as-of time: `now` (default the clock) in UTC, to the second (a run id's precision)."""
+    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+
+
+def run(config: Config, *, output: Path | None = None, demo: bool = False,
+        demo_scale: float = 1, now: datetime | None = None,
+        demo_options: DemoOptions | None = None) -> RunOutcome:
+    """Collect and publish one run; returns where it was written.
+
+    The three phases of a sharded run (jobs/shards.py) in one process: plan (which units),
+    collect them, and `finish_run` (snapshot, analyse, publish, manifest, sign).
+    `demo` runs against the emulator: `demo_options` when given, else the story fleet at
+    `demo_scale`."""
+    as_of = run_instant(now)
+    root = Path(output or config.report.output_dir)
+    pre = preflight(config, root)
+    # Where raw/ goes is known only once the run directory exists, after the caller's
+    # identity and the regions are resolved; the recorder writes earlier calls then.
+    recorder = EvidenceRecorder()
+    if demo and demo_options is None:
+        demo_options = DemoOptions(scale=demo_scale)
+    setup = setup_collection(recorder, config, demo_options if demo else None, as_of)
+
+    paths = RunPaths(root, new_run_id(as_of, tidy_runs_dir(root)))
+    run_dir = paths.start()
+    recorder.write_to(run_dir / "raw")
+    log.info("run %s: collecting %d registries", paths.run_id, len(setup.units))
+    with stage("collect"):
+        collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
+                                   max_workers=config.aws.max_workers)
+    errors = [e.to_json() for e in setup.all_errors(collection.errors)]
+    organization = setup.organization
+    del setup  # its factory's clients and, in a demo, the emulated fleet: freed before the run's peak
+    return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=collection.calls,
+                      units=collection.units, errors=errors, organization=organization)
+
+
+def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
+               calls: Sequence[RawCall], units: Sequence[tuple[str, str]],
+               errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
+    """From the collected evidence (already under the started run's raw/) to the finished run."""
+    run_dir = paths.partial
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
-    settings = {**settings, "history": read_history(root, paths.run_id, CONCERNS, demo=demo)}
+    settings = {**pre.settings, "history": read_history(paths.root, paths.run_id, CONCERNS, demo=demo)}
     meta = SnapshotMeta(
-        run_id=paths.run_id, as_of=as_of, units=collection.units,
-        errors=tuple(e.to_json() for e in collection.errors), tool_version=tool_version(),
-        demo=demo, scope=scope, stale_basic_scan_days=config.report.stale_basic_scan_days,
-        config_digest=config.digest(), settings=settings,
+        run_id=paths.run_id, as_of=as_of, units=tuple(units), errors=tuple(errors),
+        tool_version=tool_version(), demo=demo, scope=pre.scope,
+        stale_basic_scan_days=config.report.stale_basic_scan_days,
+        config_digest=config.digest(), settings=settings, organization=organization,
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
-    with stage("normalize"):
-        snapshot = build_snapshot(meta, collection.calls, CONCERNS)
-    del collection, recorder  # the calls are in raw/ and the snapshot's tables now: free them
+    with stage("normalize"):  # stage markers: no-ops unless benchmarks/stages.py measures
+        snapshot = build_snapshot(meta, calls, CONCERNS)
     analysis = analyse(snapshot, CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
     with stage("manifest + signature"):
         write_manifest(run_dir, _manifest_metadata(meta, analysis))
-        sign_run(run_dir, signer)  # manifest.sig (+ .pub) when a key is configured
+        sign_run(run_dir, pre.signer)  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     return RunOutcome(final, analysis)
 
 
-def _tidy_runs_dir(root: Path) -> Path:
+def tidy_runs_dir(root: Path) -> Path:
     """`root/runs`, created; what killed commands left there put back or removed (and logged)."""
     runs_dir = root / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
@@ -297,45 +331,3 @@ def _caller_identities(analysis: Analysis) -> list[dict[str, str]]:
     rows = frame[["account_id", "region", "caller_arn"]].dropna(subset=["caller_arn"])
     return [{"account_id": str(a), "region": str(r), "caller_arn": str(c)}
             for a, r, c in sorted(set(map(tuple, rows.astype(str).itertuples(index=False))))]
-
-
-def _aws_setup(recorder: EvidenceRecorder, config: Config) -> tuple[SessionFactory, list[Unit]]:
-    session = boto3.Session()
-    regions = list(config.aws.regions) or ([session.region_name] if session.region_name else [])
-    if not regions:
-        raise ConfigError("no AWS region: set [aws] regions in the config, or AWS_REGION / AWS_DEFAULT_REGION")
-    if not config.aws.regions and (problem := region_problem(regions)):  # configured ones are checked already
-        raise ConfigError(f"the session's region (AWS_REGION, AWS_DEFAULT_REGION or the profile): {problem}")
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=session,
-                             guard=_guard(config))
-    try:
-        caller = factory.identify(regions[0])
-    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError) as exc:
-        raise ConfigError(f"no usable AWS credentials ({exc}); use --demo to try the tool without AWS") from None
-    except botocore.exceptions.ClientError as exc:
-        raise ConfigError(f"AWS refused the credentials: {exc}") from None
-    except botocore.exceptions.EndpointConnectionError as exc:
-        raise ConfigError(f"cannot reach AWS: {exc}") from None
-    factory.base_account_id = caller
-    accounts = [Account(a.id, None if (a.id == caller and not a.role_arn) else a.role_arn, a.external_id)
-                for a in config.aws.accounts] or [Account(caller)]
-    units = [Unit(a, a.id or caller, r) for a in accounts for r in regions]
-    return factory, units
-
-
-def _guard(config: Config) -> ReadOnlyGuard:
-    # The one non-read call the tool may make, and only when asked: AWS's own lifecycle preview.
-    return cross_check_guard() if config.lifecycle.cross_check_aws else ReadOnlyGuard()
-
-
-def _demo_setup(recorder: EvidenceRecorder, config: Config, scale: float,
-                as_of: datetime) -> tuple[SessionFactory, list[Unit]]:
-    from .demo import DemoEmulator, build_fleet
-
-    fleet = build_fleet(scale=scale, as_of=as_of)
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts,
-                             backend=DemoEmulator(fleet), base_account_id=fleet.caller_account)
-    accounts = {a: Account(a, None if a == fleet.caller_account else fleet.role_arn(a))
-                for a in fleet.accounts}
-    units = [Unit(accounts[a], a, r) for a, r in fleet.units]
-    return factory, units

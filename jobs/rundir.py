@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -73,6 +74,21 @@ def new_run_id(now: datetime, runs_dir: Path) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+_RUN_ID = re.compile(r"(\d{8}T\d{6}Z)(?:-([2-9]|[1-9]\d+))?")
+
+
+def run_id_instant(run_id: str) -> datetime:
+    """The as-of time a run id names (`new_run_id` read back); ConfigError when it names none."""
+    match = _RUN_ID.fullmatch(run_id)
+    try:
+        if match is None:
+            raise ValueError
+        return datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise ConfigError(f"run id {run_id!r}: not a run id; a run id is the run's as-of time in UTC, "
+                          "YYYYMMDDTHHMMSSZ (e.g. `date -u +%Y%m%dT%H%M%SZ`), optionally -N") from None
 
 
 @dataclass(frozen=True)

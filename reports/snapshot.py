@@ -38,6 +38,9 @@ class SnapshotMeta:
     """Analysis inputs from the configuration, JSON-safe, keyed by concern (`lifecycle`,
     `inspector`, `pull_through`) plus `prices` (overrides). Kept in the snapshot so that a
     re-render uses exactly what the run used, not today's configuration."""
+    organization: Mapping[str, Any] | None = None
+    """Account discovery ([aws.organization]): the organization, every account seen and why
+    it was included or left out (jobs/organization.py). None when no discovery ran."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +57,8 @@ class SnapshotMeta:
             "stale_basic_scan_days": self.stale_basic_scan_days,
             "config_digest": self.config_digest,
             "settings": dict(self.settings),
+            # Only with discovery: a run without it keeps its snapshot.json as before.
+            **({"organization": dict(self.organization)} if self.organization is not None else {}),
         }
 
     @classmethod
@@ -71,6 +76,7 @@ class SnapshotMeta:
             stale_basic_scan_days=int(doc.get("stale_basic_scan_days", 30)),
             config_digest=doc.get("config_digest", ""),
             settings=dict(doc.get("settings", {})),
+            organization=doc.get("organization"),
         )
 
 

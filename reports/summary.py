@@ -37,6 +37,11 @@ def build_summary(snapshot: Snapshot, tables: Mapping[str, pd.DataFrame],
                          "complete": not meta.errors, "partial_registries": partial},
         "sections_not_computed": list(not_computed),
     }
+    not_collected = accounts_not_collected(meta.organization, meta.errors)
+    if meta.organization is not None or not_collected:  # absent without discovery: outputs as before
+        summary["completeness"]["accounts_not_collected"] = not_collected
+    if meta.organization is not None:
+        summary["organization"] = organization_block(meta.organization)
     for concern in concerns:
         block = {**concern.placeholder, **results.get(concern.key, {})}
         # Its own figures may be partial for its own reasons; and any failed call in a registry
@@ -51,6 +56,46 @@ def block(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     one's), else an empty one: a missing or malformed block reads as "nothing known"."""
     found = mapping.get(key)
     return found if isinstance(found, Mapping) else {}
+
+
+ON_PURPOSE = ("excluded by config", "management account")
+"""Reasons discovery leaves an account out by the configuration's choice (jobs/organization.py)."""
+
+
+def accounts_not_collected(organization: Mapping[str, Any] | None,
+                           errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Accounts the run should have covered and did not, each with its reason: left out by
+    discovery for their state (suspended, closed, ...), or whose role could not be assumed in
+    any region (AccessDenied, ...). Sorted by account id."""
+    seen = {str(a.get("account")): a for a in (organization or {}).get("accounts", ())}
+    out: dict[str, dict[str, str]] = {}
+    for account in seen.values():
+        if not account.get("included") and account.get("reason") not in ON_PURPOSE:
+            out[str(account["account"])] = {"account": str(account["account"]), "name": str(account.get("name", "")),
+                                            "reason": str(account.get("reason"))}
+    denied: dict[str, set[str]] = {}
+    for e in errors:
+        if str(e.get("operation", "")).startswith("sts:AssumeRole"):
+            denied.setdefault(str(e.get("account")), set()).add(str(e.get("error", "")).split(":", 1)[0])
+    for account, codes in denied.items():
+        name = str(seen.get(account, {}).get("name", ""))
+        out.setdefault(account, {"account": account, "name": name,
+                                 "reason": f"role cannot be assumed ({', '.join(sorted(codes))})"})
+    return [out[a] for a in sorted(out)]
+
+
+def organization_block(organization: Mapping[str, Any]) -> dict[str, Any]:
+    """summary.json `organization`: the discovered organization, how many accounts it gave the
+    run, and every account left out with its reason (the full list is in snapshot.json)."""
+    accounts = list(organization.get("accounts", ()))
+    left_out = [{"account": str(a.get("account")), "name": str(a.get("name", "")), "reason": str(a.get("reason")),
+                 "state": str(a.get("state", ""))} for a in accounts if not a.get("included")]
+    return {"id": str(organization.get("id", "")),
+            "management_account_id": str(organization.get("management_account_id", "")),
+            "accounts_seen": len(accounts),
+            "accounts_included": sum(1 for a in accounts if a.get("included")),
+            "accounts_left_out": sorted(left_out, key=lambda a: a["account"]),
+            "discovery_errors": len(organization.get("discovery_errors", ()))}
 
 
 def partial_registries(errors: Sequence[Mapping[str, Any]]) -> list[str]:

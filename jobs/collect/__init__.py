@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..aws_session import SessionFactory
-from ..evidence import RawCall, sort_calls
+from ..evidence import RawCall, call_order, sort_calls
 from . import ecr, inspector
 from .context import CollectionError, UnitAborted, UnitContext
 from .unit import CollectOptions, ConcernCollector, Unit, UnitState
@@ -60,6 +60,16 @@ def collect_unit(factory: SessionFactory, unit: Unit, options: CollectOptions) -
     return ctx.errors
 
 
+def _collect_and_write(factory: SessionFactory, unit: Unit, options: CollectOptions,
+                       position: int) -> list[CollectionError]:
+    """collect_unit, then its evidence numbered and written: the recorder lets go of the unit."""
+    try:
+        with call_order((position,)):
+            return collect_unit(factory, unit, options)
+    finally:
+        factory.recorder.unit_done(unit.account_id, unit.region)
+
+
 def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: CollectOptions,
                   max_workers: int = 4) -> Collection:
     """Collect every unit, `max_workers` at a time, with progress on a terminal."""
@@ -67,13 +77,16 @@ def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: Colle
     progress = _Progress(len(units))
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(units))),
                             thread_name_prefix="ecr-unit") as pool:
-        futures = {pool.submit(collect_unit, factory, unit, options): unit for unit in units}
+        futures = {pool.submit(_collect_and_write, factory, unit, options,
+                               unit.position if unit.position >= 0 else i): unit
+                   for i, unit in enumerate(units)}
         for future in as_completed(futures):
             unit = futures[future]
             unit_errors = future.result()
             errors.extend(unit_errors)
             progress.done(f"{unit.account_id}/{unit.region}", len(unit_errors))
     progress.close()
+    factory.recorder.flush()  # calls made outside the units (the caller's identity, role sessions)
     errors.sort(key=lambda e: (e.account, e.region, e.operation, e.error))
     return Collection(
         calls=tuple(sort_calls(factory.recorder.calls)),

@@ -21,6 +21,7 @@ import botocore.exceptions
 from botocore import xform_name
 
 from ..aws_session import Account, MutatingCallRefused, SessionFactory
+from ..evidence import call_order, reserve_position
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,14 +69,27 @@ class UnitContext:
     _clients: dict[str, Any] = field(default_factory=dict)
     _connection_failures: int = 0
     """Calls in a row that ended in a dropped connection after all their retries."""
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    """Re-entrant: a client that cannot be made files its error while the lock is held."""
 
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = self.factory.client(
-                    service, self.account, self.region, record_as=self.account_id)
+                self._clients[service] = self._new_client(service)
             return self._clients[service]
+
+    def _new_client(self, service: str) -> Any:
+        """A client of the unit's account; the unit is given up, with the reason filed, when
+        the account's role cannot be assumed (no call in it could succeed)."""
+        try:
+            return self.factory.client(service, self.account, self.region, record_as=self.account_id)
+        except botocore.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            message = f"{code}: {_message(exc)}"
+        except (botocore.exceptions.BotoCoreError, ValueError) as exc:
+            message = f"{type(exc).__name__}: {exc}"
+        self._file("sts", "AssumeRole", self.account.role_arn or "", message, fatal=False)
+        raise UnitAborted(message)
 
     def call(self, service: str, operation: str, *, expected: tuple[str, ...] = (),
              about: str = "", **params: Any) -> dict[str, Any] | None:
@@ -145,7 +159,15 @@ def _one_line(text: str) -> str:
 def parallel_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """`fn` over `items`, `workers` at a time, results in input order: the collectors'
     bounded per-repository fan-out (inline when there is nothing to run in parallel)."""
+    # Each item's calls are ordered as if the items ran one after the other, in input order
+    # (evidence.call_order): the evidence does not depend on which thread finished first.
+    base = reserve_position()
+
+    def positioned(pair: tuple[int, T]) -> R:
+        with call_order(base + (pair[0],)):
+            return fn(pair[1])
+
     if workers <= 1 or len(items) <= 1:
-        return [fn(item) for item in items]
+        return [positioned(pair) for pair in enumerate(items)]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecr-repo") as pool:
-        return list(pool.map(fn, items))
+        return list(pool.map(positioned, enumerate(items)))

@@ -19,6 +19,10 @@ class Unit:
     account: Account
     account_id: str
     region: str
+    position: int = -1
+    """Where the unit is in the run's whole unit list (a shard collects a part of it): its calls
+    are ordered as a one-thread run of that list would make them. -1: its place in the list
+    given to `collect_fleet`."""
 
 
 @dataclass(frozen=True)

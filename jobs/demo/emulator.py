@@ -2,7 +2,8 @@
 
 ``handle(service, operation, params, account_id, region)`` returns the parsed response dict
 (botocore output shape) or raises ``DemoServiceError``.  Handlers live per service in
-``svc_ecr``, ``svc_inspector``, ``svc_sts`` and ``svc_aux``.  The fleet is immutable; the
+``svc_ecr``, ``svc_inspector``, ``svc_sts``, ``svc_aux`` and (organization mode) ``svc_org``.
+An optional per-call latency makes the demo's timings reflect a network rather than a CPU loop.  The fleet is immutable; the
 only shared mutable state is a memo of derived, deterministic sequences (filtered image
 lists, coverage rows, findings), so concurrent calls from collector threads are safe.
 """
@@ -10,14 +11,16 @@ lists, coverage rows, findings), so concurrent calls from collector threads are 
 from __future__ import annotations
 
 import threading
+import time
 
 from ...reports.stages import stage
-from . import svc_aux, svc_ecr, svc_inspector, svc_sts
+from . import svc_aux, svc_ecr, svc_inspector, svc_org, svc_sts
 from .errors import DemoServiceError
 from .fleet import empty_registry
 from .model import DemoFleet, Registry
 
-HANDLERS = {**svc_ecr.HANDLERS, **svc_inspector.HANDLERS, **svc_sts.HANDLERS, **svc_aux.HANDLERS}
+HANDLERS = {**svc_ecr.HANDLERS, **svc_inspector.HANDLERS, **svc_sts.HANDLERS, **svc_aux.HANDLERS,
+            **svc_org.HANDLERS}
 _MAX_MEMO = 20_000
 
 
@@ -27,14 +30,18 @@ class DemoEmulator:
     operations = frozenset(HANDLERS)
     """Every (service, operation) pair this emulator implements."""
 
-    def __init__(self, fleet: DemoFleet) -> None:
+    def __init__(self, fleet: DemoFleet, latency_ms: float = 0) -> None:
         self.fleet = fleet
+        self.latency = max(0.0, float(latency_ms)) / 1000
+        """Seconds every call waits before it is answered (`--demo-latency-ms`)."""
         self._memo: dict = {}
         self._lock = threading.Lock()
         self._extra_registries: dict = {}
 
     def handle(self, service: str, operation: str, params: dict | None, account_id: str, region: str) -> dict:
         """Answer one API call made with ``account_id``'s credentials in ``region``."""
+        if self.latency:
+            time.sleep(self.latency)  # the round trip a real endpoint would cost
         handler = HANDLERS.get((service, operation))
         if handler is None:
             raise DemoServiceError("UnsupportedOperation",
@@ -44,6 +51,8 @@ class DemoEmulator:
                                    f"The security token included in the request is not valid for account "
                                    f"{account_id}.", 403)
         with stage("emulator"):
+            if service in svc_org.ACCOUNT_LEVEL:
+                return handler(self, account_id, dict(params or {}))
             return handler(self, self.registry(account_id, region), dict(params or {}))
 
     def account_for_access_key(self, access_key_id: str | None) -> str:

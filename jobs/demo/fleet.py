@@ -36,6 +36,7 @@ from .model import (
     Repository,
     ScanRule,
 )
+from .org import build_org_fleet
 from .policies import POLICIES, evaluate, policy_text
 from .scanning import effective_scanning
 from .scans import ScanResults
@@ -73,10 +74,7 @@ def build_fleet(scale: float = 1, as_of: datetime | None = None) -> DemoFleet:
     scale = float(scale)
     if not math.isfinite(scale) or scale < 1:
         raise ValueError(f"scale must be >= 1, got {scale!r}")
-    if as_of is None:
-        as_of = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
-    elif as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=timezone.utc)
+    as_of = _as_of(as_of)
     rng = random.Random(f"ecr-report-demo/{scale!r}")
     specs = _unit_specs()
     registries = {}
@@ -88,6 +86,24 @@ def build_fleet(scale: float = 1, as_of: datetime | None = None) -> DemoFleet:
     return DemoFleet(scale=scale, as_of=as_of, caller_account=N.CALLER_ACCOUNT,
                      accounts=tuple(sorted({a for a, _ in units})), regions=tuple(sorted({r for _, r in units})),
                      units=units, registries=registries)
+
+
+def build_organization_fleet(accounts: int, as_of: datetime | None = None) -> DemoFleet:
+    """The demo fleet in organization mode (`--demo-accounts N`, see org.py): N member accounts
+    with small registries, built on first use. Same `(accounts, as_of)` -> identical fleet."""
+    as_of = _as_of(as_of)
+
+    def member_registry(account: str, region: str, spec: dict, rng: random.Random) -> Registry:
+        return _RegistryBuilder(account, region, spec, 1.0, as_of, rng).build()
+
+    return build_org_fleet(accounts, as_of, member_registry)
+
+
+def _as_of(as_of: datetime | None) -> datetime:
+    """`as_of` in UTC; default the current hour."""
+    if as_of is None:
+        return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    return as_of.replace(tzinfo=timezone.utc) if as_of.tzinfo is None else as_of
 
 
 def _unit_specs() -> dict:
@@ -162,7 +178,8 @@ class _RegistryBuilder:
                                     if ins["ec2_status"] == "ENABLED" else 0.0))
         vpcs, nats, endpoints = network(rng, self.region, self.t, spec["network"])
         return Registry(
-            account_id=self.account, region=self.region, account_alias=N.ACCOUNT_ALIASES[self.account],
+            account_id=self.account, region=self.region,
+            account_alias=spec.get("alias") or N.ACCOUNT_ALIASES[self.account],
             scan_type=spec["scan_type"], scan_rules=spec["rules"], basic_scan_version=spec["engine"],
             registry_policy_scope="V2", blob_mounting="DISABLED",
             replication_destinations=tuple((r, self.account) for r, _ in spec.get("replication", ())),
@@ -273,6 +290,8 @@ class _RegistryBuilder:
         lo, hi = self._size_model(profile, opts)
         base_size = rng.uniform(lo, hi)
         n, gap, newest = self._cadence(profile, opts)
+        if "builds" in opts:  # a small organization member's fleet: no extra draws, same story
+            n = min(n, opts["builds"])
         style = ("v" if opts.get("policy") == "legacy_prefix" else
                  "ml" if profile == "ml" else "date" if profile == "base" else "semver")
         multiarch, signed, sbom = opts.get("multiarch"), opts.get("signed"), opts.get("sbom")

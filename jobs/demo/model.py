@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Mapping
 
 from .names import READ_ROLE_NAME
 
@@ -254,12 +255,16 @@ class DemoFleet:
     accounts: tuple[str, ...]
     regions: tuple[str, ...]
     units: tuple[tuple[str, str], ...]
-    registries: dict
-    """dict[(account_id, region)] -> Registry"""
+    registries: Mapping
+    """(account_id, region) -> Registry (in organization mode built on first use, see org.py)"""
+    organization: "DemoOrganization | None" = None
+    """Organization mode (`--demo-accounts N`): what the Organizations API answers."""
+    missing_roles: frozenset = frozenset()
+    """Accounts whose read role does not exist: AssumeRole into them is denied."""
 
     def role_arn(self, account_id: str) -> str:
         """The read-only role the demo configuration assumes in ``account_id``."""
-        if account_id not in self.accounts:
+        if account_id not in self.accounts and account_id not in self.missing_roles:
             raise KeyError(account_id)
         return f"arn:aws:iam::{account_id}:role/{READ_ROLE_NAME}"
 
@@ -270,3 +275,27 @@ class DemoFleet:
     @property
     def repository_count(self) -> int:
         return sum(len(reg.repositories) for reg in self.registries.values())
+
+
+@dataclass(frozen=True)
+class DemoOrgAccount:
+    """One account of the demo organization, as Organizations describes it."""
+
+    id: str
+    name: str
+    state: str
+    """ACTIVE | SUSPENDED | PENDING_CLOSURE | CLOSED (the newer `State` member)."""
+    parent_id: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    """The demo organization: its root, organizational units and accounts."""
+
+    id: str
+    root_id: str
+    management_account: str
+    ous: tuple[tuple[str, str, str], ...]
+    """(ou id, name, parent id), parents before children."""
+    accounts: tuple[DemoOrgAccount, ...]

@@ -23,7 +23,8 @@ _SESSION = None
 # Error code AWS uses for a bad token / out-of-range page size, per service.
 BAD_PARAM = {"ecr": "InvalidParameterException", "inspector2": "ValidationException",
              "ec2": "InvalidParameterValue", "ecs": "InvalidParameterException",
-             "cloudwatch": "InvalidParameterValue", "sts": "ValidationError"}
+             "cloudwatch": "InvalidParameterValue", "sts": "ValidationError",
+             "organizations": "InvalidInputException"}
 
 
 def service_model(service: str):

@@ -167,6 +167,8 @@ class Meta:
     regions: str
     demo: bool
     lang: str = "en"
+    organization: str = ""
+    """With account discovery: "12 accounts from organization o-… (2 left out: …)"."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ ERROR_ROWS = 20
 def build_completeness(ctx: SectionContext, number: int) -> Section:
     errors = ctx.report.errors
     calls = block(ctx.summary, "completeness").get("calls")
-    blocks: list[object] = []
+    blocks: list[object] = list(_accounts_not_collected(ctx))
     if not errors:
         blocks.append(Paragraph(
             msg("All {n} API calls succeeded; no collection errors were recorded.", n=fmt_int(calls))
@@ -72,6 +72,44 @@ def build_completeness(ctx: SectionContext, number: int) -> Section:
             compact=True,
         ))
     return Section("completeness", number, "Data completeness", tuple(blocks), new_page=True)
+
+
+def _accounts_not_collected(ctx: SectionContext) -> tuple[object, ...]:
+    """Accounts the run should have covered and did not (suspended, closed, role not assumable),
+    named one by one: a left-out account must never read as an account with nothing in it."""
+    accounts = block(ctx.summary, "completeness").get("accounts_not_collected") or []
+    if not accounts:
+        return ()
+    return (
+        Paragraph(msg("{n} of the organization's accounts were not collected; none of their "
+                      "figures are in this report.", n=fmt_int(len(accounts))), tone="alert"),
+        Table(id="accounts-not-collected", caption="Accounts not collected",
+              columns=(Column("Account"), Column("Name"), Column("Reason", width="55%")),
+              rows=tuple((Cell(fmt_text(a.get("account"))), Cell(fmt_text(a.get("name"))),
+                          Cell(fmt_text(a.get("reason")), verbatim=True)) for a in accounts),
+              compact=True),
+    )
+
+
+def organization_scope(summary: Mapping[str, Any]) -> Paragraph | None:
+    """The scope line of a run whose accounts were discovered: how many, from which
+    organization, and which were left out and why."""
+    org = block(summary, "organization")
+    if not org:
+        return None
+    left = list(org.get("accounts_left_out") or [])
+    reasons: dict[str, int] = {}
+    for a in left:
+        reasons[str(a.get("reason"))] = reasons.get(str(a.get("reason")), 0) + 1
+    listed = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
+    named = "; ".join(f"{a.get('account')} {a.get('name') or ''} ({a.get('reason')})".replace("  ", " ")
+                      for a in left[:ERROR_ROWS])
+    parts = [msg("{n} accounts from organization {org} (management account {management}).",
+                 n=fmt_int(org.get("accounts_included")), org=fmt_text(org.get("id")),
+                 management=fmt_text(org.get("management_account_id")))]
+    parts += ([msg("{m} left out ({reasons}): {accounts}.", m=fmt_int(len(left)), reasons=listed, accounts=named)]
+              if left else [msg("No account of it was left out.")])
+    return Paragraph(join(parts))
 
 
 def _error_groups(errors: Iterable[Mapping[str, Any]]) -> Table:
@@ -119,6 +157,7 @@ def build_methodology(ctx: SectionContext, number: int) -> Section:
                       "ages and windows are measured from that time, so re-rendering the run "
                       "gives the same report.", scope=as_text(meta.scope), accounts=meta.accounts,
                       regions=meta.regions, as_of=as_text(meta.as_of), run_id=report.run_id)),
+        *filter(None, [organization_scope(ctx.summary)]),
         Paragraph(msg("Times are UTC (ISO 8601). Sizes use binary units (1 GiB = 2^30 bytes). "
                       "Money is US dollars. A value shown as unknown or n/a could not be "
                       "determined; it is never a zero.")),

@@ -255,7 +255,25 @@ def report_meta(report: ReportInput) -> Meta:
         accounts=list_text(accounts),
         regions=list_text(regions),
         demo=report.demo,
+        organization=organization_line(report.summary),
     )
+
+
+def organization_line(summary: Any) -> str:
+    """The header's scope line of a run whose accounts were discovered; "" otherwise."""
+    org = block(summary, "organization")
+    if not org:
+        return ""
+    left = list(org.get("accounts_left_out") or [])
+    reasons: dict[str, int] = {}
+    for a in left:
+        reasons[str(a.get("reason"))] = reasons.get(str(a.get("reason")), 0) + 1
+    if not left:
+        return msg("{n} accounts from organization {org}", n=fmt_int(org.get("accounts_included")),
+                   org=str(org.get("id")))
+    return msg("{n} accounts from organization {org} ({m} left out: {reasons})",
+               n=fmt_int(org.get("accounts_included")), org=str(org.get("id")), m=fmt_int(len(left)),
+               reasons=", ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
 
 
 def banner(ctx: SectionContext) -> Banner | None:

@@ -26,10 +26,12 @@ from ecr_report.jobs.collect import CollectOptions, collect_fleet
 from ecr_report.jobs.config import Config
 from ecr_report.jobs.deliver import deliver_run
 from ecr_report.jobs.deliver.email import build_message
+from ecr_report.jobs.demo_options import DemoOptions
 from ecr_report.jobs.evidence import MINIMISED, EvidenceRecorder, load_raw_dir
 from ecr_report.jobs.plugins import CONCERNS, collectors
-from ecr_report.jobs.run import _demo_setup, run
+from ecr_report.jobs.run import run
 from ecr_report.jobs.rundir import verify_run
+from ecr_report.jobs.scope import setup_collection
 from ecr_report.reports.analyse import analyse
 from ecr_report.reports.coverage import BasicFindingsScope
 from ecr_report.reports.snapshot import SnapshotMeta, build_snapshot
@@ -187,7 +189,7 @@ def test_no_secret_in_the_run_its_delivery_or_the_email_over_http(moto_aws, tmp_
     assert set(assume["minimised"]["removed"]) == {
         "Credentials.AccessKeyId", "Credentials.SecretAccessKey", "Credentials.SessionToken"}
     assert assume["minimised"]["params_removed"] == ["ExternalId"]
-    assert assume["params"] == {"RoleArn": ROLE, "RoleSessionName": "ecr-report"}
+    assert assume["params"] == {"RoleArn": ROLE, "RoleSessionName": "ecr-report", "DurationSeconds": 3600}
     # What the task definitions feed is still there: the images in use, from the minimised evidence.
     in_use = outcome.analysis.tables["ecs_container_images"]
     assert set(in_use["image"]) == {f"{REGISTRY}/web/app:1", "nginx:1.27", f"{REGISTRY}/batch/job:2"}
@@ -213,7 +215,8 @@ def _demo_analysis(minimised) -> tuple:
     config = Config()
     as_of = datetime(2026, 11, 30, tzinfo=timezone.utc)
     recorder = EvidenceRecorder(minimised=minimised)
-    factory, units = _demo_setup(recorder, config, 1, as_of)
+    setup = setup_collection(recorder, config, DemoOptions(), as_of)
+    factory, units = setup.factory, setup.units
     # One worker: the calls' sequence numbers (and so the tables' row order) do not depend on timing.
     options = CollectOptions(as_of=as_of, scope=BasicFindingsScope(), collectors=collectors(),
                              repository_workers=1)
@@ -244,6 +247,7 @@ def test_an_archived_minimised_call_reads_back_the_same(tmp_path):
         "taskDefinition": {"taskDefinitionArn": "arn:td/web:1", "family": "web", "revision": 1,
                            "containerDefinitions": [{"name": "app", "image": "nginx:1", "command": [SECRET]}]},
         "NewFieldAwsAddsLater": SECRET, "ResponseMetadata": {"RequestId": "r1", "HTTPStatusCode": 200}})
+    recorder.unit_done(ACCOUNT, REGION)  # a unit's calls are written when the unit is done
     [call] = load_raw_dir(tmp_path / "raw")
     assert call == recorder.calls[0]
     assert call.response == {"taskDefinition": {"taskDefinitionArn": "arn:td/web:1", "family": "web", "revision": 1,
@@ -257,5 +261,6 @@ def test_an_archived_minimised_call_reads_back_the_same(tmp_path):
 def test_other_operations_are_kept_verbatim_without_a_minimised_member(tmp_path, operation):
     recorder = EvidenceRecorder(tmp_path / "raw")
     recorder.record(ACCOUNT, REGION, "ecr", operation, {}, {"anything": [1, 2]})
+    recorder.flush()
     doc = json.loads(gzip.decompress(next((tmp_path / "raw").rglob("*.gz")).read_bytes()))
     assert doc["response"] == {"anything": [1, 2]} and "minimised" not in doc

@@ -400,6 +400,15 @@ JA: dict[str, str] = {
     "last 30 days.":
         "ベーシックスキャンの検出結果は、各リポジトリの最新のイメージと、過去 30 日間にプッシュされた"
         "イメージについて読み取りました。",
+    # --- account discovery from AWS Organizations (scope line, data completeness) ------------
+    "{n} of the organization's accounts were not collected; none of their figures are in this report.":
+        "組織のアカウントのうち {n} 件は収集されていません。それらの数値はこのレポートに含まれていません。",
+    "{n} accounts from organization {org} (management account {management}).":
+        "組織 {org}(管理アカウント {management})の {n} アカウントが対象です。",
+    "{m} left out ({reasons}): {accounts}.": "{m} アカウントを対象外としました({reasons}):{accounts}。",
+    "No account of it was left out.": "対象外としたアカウントはありません。",
+    "{n} accounts from organization {org}": "組織 {org} の {n} アカウント",
+    "{n} accounts from organization {org} ({m} left out: {reasons})": "組織 {org} の {n} アカウント({m} 件対象外:{reasons})",
 }
 
 #: (pattern, replacement) for strings with values in them, tried in order after every exact key.

@@ -1,0 +1,405 @@
+"""Sharded runs: `ecr-report collect --shard K/N` on N machines, then `ecr-report assemble`.
+
+The three phases of `run` (jobs/run.py), spread over processes that share only the output
+root (a Kubernetes PersistentVolume, EFS, any shared file system):
+
+    ROOT/shards/<run_id>/plan.json           the unit list every shard works from
+    ROOT/shards/<run_id>/.plan-<host>-<pid>/ the planning calls' evidence (caller, discovery)
+    ROOT/shards/<run_id>/<K>-of-<N>/         shard K's raw/ evidence and shard.json manifest
+    ROOT/runs/<run_id>/                      the assembled run, as `run` writes it
+
+**How shards agree on the units.** Every shard starts by reading `plan.json`. The first one to
+find none plans (identity, regions, account discovery: the calls `run` makes first) and
+publishes its plan with a hard link, which fails when the name exists (an exclusive create),
+so exactly one plan is ever stored and it appears complete. A shard that lost the race uses
+the stored plan. So every shard, and `assemble`, work from one list even when discovery would
+answer differently between pod starts (an account joining the organization mid-run). The
+plan's digest is in every shard manifest; `assemble` takes only shards of that plan.
+
+**Which shard collects what** (`assign`): all units of one account go to one shard (one role
+session per account, as in a single run), and accounts are spread heaviest first onto the
+least loaded shard. The weight of a unit is the number of calls it took in the latest run under
+ROOT (its files in raw/), or 1 when there is none; deterministic, so every shard and `assemble`
+compute the same assignment from the plan.
+
+**Equivalence.** The run id fixes the as-of time (`run_id_instant`), calls are numbered in a
+one-thread order (jobs/evidence.py), and `assemble` runs the same `finish_run` as `run`: for
+the same fleet and as-of time, data/, summary.json and report.html are those of a single-process
+run, byte for byte. Not the same: the shard manifests (hosts, pids, timings) stay in the shard
+area, and in raw/ the numbering of `sts.AssumeRole` calls filed under the caller's account
+(one per role, as in a run, but ordered by shard rather than by unit).
+
+A shard missing at `assemble` (never ran, died, failed, or of another plan) does not block the
+report: its units are named as not collected in the completeness section, and the run exits 3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import socket
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .aws_session import Account
+from .collect import Unit, collect_fleet
+from .config import Config
+from .demo_options import DemoOptions
+from .errors import ConfigError
+from .evidence import EvidenceRecorder, RawCall, load_raw_dir, number_in_order, write_calls
+from .history import earlier_runs
+from .run import RunOutcome, collect_options, finish_run, preflight, tidy_runs_dir
+from .rundir import RunPaths, run_id_instant, write_json
+from .scope import collection_factory, setup_collection
+
+log = logging.getLogger("ecr_report.shards")
+
+SHARDS_DIR = "shards"
+PLAN = "plan.json"
+SHARD_MANIFEST = "shard.json"
+PLAN_FORMAT = 1
+_SHARD_DIR = re.compile(r"(\d+)-of-(\d+)")
+
+
+def shard_area(root: Path, run_id: str) -> Path:
+    return root / SHARDS_DIR / run_id
+
+
+def shard_dir(root: Path, run_id: str, shard: int, of: int) -> Path:
+    return shard_area(root, run_id) / f"{shard}-of-{of}"
+
+
+# -- the plan -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plan:
+    """The unit list of one run, and what planning found out (stored as plan.json)."""
+
+    doc: dict[str, Any]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.doc, sort_keys=True).encode()).hexdigest()
+
+    @property
+    def units(self) -> list[dict[str, Any]]:
+        return list(self.doc["units"])
+
+    def collect_units(self, config: Config, indices: Sequence[int]) -> list[Unit]:
+        """The planned units `indices` as collect_fleet takes them (position: the plan's order)."""
+        out = []
+        for i in indices:
+            u = self.doc["units"][i]
+            account = Account(u["account"], u["role_arn"], _external_id(config, u["account"]))
+            out.append(Unit(account, u["account_id"], u["region"], position=i))
+        return out
+
+
+def _external_id(config: Config, account_id: str | None) -> str | None:
+    """An account's external id, from the configuration (never stored in the shared plan)."""
+    for configured in config.aws.accounts:
+        if configured.id == account_id and configured.role_arn:
+            return configured.external_id
+    return config.aws.organization.external_id if config.aws.organization is not None else None
+
+
+def _plan_doc(config: Config, run_id: str, demo: DemoOptions | None, setup: Any,
+              evidence: str, weights: Mapping[tuple[str, str], int], weights_from: str) -> dict[str, Any]:
+    return {
+        "format": PLAN_FORMAT, "run_id": run_id, "config_digest": config.digest(),
+        "demo": None if demo is None else {"scale": demo.scale, "accounts": demo.accounts},
+        "caller_account": setup.factory.base_account_id,
+        "units": [{"account": u.account.id, "account_id": u.account_id, "region": u.region,
+                   "role_arn": u.account.role_arn, "weight": weights.get((u.account_id, u.region), 1)}
+                  for u in setup.units],
+        "weights_from": weights_from,
+        "organization": setup.organization,
+        "errors": [e.to_json() for e in setup.accounts.errors],
+        "evidence": evidence,
+    }
+
+
+def read_plan(area: Path) -> Plan | None:
+    try:
+        doc = json.loads((area / PLAN).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{area / PLAN}: unreadable plan ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:
+        raise ConfigError(f"{area / PLAN}: not a plan of this version of ecr-report")
+    return Plan(doc)
+
+
+def _check_plan(plan: Plan, config: Config, demo: DemoOptions | None, area: Path) -> Plan:
+    if plan.doc["config_digest"] != config.digest():
+        raise ConfigError(f"{area / PLAN}: this run was planned with another configuration "
+                          f"(digest {plan.doc['config_digest'][:12]}); every shard and assemble need the same one")
+    wanted = None if demo is None else {"scale": demo.scale, "accounts": demo.accounts}
+    if plan.doc["demo"] != wanted:
+        raise ConfigError(f"{area / PLAN}: this run was planned with demo options {plan.doc['demo']}, "
+                          f"not {wanted}")
+    return plan
+
+
+def obtain_plan(config: Config, root: Path, run_id: str, demo: DemoOptions | None) -> tuple[Plan, int]:
+    """The run's stored plan, and the calls this process made planning (0: the plan was there).
+    Planned and stored first when there is none yet (see the module docstring)."""
+    area = shard_area(root, run_id)
+    stored = read_plan(area)
+    if stored is not None:
+        return _check_plan(stored, config, demo, area), 0
+    area.mkdir(parents=True, exist_ok=True)
+    evidence = f".plan-{socket.gethostname()}-{os.getpid()}"
+    recorder = EvidenceRecorder(area / evidence / "raw")
+    setup = setup_collection(recorder, config, demo, run_id_instant(run_id))
+    recorder.flush()  # the planning calls, written under the evidence directory the plan names
+    weights, weights_from = previous_weights(root, run_id)
+    doc = _plan_doc(config, run_id, demo, setup, evidence, weights, weights_from)
+    made = sum(recorder.operation_counts().values())
+    write_json(area / evidence / PLAN, doc)
+    try:
+        os.link(area / evidence / PLAN, area / PLAN)  # fails when another shard stored one first
+    except FileExistsError:
+        # Its planning calls were made for nothing; their evidence is not the run's (the stored
+        # plan's is), so it goes; the shard manifest counts them.
+        log.info("run %s: another shard stored the plan first; using it", run_id)
+        shutil.rmtree(area / evidence, ignore_errors=True)
+        return _check_plan(read_plan(area), config, demo, area), made  # type: ignore[arg-type]
+    log.info("run %s: planned %d registries (weights: %s)", run_id, len(doc["units"]), weights_from)
+    return Plan(doc), made
+
+
+def previous_weights(root: Path, run_id: str) -> tuple[dict[tuple[str, str], int], str]:
+    """Calls per (account, region) in the latest finished run before `run_id` (its raw/ files)."""
+    for run_dir in reversed(earlier_runs(root, run_id)):
+        raw = run_dir / "raw"
+        if raw.is_dir():
+            counts = {(a.name, r.name): sum(1 for _ in r.iterdir())
+                      for a in raw.iterdir() if a.is_dir() for r in a.iterdir() if r.is_dir()}
+            return counts, f"calls per registry in run {run_dir.name}"
+    return {}, "uniform (no earlier run)"
+
+
+# -- which shard collects what ------------------------------------------------------------------
+
+def assign(units: Sequence[Mapping[str, Any]], shards: int) -> list[int]:
+    """The shard (0..shards-1) of each planned unit: an account's units together, heaviest
+    account first onto the least loaded shard (ties: the lower shard, the earlier account)."""
+    weight: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for i, u in enumerate(units):
+        weight[u["account_id"]] += max(1, int(u.get("weight", 1)))
+        first.setdefault(u["account_id"], i)
+    loads = [0] * shards
+    shard_of: dict[str, int] = {}
+    for account in sorted(weight, key=lambda a: (-weight[a], first[a])):
+        k = min(range(shards), key=lambda s: (loads[s], s))
+        shard_of[account] = k
+        loads[k] += weight[account]
+    return [shard_of[u["account_id"]] for u in units]
+
+
+def parse_shard(text: str | None, environ: Mapping[str, str] = os.environ) -> tuple[int, int]:
+    """(K, N) from `K/N`, or from `N` with K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)
+    or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job). K counts from 0, like both."""
+    text = (text or "").strip()
+    if "/" in text:
+        k_text, n_text = text.split("/", 1)
+    else:
+        k_text = environ.get("JOB_COMPLETION_INDEX") or environ.get("AWS_BATCH_JOB_ARRAY_INDEX") or ""
+        n_text = text
+        if not k_text:
+            raise ConfigError(f"--shard {text!r}: give K/N, or N with JOB_COMPLETION_INDEX or "
+                              "AWS_BATCH_JOB_ARRAY_INDEX set (the index of this shard, from 0)")
+    try:
+        k, n = int(k_text), int(n_text)
+    except ValueError:
+        raise ConfigError(f"--shard: {k_text}/{n_text} is not K/N (whole numbers, 0 <= K < N)") from None
+    if not (n >= 1 and 0 <= k < n):
+        raise ConfigError(f"--shard: {k}/{n} is not K/N with 0 <= K < N")
+    return k, n
+
+
+# -- collect one shard --------------------------------------------------------------------------
+
+def collect_shard(config: Config, root: Path, run_id: str, shard: int, of: int,
+                  demo: DemoOptions | None) -> Path:
+    """Collect shard `shard` of `of` into its directory under the run's shard area."""
+    as_of = run_id_instant(run_id)
+    pre = preflight(config, root)
+    plan, planning_calls = obtain_plan(config, root, run_id, demo)
+    mine = [i for i, k in enumerate(assign(plan.units, of)) if k == shard]
+    final = shard_dir(root, run_id, shard, of)
+    # Built beside and renamed into place: a shard directory with a manifest is complete, and a
+    # retried shard (the engine's retry after a lost pod) replaces it whole.
+    work = final.parent / f".{final.name}-{socket.gethostname()}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    recorder = EvidenceRecorder(work / "raw", retain=False)  # holds the units in progress only
+    factory = collection_factory(recorder, config, demo, as_of, plan.doc["caller_account"])
+    units = plan.collect_units(config, mine)
+    log.info("run %s shard %d of %d: collecting %d of %d registries", run_id, shard, of, len(units), len(plan.units))
+    started, clock = datetime.now().astimezone(), time.monotonic()
+    manifest: dict[str, Any] = {
+        "run_id": run_id, "shard": shard, "of": of, "plan_digest": plan.digest,
+        "plan_units": len(plan.units), "units": [[u.account_id, u.region] for u in units],
+        "planning_calls": planning_calls, "host": socket.gethostname(), "pid": os.getpid(),
+        "started_at": started.isoformat(timespec="seconds")}
+    try:
+        collection = collect_fleet(factory, units, collect_options(config, as_of, pre),
+                                   max_workers=config.aws.max_workers)
+        manifest.update(status="complete", errors=[e.to_json() for e in collection.errors])
+    except Exception as exc:  # recorded for assemble (which names the shard), then raised
+        manifest.update(status="failed", errors=[], reason=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+    finally:
+        manifest.update(calls=sum(recorder.operation_counts().values()),
+                        seconds=round(time.monotonic() - clock, 3), peak_rss_kib=_peak_rss_kib())
+        _publish_shard(work, final, manifest)
+    return final
+
+
+def _publish_shard(work: Path, final: Path, manifest: Mapping[str, Any]) -> None:
+    """The manifest last, then the whole directory renamed into place (replacing a retried one)."""
+    write_json(work / SHARD_MANIFEST, manifest)
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(work, final)
+
+
+def _peak_rss_kib() -> int | None:
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return None
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+# -- assemble -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShardCheck:
+    shard: int
+    manifest: dict[str, Any] | None
+    problem: str | None
+    """Why the shard is not taken (None: it is)."""
+
+
+def check_shards(area: Path, plan: Plan, of: int) -> list[ShardCheck]:
+    assignment = assign(plan.units, of)
+    checks = []
+    for k in range(of):
+        expected = [[u["account_id"], u["region"]] for u, s in zip(plan.units, assignment) if s == k]
+        manifest, problem = _read_manifest(area / f"{k}-of-{of}" / SHARD_MANIFEST)
+        if manifest is not None:
+            problem = _manifest_problem(manifest, plan, expected)
+        checks.append(ShardCheck(k, manifest, problem))
+    return checks
+
+
+def _read_manifest(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), None
+    except FileNotFoundError:
+        return None, "it did not report (no shard manifest)"
+    except (OSError, ValueError) as exc:
+        return None, f"its manifest is unreadable ({exc})"
+
+
+def _manifest_problem(manifest: Mapping[str, Any], plan: Plan, expected: list[list[str]]) -> str | None:
+    if manifest.get("plan_digest") != plan.digest:
+        return "it collected another plan's units"
+    if manifest.get("status") != "complete":
+        return f"it {manifest.get('status') or 'did not finish'} ({manifest.get('reason', 'no reason given')})"
+    if manifest.get("units") != expected:
+        return "its units are not the ones the plan assigns it"
+    return None
+
+
+def shard_count(area: Path, of: int | None) -> int:
+    """N: given, or the one every shard directory of the run agrees on."""
+    if of is not None:
+        return of
+    found = {int(m.group(2)) for p in area.glob("*-of-*") if (m := _SHARD_DIR.fullmatch(p.name))}
+    if len(found) != 1:
+        raise ConfigError(f"{area}: " + ("no shard has reported; pass --shards N" if not found else
+                          f"shards of several counts ({', '.join(map(str, sorted(found)))}); pass --shards N"))
+    return found.pop()
+
+
+def assemble(config: Config, root: Path, run_id: str, demo: DemoOptions | None,
+             of: int | None = None) -> RunOutcome:
+    """Check the shards, merge their evidence into `ROOT/runs/<run_id>/`, and finish the run."""
+    as_of = run_id_instant(run_id)
+    area = shard_area(root, run_id)
+    plan = read_plan(area)
+    if plan is None:
+        raise ConfigError(f"run {run_id}: no plan in {area}; no shard of this run has started")
+    _check_plan(plan, config, demo, area)
+    pre = preflight(config, root)
+    checks = check_shards(area, plan, shard_count(area, of))
+    paths = _start_run(root, run_id)
+    taken = [c for c in checks if c.problem is None]
+    calls = _merge_evidence([area / plan.doc["evidence"] / "raw"]
+                            + [area / f"{c.shard}-of-{len(checks)}" / "raw" for c in taken], paths.partial / "raw")
+    for c in checks:
+        if c.problem:
+            log.warning("run %s: shard %d of %d is left out: %s", run_id, c.shard, len(checks), c.problem)
+    errors = _assembled_errors(plan, checks)
+    units = tuple(sorted((u["account_id"], u["region"]) for u in plan.units))
+    return finish_run(config, paths, pre, as_of=as_of, demo=demo is not None, calls=calls, units=units,
+                      errors=errors, organization=plan.doc["organization"])
+
+
+def _start_run(root: Path, run_id: str) -> RunPaths:
+    paths = RunPaths(root, run_id)
+    tidy_runs_dir(root)
+    if paths.final.exists():
+        raise ConfigError(f"run {run_id} is already assembled: {paths.final}")
+    if paths.partial.exists():  # an assemble that died: this one starts again
+        log.warning("removing %s, left by an assemble that did not finish", paths.partial)
+        shutil.rmtree(paths.partial)
+    paths.start()
+    return paths
+
+
+def _merge_evidence(sources: Sequence[Path], raw_dir: Path) -> list[RawCall]:
+    """The calls of the plan and of the shards taken, numbered as one run, written to raw_dir.
+
+    Each (account, region) is collected by one shard, so numbers collide only where the plan's
+    calls and a shard's share a key (the caller's identity and role sessions): those follow in
+    source order, the plan's first, as in a single run where planning comes first.
+    """
+    positioned = []
+    for rank, source in enumerate(sources):
+        if source.is_dir():
+            positioned += [((rank, c.seq), c) for c in load_raw_dir(source)]
+    calls = number_in_order(positioned)
+    write_calls(raw_dir, calls)
+    return calls
+
+
+def _assembled_errors(plan: Plan, checks: Sequence[ShardCheck]) -> list[dict[str, str]]:
+    from .collect import CollectionError
+
+    setup = [CollectionError(**e) for e in plan.doc["errors"]]
+    collected = [CollectionError(**e) for c in checks if c.problem is None for e in c.manifest["errors"]]  # type: ignore[index]
+    assignment = assign(plan.units, len(checks))
+    for c in checks:
+        if c.problem is None:
+            continue
+        for u, k in zip(plan.units, assignment):
+            if k == c.shard:
+                collected.append(CollectionError(
+                    u["account_id"], u["region"], f"collect (shard {c.shard} of {len(checks)})",
+                    f"not collected: {c.problem}"))
+    # One order, as CollectionSetup.all_errors gives a single run's.
+    return [e.to_json() for e in sorted([*setup, *collected], key=lambda e: (e.account, e.region, e.operation, e.error))]
