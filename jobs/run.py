@@ -20,12 +20,13 @@ from typing import Any, Mapping, Sequence
 
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
+from ..reports.raw import CallsByUnit
 from ..reports.snapshot import SnapshotMeta, build_snapshot
 from ..reports.stages import stage
 from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
-from .evidence import EvidenceRecorder, RawCall, load_raw_dir
+from .evidence import EvidenceRecorder, RawCall, RawDirCalls
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
@@ -123,7 +124,8 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     pre = preflight(config, root)
     # Where raw/ goes is known only once the run directory exists, after the caller's
     # identity and the regions are resolved; the recorder writes earlier calls then.
-    recorder = EvidenceRecorder()
+    # It keeps no call once written: normalize reads them back from raw/ one unit at a time.
+    recorder = EvidenceRecorder(retain=False)
     if demo and demo_options is None:
         demo_options = DemoOptions(scale=demo_scale)
     setup = setup_collection(recorder, config, demo_options if demo else None, as_of)
@@ -138,12 +140,12 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     errors = [e.to_json() for e in setup.all_errors(collection.errors)]
     organization = setup.organization
     del setup  # its factory's clients and, in a demo, the emulated fleet: freed before the run's peak
-    return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=collection.calls,
+    return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=RawDirCalls(run_dir / "raw"),
                       units=collection.units, errors=errors, organization=organization)
 
 
 def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
-               calls: Sequence[RawCall], units: Sequence[tuple[str, str]],
+               calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
                errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
     """From the collected evidence (already under the started run's raw/) to the finished run."""
     run_dir = paths.partial
@@ -217,7 +219,7 @@ def render_run(run_dir: Path, *, pdf: bool = True, signer: Signer | None = None,
     with runs_lock(run_dir.parent, exclusive=True, what=f"render {run_dir.name}"):
         if not force:
             _check_inputs(run_dir)
-        analysis = analyse(build_snapshot(meta, load_raw_dir(run_dir / "raw"), CONCERNS), CONCERNS)
+        analysis = analyse(build_snapshot(meta, RawDirCalls(run_dir / "raw"), CONCERNS), CONCERNS)
         staging = staging_dir(run_dir)
         shutil.rmtree(staging, ignore_errors=True)  # a leftover of a dead process with our pid
         try:

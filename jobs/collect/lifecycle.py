@@ -82,7 +82,7 @@ def recorded_policies(ctx: UnitContext) -> tuple[dict[str, str], set[str]]:
     """(policy text per repository, repositories without a policy), as GetLifecyclePolicy answered."""
     texts: dict[str, str] = {}
     absent: set[str] = set()
-    for call in ctx.factory.recorder.unit_calls(ctx.account_id, ctx.region):
+    for call in ctx.factory.recorder.unit_calls(ctx.account_id, ctx.region, "GetLifecyclePolicy"):
         if (call.account_id, call.region, call.service, call.operation) != (
                 ctx.account_id, ctx.region, "ecr", "GetLifecyclePolicy"):
             continue
@@ -186,7 +186,7 @@ def cross_check(ctx: UnitContext, state: "UnitState", sample: int, *,
 
 def _in_progress(ctx: UnitContext, name: str) -> bool:
     """A preview already running for `name` (started by someone else) is still worth reading."""
-    for call in reversed(ctx.factory.recorder.unit_calls(ctx.account_id, ctx.region)):
+    for call in reversed(ctx.factory.recorder.unit_calls(ctx.account_id, ctx.region, "StartLifecyclePolicyPreview")):
         if (call.account_id, call.region, call.operation) == (ctx.account_id, ctx.region, "StartLifecyclePolicyPreview") \
                 and call.params.get("repositoryName") == name:
             return call.error_code == "LifecyclePolicyPreviewInProgressException"
