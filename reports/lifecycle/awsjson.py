@@ -70,29 +70,29 @@ def _fast_frame(details: list[Any]) -> pd.DataFrame:
     is not ISO 8601 text) raises `_NotFast`, so the row-by-row reader gives the exact answer or
     the exact one-line reason."""
     n = len(details)
-    cols: dict[str, list[Any]] = {name: [None] * n for name in (
-        "account_id", "repository_name", "image_digest", "image_tags", "size_bytes", "image_status",
-        "subject_digest", "manifest_media_type", "artifact_media_type")}
-    raw_times: dict[str, list[Any]] = {col: [None] * n for col, _ in _DETAIL_TIMES}
-    for i, d in enumerate(details):
-        if not isinstance(d, dict) or not isinstance(d.get("imageDigest"), str) or d.get("imagePushedAt") is None:
-            raise _NotFast
-        tags = d.get("imageTags") or []
-        size = d.get("imageSizeInBytes", 0)
-        if type(tags) is not list or not all(type(x) is str for x in tags) \
-                or type(size) not in (int, float):
-            raise _NotFast
-        cols["account_id"][i] = str(d.get("registryId") or "")
-        cols["repository_name"][i] = str(d.get("repositoryName") or "")
-        cols["image_digest"][i] = d["imageDigest"]
-        cols["image_tags"][i] = tuple(tags)
-        cols["size_bytes"][i] = int(size)
-        cols["image_status"][i] = d.get("imageStatus") or "ACTIVE"
-        cols["subject_digest"][i] = d.get("subjectManifestDigest")
-        cols["manifest_media_type"][i] = d.get("imageManifestMediaType")
-        cols["artifact_media_type"][i] = d.get("artifactMediaType")
-        for col, key in _DETAIL_TIMES:
-            raw_times[col][i] = d.get(key)
+    # One comprehension per field (C-speed loops) instead of one Python loop filling them all.
+    if not all(type(d) is dict for d in details):
+        raise _NotFast
+    cols: dict[str, list[Any]] = {}
+    cols["image_digest"] = [d.get("imageDigest") for d in details]
+    pushed = [d.get("imagePushedAt") for d in details]
+    tags = [d.get("imageTags") or [] for d in details]
+    sizes = [d.get("imageSizeInBytes", 0) for d in details]
+    if not all(type(x) is str for x in cols["image_digest"]) or any(p is None for p in pushed) \
+            or not all(type(t) is list for t in tags) or not all(type(x) is str for t in tags for x in t) \
+            or not all(type(x) is int or type(x) is float for x in sizes):
+        raise _NotFast
+    cols["account_id"] = [str(d.get("registryId") or "") for d in details]
+    cols["repository_name"] = [str(d.get("repositoryName") or "") for d in details]
+    cols["image_tags"] = [tuple(t) for t in tags]
+    cols["size_bytes"] = sizes if all(type(x) is int for x in sizes) else [int(x) for x in sizes]
+    cols["image_status"] = [d.get("imageStatus") or "ACTIVE" for d in details]
+    cols["subject_digest"] = [d.get("subjectManifestDigest") for d in details]
+    cols["manifest_media_type"] = [d.get("imageManifestMediaType") for d in details]
+    cols["artifact_media_type"] = [d.get("artifactMediaType") for d in details]
+    raw_times = {"pushed_at": pushed}
+    for col, key in _DETAIL_TIMES[1:]:
+        raw_times[col] = [d.get(key) for d in details]
     times = {col: _time_column(raw_times[col]) for col, _ in _DETAIL_TIMES}
     region = [""] * n
     return pd.DataFrame({
