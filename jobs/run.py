@@ -27,6 +27,7 @@ from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, RawCall, RawDirCalls
+from .gcpause import cycle_collector_paused
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
@@ -148,6 +149,15 @@ def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: dateti
                calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
                errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
     """From the collected evidence (already under the started run's raw/) to the finished run."""
+    # Snapshot, analysis and writers make millions of objects and few cycles (jobs/gcpause.py).
+    with cycle_collector_paused(collect_first=True):
+        return _finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=calls, units=units,
+                           errors=errors, organization=organization)
+
+
+def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
+                calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
+                errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
     run_dir = paths.partial
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
