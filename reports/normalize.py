@@ -10,6 +10,7 @@ UNKNOWN, not ABSENT; an image whose findings call failed has scan_status ERROR.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -73,10 +74,7 @@ def normalize(calls: Iterable[RawCall] | CallsByUnit, units: Sequence[Unit],
     for unit in units:
         index = shared if shared is not None else CallIndex(by_unit(*unit))  # type: ignore[misc]
         for name, build in builders.items():
-            names = list(columns[name])
-            # Kept as tuples (a fifth of a dict's memory), a missing key as NaN: the object
-            # array pandas builds from these is the one it builds from the dicts (dicts_to_array).
-            rows[name].extend(tuple(row.get(c, _MISSING) for c in names) for row in build(index, unit))
+            _extend_tuples(rows[name], build(index, unit), list(columns[name]))
         del index
     tables = {}
     for name in builders:
@@ -85,6 +83,19 @@ def normalize(calls: Iterable[RawCall] | CallsByUnit, units: Sequence[Unit],
 
 
 _MISSING = np.nan  # what pandas puts for a key a row dict does not have (lib.dicts_to_array)
+
+
+def _extend_tuples(out: list[tuple[Any, ...]], rows: Iterable[Mapping[str, Any]], names: list[str]) -> None:
+    """Append each row dict as the tuple of its `names` values (a fifth of a dict's memory).
+
+    A key the dict lacks becomes NaN, as in the object array pandas builds from dicts
+    (lib.dicts_to_array), so `pd.DataFrame(tuples, columns=names)` is the frame of the dicts."""
+    pick = itemgetter(*names) if len(names) > 1 else None  # C speed for complete rows
+    for row in rows:
+        try:
+            out.append(pick(row))  # type: ignore[misc]
+        except (KeyError, TypeError):
+            out.append(tuple(row.get(c, _MISSING) for c in names))
 
 
 # --- one builder per table -----------------------------------------------------------------
