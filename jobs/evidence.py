@@ -34,6 +34,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..reports.raw import RAW_SUFFIX, RawCall, decode, decode_body, encode, json_safe
 from ..reports.raw import encode_body as _body
 from ..reports.stages import stage
+from .gcpause import release_free_memory
 
 __all__ = ["EvidenceRecorder", "MINIMISED", "Minimisation", "RawCall", "RawDirCalls", "load_raw_dir", "minimise",
            "call_order", "number_in_order", "reserve_position", "sort_calls", "json_safe", "write_calls"]
@@ -134,15 +135,24 @@ class RawDirCalls:
 
     def __init__(self, raw_dir: Path) -> None:
         self._raw_dir = raw_dir
+        self._last = 0
 
     def unit_calls(self, account_id: str, region: str) -> list[RawCall]:
+        if self._last >= _TRIM_AFTER_CALLS:  # the previous unit's calls are freed by now
+            release_free_memory()
         unit_dir = self._raw_dir / account_id / region
         if not unit_dir.is_dir():
+            self._last = 0
             return []
-        return [decode(p.read_bytes()) for p in unit_dir.glob(f"*{RAW_SUFFIX}")]
+        calls = [decode(p.read_bytes()) for p in unit_dir.glob(f"*{RAW_SUFFIX}")]
+        self._last = len(calls)
+        return calls
 
     def __len__(self) -> int:
         return sum(1 for _ in self._raw_dir.rglob(f"*{RAW_SUFFIX}"))
+
+
+_TRIM_AFTER_CALLS = 500  # a trim costs milliseconds: worth it after a large registry only
 
 
 def load_raw_dir(raw_dir: Path) -> list[RawCall]:

@@ -27,7 +27,7 @@ from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, RawCall, RawDirCalls
-from .gcpause import cycle_collector_paused
+from .gcpause import cycle_collector_paused, release_free_memory
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
@@ -171,6 +171,7 @@ def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datet
     write_json(run_dir / SNAPSHOT, meta.to_json())
     with stage("normalize"):  # stage markers: no-ops unless benchmarks/stages.py measures
         snapshot = build_snapshot(meta, calls, CONCERNS)
+        release_free_memory()  # the last registry's decoded calls and the row tuples
     analysis = analyse(snapshot, CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
     with stage("manifest + signature"):
