@@ -22,6 +22,7 @@ the assumed role's credentials); only what is kept is cut.
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections import Counter
@@ -30,9 +31,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from ..reports.raw import RAW_SUFFIX, RawCall, decode, encode, json_safe
+from ..reports.raw import RAW_SUFFIX, RawCall, decode, decode_body, encode, json_safe
+from ..reports.raw import encode_body as _body
+from ..reports.stages import stage
+from .gcpause import release_free_memory
 
-__all__ = ["EvidenceRecorder", "MINIMISED", "Minimisation", "RawCall", "load_raw_dir", "minimise",
+__all__ = ["EvidenceRecorder", "MINIMISED", "Minimisation", "RawCall", "RawDirCalls", "load_raw_dir", "minimise",
            "call_order", "number_in_order", "reserve_position", "sort_calls", "json_safe", "write_calls"]
 
 
@@ -122,6 +126,35 @@ def _cut(value: Any, tree: Any, path: str, removed: set[str]) -> Any:
     return kept
 
 
+class RawDirCalls:
+    """A run's raw/ directory read back one (account, region) unit at a time (`CallsByUnit`).
+
+    What `build_snapshot` reads in a run and a re-render: the calls are on disk already, so
+    neither process holds every call of the fleet at once (at scale 40, ~18k calls were the
+    larger part of a run's peak memory)."""
+
+    def __init__(self, raw_dir: Path) -> None:
+        self._raw_dir = raw_dir
+        self._last = 0
+
+    def unit_calls(self, account_id: str, region: str) -> list[RawCall]:
+        if self._last >= _TRIM_AFTER_CALLS:  # the previous unit's calls are freed by now
+            release_free_memory()
+        unit_dir = self._raw_dir / account_id / region
+        if not unit_dir.is_dir():
+            self._last = 0
+            return []
+        calls = [decode(p.read_bytes()) for p in unit_dir.glob(f"*{RAW_SUFFIX}")]
+        self._last = len(calls)
+        return calls
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._raw_dir.rglob(f"*{RAW_SUFFIX}"))
+
+
+_TRIM_AFTER_CALLS = 500  # a trim costs milliseconds: worth it after a large registry only
+
+
 def load_raw_dir(raw_dir: Path) -> list[RawCall]:
     """Read every recorded call of a run, in a stable order."""
     calls = [decode(p.read_bytes()) for p in raw_dir.rglob(f"*{RAW_SUFFIX}")]
@@ -176,7 +209,7 @@ def number_in_order(calls: Iterable[tuple[tuple[int, ...], RawCall]],
     for _position, call in ordered:
         key = (call.account_id, call.region, call.service, call.operation)
         counter[key] += 1
-        out.append(call if call.seq == counter[key] else replace(call, seq=counter[key]))
+        out.append(call if call.seq == counter[key] else _renumbered(call, counter[key]))
     return out
 
 
@@ -186,8 +219,9 @@ class EvidenceRecorder:
     A call is held with the other calls of its (account, region) until `unit_done` for that
     unit (or `flush`): they are then numbered in one-thread order (`call_order`), written under
     the raw directory when one is set, and kept in memory only when `retain` (the default). A
-    collecting shard passes `retain=False`: it then holds the calls of the units in progress
-    and nothing else, however large the fleet (README, "Sharded runs").
+    collecting shard and a run pass `retain=False`: they then hold the calls of the units in
+    progress and nothing else, however large the fleet (README, "Sharded runs"), and hold
+    those as their archive JSON (`_Held`), several times smaller than the parsed response.
     """
 
     def __init__(self, raw_dir: Path | None = None, *,
@@ -198,7 +232,7 @@ class EvidenceRecorder:
         self._retain = retain
         self._lock = threading.Lock()
         self._calls: list[RawCall] = []
-        self._pending: dict[tuple[str, str], list[tuple[tuple[int, ...], RawCall]]] = {}
+        self._pending: dict[tuple[str, str], list[tuple[tuple[int, ...], RawCall | _Held]]] = {}
         self._arrival: Counter[tuple[str, str, str, str]] = Counter()
         self._numbered: Counter[tuple[str, str, str, str]] = Counter()
         self._counts: Counter[str] = Counter()
@@ -215,12 +249,16 @@ class EvidenceRecorder:
     def calls(self) -> list[RawCall]:
         """The calls kept (all of them unless `retain=False`), then those of units in progress."""
         with self._lock:
-            return list(self._calls) + [c for group in self._pending.values() for _, c in group]
+            held = [c for group in self._pending.values() for _, c in group]
+            return list(self._calls) + [_call(c) for c in held]
 
-    def unit_calls(self, account_id: str, region: str) -> list[RawCall]:
-        """The calls of one unit in progress (what its later collection steps read back)."""
+    def unit_calls(self, account_id: str, region: str, operation: str | None = None) -> list[RawCall]:
+        """The calls of one unit in progress (what its later collection steps read back), or
+        only those of `operation` (the others are not decoded when held as JSON)."""
         with self._lock:
-            return [c for _, c in self._pending.get((account_id, region), ())]
+            held = [c for _, c in self._pending.get((account_id, region), ())
+                    if operation is None or c.operation == operation]
+        return [_call(c) for c in held]
 
     def __iter__(self) -> Iterator[RawCall]:
         return iter(self.calls)
@@ -232,6 +270,11 @@ class EvidenceRecorder:
 
     def record(self, account_id: str, region: str, service: str, operation: str,
                params: dict[str, Any], response: dict[str, Any]) -> RawCall:
+        with stage("evidence recording"):  # a no-op unless benchmarks/stages.py measures
+            return self._record(account_id, region, service, operation, params, response)
+
+    def _record(self, account_id: str, region: str, service: str, operation: str,
+                params: dict[str, Any], response: dict[str, Any]) -> RawCall:
         key = (account_id, region, service, operation)
         kept, params = json_safe(_without_metadata(response)), json_safe(params)
         how = None
@@ -248,8 +291,12 @@ class EvidenceRecorder:
             # Numbered in arrival order for now; `unit_done` numbers the unit's calls in order.
             self._arrival[key] += 1
             self._counts[f"{service}.{operation}"] += 1
-            call = RawCall(account_id, region, service, operation, self._arrival[key], params, kept, how)
-            self._pending.setdefault((account_id, region), []).append((position, call))
+            seq = self._arrival[key]
+        call = RawCall(account_id, region, service, operation, seq, params, kept, how)
+        # Not retained: held as its archive JSON until numbered (the parsed form is dropped).
+        held = call if self._retain else _Held(account_id, region, service, operation, seq, _body(call))
+        with self._lock:
+            self._pending.setdefault((account_id, region), []).append((position, held))
         return call
 
     def unit_done(self, account_id: str, region: str) -> list[RawCall]:
@@ -258,16 +305,17 @@ class EvidenceRecorder:
             group = self._pending.pop((account_id, region), [])
             # A late call of a unit already written (an AssumeRole filed under the caller's
             # own registry) numbers after the ones written before it.
-            calls = number_in_order(group, self._numbered)
+            calls = number_in_order(group, self._numbered)  # type: ignore[arg-type]
             for call in calls:
                 self._numbered[(call.account_id, call.region, call.service, call.operation)] = call.seq
             if self._retain:
                 self._calls.extend(calls)
             raw_dir = self._raw_dir
         if raw_dir is not None:
+            made: set[Path] = set()
             for call in calls:
-                _write(raw_dir, call)
-        return calls
+                _write(raw_dir, call, made)
+        return [] if not self._retain else calls  # type: ignore[return-value]
 
     def flush(self) -> None:
         """`unit_done` for every unit with calls still held (the calls made outside any unit)."""
@@ -298,10 +346,54 @@ def write_calls(raw_dir: Path, calls: Iterable[RawCall]) -> None:
         _write(raw_dir, call)
 
 
-def _write(raw_dir: Path, call: RawCall) -> None:
+def _write(raw_dir: Path, call: RawCall | _Held, made: set[Path] | None = None) -> None:
     path = raw_dir / call.relative_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encode(call))
+    if made is None or path.parent not in made:  # one mkdir per directory, not per call
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(path.parent)
+    path.write_bytes(call.encoded() if isinstance(call, _Held) else encode(call))
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A call of a unit in progress, held as its archive JSON (`encode`'s body before gzip).
+
+    The body's last members are always `"seq":n,"service":"..."` (sorted keys; `service` sorts
+    last), so renumbering it (`replace(seq=...)`) swaps that tail and leaves every other byte:
+    `encoded()` is `encode` of the same call, byte for byte."""
+
+    account_id: str
+    region: str
+    service: str
+    operation: str
+    seq: int
+    body: bytes
+
+    def relative_path(self) -> str:
+        return f"{self.account_id}/{self.region}/{self.service}.{self.operation}.{self.seq}{RAW_SUFFIX}"
+
+    def renumbered(self, seq: int) -> "_Held":
+        old, new = _tail(self.service, self.seq), _tail(self.service, seq)
+        if not self.body.endswith(old):  # pragma: no cover - sorted keys always end so
+            raise ValueError(f"unexpected archive JSON for {self.relative_path()}")
+        return _Held(self.account_id, self.region, self.service, self.operation, seq,
+                     self.body[:-len(old)] + new)
+
+    def encoded(self) -> bytes:
+        return gzip.compress(self.body, compresslevel=6, mtime=0)
+
+
+def _renumbered(call: Any, seq: int) -> Any:
+    return call.renumbered(seq) if isinstance(call, _Held) else replace(call, seq=seq)
+
+
+def _tail(service: str, seq: int) -> bytes:
+    return f',"seq":{seq},"service":{json.dumps(service)}}}'.encode()
+
+
+def _call(held: RawCall | _Held) -> RawCall:
+    return held if isinstance(held, RawCall) else decode_body(held.body)
 
 
 def _copy_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from ecr_report.reports.lifecycle import (
     preview,
 )
 
+from .gcpause import cycle_collector_paused
+
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
@@ -63,9 +65,44 @@ def _read(path: str, what: str) -> str:
 def _json(path: str, what: str) -> Any:
     text = _read(path, what)
     try:
-        return json.loads(text)
+        return _loads(text)
     except json.JSONDecodeError as exc:
         raise _BadInput(f"{what} {path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+
+
+def _loads(text: str) -> Any:
+    """json.loads, through orjson when it can (several times faster on a 100 MB describe-images
+    file). orjson gives the same objects for what it accepts; what it refuses (NaN literals,
+    integers beyond 64 bits, lone surrogates, and invalid JSON) goes to json, which decides and
+    words the error as before."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a declared dependency
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _dumps(doc: Any) -> str:
+    """`json.dumps(doc, indent=2)`, byte for byte, through orjson when that gives the same bytes.
+
+    With an indent, json encodes in pure Python (15 s for a 166k-image preview); orjson's
+    OPT_INDENT_2 writes the same layout. They differ only in what json escapes and orjson
+    does not (ensure_ascii: non-ASCII and DEL), so any such byte sends the document to json.
+    """
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a declared dependency
+        return json.dumps(doc, indent=2)
+    try:
+        data = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+    except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
+        return json.dumps(doc, indent=2)
+    if not data.isascii() or b"\x7f" in data:
+        return json.dumps(doc, indent=2)
+    return data.decode("ascii")
 
 
 def _as_of(value: str | None):
@@ -95,6 +132,11 @@ def _fail(message: str) -> int:
 
 def run_preview(args: argparse.Namespace) -> int:
     """Print the preview JSON; exit 2 with one line on stderr for bad input."""
+    with cycle_collector_paused():  # jobs/gcpause.py: a quarter of a 200k-image preview
+        return _run_preview(args)
+
+
+def _run_preview(args: argparse.Namespace) -> int:
     try:
         policy, images, manifests, as_of = _inputs(args)
         out = preview(policy, images, as_of, manifests)
@@ -102,13 +144,17 @@ def run_preview(args: argparse.Namespace) -> int:
         return _fail(f"policy {args.policy}: {exc}")
     except (_BadInput, AwsJsonError, ImageInputError) as exc:
         return _fail(str(exc))
-    json.dump(out, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(_dumps(out) + "\n")
     return EXIT_OK
 
 
 def run_lint(args: argparse.Namespace) -> int:
     """Print validation errors (stderr, exit 2) or warnings (stdout, exit 0), one per line."""
+    with cycle_collector_paused():  # jobs/gcpause.py: a quarter of a 200k-image preview
+        return _run_lint(args)
+
+
+def _run_lint(args: argparse.Namespace) -> int:
     try:
         policy, images, manifests, as_of = _inputs(args)
         warnings = lint(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..reports.analyse import Analysis
 from ..reports.render import ReportInput, render_html, render_pdf
+from ..reports.stages import stage
 from ..reports.xlsx import finops_workbook, workbook_sheets
 from .errors import ConfigError
 from .rundir import SUMMARY, write_frames, write_json
@@ -49,15 +50,20 @@ def report_language(analysis: Analysis) -> str:
 
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
     """Callers check fonts first (`check_fonts`), before any expensive or irreversible work."""
-    write_frames(run_dir / "data", analysis.tables)
-    (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
-        analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id,
-        sheets=workbook_sheets(analysis.concerns)))
-    write_json(run_dir / SUMMARY, analysis.summary)
-    html = render_html(report_input(analysis))
-    (run_dir / "report.html").write_text(html, encoding="utf-8")
+    with stage("Parquet + CSV"):  # stage markers: no-ops unless benchmarks/stages.py measures
+        write_frames(run_dir / "data", analysis.tables)
+    with stage("XLSX"):
+        (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
+            analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id,
+            sheets=workbook_sheets(analysis.concerns)))
+    with stage("summary"):
+        write_json(run_dir / SUMMARY, analysis.summary)
+    with stage("HTML"):
+        html = render_html(report_input(analysis))
+        (run_dir / "report.html").write_text(html, encoding="utf-8")
     if pdf:
-        (run_dir / "report.pdf").write_bytes(render_pdf(html))
+        with stage("PDF"):
+            (run_dir / "report.pdf").write_bytes(render_pdf(html))
 
 
 def report_input(analysis: Analysis) -> ReportInput:

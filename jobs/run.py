@@ -19,12 +19,15 @@ from typing import Any, Mapping, Sequence
 
 from ..reports.analyse import Analysis, analyse
 from ..reports.coverage import BasicFindingsScope
+from ..reports.raw import CallsByUnit
 from ..reports.snapshot import SnapshotMeta, build_snapshot
+from ..reports.stages import stage
 from .archive_index import refresh_index
 from .collect import CollectOptions, collect_fleet
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
-from .evidence import EvidenceRecorder, RawCall, load_raw_dir
+from .evidence import EvidenceRecorder, RawCall, RawDirCalls
+from .gcpause import cycle_collector_paused, release_free_memory
 from .history import read_history
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
@@ -116,7 +119,8 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     pre = preflight(config, root)
     # Where raw/ goes is known only once the run directory exists, after the caller's
     # identity and the regions are resolved; the recorder writes earlier calls then.
-    recorder = EvidenceRecorder()
+    # It keeps no call once written: normalize reads them back from raw/ one unit at a time.
+    recorder = EvidenceRecorder(retain=False)
     if demo and demo_options is None:
         demo_options = DemoOptions(scale=demo_scale)
     setup = setup_collection(recorder, config, demo_options if demo else None, as_of)
@@ -125,17 +129,29 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     run_dir = paths.start()
     recorder.write_to(run_dir / "raw")
     log.info("run %s: collecting %d registries", paths.run_id, len(setup.units))
-    collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
-                               max_workers=config.aws.max_workers)
+    with stage("collect"):
+        collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
+                                   max_workers=config.aws.max_workers)
     errors = [e.to_json() for e in setup.all_errors(collection.errors)]
-    return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=collection.calls,
-                      units=collection.units, errors=errors, organization=setup.organization)
+    organization = setup.organization
+    del setup  # its factory's clients and, in a demo, the emulated fleet: freed before the run's peak
+    return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=RawDirCalls(run_dir / "raw"),
+                      units=collection.units, errors=errors, organization=organization)
 
 
 def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
-               calls: Sequence[RawCall], units: Sequence[tuple[str, str]],
+               calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
                errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
     """From the collected evidence (already under the started run's raw/) to the finished run."""
+    # Snapshot, analysis and writers make millions of objects and few cycles (jobs/gcpause.py).
+    with cycle_collector_paused(collect_first=True):
+        return _finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=calls, units=units,
+                           errors=errors, organization=organization)
+
+
+def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
+                calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
+                errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
     run_dir = paths.partial
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
@@ -147,10 +163,14 @@ def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: dateti
         config_digest=config.digest(), settings=settings, organization=organization,
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
-    analysis = analyse(build_snapshot(meta, calls, CONCERNS), CONCERNS)
+    with stage("normalize"):  # stage markers: no-ops unless benchmarks/stages.py measures
+        snapshot = build_snapshot(meta, calls, CONCERNS)
+        release_free_memory()  # the last registry's decoded calls and the row tuples
+    analysis = analyse(snapshot, CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
-    write_manifest(run_dir, _manifest_metadata(meta, analysis))
-    sign_run(run_dir, pre.signer)  # manifest.sig (+ .pub) when a key is configured
+    with stage("manifest + signature"):
+        write_manifest(run_dir, _manifest_metadata(meta, analysis))
+        sign_run(run_dir, pre.signer)  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
     refresh_index(paths.root, config)  # ROOT/index.html, beside runs/: after the commit, never inside it
@@ -212,7 +232,7 @@ def render_run(run_dir: Path, *, pdf: bool = True, signer: Signer | None = None,
     with runs_lock(run_dir.parent, exclusive=True, what=f"render {run_dir.name}"):
         if not force:
             _check_inputs(run_dir)
-        analysis = analyse(build_snapshot(meta, load_raw_dir(run_dir / "raw"), CONCERNS), CONCERNS)
+        analysis = analyse(build_snapshot(meta, RawDirCalls(run_dir / "raw"), CONCERNS), CONCERNS)
         staging = staging_dir(run_dir)
         shutil.rmtree(staging, ignore_errors=True)  # a leftover of a dead process with our pid
         try:

@@ -26,6 +26,7 @@ from .leadership import build_leadership
 from .prices import PriceTable
 from .schema import FOUNDATION_TABLES
 from .snapshot import Snapshot
+from .stages import stage
 from .summary import build_summary
 from .text import msg
 
@@ -54,27 +55,31 @@ def not_computed(concerns: Sequence[Concern]) -> tuple[str, ...]:
 def analyse(snapshot: Snapshot, concerns: Sequence[Concern]) -> Analysis:
     meta = snapshot.meta
     order = analysis_order(concerns, FOUNDATION_TABLES)  # fails clearly on a missing table or a cycle
-    tables, notes, methodology = _foundation(snapshot)
+    with stage("analysis: coverage + compliance"):
+        tables, notes, methodology = _foundation(snapshot)
     prices = PriceTable.from_settings(meta.settings.get("prices", ()))
     concern_summaries: dict[str, Any] = {}
     for concern in order:
         if concern.analyse is None:
             continue
-        result = concern.analyse(_context(concern, snapshot, tables, prices))
+        with stage(f"analysis: {concern.key}"):
+            result = concern.analyse(_context(concern, snapshot, tables, prices))
         tables.update(result.tables)
         concern_summaries[concern.key] = result.headline.to_summary()
         notes.extend(result.notes)
         methodology.append((concern.title, tuple(result.methodology)))
     # Before prices.used(): the cost lines list the prices they use.
-    tables["cost_lines"] = finops_cost_lines(tables, meta.as_of, prices, concerns)
+    with stage("analysis: cost lines"):
+        tables["cost_lines"] = finops_cost_lines(tables, meta.as_of, prices, concerns)
     methodology.append(("Cost lines (FinOps FOCUS columns)", FINOPS_METHODOLOGY))
     tables["prices"] = prices.used()
     methodology.append(("Data collection", (_collection_sentence(snapshot.calls_total),)))
     skipped = not_computed(concerns)
-    summary = build_summary(snapshot, tables, skipped, concern_summaries, concerns)
-    # The first page's changes since earlier runs and its ranked actions. The history was read
-    # at run time and kept in the snapshot (absent for runs made before trends).
-    lead = build_leadership(summary, tables, meta.settings.get("history"), concerns)
+    with stage("summary"):
+        summary = build_summary(snapshot, tables, skipped, concern_summaries, concerns)
+        # The first page's changes since earlier runs and its ranked actions. The history was
+        # read at run time and kept in the snapshot (absent for runs made before trends).
+        lead = build_leadership(summary, tables, meta.settings.get("history"), concerns)
     summary["trends"], summary["actions"] = lead.trends, lead.actions
     tables["actions"] = lead.table
     methodology.append(("Trends and ranked actions", lead.methodology))

@@ -14,13 +14,15 @@ name the value that decided it.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .concern import Concern
 from .provenance import pointer
-from .raw import RawCall
+from .raw import CallsByUnit, RawCall
 from .schema import SEVERITY_COUNTS, SNAPSHOT_TABLES, conform
 
 Unit = tuple[str, str]  # (account_id, region)
@@ -53,10 +55,13 @@ class CallIndex:
         return next((c for c in calls if c.ok), calls[0] if calls else None)
 
 
-def normalize(calls: Iterable[RawCall], units: Sequence[Unit],
+def normalize(calls: Iterable[RawCall] | CallsByUnit, units: Sequence[Unit],
               concerns: Sequence[Concern]) -> dict[str, pd.DataFrame]:
-    """Every snapshot table (the foundation's and each given concern's), conformed to its schema."""
-    index = CallIndex(calls)
+    """Every snapshot table (the foundation's and each given concern's), conformed to its schema.
+
+    `calls` is every recorded call, or a `CallsByUnit` that hands them over one unit at a time:
+    every builder reads only its own unit's calls, so the tables are the same, and only one
+    unit's calls are held at once."""
     builders = {
         "registries": _registries,
         "scan_rules": _scan_rules,
@@ -73,11 +78,34 @@ def normalize(calls: Iterable[RawCall], units: Sequence[Unit],
         for name, spec in concern.snapshot_tables.items():
             builders[name] = spec.build
             columns[name] = spec.columns
+    by_unit = getattr(calls, "unit_calls", None)
+    shared = CallIndex(calls) if by_unit is None else None  # type: ignore[arg-type]
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in builders}
+    for unit in units:
+        index = shared if shared is not None else CallIndex(by_unit(*unit))  # type: ignore[misc]
+        for name, build in builders.items():
+            _extend_tuples(rows[name], build(index, unit), list(columns[name]))
+        del index
     tables = {}
-    for name, build in builders.items():
-        rows = [row for unit in units for row in build(index, unit)]
-        tables[name] = conform(name, pd.DataFrame(rows, columns=list(columns[name])), columns[name])
+    for name in builders:
+        tables[name] = conform(name, pd.DataFrame(rows.pop(name), columns=list(columns[name])), columns[name])
     return tables
+
+
+_MISSING = np.nan  # what pandas puts for a key a row dict does not have (lib.dicts_to_array)
+
+
+def _extend_tuples(out: list[tuple[Any, ...]], rows: Iterable[Mapping[str, Any]], names: list[str]) -> None:
+    """Append each row dict as the tuple of its `names` values (a fifth of a dict's memory).
+
+    A key the dict lacks becomes NaN, as in the object array pandas builds from dicts
+    (lib.dicts_to_array), so `pd.DataFrame(tuples, columns=names)` is the frame of the dicts."""
+    pick = itemgetter(*names) if len(names) > 1 else None  # C speed for complete rows
+    for row in rows:
+        try:
+            out.append(pick(row))  # type: ignore[misc]
+        except (KeyError, TypeError):
+            out.append(tuple(row.get(c, _MISSING) for c in names))
 
 
 # --- one builder per table -----------------------------------------------------------------

@@ -16,7 +16,7 @@ import pandas as pd
 from .concern import Concern
 from .coverage import BasicFindingsScope
 from .normalize import normalize
-from .raw import RawCall
+from .raw import CallsByUnit, RawCall
 
 SNAPSHOT_FORMAT = 1
 
@@ -87,9 +87,10 @@ class Snapshot:
     calls_total: int
 
 
-def build_snapshot(meta: SnapshotMeta, calls: Sequence[RawCall],
+def build_snapshot(meta: SnapshotMeta, calls: Sequence[RawCall] | CallsByUnit,
                    concerns: Sequence[Concern]) -> Snapshot:
-    """The snapshot tables of the foundation and of each of `concerns`, from the recorded calls."""
+    """The snapshot tables of the foundation and of each of `concerns`, from the recorded calls
+    (all of them, or a `CallsByUnit` handing them over one unit at a time: the same tables)."""
     return Snapshot(meta=meta, tables=normalize(calls, meta.units, concerns), calls_total=len(calls))
 
 

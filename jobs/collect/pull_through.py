@@ -57,7 +57,7 @@ def collect_pull_through(ctx: UnitContext, state: Any, options: Any) -> None:
 def rule_prefixes(ctx: UnitContext) -> list[str]:
     """The unit's pull-through cache rule prefixes, from the foundation's recorded answer."""
     out: list[str] = []
-    for call in ctx.factory.recorder.unit_calls(ctx.account_id, ctx.region):
+    for call in ctx.factory.recorder.unit_calls(ctx.account_id, ctx.region, "DescribePullThroughCacheRules"):
         if (call.account_id, call.region, call.service, call.operation) != (
                 ctx.account_id, ctx.region, "ecr", "DescribePullThroughCacheRules") or not call.ok:
             continue

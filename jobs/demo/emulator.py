@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
+from ...reports.stages import stage
 from . import svc_aux, svc_ecr, svc_inspector, svc_org, svc_preview, svc_sts
 from .errors import DemoServiceError
 from .fleet import empty_registry
@@ -52,9 +53,10 @@ class DemoEmulator:
             raise DemoServiceError("AccessDeniedException" if service != "sts" else "AccessDenied",
                                    f"The security token included in the request is not valid for account "
                                    f"{account_id}.", 403)
-        if service in svc_org.ACCOUNT_LEVEL:
-            return handler(self, account_id, dict(params or {}))
-        return handler(self, self.registry(account_id, region), dict(params or {}))
+        with stage("emulator"):
+            if service in svc_org.ACCOUNT_LEVEL:
+                return handler(self, account_id, dict(params or {}))
+            return handler(self, self.registry(account_id, region), dict(params or {}))
 
     def account_for_access_key(self, access_key_id: str | None) -> str:
         """Map the access key a client signs with to its account (assumed roles -> target account)."""

@@ -21,6 +21,7 @@ import math
 import random
 from datetime import datetime, timedelta, timezone
 
+from ...reports.stages import stage
 from . import names as N
 from .ids import random_hex
 from .infra import network, task_definitions
@@ -77,9 +78,10 @@ def build_fleet(scale: float = 1, as_of: datetime | None = None) -> DemoFleet:
     rng = random.Random(f"ecr-report-demo/{scale!r}")
     specs = _unit_specs()
     registries = {}
-    for (account, region), spec in specs.items():
-        builder = _RegistryBuilder(account, region, spec, scale, as_of, random.Random(rng.getrandbits(64)))
-        registries[(account, region)] = builder.build()
+    with stage("emulator: build fleet"):
+        for (account, region), spec in specs.items():
+            builder = _RegistryBuilder(account, region, spec, scale, as_of, random.Random(rng.getrandbits(64)))
+            registries[(account, region)] = builder.build()
     units = tuple(sorted(registries))
     return DemoFleet(scale=scale, as_of=as_of, caller_account=N.CALLER_ACCOUNT,
                      accounts=tuple(sorted({a for a, _ in units})), regions=tuple(sorted({r for _, r in units})),

@@ -10,50 +10,45 @@ The lifecycle concern (`CONCERN`) runs them fleet-wide: `tables` (its snapshot a
 typed headline figures, summary.json's `lifecycle` key), `methodology`, `config` (the
 `[lifecycle]` section); and what the outputs take from it: `section` (+ `section_tables`),
 `headline`, `leadership`, `finops`, `ja`.
+
+Names are imported on first use (PEP 562 `__getattr__`): `lifecycle preview` then loads the
+evaluator only, not the renderer and the concern machinery that `CONCERN` brings (definition.py).
 """
 
-from ..concern import Concern, Presentation
-from . import config, finops, headline, ja, leadership, section
-from .analysis import analyse
-from .awsjson import AwsJsonError, images_from_describe, manifests_from_batch_get, parse_timestamp
-from .evaluate import evaluate, evaluate_fleet
-from .frame import ImageInputError, image_frame
-from .lint import LintWarning, lint, static_warnings
-from .manifests import Manifests
-from .methodology import METHODOLOGY
-from .policy import Action, Policy, Rule, Selection, parse_policy
-from .preview import preview
-from .reclaim import reclaimable, totals
-from .tables import RESULT_TABLES, SNAPSHOT_TABLES
-from .validate import PolicyIssue, PolicyValidationError, validate_text
+from __future__ import annotations
 
-CONCERN = Concern(
-    key="lifecycle",
-    title="Lifecycle policies",
-    snapshot_tables=SNAPSHOT_TABLES,
-    result_tables=RESULT_TABLES,
-    requires=("repositories", "images", "pull_through_rules"),
-    analyse=analyse,
-    placeholder={"images_expiring": 0, "reclaimable_bytes": 0, "reclaimable_monthly_usd": 0.0},
-    config=config.LifecycleConfig,
-    settings=config.settings,
-    presentation=Presentation(
-        section=section.build_lifecycle,
-        section_id=section.SECTION_ID,
-        section_title=section.TITLE,
-        metrics=leadership.METRICS,
-        figures=leadership.figures,
-        trend_figures=leadership.TREND_FIGURES,
-        headline_tiles=headline.tiles,
-        email_figures=headline.email_figures,
-        actions=leadership.actions,
-        cost_lines=finops.cost_lines,
-        workbook_sheets=(
-            ("lifecycle", "lifecycle reclaimable bytes and dollars, one row per repository and scenario"),
-        ),
-        translations=(ja,),
-    ),
-)
+import importlib
+from typing import Any
+
+# Functions named like their module are bound now: importing the module later (as anything in
+# the package may) would otherwise leave the package attribute pointing at the module.
+from .evaluate import evaluate
+from .lint import lint
+from .preview import preview
+
+_HOME = {  # exported name -> the module defining it
+    "CONCERN": "definition", "METHODOLOGY": "methodology", "analyse": "analysis",
+    "AwsJsonError": "awsjson", "images_from_describe": "awsjson",
+    "manifests_from_batch_get": "awsjson", "parse_timestamp": "awsjson",
+    "evaluate_fleet": "evaluate",
+    "ImageInputError": "frame", "image_frame": "frame",
+    "LintWarning": "lint", "static_warnings": "lint",
+    "Manifests": "manifests",
+    "Action": "policy", "Policy": "policy", "Rule": "policy", "Selection": "policy",
+    "parse_policy": "policy",
+    "reclaimable": "reclaim", "totals": "reclaim",
+    "RESULT_TABLES": "tables", "SNAPSHOT_TABLES": "tables",
+    "PolicyIssue": "validate", "PolicyValidationError": "validate", "validate_text": "validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value  # once found, an ordinary module attribute
+    return value
 
 
 __all__ = [

@@ -7,8 +7,10 @@ and boto3's JSON form). Anything malformed raises `AwsJsonError` with a one-line
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .manifests import BLOB_COLUMNS, CHILD_COLUMNS, KNOWN_COLUMNS, Manifests
@@ -45,6 +47,94 @@ def images_from_describe(doc: Any) -> pd.DataFrame:
     details = doc.get("imageDetails") if isinstance(doc, dict) else doc
     if not isinstance(details, list):
         raise AwsJsonError("images: expected an object with \"imageDetails\" or a list of ImageDetail objects")
+    if details:
+        try:
+            return _fast_frame(details)
+        except _NotFast:
+            pass
+    return _frame_row_by_row(details)
+
+
+class _NotFast(Exception):
+    """Input the column-wise reader leaves to the row-by-row one (which names what is wrong)."""
+
+
+_DETAIL_TIMES = (("pushed_at", "imagePushedAt"), ("last_pull_at", "lastRecordedPullTime"),
+                 ("last_archived_at", "lastArchivedAt"), ("last_activated_at", "lastActivatedAt"))
+
+
+def _fast_frame(details: list[Any]) -> pd.DataFrame:
+    """The same frame as `_frame_row_by_row`, built a column at a time (200k images in well
+    under a second instead of ~10 s): the checks stay per row but cheap, and the times are
+    parsed by one vectorised call per column. Anything unusual (a check that fails, a time that
+    is not ISO 8601 text) raises `_NotFast`, so the row-by-row reader gives the exact answer or
+    the exact one-line reason."""
+    n = len(details)
+    # One comprehension per field (C-speed loops) instead of one Python loop filling them all.
+    if not all(type(d) is dict for d in details):
+        raise _NotFast
+    cols: dict[str, list[Any]] = {}
+    cols["image_digest"] = [d.get("imageDigest") for d in details]
+    pushed = [d.get("imagePushedAt") for d in details]
+    tags = [d.get("imageTags") or [] for d in details]
+    sizes = [d.get("imageSizeInBytes", 0) for d in details]
+    if not all(type(x) is str for x in cols["image_digest"]) or any(p is None for p in pushed) \
+            or not all(type(t) is list for t in tags) or not all(type(x) is str for t in tags for x in t) \
+            or not all(type(x) is int or type(x) is float for x in sizes):
+        raise _NotFast
+    cols["account_id"] = [str(d.get("registryId") or "") for d in details]
+    cols["repository_name"] = [str(d.get("repositoryName") or "") for d in details]
+    cols["image_tags"] = [tuple(t) for t in tags]
+    cols["size_bytes"] = sizes if all(type(x) is int for x in sizes) else [int(x) for x in sizes]
+    cols["image_status"] = [d.get("imageStatus") or "ACTIVE" for d in details]
+    cols["subject_digest"] = [d.get("subjectManifestDigest") for d in details]
+    cols["manifest_media_type"] = [d.get("imageManifestMediaType") for d in details]
+    cols["artifact_media_type"] = [d.get("artifactMediaType") for d in details]
+    raw_times = {"pushed_at": pushed}
+    for col, key in _DETAIL_TIMES[1:]:
+        raw_times[col] = [d.get(key) for d in details]
+    times = {col: _time_column(raw_times[col]) for col, _ in _DETAIL_TIMES}
+    region = [""] * n
+    return pd.DataFrame({
+        "account_id": cols["account_id"], "region": region, "repository_name": cols["repository_name"],
+        "image_digest": cols["image_digest"], "image_tags": cols["image_tags"],
+        "pushed_at": times["pushed_at"], "size_bytes": cols["size_bytes"],
+        "last_pull_at": times["last_pull_at"], "image_status": cols["image_status"],
+        "last_archived_at": times["last_archived_at"], "last_activated_at": times["last_activated_at"],
+        "subject_digest": cols["subject_digest"], "manifest_media_type": cols["manifest_media_type"],
+        "artifact_media_type": cols["artifact_media_type"],
+    })
+
+
+def _time_column(values: list[Any]) -> pd.Series:
+    """ISO 8601 texts and None -> a UTC datetime column, valued and typed as the row-by-row
+    reader's `pd.to_datetime(<column of parse_timestamp results>, utc=True)` would be: NaT for
+    None, the resolution the parsed times need (at least microseconds; seconds when all NaT)."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    if not present:
+        return pd.Series(pd.to_datetime(pd.Series([pd.NaT] * len(values)), utc=True))
+    texts = [values[i] for i in present]
+    if any(type(v) is not str for v in texts):
+        # botocore's datetimes (the collector's live answers): the text parse_timestamp reads
+        if not all(isinstance(v, datetime) for v in texts):
+            raise _NotFast  # epoch numbers (rare in CLI output): parsed one by one, as before
+        texts = [str(v) for v in texts]
+    try:
+        parsed = pd.to_datetime(pd.Series(texts, dtype=object), utc=True, format="ISO8601")
+    except (TypeError, ValueError, OverflowError):
+        raise _NotFast from None
+    if parsed.isna().any():
+        raise _NotFast
+    unit = "ns" if parsed.dtype.unit == "ns" else "us"
+    if len(present) == len(values):
+        return parsed.astype(f"datetime64[{unit}, UTC]")
+    # NaT where None; numpy datetime64 throughout (a tz-aware to_numpy() would box every value)
+    naive = np.full(len(values), np.datetime64("NaT"), dtype=f"datetime64[{unit}]")
+    naive[present] = parsed.dt.tz_localize(None).to_numpy(dtype=f"datetime64[{unit}]")
+    return pd.Series(naive).dt.tz_localize("UTC")
+
+
+def _frame_row_by_row(details: list[Any]) -> pd.DataFrame:
     rows = []
     for i, d in enumerate(details):
         if not isinstance(d, dict):

@@ -156,8 +156,9 @@ def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, 
                           "{as_of}; the policy still passes Security Hub ECR.3", None, repo,
                           n=len(sub), as_of=pd.Timestamp(as_of).isoformat()))
         claimed = np.zeros(len(sub), dtype=bool)
+        rows = _image_rows(sub)  # read once per repository, not once per rule
         for rule in policy.rules:
-            cand = _candidates(rule, sub)
+            cand = _candidates(rule, rows)
             if cand.any() and (cand <= claimed).all():
                 out.append(_w("claimed-today", "all {n} of its candidates are claimed today by higher-priority rules, "
                               "so it acts on none of them", rule, repo, n=int(cand.sum())))
@@ -165,16 +166,22 @@ def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, 
     return out
 
 
-def _candidates(rule: Rule, sub: pd.DataFrame) -> np.ndarray:
-    """The rule's selection over a small frame, image by image (lint runs per repository)."""
-    sel = rule.selection
+def _image_rows(sub: pd.DataFrame) -> list[tuple[tuple[str, ...], Any, bool]]:
+    """(tags, image_status, is a referrer of an image here) per image of one repository."""
     status = sub["image_status"].to_numpy()
     subj = sub["subject_digest"].to_numpy()
-    present = set(sub["image_digest"])
+    digests = sub["image_digest"].tolist()
+    present = set(digests)
+    return [(tuple(tags) if isinstance(tags, (tuple, list)) else (), st,
+             isinstance(s, str) and s in present and s != d)
+            for tags, st, s, d in zip(sub["image_tags"], status, subj, digests)]
+
+
+def _candidates(rule: Rule, rows: list[tuple[tuple[str, ...], Any, bool]]) -> np.ndarray:
+    """The rule's selection over one repository's images (`_image_rows`), image by image."""
+    sel = rule.selection
     out = []
-    for tags, st, s, d in zip(sub["image_tags"], status, subj, sub["image_digest"]):
-        tags = tuple(tags) if isinstance(tags, (tuple, list)) else ()
-        follower = isinstance(s, str) and s in present and s != d
+    for tags, st, follower in rows:
         ok = (st == ("ACTIVE" if sel.storage_class == "standard" else "ARCHIVED")) and not follower
         if sel.tag_status == "tagged":
             ok = ok and bool(tags) and all(any(match_one(k, e, t) for t in tags) for k, e in rule.tag_entries)

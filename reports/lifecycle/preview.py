@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .evaluate import evaluate
@@ -23,6 +24,31 @@ def _iso(ts: pd.Timestamp) -> str:
     return ts.tz_convert("UTC").isoformat()
 
 
+_SECOND = 10**9
+
+
+def iso_column(times: pd.Series) -> list[str]:
+    """`[_iso(t) for t in times]` for a UTC datetime column without NaT, computed a column at a
+    time: seconds by numpy, then the fraction as Timestamp.isoformat writes it (none, six digits,
+    or nine when there are nanoseconds). Times nanoseconds cannot hold (before 1677, after 2262) go row by row."""
+    array = times.array.tz_convert("UTC")
+    try:
+        nanos = array.as_unit("ns").asi8
+    except (OverflowError, ValueError):  # before 1677 or after 2262: not in int64 nanoseconds
+        return [_iso(t) for t in times]
+    seconds, fraction = np.divmod(nanos, _SECOND)
+    base = np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s").tolist()
+    out = []
+    for text, frac in zip(base, fraction.tolist()):
+        if frac == 0:
+            out.append(text + "+00:00")
+        elif frac % 1000:
+            out.append(f"{text}.{frac:09d}+00:00")
+        else:
+            out.append(f"{text}.{frac // 1000:06d}+00:00")
+    return out
+
+
 def preview(policy: Policy | str, images: pd.DataFrame | Iterable[Mapping[str, Any]], as_of: Any, manifests: Manifests | None = None) -> dict[str, Any]:
     """Evaluate ``policy`` on ``images`` at ``as_of`` and describe the outcome as ECR's preview would."""
     pol = as_policy(policy)
@@ -32,21 +58,21 @@ def preview(policy: Policy | str, images: pd.DataFrame | Iterable[Mapping[str, A
     acted = result[result["action"].notna()].copy()
     acted["_order"] = frame.loc[acted.index, "pushed_at"]
     acted = acted.sort_values(["account_id", "region", "repository_name", "applied_rule_priority", "_order", "image_digest"], kind="stable")
-    previews = []
-    for row in acted.itertuples(index=False):
-        action = {"type": row.action}
-        if row.action == "TRANSITION":
-            action["targetStorageClass"] = "ARCHIVE"
-        previews.append(
-            {
-                "imageTags": list(row.image_tags) if isinstance(row.image_tags, (tuple, list)) else [],
-                "imageDigest": row.image_digest,
-                "imagePushedAt": _iso(row.pushed_at),
-                "action": action,
-                "appliedRulePriority": int(row.applied_rule_priority),
-                "storageClass": row.storage_class,
-            }
-        )
+    # Column by column, then one dict per image: no per-row pandas access (166k acted-on
+    # images were 9 s through itertuples and Timestamp.isoformat).
+    columns = zip(acted["image_tags"].tolist(), acted["image_digest"].tolist(), iso_column(acted["pushed_at"]),
+                  acted["action"].tolist(), acted["applied_rule_priority"].tolist(), acted["storage_class"].tolist())
+    previews = [
+        {
+            "imageTags": list(tags) if isinstance(tags, (tuple, list)) else [],
+            "imageDigest": digest,
+            "imagePushedAt": pushed,
+            "action": {"type": action, "targetStorageClass": "ARCHIVE"} if action == "TRANSITION" else {"type": action},
+            "appliedRulePriority": int(priority),
+            "storageClass": storage,
+        }
+        for tags, digest, pushed, action, priority, storage in columns
+    ]
     expiring = int((acted["action"] == "EXPIRE").sum())
     transitioning = int((acted["action"] == "TRANSITION").sum())
     summary: dict[str, Any] = {"expiringImageTotalCount": expiring}
