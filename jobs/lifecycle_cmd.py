@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import datetime, timezone
 from typing import Any
@@ -90,7 +91,8 @@ def _dumps(doc: Any) -> str:
 
     With an indent, json encodes in pure Python (15 s for a 166k-image preview); orjson's
     OPT_INDENT_2 writes the same layout. They differ only in what json escapes and orjson
-    does not (ensure_ascii: non-ASCII and DEL), so any such byte sends the document to json.
+    does not (ensure_ascii: non-ASCII and DEL) and in how they write exponents, so any such
+    byte or number sends the document to json.
     """
     try:
         import orjson
@@ -100,9 +102,14 @@ def _dumps(doc: Any) -> str:
         data = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
     except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
         return json.dumps(doc, indent=2)
-    if not data.isascii() or b"\x7f" in data:
+    if not data.isascii() or b"\x7f" in data or _EXPONENT.search(data):
         return json.dumps(doc, indent=2)
     return data.decode("ascii")
+
+
+# A number written with an exponent: json writes 1e-05 and 1e+16 where orjson writes 1e-5 and
+# 1e16 (otherwise both write the shortest repr). Such a document goes to json.
+_EXPONENT = re.compile(rb"(?:: |\n *)-?\d+(?:\.\d+)?[eE]")
 
 
 def _as_of(value: str | None):

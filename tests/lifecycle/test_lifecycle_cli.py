@@ -100,3 +100,14 @@ def test_missing_required_option_is_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         parser.parse_args(["lifecycle", "preview", "--policy", "p.json"])
     assert info.value.code == 2
+
+
+@pytest.mark.parametrize("doc", [
+    {"reclaimableBytes": 10, "share": 1e-05, "big": [1e16, -3e-7], "digest": "sha256:4e5a"},
+    {"tag": "v1e5", "at": 1700000000.5, "name": "caf\u00e9", "nested": [{"x": 2.0}]},
+])
+def test_the_fast_json_writer_gives_json_dumps_bytes(doc):
+    # orjson writes exponents (1e-5) and non-ASCII differently from json: those go to json.
+    from ecr_report.jobs.lifecycle_cmd import _dumps
+
+    assert _dumps(doc) == json.dumps(doc, indent=2)
