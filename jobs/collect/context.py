@@ -71,6 +71,8 @@ class UnitContext:
     """Calls in a row that ended in a dropped connection after all their retries."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
     """Re-entrant: a client that cannot be made files its error while the lock is held."""
+    abort_reason: str | None = None
+    """Why the unit was given up (UnitAborted); its steps running side by side stop at their next call."""
 
     def client(self, service: str) -> Any:
         with self._lock:
@@ -89,11 +91,13 @@ class UnitContext:
         except (botocore.exceptions.BotoCoreError, ValueError) as exc:
             message = f"{type(exc).__name__}: {exc}"
         self._file("sts", "AssumeRole", self.account.role_arn or "", message, fatal=False)
-        raise UnitAborted(message)
+        self._abort(message)
 
     def call(self, service: str, operation: str, *, expected: tuple[str, ...] = (),
              about: str = "", **params: Any) -> dict[str, Any] | None:
         """One API call; None when it failed (filed) or answered an `expected` error code."""
+        if self.abort_reason is not None:  # another step gave the unit up
+            raise UnitAborted(self.abort_reason)
         method = getattr(self.client(service), xform_name(operation))
         try:
             answer = self.factory.retry.call(lambda: method(**params))
@@ -145,7 +149,18 @@ class UnitContext:
         with self._lock:
             self.errors.append(CollectionError(self.account_id, self.region, op, _one_line(message)))
         if fatal:
-            raise UnitAborted(message)
+            self._abort(message)
+
+    def _abort(self, message: str) -> None:
+        with self._lock:
+            if self.abort_reason is None:
+                self.abort_reason = _one_line(message)
+        raise UnitAborted(message)
+
+    def side_by_side(self, steps: Sequence[Callable[[], Any]], workers: int) -> list[Any]:
+        """Run independent steps of the unit at once (one after the other when `workers` is 1);
+        their results in order. A step that gives the unit up stops the others at their next call."""
+        return parallel_map(lambda step: step(), steps, len(steps) if workers > 1 else 1)
 
 
 def _message(exc: botocore.exceptions.ClientError) -> str:

@@ -24,11 +24,13 @@ DESCRIBE_REPOSITORIES_PAGE = 1000
 SCAN_CONFIG_BATCH = 25  # BatchGetRepositoryScanningConfiguration: at most 25 names a call
 
 
-def collect_registry(ctx: UnitContext) -> str | None:
-    """Registry-wide settings; returns the registry's scan type (None when unknown)."""
-    ctx.call("ecr", "DescribeRegistry")
-    scanning = ctx.call("ecr", "GetRegistryScanningConfiguration")
-    ctx.call("ecr", "GetAccountSetting", name="BASIC_SCAN_TYPE_VERSION")
+def collect_registry(ctx: UnitContext, workers: int = 1) -> str | None:
+    """Registry-wide settings (three independent calls); returns the registry's scan type (None when unknown)."""
+    _, scanning, _ = ctx.side_by_side([
+        lambda: ctx.call("ecr", "DescribeRegistry"),
+        lambda: ctx.call("ecr", "GetRegistryScanningConfiguration"),
+        lambda: ctx.call("ecr", "GetAccountSetting", name="BASIC_SCAN_TYPE_VERSION"),
+    ], workers)
     if scanning is None:
         return None
     return scanning.get("scanningConfiguration", {}).get("scanType", "BASIC")

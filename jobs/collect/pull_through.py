@@ -20,10 +20,11 @@ the figures that depend on them as unknown.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any, Iterable, Mapping
 
 from ...reports.pull_through.refs import parse_reference
-from .context import UnitContext
+from .context import UnitContext, parallel_map
 
 MAX_QUERIES = 500  # GetMetricData: at most 500 MetricDataQuery structures per call
 DAY = 86400
@@ -44,8 +45,8 @@ def collect_pull_through(ctx: UnitContext, state: Any, options: Any) -> None:
     siblings: list[str] = []
     limit = int(settings.get("max_task_definitions", 300))
     if settings.get("task_definitions", True) and limit > 0:  # 0: no ECS call at all (jobs/operations.py)
-        siblings = collect_task_definitions(ctx, limit, state.repositories)
-    nat_ids = collect_network(ctx) if (prefixes or siblings or settings.get("images_in_use")) else []
+        siblings = collect_task_definitions(ctx, limit, state.repositories, options.repository_workers)
+    nat_ids = collect_network(ctx, options.repository_workers) if (prefixes or siblings or settings.get("images_in_use")) else []
 
     repositories = sorted(set(cached) | set(siblings))
     queries = [_pull_query(f"r{i}", name) for i, name in enumerate(repositories)]
@@ -75,7 +76,8 @@ def collect_creation_templates(ctx: UnitContext) -> None:
         pass
 
 
-def collect_task_definitions(ctx: UnitContext, limit: int, private_repositories: Iterable[str]) -> list[str]:
+def collect_task_definitions(ctx: UnitContext, limit: int, private_repositories: Iterable[str],
+                             workers: int = 4) -> list[str]:
     """Describe ACTIVE task definitions; returns the unit's private repositories that run beside
     an upstream (non-ECR) image in one of them."""
     arns: list[str] = []
@@ -84,34 +86,33 @@ def collect_task_definitions(ctx: UnitContext, limit: int, private_repositories:
         if len(arns) >= limit:
             break
     known = set(private_repositories)
-    siblings: set[str] = set()
-    for arn in arns[:limit]:
+
+    def siblings_in(arn: str) -> set[str]:
         answer = ctx.call("ecs", "DescribeTaskDefinition", about=arn, taskDefinition=arn)
         if answer is None:
-            continue
+            return set()
         images = [c.get("image") for c in (answer.get("taskDefinition") or {}).get("containerDefinitions", [])
                   if c.get("image")]
         refs = [parse_reference(i) for i in images]
         if not any(r.registry_kind == "upstream" for r in refs):
-            continue
-        for r in refs:
-            if (r.registry_kind == "ecr" and (r.ecr_account, r.ecr_region) == (ctx.account_id, ctx.region)
-                    and r.repository in known):
-                siblings.add(r.repository)
-    return sorted(siblings)
+            return set()
+        return {r.repository for r in refs
+                if r.registry_kind == "ecr" and (r.ecr_account, r.ecr_region) == (ctx.account_id, ctx.region)
+                and r.repository in known}
+
+    return sorted(set().union(*parallel_map(siblings_in, arns[:limit], workers)))
 
 
-def collect_network(ctx: UnitContext) -> list[str]:
-    """VPCs, NAT gateways and VPC endpoints; returns the available NAT gateway ids."""
-    for _ in ctx.pages("ec2", "DescribeVpcs", token="NextToken", MaxResults=1000):
-        pass
-    nat_ids: list[str] = []
-    for page in ctx.pages("ec2", "DescribeNatGateways", token="NextToken", MaxResults=1000):
-        nat_ids.extend(n["NatGatewayId"] for n in page.get("NatGateways", [])
-                       if n.get("State") in ("available", "pending") and n.get("NatGatewayId"))
-    for _ in ctx.pages("ec2", "DescribeVpcEndpoints", token="NextToken", MaxResults=1000):
-        pass
-    return sorted(nat_ids)
+def collect_network(ctx: UnitContext, workers: int = 1) -> list[str]:
+    """VPCs, NAT gateways and VPC endpoints (side by side); returns the available NAT gateway ids."""
+
+    def every_page(operation: str) -> list[dict[str, Any]]:
+        return list(ctx.pages("ec2", operation, token="NextToken", MaxResults=1000))
+
+    _, nat_pages, _ = ctx.side_by_side([partial(every_page, op) for op in
+                                        ("DescribeVpcs", "DescribeNatGateways", "DescribeVpcEndpoints")], workers)
+    return sorted(n["NatGatewayId"] for page in nat_pages for n in page.get("NatGateways", [])
+                  if n.get("State") in ("available", "pending") and n.get("NatGatewayId"))
 
 
 def collect_metrics(ctx: UnitContext, queries: list[dict[str, Any]], start: datetime, end: datetime) -> None:

@@ -33,9 +33,9 @@ class CollectOptions:
     repository_scan_configuration: bool = True
     settings: Mapping[str, Any] = field(default_factory=dict)
     """Per-concern collection settings, keyed like the snapshot's settings."""
-    collectors: tuple["ConcernCollector", ...] = ()
-    """The concerns' collection steps, run in this order after the foundation's in each unit
-    (jobs/plugins.py gives them in the order the concerns' requirements set)."""
+    collectors: tuple[tuple["ConcernCollector", ...], ...] = ()
+    """The concerns' collection steps, run after the foundation's in each unit: round by round,
+    the steps of a round side by side (jobs/plugins.py `collectors`)."""
 
 
 @dataclass

@@ -33,7 +33,8 @@ def _ctx() -> UnitContext:
 
 
 def _options(**settings) -> SimpleNamespace:
-    return SimpleNamespace(as_of=AS_OF, settings={"pull_through": {"metrics_days": 7, **settings}})
+    return SimpleNamespace(as_of=AS_OF, repository_workers=4,
+                           settings={"pull_through": {"metrics_days": 7, **settings}})
 
 
 @pytest.fixture
