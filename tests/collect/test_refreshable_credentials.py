@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import boto3
+import botocore.session
 import pytest
 from botocore.stub import Stubber
 
@@ -117,3 +118,23 @@ def test_role_sessions_share_the_loaded_service_models(clock):
                 for i in range(3)]
     loaders = {id(s._session.get_component("data_loader")) for s in sessions}
     assert len(loaders) == 1
+
+
+def test_role_sessions_have_botocore_s_built_in_handlers_registered_once(clock):
+    """A role session starts from a copy of the built-in handlers, not its own registration: every
+    event of a client resolves to the handlers a plain botocore session gives it."""
+    factory = SessionFactory(EvidenceRecorder(), base_session=boto3.Session(), clock=clock.aware)
+    factory.base_account_id = factory.identify(REGION)
+    role = factory.session_for(Account(MEMBER, ROLE), REGION)
+    plain = boto3.Session(botocore_session=botocore.session.Session())
+
+    def handlers(session: boto3.Session, event: str) -> list[str]:
+        emitter = session._session._events
+        return [getattr(h, "__qualname__", repr(h)) for h in emitter._emitter._handlers.prefix_search(event)]
+
+    events = ["before-parameter-build.ecr.DescribeImages", "needs-retry.ecr.DescribeImages",
+              "after-call.inspector2.ListCoverage", "before-sign.sts.GetCallerIdentity",
+              "creating-client-class.ecr", "before-call.ec2.DescribeVpcs", "choose-signer.cloudwatch"]
+    for event in events:
+        assert handlers(role, event) == handlers(plain, event), event
+    assert any(handlers(plain, e) for e in events)  # the comparison compares something
