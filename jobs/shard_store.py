@@ -60,6 +60,9 @@ class ShardArea(Protocol):
     def read_plan(self) -> dict[str, Any] | None:
         """The stored plan, None when there is none (ConfigError when it cannot be read)."""
 
+    def planning_name(self) -> str:
+        """`.plan-<this process>`: where this process's planning evidence goes."""
+
     def work_dir(self, name: str) -> Path:
         """A fresh local directory this process records into before publishing it as `name`."""
 
@@ -132,6 +135,9 @@ class LocalShardArea:
         except OSError as exc:
             raise ConfigError(f"{self.path / PLAN}: unreadable plan ({exc})") from None
         return parse_plan(text, str(self.path / PLAN))
+
+    def planning_name(self) -> str:
+        return f".plan-{process_tag()}"
 
     def work_dir(self, name: str) -> Path:
         # Beside its final place, hidden: renamed into place once complete. A plan's evidence

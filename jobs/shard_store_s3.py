@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import shutil
 import tarfile
 import tempfile
@@ -81,6 +82,9 @@ class S3ShardArea:
         self.base = f"{prefix}{SHARDS_DIR}/"
         self.prefix = f"{self.base}{run_id}/"
         self._client = client
+        # Names what this process uploads: host and pid, and a token, as two attempts on one
+        # host may have the same pid (pid 1 in containers) and must never share a key.
+        self.tag = f"{process_tag()}-{secrets.token_hex(4)}"
 
     @classmethod
     def from_uri(cls, uri: str, run_id: str, client: Any = None) -> "S3ShardArea":
@@ -169,6 +173,9 @@ class S3ShardArea:
         data = self._get_bytes(PLAN)
         return None if data is None else parse_plan(data, self.where(PLAN))
 
+    def planning_name(self) -> str:
+        return f".plan-{self.tag}"
+
     def work_dir(self, name: str) -> Path:
         return Path(tempfile.mkdtemp(prefix=f"ecr-report-{self.run_id}-{name.lstrip('.')}-"))
 
@@ -209,7 +216,7 @@ class S3ShardArea:
             # Only a complete shard's evidence is uploaded: assemble takes no other.
             evidence = None
             if manifest.get("status") == "complete":
-                evidence = f"raw-{process_tag()}.tar"
+                evidence = f"raw-{self.tag}.tar"
                 self._put_tar(work / "raw", f"{name}/{evidence}")
             body = json.dumps({**manifest, "evidence": evidence}, indent=2, sort_keys=True,
                               ensure_ascii=False).encode() + b"\n"

@@ -164,7 +164,7 @@ def obtain_plan(config: Config, area: ShardArea, demo: DemoOptions | None) -> tu
     stored = read_plan(area)
     if stored is not None:
         return _check_plan(stored, config, demo, area), 0
-    evidence = f".plan-{socket.gethostname()}-{os.getpid()}"
+    evidence = area.planning_name()
     work = area.work_dir(evidence)
     recorder = EvidenceRecorder(work / "raw")
     setup = setup_collection(recorder, config, demo, run_id_instant(run_id))
@@ -255,8 +255,10 @@ def collect_shard(config: Config, root: Path | str, run_id: str, shard: int, of:
         manifest.update(status="failed", errors=[], reason=f"{type(exc).__name__}: {exc}"[:500])
         raise
     finally:
-        # Calls per registry: the next run's balance where it has no raw/ to count (S3).
-        unit_calls = [[a, r, n] for (a, r), n in sorted(raw_counts(work / "raw").items())]
+        # Calls per registry of this shard (not the role sessions it files under the caller's
+        # account): the next run's balance where it has no raw/ to count (S3).
+        counted = raw_counts(work / "raw")
+        unit_calls = [[u.account_id, u.region, counted.get((u.account_id, u.region), 0)] for u in units]
         manifest.update(calls=sum(recorder.operation_counts().values()), unit_calls=unit_calls,
                         seconds=round(time.monotonic() - clock, 3), peak_rss_kib=_peak_rss_kib())
         where = area.publish_shard(work, name, manifest)
