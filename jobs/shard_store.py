@@ -5,9 +5,10 @@ jobs/shard_store_s3.py). `open_area` picks one from the output root.
 Both keep the same names under `<root>/shards/<run_id>/`:
 
     plan.json                 the run's plan, stored once (an exclusive create)
-    .plan-<host>-<pid>/       the planning calls' evidence (local: raw/; S3: raw.tar)
-    <K>-of-<N>/shard.json     shard K's manifest, written last
-    <K>-of-<N>/...            its evidence (local: raw/; S3: raw-<host>-<pid>.tar, one per attempt)
+    .plan-<host>-<pid>[-<token>]/  the planning calls' evidence (local: raw/; S3: raw.tar)
+    <K>-of-<N>/shard.json          shard K's manifest, written last
+    <K>-of-<N>/...                 its evidence (local: raw/; S3: raw-<host>-<pid>-<token>.tar,
+                                   one per attempt, named by the manifest's "evidence")
 
 Every process records its calls into a local directory (`work_dir`) as a single run does; the
 area publishes that directory: the local one by renaming it into place, the S3 one by uploading

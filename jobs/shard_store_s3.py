@@ -5,7 +5,7 @@ Each process still records into a local scratch directory (TMPDIR) and publishes
 its raw/ evidence as ONE uncompressed tar per attempt (the call files are gzip already), then
 the manifest naming that tar. So a shard killed mid-upload leaves no manifest (`assemble`
 names it as not reported), and a retried shard's manifest replaces the earlier attempt's while
-each attempt's tar keeps its own key (`raw-<host>-<pid>.tar`): the manifest never names a tar
+each attempt's tar keeps its own key (`raw-<host>-<pid>-<token>.tar`): the manifest never names a tar
 another attempt is overwriting. Objects are streamed from and to files, never held in memory.
 
 **One plan.** plan.json is written with `IfNoneMatch="*"`, an S3 conditional write: S3 stores
