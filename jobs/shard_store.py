@@ -83,10 +83,10 @@ class ShardArea(Protocol):
     def remove_dead_work(self) -> None:
         """Remove what killed shards left in the area (nothing to do where they left nothing)."""
 
-    def evidence(self, plan_evidence: str, shards: Sequence[tuple[str, Mapping[str, Any]]],
-                 scratch: Path) -> Any:
+    def evidence(self, plan_evidence: str, shards: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
         """A context manager giving the raw/ directories of the plan and of `shards`
-        ((name, manifest) each), in that order, as local directories."""
+        ((name, manifest) each), in that order, as local directories (S3: downloaded into a
+        scratch directory under TMPDIR, removed on exit)."""
 
     def previous_weights(self) -> tuple[Weights, str]:
         """Calls per (account, region) in the latest earlier run, and where they come from."""
@@ -192,8 +192,7 @@ class LocalShardArea:
                         datetime.fromtimestamp(newest, timezone.utc).isoformat(timespec="seconds"))
 
     @contextmanager
-    def evidence(self, plan_evidence: str, shards: Sequence[tuple[str, Mapping[str, Any]]],
-                 scratch: Path) -> Iterator[list[Path]]:
+    def evidence(self, plan_evidence: str, shards: Sequence[tuple[str, Mapping[str, Any]]]) -> Iterator[list[Path]]:
         yield [self.path / plan_evidence / "raw"] + [self.path / name / "raw" for name, _ in shards]
 
     def previous_weights(self) -> tuple[Weights, str]:

@@ -245,10 +245,8 @@ class S3ShardArea:
         """Nothing: a killed shard's scratch was on its own machine; it published nothing."""
 
     @contextmanager
-    def evidence(self, plan_evidence: str, shards: Sequence[tuple[str, Mapping[str, Any]]],
-                 scratch: Path) -> Iterator[list[Path]]:
-        scratch.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".shards-{self.run_id}-", dir=scratch))
+    def evidence(self, plan_evidence: str, shards: Sequence[tuple[str, Mapping[str, Any]]]) -> Iterator[list[Path]]:
+        tmp = Path(tempfile.mkdtemp(prefix=f"ecr-report-{self.run_id}-assemble-"))
         try:
             dirs = [self._get_tar(f"{plan_evidence}/raw.tar", tmp / "plan")]
             for name, manifest in shards:

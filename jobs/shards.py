@@ -334,10 +334,14 @@ def assemble(config: Config, root: Path | str, run_id: str, demo: DemoOptions | 
     pre = preflight(config, run_root)
     area.remove_dead_work()
     checks = check_shards(area, plan, shard_count(area, of))
-    paths = _start_run(run_root, run_id)
+    if RunPaths(run_root, run_id).final.exists():  # before any download
+        raise ConfigError(f"run {run_id} is already assembled: {RunPaths(run_root, run_id).final}")
     taken = [c for c in checks if c.problem is None]
     shards = [(shard_name(c.shard, len(checks)), c.manifest or {}) for c in taken]
-    with area.evidence(plan.doc["evidence"], shards, scratch=run_root) as sources:
+    # The evidence first (S3: downloaded, which may fail), then the run is started: a failed
+    # download leaves no half-written run.
+    with area.evidence(plan.doc["evidence"], shards) as sources:
+        paths = _start_run(run_root, run_id)
         calls = _merge_evidence(sources, paths.partial / "raw")
     for c in checks:
         if c.problem:

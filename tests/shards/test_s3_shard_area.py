@@ -72,7 +72,7 @@ def test_an_s3_sharded_run_is_byte_identical_to_a_single_run(bucket, tmp_path, s
     assert sorted(assembled) == sorted(single) and len(single) > 10
     assert [name for name in single if single[name] != assembled[name]] == []
     assert not (tmp_path / "local" / "shards").exists()  # nothing of the shard area is local
-    assert [p.name for p in (tmp_path / "local").iterdir() if p.name.startswith(".shards-")] == []
+    assert sorted(p.name for p in (tmp_path / "local").iterdir()) == ["index.html", "runs"]
 
 
 def test_the_next_run_balances_by_the_calls_the_manifests_record(bucket, tmp_path):
@@ -156,6 +156,19 @@ def test_a_retried_shard_last_manifest_wins(bucket, tmp_path, single, monkeypatc
     assert _assemble(config_path, tmp_path / "local") == 0
     assembled = outputs(tmp_path / "local" / "runs" / RUN_ID)
     assert [name for name in single if single[name] != assembled[name]] == []
+
+
+def test_evidence_that_cannot_be_downloaded_leaves_no_half_written_run(bucket, tmp_path, capsys):
+    config = config_file(tmp_path)
+    for k in range(2):
+        assert _collect(config, k, 2) == 0
+    tar = _json(bucket, "1-of-2/shard.json")["evidence"]
+    bucket.delete_object(Bucket=BUCKET, Key=f"{AREA}1-of-2/{tar}")  # outside the product
+    assert _assemble(config, tmp_path / "local") == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("ecr-report: error: ") and f"1-of-2/{tar}: NoSuchKey" in err
+    runs = tmp_path / "local" / "runs"
+    assert not runs.exists() or list(runs.iterdir()) == []  # no .partial- run left
 
 
 @pytest.mark.parametrize("case", ["no-bucket", "no-credentials"])
