@@ -1,10 +1,10 @@
 """Where the shards of one sharded run meet (jobs/shards.py): its shard area, on a local or
 mounted file system (`LocalShardArea`) or under an `s3://bucket/prefix` (`S3ShardArea`, in
-jobs/shard_store_s3.py). `open_area` picks one from the output root.
+jobs/shard_store_s3.py); `open_area` (jobs/shards.py) picks one from the output root.
 
 Both keep the same names under `<root>/shards/<run_id>/`:
 
-    plan.json                 the run's plan, stored once (an exclusive create)
+    plan.json                      the run's plan, stored once (an exclusive create)
     .plan-<host>-<pid>[-<token>]/  the planning calls' evidence (local: raw/; S3: raw.tar)
     <K>-of-<N>/shard.json          shard K's manifest, written last
     <K>-of-<N>/...                 its evidence (local: raw/; S3: raw-<host>-<pid>-<token>.tar,
@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ log = logging.getLogger("ecr_report.shards")
 SHARDS_DIR = "shards"
 PLAN = "plan.json"
 SHARD_MANIFEST = "shard.json"
+_SHARD_NAME = re.compile(r"(\d+)-of-(\d+)")
 
 Weights = dict[tuple[str, str], int]
 
@@ -43,6 +45,12 @@ Weights = dict[tuple[str, str], int]
 def is_s3(root: str | Path) -> bool:
     # A Path would have folded "s3://" into "s3:/": the CLI passes the root as text.
     return str(root).startswith("s3://")
+
+
+def shard_name_count(name: str) -> int | None:
+    """N of a `K-of-N` name; None for any other name."""
+    match = _SHARD_NAME.fullmatch(name)
+    return int(match.group(2)) if match else None
 
 
 def process_tag() -> str:
@@ -90,14 +98,6 @@ class ShardArea(Protocol):
 
     def previous_weights(self) -> tuple[Weights, str]:
         """Calls per (account, region) in the latest earlier run, and where they come from."""
-
-
-def open_area(root: str | Path, run_id: str) -> ShardArea:
-    if is_s3(root):
-        from .shard_store_s3 import S3ShardArea
-
-        return S3ShardArea.from_uri(str(root), run_id)
-    return LocalShardArea(Path(root), run_id)
 
 
 def raw_counts(raw: Path) -> Weights:
@@ -178,8 +178,6 @@ class LocalShardArea:
             return None, f"its manifest is unreadable ({exc})"
 
     def shard_counts(self) -> set[int]:
-        from .shards import shard_name_count
-
         return {n for p in self.path.glob("*-of-*") if (n := shard_name_count(p.name)) is not None}
 
     def remove_dead_work(self) -> None:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from .errors import ConfigError
-from .shard_store import PLAN, SHARD_MANIFEST, SHARDS_DIR, Weights, parse_plan, process_tag
+from .shard_store import PLAN, SHARD_MANIFEST, SHARDS_DIR, Weights, parse_plan, process_tag, shard_name_count
 
 log = logging.getLogger("ecr_report.shards")
 
@@ -237,8 +237,6 @@ class S3ShardArea:
             return None, f"its manifest is unreadable ({exc})"
 
     def shard_counts(self) -> set[int]:
-        from .shards import shard_name_count
-
         return {n for name in self._list(self.prefix) if (n := shard_name_count(name)) is not None}
 
     def remove_dead_work(self) -> None:
@@ -268,8 +266,6 @@ class S3ShardArea:
         return {}, "uniform (no earlier run)"
 
     def _manifest_weights(self, run_id: str) -> Weights:
-        from .shards import shard_name_count
-
         earlier = S3ShardArea(self.bucket, self.base[:-len(SHARDS_DIR) - 1], run_id, self._client)
         names = [n for n in earlier._list(earlier.prefix) if shard_name_count(n) is not None]
         counts = Counter(shard_name_count(n) for n in names)

@@ -13,8 +13,8 @@ root: a Kubernetes PersistentVolume, EFS, any shared file system, or an `s3://bu
 **How shards agree on the units.** Every shard starts by reading `plan.json`. The first one to
 find none plans (identity, regions, account discovery: the calls `run` makes first) and
 publishes its plan with an exclusive create (a hard link, which fails when the name exists; on
-S3 a conditional write), so exactly one plan is ever stored and it appears complete. A shard that lost the race uses
-the stored plan. So every shard, and `assemble`, work from one list even when discovery would
+S3 a conditional write), so exactly one plan is ever stored and it appears complete. A shard
+that lost the race uses the stored plan. So every shard, and `assemble`, work from one list even when discovery would
 answer differently between pod starts (an account joining the organization mid-run). The
 plan's digest is in every shard manifest; `assemble` takes only shards of that plan.
 
@@ -22,8 +22,7 @@ plan's digest is in every shard manifest; `assemble` takes only shards of that p
 session per account, as in a single run), and accounts are spread heaviest first onto the
 least loaded shard. The weight of a unit is the number of calls it took in the latest run under
 ROOT (its files in raw/; on S3 the calls per unit the shard manifests record), or 1 when there
-is none; deterministic, so every shard and `assemble`
-compute the same assignment from the plan.
+is none; deterministic, so every shard and `assemble` compute the same assignment from the plan.
 
 **Equivalence.** The run id fixes the as-of time (`run_id_instant`), calls are numbered in a
 one-thread order (jobs/evidence.py), and `assemble` runs the same `finish_run` as `run`: for
@@ -42,7 +41,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import socket
 import tempfile
@@ -62,14 +60,31 @@ from .evidence import EvidenceRecorder, RawCall, load_raw_dir, number_in_order, 
 from .run import RunOutcome, collect_options, finish_run, preflight, tidy_runs_dir
 from .rundir import RunPaths, run_id_instant
 from .scope import collection_factory, setup_collection
-from .shard_store import PLAN, SHARD_MANIFEST, SHARDS_DIR, LocalShardArea, ShardArea, is_s3, open_area, raw_counts
+from .shard_store import (
+    PLAN,
+    SHARD_MANIFEST,
+    SHARDS_DIR,
+    LocalShardArea,
+    ShardArea,
+    is_s3,
+    raw_counts,
+    shard_name_count,
+)
+from .shard_store_s3 import S3ShardArea
 
 log = logging.getLogger("ecr_report.shards")
 
-__all__ = ["PLAN", "SHARD_MANIFEST", "SHARDS_DIR", "assemble", "assign", "collect_shard", "parse_shard"]
+__all__ = ["PLAN", "SHARD_MANIFEST", "SHARDS_DIR", "assemble", "assign", "collect_shard", "parse_shard",
+           "shard_name_count"]
 
 PLAN_FORMAT = 1
-_SHARD_DIR = re.compile(r"(\d+)-of-(\d+)")
+
+
+def open_area(root: Path | str, run_id: str) -> ShardArea:
+    """The run's shard area under `root`: a path, or an s3:// URI (given as text)."""
+    if is_s3(root):
+        return S3ShardArea.from_uri(str(root), run_id)
+    return LocalShardArea(Path(root), run_id)
 
 
 def shard_area(root: Path, run_id: str) -> Path:
@@ -81,10 +96,6 @@ def shard_name(shard: int, of: int) -> str:
     return f"{shard}-of-{of}"
 
 
-def shard_name_count(name: str) -> int | None:
-    """N of a `K-of-N` name; None for any other name."""
-    match = _SHARD_DIR.fullmatch(name)
-    return int(match.group(2)) if match else None
 
 
 # -- the plan -----------------------------------------------------------------------------------
