@@ -196,6 +196,33 @@ def test_access_denied_names_the_permissions_needed():
             area.read_plan()
 
 
+@pytest.mark.parametrize("meanwhile", [None, "plan"], ids=["retried-and-stored", "another-stored-meanwhile"])
+def test_a_conflicting_plan_write_is_retried(meanwhile):
+    """409 ConditionalRequestConflict (a concurrent write; moto never answers it, so S3's
+    documented error through botocore's Stubber): retried, unless a plan was stored meanwhile."""
+    client = boto3.client("s3", region_name="us-east-1")
+    area = S3ShardArea.from_uri(ROOT, RUN_ID, client=client)
+    put = {"Bucket": BUCKET, "Key": AREA + "plan.json", "Body": b"{}", "ContentType": "application/json",
+           "IfNoneMatch": "*"}  # the conditional write, every time
+    with Stubber(client) as stub:
+        stub.add_client_error("put_object", "ConditionalRequestConflict", "conflict", 409, expected_params=put)
+        if meanwhile is None:
+            stub.add_client_error("get_object", "NoSuchKey", "no such key", 404)
+            stub.add_response("put_object", {"ETag": '"e"'}, expected_params=put)
+        else:
+            stub.add_response("get_object", {"Body": _body(b'{"format": 1}')})
+        assert area._put_plan(b"{}") is (meanwhile is None)
+        stub.assert_no_pending_responses()
+
+
+def _body(data: bytes):
+    import io
+
+    from botocore.response import StreamingBody
+
+    return StreamingBody(io.BytesIO(data), len(data))
+
+
 def test_assemble_from_s3_needs_a_local_run_root(tmp_path, capsys):
     config = tmp_path / "ecr-report.toml"
     config.write_text(f'[report]\npdf = false\noutput_dir = "{ROOT}"\n', encoding="utf-8")
