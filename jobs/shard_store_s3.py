@@ -61,7 +61,7 @@ def parse_s3_root(uri: str) -> tuple[str, str]:
 
 def s3_error(exc: Exception, what: str) -> ConfigError:
     """The one line to print for a failed S3 call."""
-    error = getattr(exc, "response", {}).get("Error", {}) if hasattr(exc, "response") else {}
+    error = (getattr(exc, "response", None) or {}).get("Error", {})  # a ClientError's, else none
     if error:
         code, message = error.get("Code", "?"), " ".join(str(error.get("Message", "")).split())
         hint = ""
@@ -135,6 +135,7 @@ class S3ShardArea:
         with tarfile.open(tar_path, "w") as tar:
             if raw.is_dir():
                 tar.add(raw, arcname="raw")
+        log.info("uploading %s (%.1f MiB)", self.where(name), tar_path.stat().st_size / 2**20)
         with tar_path.open("rb") as body:
             self._call("put_object", self.where(name), Key=self.prefix + name, Body=body,
                        ContentType="application/x-tar")
