@@ -194,6 +194,10 @@ def tidy_runs_dir(root: Path) -> Path:
 
 def check_output_root(root: Path) -> None:
     """ConfigError (exit 2) when `root`, or the nearest part of it that exists, is not a directory."""
+    if str(root).startswith("s3:/"):  # "s3://bucket" as a Path
+        raise ConfigError(f"output {str(root).replace('s3:/', 's3://', 1)}: a run directory is written to a "
+                          "local or mounted path; an s3:// output is a sharded run's shard area (collect, "
+                          "assemble), and [archive] s3_uri uploads finished runs")
     existing = root
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent

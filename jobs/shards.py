@@ -1,26 +1,28 @@
 """Sharded runs: `ecr-report collect --shard K/N` on N machines, then `ecr-report assemble`.
 
 The three phases of `run` (jobs/run.py), spread over processes that share only the output
-root (a Kubernetes PersistentVolume, EFS, any shared file system):
+root: a Kubernetes PersistentVolume, EFS, any shared file system, or an `s3://bucket/prefix`
+(jobs/shard_store.py, jobs/shard_store_s3.py keep the files; this module decides what they hold):
 
     ROOT/shards/<run_id>/plan.json           the unit list every shard works from
     ROOT/shards/<run_id>/.plan-<host>-<pid>/ the planning calls' evidence (caller, discovery)
     ROOT/shards/<run_id>/<K>-of-<N>/         shard K's raw/ evidence and shard.json manifest
-    ROOT/runs/<run_id>/                      the assembled run, as `run` writes it
+    RUN_ROOT/runs/<run_id>/                  the assembled run, as `run` writes it (RUN_ROOT:
+                                             ROOT when it is a path, else a local directory)
 
 **How shards agree on the units.** Every shard starts by reading `plan.json`. The first one to
 find none plans (identity, regions, account discovery: the calls `run` makes first) and
-publishes its plan with a hard link, which fails when the name exists (an exclusive create),
-so exactly one plan is ever stored and it appears complete. A shard that lost the race uses
-the stored plan. So every shard, and `assemble`, work from one list even when discovery would
+publishes its plan with an exclusive create (a hard link, which fails when the name exists; on
+S3 a conditional write), so exactly one plan is ever stored and it appears complete. A shard
+that lost the race uses the stored plan. So every shard, and `assemble`, work from one list even when discovery would
 answer differently between pod starts (an account joining the organization mid-run). The
 plan's digest is in every shard manifest; `assemble` takes only shards of that plan.
 
 **Which shard collects what** (`assign`): all units of one account go to one shard (one role
 session per account, as in a single run), and accounts are spread heaviest first onto the
 least loaded shard. The weight of a unit is the number of calls it took in the latest run under
-ROOT (its files in raw/), or 1 when there is none; deterministic, so every shard and `assemble`
-compute the same assignment from the plan.
+ROOT (its files in raw/; on S3 the calls per unit the shard manifests record), or 1 when there
+is none; deterministic, so every shard and `assemble` compute the same assignment from the plan.
 
 **Equivalence.** The run id fixes the as-of time (`run_id_instant`), calls are numbered in a
 one-thread order (jobs/evidence.py), and `assemble` runs the same `finish_run` as `run`: for
@@ -39,13 +41,13 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import socket
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -55,26 +57,45 @@ from .config import Config
 from .demo_options import DemoOptions
 from .errors import ConfigError
 from .evidence import EvidenceRecorder, RawCall, load_raw_dir, number_in_order, write_calls
-from .history import earlier_runs
 from .run import RunOutcome, collect_options, finish_run, preflight, tidy_runs_dir
-from .rundir import RunPaths, remove_stale_partials, run_id_instant, write_json
+from .rundir import RunPaths, run_id_instant
 from .scope import collection_factory, setup_collection
+from .shard_store import (
+    PLAN,
+    SHARD_MANIFEST,
+    SHARDS_DIR,
+    LocalShardArea,
+    ShardArea,
+    is_s3,
+    raw_counts,
+    shard_name_count,
+)
+from .shard_store_s3 import S3ShardArea
 
 log = logging.getLogger("ecr_report.shards")
 
-SHARDS_DIR = "shards"
-PLAN = "plan.json"
-SHARD_MANIFEST = "shard.json"
+__all__ = ["PLAN", "SHARD_MANIFEST", "SHARDS_DIR", "assemble", "assign", "collect_shard", "parse_shard",
+           "shard_name_count"]
+
 PLAN_FORMAT = 1
-_SHARD_DIR = re.compile(r"(\d+)-of-(\d+)")
+
+
+def open_area(root: Path | str, run_id: str) -> ShardArea:
+    """The run's shard area under `root`: a path, or an s3:// URI (given as text)."""
+    if is_s3(root):
+        return S3ShardArea.from_uri(str(root), run_id)
+    return LocalShardArea(Path(root), run_id)
 
 
 def shard_area(root: Path, run_id: str) -> Path:
-    return root / SHARDS_DIR / run_id
+    """A local shard area's directory."""
+    return LocalShardArea(root, run_id).path
 
 
-def shard_dir(root: Path, run_id: str, shard: int, of: int) -> Path:
-    return shard_area(root, run_id) / f"{shard}-of-{of}"
+def shard_name(shard: int, of: int) -> str:
+    return f"{shard}-of-{of}"
+
+
 
 
 # -- the plan -----------------------------------------------------------------------------------
@@ -127,66 +148,47 @@ def _plan_doc(config: Config, run_id: str, demo: DemoOptions | None, setup: Any,
     }
 
 
-def read_plan(area: Path) -> Plan | None:
-    try:
-        doc = json.loads((area / PLAN).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+def read_plan(area: ShardArea) -> Plan | None:
+    doc = area.read_plan()
+    if doc is None:
         return None
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{area / PLAN}: unreadable plan ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:
-        raise ConfigError(f"{area / PLAN}: not a plan of this version of ecr-report")
+    if doc.get("format") != PLAN_FORMAT:
+        raise ConfigError(f"{area.where(PLAN)}: not a plan of this version of ecr-report")
     return Plan(doc)
 
 
-def _check_plan(plan: Plan, config: Config, demo: DemoOptions | None, area: Path) -> Plan:
+def _check_plan(plan: Plan, config: Config, demo: DemoOptions | None, area: ShardArea) -> Plan:
     if plan.doc["config_digest"] != config.digest():
-        raise ConfigError(f"{area / PLAN}: this run was planned with another configuration "
+        raise ConfigError(f"{area.where(PLAN)}: this run was planned with another configuration "
                           f"(digest {plan.doc['config_digest'][:12]}); every shard and assemble need the same one")
     wanted = None if demo is None else {"scale": demo.scale, "accounts": demo.accounts}
     if plan.doc["demo"] != wanted:
-        raise ConfigError(f"{area / PLAN}: this run was planned with demo options {plan.doc['demo']}, "
+        raise ConfigError(f"{area.where(PLAN)}: this run was planned with demo options {plan.doc['demo']}, "
                           f"not {wanted}")
     return plan
 
 
-def obtain_plan(config: Config, root: Path, run_id: str, demo: DemoOptions | None) -> tuple[Plan, int]:
+def obtain_plan(config: Config, area: ShardArea, demo: DemoOptions | None) -> tuple[Plan, int]:
     """The run's stored plan, and the calls this process made planning (0: the plan was there).
     Planned and stored first when there is none yet (see the module docstring)."""
-    area = shard_area(root, run_id)
+    run_id = area.run_id
     stored = read_plan(area)
     if stored is not None:
         return _check_plan(stored, config, demo, area), 0
-    area.mkdir(parents=True, exist_ok=True)
-    evidence = f".plan-{socket.gethostname()}-{os.getpid()}"
-    recorder = EvidenceRecorder(area / evidence / "raw")
+    evidence = area.planning_name()
+    work = area.work_dir(evidence)
+    recorder = EvidenceRecorder(work / "raw")
     setup = setup_collection(recorder, config, demo, run_id_instant(run_id))
     recorder.flush()  # the planning calls, written under the evidence directory the plan names
-    weights, weights_from = previous_weights(root, run_id)
+    weights, weights_from = area.previous_weights()
     doc = _plan_doc(config, run_id, demo, setup, evidence, weights, weights_from)
     made = sum(recorder.operation_counts().values())
-    write_json(area / evidence / PLAN, doc)
-    try:
-        os.link(area / evidence / PLAN, area / PLAN)  # fails when another shard stored one first
-    except FileExistsError:
-        # Its planning calls were made for nothing; their evidence is not the run's (the stored
-        # plan's is), so it goes; the shard manifest counts them.
+    if not area.publish_plan(doc, work):
+        # Its planning calls were made for nothing (the shard manifest counts them).
         log.info("run %s: another shard stored the plan first; using it", run_id)
-        shutil.rmtree(area / evidence, ignore_errors=True)
         return _check_plan(read_plan(area), config, demo, area), made  # type: ignore[arg-type]
     log.info("run %s: planned %d registries (weights: %s)", run_id, len(doc["units"]), weights_from)
     return Plan(doc), made
-
-
-def previous_weights(root: Path, run_id: str) -> tuple[dict[tuple[str, str], int], str]:
-    """Calls per (account, region) in the latest finished run before `run_id` (its raw/ files)."""
-    for run_dir in reversed(earlier_runs(root, run_id)):
-        raw = run_dir / "raw"
-        if raw.is_dir():
-            counts = {(a.name, r.name): sum(1 for _ in r.iterdir())
-                      for a in raw.iterdir() if a.is_dir() for r in a.iterdir() if r.is_dir()}
-            return counts, f"calls per registry in run {run_dir.name}"
-    return {}, "uniform (no earlier run)"
 
 
 # -- which shard collects what ------------------------------------------------------------------
@@ -231,18 +233,21 @@ def parse_shard(text: str | None, environ: Mapping[str, str] = os.environ) -> tu
 
 # -- collect one shard --------------------------------------------------------------------------
 
-def collect_shard(config: Config, root: Path, run_id: str, shard: int, of: int,
-                  demo: DemoOptions | None) -> Path:
-    """Collect shard `shard` of `of` into its directory under the run's shard area."""
+def collect_shard(config: Config, root: Path | str, run_id: str, shard: int, of: int,
+                  demo: DemoOptions | None) -> Path | str:
+    """Collect shard `shard` of `of` into its place in the run's shard area (a local path is
+    returned as a Path, an S3 one as its s3:// URI)."""
     as_of = run_id_instant(run_id)
-    pre = preflight(config, root)
-    plan, planning_calls = obtain_plan(config, root, run_id, demo)
+    area = open_area(root, run_id)
+    # A local root is checked as `run` checks it; with S3 the local scratch (TMPDIR) is.
+    pre = preflight(config, Path(tempfile.gettempdir()) if is_s3(root) else Path(root))
+    plan, planning_calls = obtain_plan(config, area, demo)
     mine = [i for i, k in enumerate(assign(plan.units, of)) if k == shard]
-    final = shard_dir(root, run_id, shard, of)
-    # Built beside and renamed into place: a shard directory with a manifest is complete, and a
-    # retried shard (the engine's retry after a lost pod) replaces it whole.
-    work = final.parent / f".{final.name}-{socket.gethostname()}-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
+    name = shard_name(shard, of)
+    # Recorded into a work directory the area publishes whole (a file system: renamed into
+    # place; S3: uploaded, manifest last): a shard with a manifest is complete, and a retried
+    # shard (the engine's retry after a lost pod) replaces it.
+    work = area.work_dir(name)
     recorder = EvidenceRecorder(work / "raw", retain=False)  # holds the units in progress only
     factory = collection_factory(recorder, config, demo, as_of, plan.doc["caller_account"])
     units = plan.collect_units(config, mine)
@@ -261,18 +266,14 @@ def collect_shard(config: Config, root: Path, run_id: str, shard: int, of: int,
         manifest.update(status="failed", errors=[], reason=f"{type(exc).__name__}: {exc}"[:500])
         raise
     finally:
-        manifest.update(calls=sum(recorder.operation_counts().values()),
+        # Calls per registry of this shard (not the role sessions it files under the caller's
+        # account): the next run's balance where it has no raw/ to count (S3).
+        counted = raw_counts(work / "raw")
+        unit_calls = [[u.account_id, u.region, counted.get((u.account_id, u.region), 0)] for u in units]
+        manifest.update(calls=sum(recorder.operation_counts().values()), unit_calls=unit_calls,
                         seconds=round(time.monotonic() - clock, 3), peak_rss_kib=_peak_rss_kib())
-        _publish_shard(work, final, manifest)
-    return final
-
-
-def _publish_shard(work: Path, final: Path, manifest: Mapping[str, Any]) -> None:
-    """The manifest last, then the whole directory renamed into place (replacing a retried one)."""
-    write_json(work / SHARD_MANIFEST, manifest)
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(work, final)
+        where = area.publish_shard(work, name, manifest)
+    return Path(where) if isinstance(area, LocalShardArea) else where
 
 
 def _peak_rss_kib() -> int | None:
@@ -293,25 +294,16 @@ class ShardCheck:
     """Why the shard is not taken (None: it is)."""
 
 
-def check_shards(area: Path, plan: Plan, of: int) -> list[ShardCheck]:
+def check_shards(area: ShardArea, plan: Plan, of: int) -> list[ShardCheck]:
     assignment = assign(plan.units, of)
     checks = []
     for k in range(of):
         expected = [[u["account_id"], u["region"]] for u, s in zip(plan.units, assignment) if s == k]
-        manifest, problem = _read_manifest(area / f"{k}-of-{of}" / SHARD_MANIFEST)
+        manifest, problem = area.read_manifest(shard_name(k, of))
         if manifest is not None:
             problem = _manifest_problem(manifest, plan, expected)
         checks.append(ShardCheck(k, manifest, problem))
     return checks
-
-
-def _read_manifest(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8")), None
-    except FileNotFoundError:
-        return None, "it did not report (no shard manifest)"
-    except (OSError, ValueError) as exc:
-        return None, f"its manifest is unreadable ({exc})"
 
 
 def _manifest_problem(manifest: Mapping[str, Any], plan: Plan, expected: list[list[str]]) -> str | None:
@@ -324,33 +316,44 @@ def _manifest_problem(manifest: Mapping[str, Any], plan: Plan, expected: list[li
     return None
 
 
-def shard_count(area: Path, of: int | None) -> int:
+def shard_count(area: ShardArea, of: int | None) -> int:
     """N: given, or the one every shard directory of the run agrees on."""
     if of is not None:
         return of
-    found = {int(m.group(2)) for p in area.glob("*-of-*") if (m := _SHARD_DIR.fullmatch(p.name))}
+    found = area.shard_counts()
     if len(found) != 1:
-        raise ConfigError(f"{area}: " + ("no shard has reported; pass --shards N" if not found else
+        raise ConfigError(f"{area.where()}: " + ("no shard has reported; pass --shards N" if not found else
                           f"shards of several counts ({', '.join(map(str, sorted(found)))}); pass --shards N"))
     return found.pop()
 
 
-def assemble(config: Config, root: Path, run_id: str, demo: DemoOptions | None,
-             of: int | None = None) -> RunOutcome:
-    """Check the shards, merge their evidence into `ROOT/runs/<run_id>/`, and finish the run."""
+def assemble(config: Config, root: Path | str, run_id: str, demo: DemoOptions | None,
+             of: int | None = None, run_root: Path | None = None) -> RunOutcome:
+    """Check the shards, merge their evidence into `RUN_ROOT/runs/<run_id>/`, and finish the run.
+    `run_root`: where the run goes, default `root` (which must then be a local path)."""
     as_of = run_id_instant(run_id)
-    area = shard_area(root, run_id)
+    area = open_area(root, run_id)
+    if run_root is None:
+        if is_s3(root):
+            raise ConfigError(f"output {root}: the assembled run is written to a local directory; "
+                              "give it (--run-root)")
+        run_root = Path(root)
     plan = read_plan(area)
     if plan is None:
-        raise ConfigError(f"run {run_id}: no plan in {area}; no shard of this run has started")
+        raise ConfigError(f"run {run_id}: no plan in {area.where()}; no shard of this run has started")
     _check_plan(plan, config, demo, area)
-    pre = preflight(config, root)
-    _remove_dead_shard_work(area, run_id)
+    pre = preflight(config, run_root)
+    area.remove_dead_work()
     checks = check_shards(area, plan, shard_count(area, of))
-    paths = _start_run(root, run_id)
+    if RunPaths(run_root, run_id).final.exists():  # before any download
+        raise ConfigError(f"run {run_id} is already assembled: {RunPaths(run_root, run_id).final}")
     taken = [c for c in checks if c.problem is None]
-    calls = _merge_evidence([area / plan.doc["evidence"] / "raw"]
-                            + [area / f"{c.shard}-of-{len(checks)}" / "raw" for c in taken], paths.partial / "raw")
+    shards = [(shard_name(c.shard, len(checks)), c.manifest or {}) for c in taken]
+    # The evidence first (S3: downloaded, which may fail), then the run is started: a failed
+    # download leaves no half-written run.
+    with area.evidence(plan.doc["evidence"], shards) as sources:
+        paths = _start_run(run_root, run_id)
+        calls = _merge_evidence(sources, paths.partial / "raw")
     for c in checks:
         if c.problem:
             log.warning("run %s: shard %d of %d is left out: %s", run_id, c.shard, len(checks), c.problem)
@@ -358,16 +361,6 @@ def assemble(config: Config, root: Path, run_id: str, demo: DemoOptions | None,
     units = tuple(sorted((u["account_id"], u["region"]) for u in plan.units))
     return finish_run(config, paths, pre, as_of=as_of, demo=demo is not None, calls=calls, units=units,
                       errors=errors, organization=plan.doc["organization"])
-
-
-def _remove_dead_shard_work(area: Path, run_id: str) -> None:
-    """Remove what killed shards left (`.K-of-N-<host>-<pid>/`, never published): by the rule
-    unfinished runs follow, nothing written in it for STALE_PARTIAL_SECONDS, so a shard that is
-    still collecting while an early `assemble` runs is never touched."""
-    for left, newest in remove_stale_partials(area, pattern=".[0-9]*-of-[0-9]*-*"):
-        log.warning("run %s: removed %s, left by a shard that never finished (nothing written in it "
-                    "since %s)", run_id, left.name,
-                    datetime.fromtimestamp(newest, timezone.utc).isoformat(timespec="seconds"))
 
 
 def _start_run(root: Path, run_id: str) -> RunPaths:

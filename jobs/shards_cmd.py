@@ -26,6 +26,9 @@ def add_shard_parsers(sub: Any) -> None:
     _common(assemble)
     assemble.add_argument("--shards", type=int, metavar="N",
                           help="the run's shard count (default: the N its shard directories name)")
+    assemble.add_argument("--run-root", type=Path, metavar="DIR",
+                          help="where the assembled run goes (RUN_ROOT/runs/RUN_ID): default ROOT, or with an "
+                               "s3:// ROOT the local report.output_dir")
     assemble.add_argument("--no-pdf", action="store_true", help="skip the PDF (faster)")
     assemble.add_argument("--deliver", action="store_true",
                           help="then email the report and upload the run to S3, as configured")
@@ -35,8 +38,10 @@ def add_shard_parsers(sub: Any) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run-id", required=True, metavar="RUN_ID",
                         help="the run's id, its as-of time in UTC: YYYYMMDDTHHMMSSZ (the same for every shard)")
-    parser.add_argument("--output", type=Path, metavar="ROOT",
-                        help="output root shared by the shards (default report.output_dir)")
+    # Text, not a Path: a Path would fold "s3://bucket" into "s3:/bucket".
+    parser.add_argument("--output", metavar="ROOT",
+                        help="output root shared by the shards: a local or mounted path, or s3://bucket/prefix "
+                             "(default report.output_dir)")
     parser.add_argument("--config", type=Path, metavar="FILE", help="TOML config (default ./ecr-report.toml)")
     add_demo_arguments(parser)
 
@@ -50,7 +55,7 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     run_id_instant(args.run_id)  # a bad run id fails before anything is read
     shard, of = parse_shard(args.shard)
     config = load_config(args.config)
-    root = Path(args.output or config.report.output_dir)
+    root = args.output or config.report.output_dir
     print(collect_shard(config, root, args.run_id, shard, of, demo))
     return 0  # failed calls are the report's business: assemble lists them (exit 3)
 
@@ -69,13 +74,28 @@ def _cmd_assemble(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if args.no_pdf:
         config = config.model_copy(update={"report": config.report.model_copy(update={"pdf": False})})
-    root = Path(args.output or config.report.output_dir)
-    outcome = assemble(config, root, args.run_id, demo, args.shards)
+    root = args.output or config.report.output_dir
+    outcome = assemble(config, root, args.run_id, demo, args.shards, run_root=_run_root(args, config, root))
     print(outcome.run_dir)
     code = _run_exit(outcome)
     for line in _missing_lines(outcome):
         print(f"ecr-report: {line}", file=sys.stderr)
     return _after_run(outcome, config, deliver=args.deliver) or code
+
+
+def _run_root(args: argparse.Namespace, config: Any, root: str) -> Path:
+    """--run-root; else ROOT when it is a path; else (an S3 shard area) the local report.output_dir."""
+    from .errors import ConfigError
+    from .shard_store import is_s3
+
+    if args.run_root is not None:
+        return Path(args.run_root)
+    if not is_s3(root):
+        return Path(root)
+    if is_s3(config.report.output_dir):
+        raise ConfigError(f"output {root}: the assembled run is written to a local directory, and "
+                          "report.output_dir is on S3 too; give one with --run-root DIR")
+    return Path(config.report.output_dir)
 
 
 def _missing_lines(outcome: Any) -> list[str]:

@@ -7,13 +7,26 @@
 #   deploy/aws-batch/submit.sh --assemble-only SHARDS RUN_ID   assemble with no dependency (after
 #                                                          a shard failed for good: its units
 #                                                          are then reported as not collected)
+#   deploy/aws-batch/submit.sh --output s3://BUCKET/PREFIX ...  the shard area on S3 instead of
+#                                                          /data (no EFS shared between shards;
+#                                                          the assembled run is written to /data)
 # RUN_ID defaults to now (UTC, the run id format of jobs/rundir.py). SHARDS is 2 to 10000 (an
 # array job's size); for one process submit submit-run.json instead.
 set -eu
 
-usage() { echo "usage: $0 [--print] SHARDS [RUN_ID] | $0 --assemble-only SHARDS RUN_ID" >&2; exit 2; }
+usage() { echo "usage: $0 [--output ROOT] [--print] SHARDS [RUN_ID] | $0 [--output ROOT] --assemble-only SHARDS RUN_ID" >&2; exit 2; }
 here=$(dirname "$0")
 mode=submit
+output=/data
+if [ "${1:-}" = --output ]; then
+    [ $# -ge 2 ] || usage
+    output=$2
+    shift 2
+fi
+# The shard area: a path in the container, or s3://bucket[/prefix]; of plain characters only
+# (nothing sed or JSON would read as their own).
+case $output in /*|s3://?*) ;; *) usage ;; esac
+case $output in *[!A-Za-z0-9/:._=+@-]*) usage ;; esac
 case ${1:-} in --print) mode=print; shift ;; --assemble-only) mode=assemble; shift ;; esac
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 if [ "$mode" = assemble ] && [ $# -ne 2 ]; then usage; fi
@@ -28,7 +41,8 @@ fi
 
 # render FILE [DEPENDS_ON]: the SubmitJob input with this run's values.
 render() {
-    sed -e "s|__RUN_ID__|$run_id|g" -e "s|__SHARDS__|$shards|g" -e "s|__DEPENDS_ON__|${2:-}|g" "$here/$1"
+    sed -e "s|__RUN_ID__|$run_id|g" -e "s|__SHARDS__|$shards|g" -e "s|__OUTPUT__|$output|g" \
+        -e "s|__DEPENDS_ON__|${2:-}|g" "$here/$1"
 }
 # No type: the assemble job waits for the whole array job (N_TO_N would pair child with child).
 depends_on() { printf '{"jobId": "%s"}' "$1"; }

@@ -58,9 +58,9 @@ def submit(*args: str) -> subprocess.CompletedProcess[str]:
                           env=env, timeout=60)
 
 
-def rendered(shards: int = SHARDS, run_id: str = RUN_ID) -> dict[str, dict]:
-    """The two SubmitJob inputs `submit.sh --print` prints, by command."""
-    result = submit("--print", str(shards), run_id)
+def rendered(shards: int = SHARDS, run_id: str = RUN_ID, *first: str) -> dict[str, dict]:
+    """The two SubmitJob inputs `submit.sh [first...] --print` prints, by command."""
+    result = submit(*first, "--print", str(shards), run_id)
     assert result.returncode == 0, result.stderr
     docs, text, decoder = [], result.stdout.strip(), json.JSONDecoder()
     while text:
@@ -109,6 +109,20 @@ def test_the_model_check_can_fail():
 def test_sharded_commands_are_what_ecr_report_parses(command):
     args = parse_cli(rendered()[command]["containerOverrides"]["command"])
     assert args.command == command and args.run_id == RUN_ID and str(args.output) == "/data"
+
+
+def test_an_s3_shard_area_needs_no_shared_file_system():
+    """`--output s3://...`: the shards and assemble meet in S3; the run is assembled in /data."""
+    jobs = rendered(SHARDS, RUN_ID, "--output", "s3://ops-bucket/ecr-report")
+    for command in ("collect", "assemble"):
+        args = parse_cli(jobs[command]["containerOverrides"]["command"])
+        assert args.output == "s3://ops-bucket/ecr-report", command
+        assert model_errors("SubmitJob", jobs[command]) == ""
+    assert str(parse_cli(jobs["assemble"]["containerOverrides"]["command"]).run_root) == "/data"
+    assert str(parse_cli(rendered()["assemble"]["containerOverrides"]["command"]).run_root) == "/data"
+    for bad in ("data", "s3://", "s3://b/p&q", 's3://b/"x', "/a|b"):
+        result = submit("--output", bad, "--print", "3")
+        assert (result.returncode, result.stdout) == (2, ""), bad
 
 
 def test_the_single_run_command_is_what_ecr_report_parses():

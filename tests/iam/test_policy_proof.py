@@ -12,6 +12,7 @@ assumed member role, SES email and Object Lock archive upload) must stay inside 
 from __future__ import annotations
 
 import fnmatch
+from datetime import datetime, timezone
 from email.utils import parseaddr
 
 import boto3
@@ -21,7 +22,7 @@ from ecr_report.jobs.aws_session import MutatingCallRefused
 from ecr_report.jobs.cli import main
 from ecr_report.jobs.config import load_config
 from ecr_report.jobs.iam_policy import generate
-from ecr_report.jobs.operations import IDENTITIES, OPERATIONS, enabled_features
+from ecr_report.jobs.operations import IDENTITIES, OPERATIONS, SHARD_STORE_S3, enabled_features
 
 from iam_support import SWITCHES, CallLog, iter_statements, record_calls
 from moto_fleet import ACCOUNT, REGION, make_fleet
@@ -201,3 +202,41 @@ def test_the_moto_backed_run_and_delivery_stay_inside_their_policies(aws_peers, 
         # a BASIC registry whose Inspector status moto does not report as ENABLED
         "inspector2:ListCoverage", "inspector2:ListFindingAggregations",
     }
+
+
+def test_a_sharded_run_on_s3_calls_exactly_what_the_shard_store_grants(moto_aws, tmp_path, monkeypatch, capsys):
+    """`collect` x2 and `assemble` with an s3:// shard area (jobs/shard_store_s3.py; the demo's
+    collection, moto's S3): every call is declared for the configuration with that output root;
+    the S3 calls are exactly the shard store's operations, each inside the hub policy's
+    statements (objects under the prefix; the listing under the s3:prefix condition)."""
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="shard-bucket")
+    # Now: the demo's assumed-role credentials expire an hour after the run's as-of time.
+    root, run_id = "s3://shard-bucket/ecr-report", datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = tmp_path / "ecr-report.toml"
+    path.write_text(_toml(set(), _demo_accounts() + "[report]\npdf = false\n"))
+    config = load_config(path)
+    log = record_calls(monkeypatch)
+    common = ["--demo", "--run-id", run_id, "--output", root, "--config", str(path)]
+    for k in range(2):
+        assert main(["collect", *common, "--shard", f"{k}/2"]) == 0, capsys.readouterr().err
+    assert main(["assemble", *common, "--run-root", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+
+    features = enabled_features(config, output_root=root)
+    declared = {op.key for op in OPERATIONS if op.feature in features}
+    assert sorted(log.operations() - declared) == [], "called but not declared for this configuration"
+    shard_store = {op.key for op in OPERATIONS if op.feature == SHARD_STORE_S3}
+    assert {key for key in log.operations() if key[0] == "s3"} == shard_store  # none unused, none else
+    statements = {s["Sid"]: s for s in iter_statements(generate(config, "hub", output_root=root).document)}
+    objects, listing = statements["ShardStoreObjects"], statements["ShardStoreList"]
+    s3_calls = [c for c in log.calls if c.service == "s3"]
+    for call in s3_calls:
+        if call.operation == "ListObjectsV2":
+            assert "s3:ListBucket" in listing["Action"]
+            assert any(fnmatch.fnmatchcase(f"arn:aws:s3:::{call.params['Bucket']}", r) for r in listing["Resource"])
+            assert any(fnmatch.fnmatchcase(call.params["Prefix"], p)
+                       for p in listing["Condition"]["StringLike"]["s3:prefix"]), call
+        else:
+            assert f"s3:{call.operation}" in objects["Action"]
+            arn = f"arn:aws:s3:::{call.params['Bucket']}/{call.params['Key']}"
+            assert any(fnmatch.fnmatchcase(arn, r) for r in objects["Resource"]), call
+    assert len(s3_calls) > 10

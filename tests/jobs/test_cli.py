@@ -56,6 +56,16 @@ def test_an_output_root_under_a_file_is_bad_input_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
+def test_an_s3_output_for_run_is_bad_input_and_writes_nothing(tmp_path):
+    """Only the shard area of a sharded run can be on S3 (jobs/shard_store_s3.py); `run` would
+    otherwise write a local directory named `s3:`."""
+    result = _cli("run", "--demo", "--no-pdf", "--output", "s3://bucket/reports", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "output s3://bucket/reports: a run directory is written to a local or mounted path" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def _read_only_mounts_work() -> bool:
     if os.geteuid() != 0 or not shutil.which("unshare"):
         return False

@@ -7,33 +7,19 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from shard_support import RUN_ID, config_file, outputs
 
 from ecr_report.jobs.cli import main
 from ecr_report.jobs.config import load_config
 from ecr_report.jobs.demo_options import DemoOptions
 from ecr_report.jobs.errors import ConfigError
-from ecr_report.jobs.run import run
 from ecr_report.jobs.rundir import STALE_PARTIAL_SECONDS
 from ecr_report.jobs.shards import PLAN, assign, collect_shard, parse_shard, shard_area
 
-AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
-RUN_ID = "20261130T080000Z"
-COMPARED = ("summary.json", "report.html")
-
-
-def _outputs(run_dir: Path) -> dict[str, bytes]:
-    files = {str(p.relative_to(run_dir)): p.read_bytes() for p in sorted((run_dir / "data").rglob("*")) if p.is_file()}
-    return {**files, **{name: (run_dir / name).read_bytes() for name in COMPARED}}
-
-
-def _config(tmp_path: Path) -> Path:
-    path = tmp_path / "ecr-report.toml"
-    path.write_text("[report]\npdf = false\n", encoding="utf-8")
-    return path
+_outputs, _config = outputs, config_file
 
 
 def _sharded(tmp_path: Path, config: Path, shards: int, demo_args: list[str], skip: frozenset[int] = frozenset(),
@@ -45,13 +31,6 @@ def _sharded(tmp_path: Path, config: Path, shards: int, demo_args: list[str], sk
                          "--config", str(config), *demo_args]) == 0
     code = main(["assemble", "--run-id", run_id, "--output", str(root), "--config", str(config), *demo_args])
     return code, root / "runs" / run_id
-
-
-@pytest.fixture(scope="module")
-def single(tmp_path_factory) -> dict[str, bytes]:
-    tmp = tmp_path_factory.mktemp("single")
-    outcome = run(load_config(_config(tmp)), output=tmp / "out", demo=True, now=AS_OF)
-    return _outputs(outcome.run_dir)
 
 
 @pytest.mark.parametrize("shards", [1, 3, 7])
