@@ -14,9 +14,10 @@ organization mode (`--demo-accounts N`) runs the same discovery against the emul
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Sequence
+from datetime import datetime, timedelta
+from typing import Any, Sequence
 
 import boto3
 import botocore.exceptions
@@ -99,12 +100,10 @@ def _guard(config: Config) -> ReadOnlyGuard:
 
 def _demo_setup(recorder: EvidenceRecorder, config: Config, demo: DemoOptions,
                 as_of: datetime) -> CollectionSetup:
-    from .demo import DemoEmulator, build_fleet
+    from .demo import build_fleet
 
     fleet = build_fleet(scale=demo.scale, as_of=as_of)
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, guard=_guard(config),
-                             backend=DemoEmulator(fleet, demo.latency_ms), base_account_id=fleet.caller_account,
-                             session_duration=config.aws.role_session_duration_seconds)
+    factory = _demo_factory(recorder, config, demo, fleet, fleet.caller_account)
     accounts = {a: Account(a, None if a == fleet.caller_account else fleet.role_arn(a))
                 for a in fleet.accounts}
     units = [Unit(accounts[a], a, r) for a, r in fleet.units]
@@ -115,13 +114,11 @@ def _demo_org_setup(recorder: EvidenceRecorder, config: Config, demo: DemoOption
                     as_of: datetime) -> CollectionSetup:
     """The demo organization, discovered like `[aws.organization]` would be: the configured
     section when there is one (its OUs, exclusions; the demo's role name), else the defaults."""
-    from .demo import DemoEmulator, build_organization_fleet
+    from .demo import build_organization_fleet
     from .demo.names import READ_ROLE_NAME
 
     fleet = build_organization_fleet(demo.accounts or 0, as_of)
-    factory = SessionFactory(recorder, max_attempts=config.aws.max_attempts, guard=_guard(config),
-                             backend=DemoEmulator(fleet, demo.latency_ms), base_account_id=fleet.caller_account,
-                             session_duration=config.aws.role_session_duration_seconds)
+    factory = _demo_factory(recorder, config, demo, fleet, fleet.caller_account)
     region = fleet.regions[0]
     caller = factory.identify(region)
     configured = config.aws.organization or OrganizationConfig(role_name=READ_ROLE_NAME)
@@ -140,10 +137,23 @@ def collection_factory(recorder: EvidenceRecorder, config: Config, demo: DemoOpt
         return SessionFactory(recorder, max_attempts=config.aws.max_attempts, base_session=boto3.Session(),
                               guard=_guard(config), session_duration=config.aws.role_session_duration_seconds,
                               base_account_id=caller)
-    from .demo import DemoEmulator, build_fleet, build_organization_fleet
+    from .demo import build_fleet, build_organization_fleet
 
     fleet = (build_organization_fleet(demo.accounts, as_of) if demo.accounts is not None
              else build_fleet(scale=demo.scale, as_of=as_of))
-    return SessionFactory(recorder, max_attempts=config.aws.max_attempts,
+    return _demo_factory(recorder, config, demo, fleet, caller)
+
+
+def _demo_factory(recorder: EvidenceRecorder, config: Config, demo: DemoOptions, fleet: Any,
+                  caller: str) -> SessionFactory:
+    """A factory whose clients the emulator answers. The emulated world stands at the run's
+    as-of time (its role credentials expire an hour after it), so the credentials' clock starts
+    there too: a demo run of an earlier run id (a shard retried hours later) refreshes like a
+    live one instead of finding every credential long expired."""
+    from .demo import DemoEmulator
+
+    started, clock = fleet.as_of, time.monotonic()
+    return SessionFactory(recorder, max_attempts=config.aws.max_attempts, guard=_guard(config),
                           backend=DemoEmulator(fleet, demo.latency_ms), base_account_id=caller,
-                          session_duration=config.aws.role_session_duration_seconds)
+                          session_duration=config.aws.role_session_duration_seconds,
+                          clock=lambda: started + timedelta(seconds=time.monotonic() - clock))

@@ -138,3 +138,22 @@ def test_role_sessions_have_botocore_s_built_in_handlers_registered_once(clock):
     for event in events:
         assert handlers(role, event) == handlers(plain, event), event
     assert any(handlers(plain, e) for e in events)  # the comparison compares something
+
+
+def test_a_demo_s_role_credentials_are_usable_whatever_the_age_of_the_run_id(tmp_path):
+    """The emulated world stands at the run's as-of time, and so does the credentials' clock: a
+    shard of a run id days old (a retried job) signs with fresh credentials instead of failing
+    with "refreshed credentials are still expired"."""
+    from ecr_report.jobs.config import load_config
+    from ecr_report.jobs.demo_options import DemoOptions
+    from ecr_report.jobs.scope import collection_factory
+
+    config = tmp_path / "ecr-report.toml"
+    config.write_text("", encoding="utf-8")
+    as_of = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)  # long before the machine's clock
+    factory = collection_factory(EvidenceRecorder(), load_config(config), DemoOptions(accounts=4), as_of,
+                                 "111122223333")
+    member = next(a for a in factory.backend.fleet.accounts if a != "111122223333")
+    session = factory.session_for(Account(member, factory.backend.fleet.role_arn(member)), REGION)
+    frozen = session.get_credentials().get_frozen_credentials()  # refreshes first when expired
+    assert frozen.access_key and frozen.token
