@@ -1,13 +1,17 @@
 """Sharded collection of an emulated AWS Organization, against one process and the latency floor.
 
     python benchmarks/org_scale.py shards [--accounts 200] [--latency-ms 50] [--shards 2 4 8]
+                                          [--placement together alone]
     python benchmarks/org_scale.py memory [--scales 1 10 40] [--shard-scale 40]
     python benchmarks/org_scale.py shard-memory [--accounts 50 200 400] [--per-shard 25]
 
 `shards`: an organization of ACCOUNTS member accounts x 2 regions (`--demo-accounts`), every
 emulated call waiting LATENCY ms. First one process (`ecr-report run`, the baseline, measured
-in the same invocation), then for each N: N `ecr-report collect --shard K/N` processes started
-together (the Indexed Job on one machine) and `ecr-report assemble`. Printed per N: wall time
+in the same invocation), then for each N: N `ecr-report collect --shard K/N` processes and
+`ecr-report assemble`, in two placements. `together`: the N processes start at once and share
+this machine's 2 cores (an Indexed Job packed on one node). `alone`: each shard runs by itself,
+one after the other, and the shards' collect time is the slowest one's wall (an Indexed Job
+with a node per pod, which is how an engine spreads it). Printed per N: wall time
 (collect + assemble) and the speed-up over one process; per shard: registries, calls, weight
 share, seconds, the shard's latency floor and its ratio to it, peak RSS; the API calls made
 against the lower bound (the single run's calls: every call is needed once). The shards of the
@@ -86,24 +90,48 @@ def shards(args: argparse.Namespace) -> None:
           f"{total} calls (the lower bound), {len(per_unit)} registries with calls")
 
     for n in args.shards:
-        # Each N in the same root, a later run id: its plan weighs registries by the single run's calls.
-        run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        start = time.monotonic()
-        procs = [spawn(["collect", "--run-id", run_id, "--shard", f"{k}/{n}", "--output", str(root),
-                        "--config", str(config), *demo], log) for k in range(n)]
-        results = [reap(p) for p in procs]
-        collected = time.monotonic() - start
-        assemble_wall, code, assemble_rss = timed(["assemble", "--run-id", run_id, "--output", str(root),
-                                                   "--config", str(config), *demo], log)
-        wall = collected + assemble_wall
-        print(f"\n{n} shards: {wall:7.1f} s = collect {collected:.1f} + assemble {assemble_wall:.1f} "
-              f"(exit {code}, peak RSS {assemble_rss / 1024:.0f} MiB); speed-up {single_wall / wall:.2f}x")
-        report_shards(root, run_id, n, results, latency, args)
-        time.sleep(1.1)  # the next N's run id is a later second
+        for placement in args.placement:
+            # Each N in the same root, a later run id: its plan weighs registries by the single run's calls.
+            run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            collected, results = collect_shards(run_id, n, placement, root, config, demo, log)
+            assemble_wall, code, assemble_rss = timed(["assemble", "--run-id", run_id, "--output", str(root),
+                                                       "--config", str(config), *demo], log)
+            wall = collected + assemble_wall
+            print(f"\n{n} shards, {PLACEMENTS[placement]}: {wall:7.1f} s = collect {collected:.1f} + assemble "
+                  f"{assemble_wall:.1f} (exit {code}, peak RSS {assemble_rss / 1024:.0f} MiB); "
+                  f"speed-up {single_wall / wall:.2f}x")
+            report_shards(root, run_id, n, results, latency, args)
+            time.sleep(1.1)  # the next run id is a later second
     print(f"\nlog: {log}")
 
 
-def report_shards(root: Path, run_id: str, n: int, results: list[tuple[int, int]], latency: float,
+PLACEMENTS = {
+    "together": "all at once on this machine",
+    "alone": "one node each (run one at a time; collect = the slowest shard's wall)",
+}
+
+
+def collect_shards(run_id: str, n: int, placement: str, root: Path, config: Path, demo: list[str],
+                   log: Path) -> tuple[float, list[tuple[int, int, float]]]:
+    """Collect wall time, and (exit, peak RSS, wall) per shard. `together`: the N processes share
+    this machine's cores, as an Indexed Job packed on one node; `alone`: each runs by itself, as
+    on an Indexed Job with a node per pod, and the shards' collect wall is the slowest one's."""
+    args = [["collect", "--run-id", run_id, "--shard", f"{k}/{n}", "--output", str(root),
+             "--config", str(config), *demo] for k in range(n)]
+    if placement == "together":
+        start = time.monotonic()
+        procs = [spawn(a, log) for a in args]
+        results = [(*reap(p), 0.0) for p in procs]
+        wall = time.monotonic() - start
+        return wall, [(code, rss, wall) for code, rss, _ in results]
+    results = []
+    for a in args:
+        seconds, code, rss = timed(a, log)
+        results.append((code, rss, seconds))
+    return max(r[2] for r in results), results
+
+
+def report_shards(root: Path, run_id: str, n: int, results: list[tuple[int, int, float]], latency: float,
                   args: argparse.Namespace) -> None:
     area = root / "shards" / run_id
     plan = json.loads((area / "plan.json").read_text())
@@ -112,7 +140,7 @@ def report_shards(root: Path, run_id: str, n: int, results: list[tuple[int, int]
     made = planning = 0
     print(f"  weights: {plan['weights_from']}")
     print("  shard  registries  calls  weight%  seconds  floor s  x floor  RSS MiB  exit")
-    for k, (code, rss) in enumerate(results):
+    for k, (code, rss, _) in enumerate(results):
         manifest = json.loads((area / f"{k}-of-{n}" / "shard.json").read_text())
         units = [tuple(u) for u in manifest["units"]]
         calls = [assembled.get(u, 0) for u in units]
@@ -176,6 +204,8 @@ def main() -> None:
     s.add_argument("--accounts", type=int, default=200)
     s.add_argument("--latency-ms", type=float, default=50)
     s.add_argument("--shards", type=int, nargs="+", default=[2, 4, 8])
+    s.add_argument("--placement", nargs="+", choices=sorted(PLACEMENTS), default=["together", "alone"],
+                   help="shards all at once on this machine, and/or one at a time (a node each)")
     m = sub.add_parser("memory")
     m.add_argument("--scales", type=float, nargs="+", default=[1, 10, 40])
     m.add_argument("--shard-scale", type=float, default=40)
