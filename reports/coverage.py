@@ -94,6 +94,11 @@ METHODOLOGY: tuple[str, ...] = (
 )
 
 
+SCOPE_COLUMNS: tuple[str, ...] = (*schema.REPO_KEY, "image_digest", "pushed_at", "image_status",
+                                  "subject_digest", "manifest_media_type", "artifact_media_type")
+"""The `images` columns `BasicFindingsScope.select` reads (the collector builds only these)."""
+
+
 @dataclass(frozen=True)
 class BasicFindingsScope:
     """Which images get a DescribeImageScanFindings call (one call per image).

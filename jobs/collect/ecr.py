@@ -14,14 +14,15 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ...reports.coverage import BasicFindingsScope
+from ...reports.coverage import SCOPE_COLUMNS, BasicFindingsScope
 from ...reports.normalize import image_rows
-from ...reports.schema import conform
+from ...reports.schema import ALL_TABLES, conform
 from .context import UnitContext, parallel_map
 
 DESCRIBE_IMAGES_PAGE = 1000  # the API maximum
 DESCRIBE_REPOSITORIES_PAGE = 1000
 SCAN_CONFIG_BATCH = 25  # BatchGetRepositoryScanningConfiguration: at most 25 names a call
+SCOPE_SCHEMA = {c: ALL_TABLES["images"][c] for c in SCOPE_COLUMNS}
 
 
 def collect_registry(ctx: UnitContext, workers: int = 1) -> str | None:
@@ -95,7 +96,8 @@ def _in_scope(images_by_repo: dict[str, list[dict[str, Any]]], scope: BasicFindi
             for row in image_rows(ctx.account_id, ctx.region, repo, details)]
     if not rows:
         return []
-    frame = conform("images", pd.DataFrame(rows))  # the same types the analysis sees
+    # The columns the scope reads, with the types the analysis sees (all 22 cost a unit ~4x more).
+    frame = conform("images", pd.DataFrame(rows, columns=SCOPE_COLUMNS), SCOPE_SCHEMA)
     chosen = frame[scope.select(frame, as_of).to_numpy()]
     return [(repo, list(group["image_digest"])) for repo, group in chosen.groupby("repository_name", sort=True)]
 
