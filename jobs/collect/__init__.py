@@ -70,9 +70,10 @@ def collect_unit(factory: SessionFactory, unit: Unit, options: CollectOptions) -
 def _repositories(ctx: UnitContext, options: CollectOptions) -> tuple[list[str], dict[str, list[dict]]]:
     """The repository names, and every image of each (DescribeImages)."""
     names = ecr.collect_repositories(ctx)
+    steps = [lambda: ecr.collect_per_repository(ctx, names, options.repository_workers)]
     if options.repository_scan_configuration and names:
-        ecr.collect_repository_scan_config(ctx, names)
-    return names, ecr.collect_per_repository(ctx, names, options.repository_workers)
+        steps.insert(0, lambda: ecr.collect_repository_scan_config(ctx, names))
+    return names, ctx.side_by_side(steps, options.repository_workers)[-1]
 
 
 def _concern_steps(ctx: UnitContext, state: UnitState, options: CollectOptions) -> None:

@@ -51,18 +51,26 @@ def collect_repository_scan_config(ctx: UnitContext, names: list[str]) -> None:
 
 
 def collect_per_repository(ctx: UnitContext, names: list[str], workers: int) -> dict[str, list[dict[str, Any]]]:
-    """Lifecycle policy and every image (archived included) of each repository."""
+    """Lifecycle policy and every image (archived included) of each repository.
 
-    def one(name: str) -> tuple[str, list[dict[str, Any]]]:
-        ctx.call("ecr", "GetLifecyclePolicy", repositoryName=name,
-                 expected=("LifecyclePolicyNotFoundException",), about=name)
+    The two reads of a repository do not depend on each other: they are separate items of one
+    fan-out (a repository's policy, then its images, in the order a one-thread run asks them)."""
+
+    def one(item: tuple[str, str]) -> list[dict[str, Any]]:
+        name, what = item
+        if what == "policy":
+            ctx.call("ecr", "GetLifecyclePolicy", repositoryName=name,
+                     expected=("LifecyclePolicyNotFoundException",), about=name)
+            return []
         details: list[dict[str, Any]] = []
         for page in ctx.pages("ecr", "DescribeImages", about=name, repositoryName=name,
                               maxResults=DESCRIBE_IMAGES_PAGE, filter={"imageStatus": "ANY"}):
             details.extend(page.get("imageDetails", []))
-        return name, details
+        return details
 
-    return dict(parallel_map(one, names, workers))
+    items = [(name, what) for name in names for what in ("policy", "images")]
+    return {name: details for (name, what), details in zip(items, parallel_map(one, items, workers))
+            if what == "images"}
 
 
 def collect_basic_findings(ctx: UnitContext, images_by_repo: dict[str, list[dict[str, Any]]],

@@ -29,6 +29,7 @@ def should_collect(inspector_status: str | None) -> bool:
 def collect_inspector_pricing(ctx: UnitContext, state: "UnitState", options: "CollectOptions") -> None:
     if not should_collect(state.inspector_status):
         return
-    ctx.call("inspector2", "GetConfiguration")
-    for _ in ctx.pages("inspector2", "ListUsageTotals", accountIds=[ctx.account_id], maxResults=USAGE_PAGE):
-        pass
+    ctx.side_by_side([
+        lambda: ctx.call("inspector2", "GetConfiguration"),
+        lambda: list(ctx.pages("inspector2", "ListUsageTotals", accountIds=[ctx.account_id], maxResults=USAGE_PAGE)),
+    ], options.repository_workers)

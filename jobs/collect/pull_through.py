@@ -38,14 +38,12 @@ def collect_pull_through(ctx: UnitContext, state: Any, options: Any) -> None:
     start = end - timedelta(days=days)
 
     prefixes = rule_prefixes(ctx)
-    if prefixes:
-        collect_creation_templates(ctx)
     cached = [name for name in state.repositories if _cached(name, prefixes)]
-
-    siblings: list[str] = []
     limit = int(settings.get("max_task_definitions", 300))
+    steps = [lambda: collect_creation_templates(ctx)] if prefixes else []
     if settings.get("task_definitions", True) and limit > 0:  # 0: no ECS call at all (jobs/operations.py)
-        siblings = collect_task_definitions(ctx, limit, state.repositories, options.repository_workers)
+        steps.append(lambda: collect_task_definitions(ctx, limit, state.repositories, options.repository_workers))
+    siblings: list[str] = (ctx.side_by_side(steps, options.repository_workers)[-1] or []) if steps else []
     nat_ids = collect_network(ctx, options.repository_workers) if (prefixes or siblings or settings.get("images_in_use")) else []
 
     repositories = sorted(set(cached) | set(siblings))

@@ -47,8 +47,12 @@ class Faults:
         self._rng = random.Random(self.seed)
         self._lock = threading.Lock()
 
+    drawn: int = 0
+    """Requests that drew a fault (or none) from the random stream."""
+
     def draw(self) -> float:
         with self._lock:
+            self.drawn += 1
             return self._rng.random()
 
     def count(self, kind: str) -> None:

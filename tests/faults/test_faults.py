@@ -100,7 +100,9 @@ def test_every_call_gets_its_whole_budget_under_sustained_errors(clean, fleet, m
     faults = Faults(error=0.5, seed=4)
     collection, tables = _through(faults, monkeypatch, fleet, attempts=20)
     assert _errors(collection) == _errors(clean[0])
-    assert faults.injected["error"] > 100
+    # Sustained: about half of ~190 requests failed (the count itself follows the arrival order
+    # of concurrent calls, so the rate is checked, 4 standard deviations below the 0.5 asked).
+    assert faults.drawn > 150 and faults.injected["error"] > 0.35 * faults.drawn
     assert _rows(tables["images"]) == _rows(clean[1]["images"])
 
 

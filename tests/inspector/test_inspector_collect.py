@@ -33,7 +33,8 @@ def _state(status: str | None) -> UnitState:
     return UnitState("ENHANCED", [], {}, status)
 
 
-OPTIONS = CollectOptions(as_of=T0, scope=BasicFindingsScope())
+# One step at a time: a Stubber answers in the order its responses were added.
+OPTIONS = CollectOptions(as_of=T0, scope=BasicFindingsScope(), repository_workers=1)
 
 
 def test_registered_as_a_concern_collector():

@@ -82,7 +82,7 @@ def _options(**lifecycle) -> CollectOptions:
 
 
 def test_the_collector_is_registered():
-    assert collect_lifecycle in collectors()
+    assert any(collect_lifecycle in steps for steps in collectors())
 
 
 def test_pull_time_update_exclusions_are_paged_and_normalised(ctx):
