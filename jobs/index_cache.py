@@ -34,7 +34,6 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,23 +58,23 @@ def key_tag(hmac_key: bytes | None) -> str:
     return hmac.new(hmac_key, _KEY_TAG_INPUT, hashlib.sha256).hexdigest()[:32]
 
 
-def _entries(path: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every entry under `path` (sorted, depth first), as `Path.rglob` walks it: symlinked
-    directories are listed, not entered. `delivery/` at the top is left out, as the manifest
-    leaves it out (what was delivered never changes a run's verdict; it is read fresh)."""
-    with os.scandir(path) as it:
-        entries = sorted(it, key=lambda e: e.name)
-    for entry in entries:
-        if not prefix and entry.name == DELIVERY_DIR:
-            continue
-        rel = prefix + entry.name
-        yield rel, entry
-        if entry.is_dir(follow_symlinks=False):
-            yield from _entries(entry.path, rel + "/")
-
-
-def _stat_line(st: os.stat_result) -> str:
-    return f"{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+def _entries(top: str) -> list[tuple[str, os.DirEntry[str]]]:
+    """Every entry under `top` (sorted, each directory before its contents), as `Path.rglob`
+    walks it: symlinked directories are listed, not entered. `delivery/` at the top is left
+    out, as the manifest leaves it out (what was delivered never changes a run's verdict; the
+    index reads it fresh)."""
+    out: list[tuple[str, os.DirEntry[str]]] = []
+    pending = [(top, "")]
+    while pending:
+        path, prefix = pending.pop()
+        with os.scandir(path) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
+            if prefix or entry.name != DELIVERY_DIR:
+                out.append((prefix + entry.name, entry))
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, prefix + entry.name + "/"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,21 +89,22 @@ def fingerprint(run_dir: Path) -> Stamp:
     """The sha256 of the stats of every entry under `run_dir`. Raises OSError when the
     directory cannot be listed."""
     started = time.time_ns()
-    digest, newest = hashlib.sha256(), 0
-    for rel, entry in _entries(os.fspath(run_dir), ""):
+    records, newest = [], 0
+    for rel, entry in _entries(os.fspath(run_dir)):
         st = entry.stat(follow_symlinks=False)
-        fields = [_stat_line(st)]
+        record = f"{rel}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
         newest = max(newest, st.st_ctime_ns)
         if entry.is_symlink():  # verify reads through a symlinked file: its target counts too
             try:
                 target = os.stat(entry.path)
-                fields.append(_stat_line(target))
+                record += f" {target.st_mode} {target.st_size} {target.st_mtime_ns} {target.st_ctime_ns} {target.st_ino}"
                 newest = max(newest, target.st_ctime_ns)
             except OSError:
-                fields.append("dangling")
-        # NUL cannot occur in a file name: the encoding is unambiguous
-        digest.update(os.fsencode(rel) + b"\0" + " ".join(fields).encode("ascii") + b"\0")
-    return Stamp(digest.hexdigest(), newest >= started - RACY_NS)
+                record += " dangling"
+        records.append(record)
+    # NUL cannot occur in a file name, nor in the numbers: the encoding is unambiguous
+    text = "\0".join(records).encode("utf-8", "surrogateescape")
+    return Stamp(hashlib.sha256(text).hexdigest(), newest >= started - RACY_NS)
 
 
 def _strings(value: Any) -> bool:
