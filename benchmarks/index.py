@@ -13,7 +13,7 @@ rewritten so every copy is intact), and times, best of --repeat, in the same pro
 - rendering the page alone (`render_index` of the rows already read).
 Prints the page size (bytes, and per run) and the times. Timings on a shared machine are noisy.
 
-    .venv/bin/python benchmarks/index.py [--runs 52] [--repeat 3]
+    .venv/bin/python benchmarks/index.py [--runs 52] [--repeat 3] [--scale 1]
 """
 
 from __future__ import annotations
@@ -30,13 +30,14 @@ from pathlib import Path
 AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 
 
-def _demo_run(root: Path) -> Path:
+def _demo_run(root: Path, scale: float) -> Path:
     from ecr_report.jobs.config import load_config
     from ecr_report.jobs.run import run
 
     cfg = root.parent / "bench.toml"
     cfg.write_text("[aws]\nmax_workers = 1\nrepository_workers = 1\n[report]\npdf = false\n", encoding="utf-8")
-    return run(load_config(cfg), output=root.parent / "seed", demo=True, now=AS_OF).run_dir
+    return run(load_config(cfg), output=root.parent / "seed", demo=True, demo_scale=scale,
+               now=AS_OF).run_dir
 
 
 def _copy_weekly(seed: Path, root: Path, n: int) -> None:
@@ -71,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=52)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scale", type=float, default=1, help="demo fleet scale (more files per run)")
     args = parser.parse_args()
 
     from ecr_report.jobs import rundir
@@ -82,7 +84,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "out"
         (root / "runs").mkdir(parents=True)
-        _copy_weekly(_demo_run(root), root, args.runs)
+        _copy_weekly(_demo_run(root, args.scale), root, args.runs)
         now = AS_OF + timedelta(hours=1)
         runs = sorted((root / "runs").iterdir())
         time.sleep(RACY_NS / 1e9)  # runs changed this recently are not cached (racily clean)
