@@ -9,14 +9,17 @@ renderer (reports/render/archive_index.py). Nothing here trusts a run: a half-wr
 (`.partial-`) or tampered run is listed as such, and a run whose files cannot be read at all is
 still a row. The page is written atomically beside `runs/`, never inside a run, so it is outside
 every manifest and never touches a run's commit or the runs lock.
+
+Checking a run hashes every file in it; the page is rewritten after every run, render and
+delivery, so each write reuses what the last one found for runs whose files are unchanged
+(`ROOT/.index-cache.json`, a stat cache: jobs/index_cache.py). `ecr-report verify` and `explain`
+never use it: they always re-hash.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -33,12 +36,14 @@ from ..reports.render.archive_index import (
     Slot,
     render_index,
 )
+from .index_cache import VerdictCache, fingerprint, write_text_atomic
 from .rundir import DELIVERY_DIR, PARTIAL_PREFIX, SIGNATURE, SUMMARY, is_finished_run, verify_run
 
 log = logging.getLogger("ecr_report.archive_index")
 
 INDEX = "index.html"
 WEEK = timedelta(days=7)
+SIGNATURE_STATES = (SIGNED, UNCHECKED, UNSIGNED, BAD_SIGNATURE)
 MAX_SLOTS = 520
 """Expected runs listed at most (ten years of weekly runs); a denser schedule is summarised."""
 
@@ -90,48 +95,66 @@ def _links(root: Path, run_dir: Path) -> tuple[tuple[str, str], ...]:
                  for label, name in wanted if (run_dir / name).exists())
 
 
-def read_run(root: Path, run_dir: Path) -> RunRow:
-    """One run as the index shows it; never raises for a damaged run."""
+def read_run(root: Path, run_dir: Path, cache: VerdictCache | None = None) -> RunRow:
+    """One run as the index shows it; never raises for a damaged run. With `cache`, a run whose
+    files are unchanged since the cache was written is not checked again (index_cache.py)."""
     partial = run_dir.name.startswith(PARTIAL_PREFIX)
     run_id = run_dir.name[len(PARTIAL_PREFIX):] if partial else run_dir.name
     summary = _read_summary(run_dir)
     as_of = _as_of(summary, run_id)
-    if partial:
+    if partial:  # never cached: it is still being written, or its process died
         return RunRow(run_id, "incomplete", as_of,
                       ("not finished: still being written, or its process died (a .partial- run)",),
                       summary=summary)
     try:
-        problems = list(verify_run(run_dir, signature=False))
-        signature, signature_problems = _signature(run_dir)
+        problems, signature, signature_problems = _check(run_dir, cache)
     except OSError as exc:  # unreadable files: a damaged run is still a row
         problems, signature, signature_problems = [f"cannot be read: {exc.strerror or exc}"], UNSIGNED, []
-    problems += signature_problems
+    problems = problems + signature_problems
     return RunRow(run_id, "tampered" if problems else "complete", as_of, tuple(problems), signature,
                   _delivery(run_dir), summary, _links(root, run_dir))
 
 
-def _signature(run_dir: Path) -> tuple[str, list[str]]:
-    """(state, problems): an Ed25519 signature is checked with the run's own public key, an HMAC
-    one with `ECR_REPORT_HMAC_KEY` when set (else it is listed as not checked, not as failing)."""
+def _check(run_dir: Path, cache: VerdictCache | None) -> tuple[list[str], str, list[str]]:
+    """(manifest problems, signature state, signature problems): from the cache when the run's
+    fingerprint is unchanged, else checked (and kept in the cache)."""
+    if cache is None:
+        return (verify_run(run_dir, signature=False), *_signature(run_dir)[:2])
+    stamp = fingerprint(run_dir)  # before checking: a change made meanwhile shows next time
+    name = run_dir.name
+    problems = cache.manifest_verdict(name, stamp.fingerprint)
+    if problems is None:
+        problems = verify_run(run_dir, signature=False)
+    cached = cache.signature_verdict(name, stamp.fingerprint, SIGNATURE_STATES)
+    signature, signature_problems, keyed = cached or _signature(run_dir)
+    cache.store(name, stamp, problems=problems, signature=signature, signature_problems=signature_problems,
+                keyed=keyed)
+    return problems, signature, signature_problems
+
+
+def _signature(run_dir: Path) -> tuple[str, list[str], bool]:
+    """(state, problems, keyed): an Ed25519 signature is checked with the run's own public key,
+    an HMAC one with `ECR_REPORT_HMAC_KEY` when set (else it is listed as not checked, not as
+    failing). `keyed`: the verdict may depend on that key (the run has a manifest.sig)."""
     from .signing import check_signature, read_hmac_key
 
     if not (run_dir / SIGNATURE).is_file():
         problems, _ = check_signature(run_dir)  # a removed signature beside manifest.pub fails
-        return (BAD_SIGNATURE if problems else UNSIGNED), problems
+        return (BAD_SIGNATURE if problems else UNSIGNED), problems, False
     problems, _ = check_signature(run_dir, hmac_key=read_hmac_key(None))
     if any("not checked: no key" in p for p in problems):
-        return UNCHECKED, []
-    return (BAD_SIGNATURE if problems else SIGNED), problems
+        return UNCHECKED, [], True
+    return (BAD_SIGNATURE if problems else SIGNED), problems, True
 
 
-def read_runs(root: Path) -> list[RunRow]:
+def read_runs(root: Path, cache: VerdictCache | None = None) -> list[RunRow]:
     """Every finished or half-written run under `root/runs/`, oldest first."""
     runs_dir = root / "runs"
     if not runs_dir.is_dir():
         return []
     dirs = [p for p in runs_dir.iterdir()
             if p.is_dir() and not p.is_symlink() and (is_finished_run(p) or p.name.startswith(PARTIAL_PREFIX))]
-    rows = [read_run(root, d) for d in dirs]
+    rows = [read_run(root, d, cache) for d in dirs]
     return sorted(rows, key=lambda r: (r.as_of or datetime.min.replace(tzinfo=timezone.utc), r.run_id))
 
 
@@ -200,27 +223,29 @@ def match_schedule(runs: Sequence[RunRow], jobs: Sequence[Any], now: datetime) -
 # --- building and writing -------------------------------------------------------------------------
 
 
-def build_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = None) -> IndexData:
+def build_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = None,
+                cache: VerdictCache | None = None) -> IndexData:
+    """The page's data; without `cache` every run is checked (hashed) again."""
     root = Path(root)
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
-    runs = tuple(read_runs(root))
+    runs = tuple(read_runs(root, cache))
     return IndexData(str(root), now, runs, match_schedule(runs, list(jobs), now))
 
 
-def write_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = None) -> Path:
-    """Write `root/index.html` atomically (temporary file in `root`, then rename)."""
+def write_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = None,
+                use_cache: bool = True) -> Path:
+    """Write `root/index.html` atomically (temporary file in `root`, then rename), then the
+    verification cache beside it (`root/.index-cache.json`, index_cache.py) unless `use_cache`
+    is false (every run is then checked, and the cache file is left as it is)."""
+    from .signing import read_hmac_key
+
     root = Path(root)
-    page = render_index(build_index(root, jobs=jobs, now=now))
+    cache = VerdictCache.load(root, hmac_key=read_hmac_key(None)) if use_cache else None
+    page = render_index(build_index(root, jobs=jobs, now=now, cache=cache))
     root.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=root)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, root / INDEX)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(root / INDEX, page)
+    if cache is not None:
+        cache.save(root)
     return root / INDEX
 
 
