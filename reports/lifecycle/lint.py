@@ -71,12 +71,14 @@ def lint(
     pull_time_update_exclusions: Sequence[str] | None = None,
     repository: str | None = None,
     acted: np.ndarray | None = None,
+    one_repository: bool = False,
 ) -> list[LintWarning]:
     """All warnings for ``policy`` (None: the repository has no policy).
 
     ``acted`` (optional, one bool per row of ``images``): whether the policy acts on each image
     today, when the caller has already evaluated it (the fleet-wide evaluation gives the same
-    answer per repository); without it the policy is evaluated here."""
+    answer per repository); without it the policy is evaluated here. ``one_repository``: the
+    images are all one repository's (a slice of the fleet), so they are not grouped again."""
     if policy is None:
         if created_by_pull_through_cache:
             return [_w("pull-through-cache-no-policy", "repository was created by a pull-through cache rule and has no "
@@ -94,7 +96,7 @@ def lint(
         if as_of is None:
             raise ValueError("as_of is required with images")
         out.extend(image_warnings(policy, images, as_of, children=children, repository=repository,
-                                  acted=acted))
+                                  acted=acted, one_repository=one_repository))
     return out
 
 
@@ -137,9 +139,9 @@ def _covers(higher: Rule, lower: Rule) -> bool:
 
 def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, Any]], as_of: Any, *,
                    children: pd.DataFrame | None = None, repository: str | None = None,
-                   acted: np.ndarray | None = None) -> list[LintWarning]:
-    """Warnings about what the policy does to these images today, per repository (``acted``:
-    see `lint`)."""
+                   acted: np.ndarray | None = None, one_repository: bool = False) -> list[LintWarning]:
+    """Warnings about what the policy does to these images today, per repository (``acted``,
+    ``one_repository``: see `lint`)."""
     frame = image_frame(images)
     out: list[LintWarning] = []
     if frame.empty:
@@ -148,7 +150,11 @@ def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, 
         acted = evaluate(policy, frame, as_of, children=children)["action"].notna().to_numpy()
     elif len(acted) != len(frame):
         raise ValueError(f"acted has {len(acted)} values for {len(frame)} images")
-    for key, idx in frame.groupby(list(KEY_COLUMNS), sort=True).indices.items():
+    # A fleet's per-repository slice is one group already: grouping it again was most of the
+    # lint table's time over an organization's thousands of small repositories.
+    groups = ({(repository,): np.arange(len(frame))} if one_repository else
+              frame.groupby(list(KEY_COLUMNS), sort=True).indices)
+    for key, idx in groups.items():
         repo = repository or "/".join(str(k) for k in key if k) or None
         sub = frame.iloc[idx]
         if not acted[idx].any():

@@ -83,7 +83,7 @@ def _current_rows(fleet: Fleet, policies: Policies, current: pd.DataFrame,
             warnings = lint(policies.current.policies[key], sub if sub is not None and len(sub) else None, as_of,
                             children=child_groups.get(key), created_by_pull_through_cache=bool(fleet.pull_through[i]),
                             pull_time_update_exclusions=fleet.exclusions.get(key[:2]), repository=key[2],
-                            acted=acted)
+                            acted=acted, one_repository=True)
         rows.extend(lint_rows(warnings, key, "current"))
         counts[key] += len(warnings)
     return rows, counts

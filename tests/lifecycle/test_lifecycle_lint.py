@@ -58,3 +58,18 @@ def test_hooks_pull_through_cache_and_pull_time_exclusions():
     assert codes(lint(pulled, pull_time_update_exclusions=())) == ["pulled-without-exclusions"]
     assert lint(pulled, pull_time_update_exclusions=["arn:aws:iam::111122223333:role/scanner"]) == []
     assert lint(pulled) == []  # unknown: no claim either way
+
+
+def test_one_repository_s_slice_gives_the_warnings_grouping_gives():
+    """The lint table passes each repository's slice of the fleet with `one_repository`: the
+    same warnings as grouping the slice again, and grouping still splits a mixed input."""
+    text = policy(
+        rule(1, tagStatus="tagged", tagPatternList=["v*"], countType="imageCountMoreThan", countNumber=10),
+        rule(2, tagStatus="tagged", tagPatternList=["*1"], countType="imageCountMoreThan", countNumber=1),
+    )
+    imgs = [image("a", ["v1"], 5), image("b", ["v2", "x1"], 4)]
+    grouped = lint(parse_policy(text), imgs, AS_OF, repository="web")
+    assert [str(w) for w in lint(parse_policy(text), imgs, AS_OF, repository="web", one_repository=True)] \
+        == [str(w) for w in grouped] and codes(grouped) == ["no-op-today", "claimed-today"]
+    two = [*imgs, {**image("c", ["v3"], 3), "repository_name": "other"}]
+    assert codes(lint(parse_policy(text), two, AS_OF)).count("no-op-today") == 2
