@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from functools import partial
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from ...reports.pull_through.refs import parse_reference
 from .context import UnitContext, parallel_map
@@ -40,11 +40,21 @@ def collect_pull_through(ctx: UnitContext, state: Any, options: Any) -> None:
     prefixes = rule_prefixes(ctx)
     cached = [name for name in state.repositories if _cached(name, prefixes)]
     limit = int(settings.get("max_task_definitions", 300))
-    steps = [lambda: collect_creation_templates(ctx)] if prefixes else []
+    workers = options.repository_workers
+    # The network is read when the registry caches upstream images or images in use are asked
+    # for (known now: read beside the task definitions), or else when a task definition runs a
+    # private image beside an upstream one (known only after them).
+    network_now = bool(prefixes or settings.get("images_in_use"))
+    steps: dict[str, Callable[[], Any]] = {}
+    if prefixes:
+        steps["templates"] = lambda: collect_creation_templates(ctx)
     if settings.get("task_definitions", True) and limit > 0:  # 0: no ECS call at all (jobs/operations.py)
-        steps.append(lambda: collect_task_definitions(ctx, limit, state.repositories, options.repository_workers))
-    siblings: list[str] = (ctx.side_by_side(steps, options.repository_workers)[-1] or []) if steps else []
-    nat_ids = collect_network(ctx, options.repository_workers) if (prefixes or siblings or settings.get("images_in_use")) else []
+        steps["siblings"] = lambda: collect_task_definitions(ctx, limit, state.repositories, workers)
+    if network_now:
+        steps["network"] = lambda: collect_network(ctx, workers)
+    found = dict(zip(steps, ctx.side_by_side(list(steps.values()), workers)))
+    siblings: list[str] = found.get("siblings") or []
+    nat_ids: list[str] = found.get("network") or (collect_network(ctx, workers) if siblings and not network_now else [])
 
     repositories = sorted(set(cached) | set(siblings))
     queries = [_pull_query(f"r{i}", name) for i, name in enumerate(repositories)]

@@ -72,7 +72,7 @@ def test_an_s3_sharded_run_is_byte_identical_to_a_single_run(bucket, tmp_path, s
     assert sorted(assembled) == sorted(single) and len(single) > 10
     assert [name for name in single if single[name] != assembled[name]] == []
     assert not (tmp_path / "local" / "shards").exists()  # nothing of the shard area is local
-    assert sorted(p.name for p in (tmp_path / "local").iterdir()) == ["index.html", "runs"]
+    assert sorted(p.name for p in (tmp_path / "local").iterdir()) == [".index-cache.json", "index.html", "runs"]
 
 
 def test_the_next_run_balances_by_the_calls_the_manifests_record(bucket, tmp_path):
