@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from ..reports.analyse import Analysis
-from ..reports.render import ReportInput, render_html, render_pdf
+from ..reports.render import ReportInput, render_html
 from ..reports.stages import stage
 from ..reports.xlsx import finops_workbook, workbook_sheets
 from .errors import ConfigError
@@ -62,6 +62,10 @@ def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
         html = render_html(report_input(analysis))
         (run_dir / "report.html").write_text(html, encoding="utf-8")
     if pdf:
+        # Imported here: WeasyPrint is 0.4 s of every process's start (a collecting shard, a
+        # run before it collects) and only this step uses it.
+        from ..reports.render import render_pdf
+
         with stage("PDF"):
             (run_dir / "report.pdf").write_bytes(render_pdf(html))
 
