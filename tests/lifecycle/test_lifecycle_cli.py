@@ -105,9 +105,12 @@ def test_missing_required_option_is_usage_error(capsys):
 @pytest.mark.parametrize("doc", [
     {"reclaimableBytes": 10, "share": 1e-05, "big": [1e16, -3e-7], "digest": "sha256:4e5a"},
     {"tag": "v1e5", "at": 1700000000.5, "name": "caf\u00e9", "nested": [{"x": 2.0}]},
+    {"share": 1e-05},  # orjson writes 0.00001: no exponent in its bytes to look for
+    {"results": [{"bytes": 10, "fraction": 0.25}], "tiny": [[2.5e-7]], "huge": {"x": 1e16}},
 ])
 def test_the_fast_json_writer_gives_json_dumps_bytes(doc):
-    # orjson writes exponents (1e-5) and non-ASCII differently from json: those go to json.
+    # orjson writes exponent floats (1e-05 as 0.00001, 1e+16 as 1e16) and non-ASCII differently
+    # from json: those go to json.
     from ecr_report.jobs.lifecycle_cmd import _dumps
 
     assert _dumps(doc) == json.dumps(doc, indent=2)
