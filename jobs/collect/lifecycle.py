@@ -59,12 +59,12 @@ def cross_check_guard() -> ReadOnlyGuard:
 def collect_lifecycle(ctx: UnitContext, state: "UnitState", options: "CollectOptions") -> None:
     """The lifecycle concern's collector step (paired with its declaration in jobs/plugins.py)."""
     settings = options.settings.get("lifecycle") or {}
-    def exact_bytes() -> None:
-        targets = manifest_targets(ctx, state, settings, options.as_of)
-        collect_manifests(ctx, state, targets, workers=options.repository_workers)
-
-    ctx.side_by_side([lambda: collect_pull_time_exclusions(ctx), *([exact_bytes] if settings.get("exact_bytes") else [])],
-                     options.repository_workers)
+    workers = options.repository_workers
+    steps = [lambda: collect_pull_time_exclusions(ctx)]  # independent of the exact-bytes reads
+    if settings.get("exact_bytes"):
+        steps.append(lambda: collect_manifests(ctx, state, manifest_targets(ctx, state, settings, options.as_of),
+                                               workers=workers))
+    ctx.side_by_side(steps, workers)
     if settings.get("cross_check_aws"):
         if ctx.factory.guard.allows("ecr", "StartLifecyclePolicyPreview"):
             cross_check(ctx, state, int(settings.get("cross_check_sample") or 5))

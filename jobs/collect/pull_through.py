@@ -112,7 +112,6 @@ def collect_task_definitions(ctx: UnitContext, limit: int, private_repositories:
 
 def collect_network(ctx: UnitContext, workers: int = 1) -> list[str]:
     """VPCs, NAT gateways and VPC endpoints (side by side); returns the available NAT gateway ids."""
-
     _, nat_pages, _ = ctx.side_by_side([  # literal call sites: tests/iam reads them from the source
         lambda: list(ctx.pages("ec2", "DescribeVpcs", token="NextToken", MaxResults=1000)),
         lambda: list(ctx.pages("ec2", "DescribeNatGateways", token="NextToken", MaxResults=1000)),
