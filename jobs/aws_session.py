@@ -261,7 +261,7 @@ class SessionFactory:
         data of every other: each session would otherwise load and keep its own copy
         (measured: 40 sessions x 6 services, 1.37 GB alone, 174 MB shared). Its event handlers
         are a copy of botocore's built-in ones, registered once: registering them checks every
-        handler's signature, a fifth of a 200-account collection's CPU (benchmarks/org_scale.py)."""
+        handler's signature (a 200-account collection at zero latency: 35.5 -> 33 s of CPU)."""
         with self._lock:
             if self._shared is None:
                 self._builtin_hooks = HierarchicalEmitter()
