@@ -45,6 +45,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ecr_report.jobs.shard_store import raw_counts
+
 CLI = [sys.executable, "-m", "ecr_report.jobs.cli"]
 CONFIG = "[aws]\nmax_workers = {workers}\nrepository_workers = {repo_workers}\n[report]\npdf = false\n"
 
@@ -67,8 +69,7 @@ def timed(args: list[str], log: Path) -> tuple[float, int, int]:
 
 
 def calls_per_unit(run_dir: Path) -> dict[tuple[str, str], int]:
-    raw = run_dir / "raw"
-    return {(a.name, r.name): sum(1 for _ in r.iterdir()) for a in raw.iterdir() for r in a.iterdir()}
+    return raw_counts(run_dir / "raw")  # the count the plan weighs registries by
 
 
 def shards(args: argparse.Namespace) -> None:

@@ -36,8 +36,8 @@ from ..reports.render.archive_index import (
     Slot,
     render_index,
 )
-from .index_cache import VerdictCache, fingerprint, write_text_atomic
-from .rundir import DELIVERY_DIR, PARTIAL_PREFIX, SIGNATURE, SUMMARY, is_finished_run, verify_run
+from .index_cache import VerdictCache, fingerprint
+from .rundir import DELIVERY_DIR, PARTIAL_PREFIX, SIGNATURE, SUMMARY, is_finished_run, verify_run, write_text_atomic
 
 log = logging.getLogger("ecr_report.archive_index")
 

@@ -32,13 +32,12 @@ import hmac
 import json
 import logging
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .rundir import DELIVERY_DIR
+from .rundir import DELIVERY_DIR, write_text_atomic
 from .version import tool_version
 
 log = logging.getLogger("ecr_report.index_cache")
@@ -166,16 +165,3 @@ class VerdictCache:
             write_text_atomic(Path(root) / CACHE, json.dumps(doc, sort_keys=True, separators=(",", ":")))
         except OSError as exc:
             log.warning("%s: not written (%s); the next index write checks every run", Path(root) / CACHE, exc)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `path` through a temporary file in its directory and a rename: never half-written."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem.lstrip('.')}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

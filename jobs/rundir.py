@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -283,6 +284,25 @@ def recover_runs(runs_dir: Path) -> None:
 def write_json(path: Path, doc: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_text_atomic(path: Path, text: str, *, mode: int | None = 0o644, durable: bool = False) -> None:
+    """Write `path` through a temporary file in its directory and a rename: never half-written.
+    `mode`: the file's permissions (None: the temporary file's own, owner-only); `durable`:
+    flushed to disk before the rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem.lstrip('.')}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_frames(data_dir: Path, frames: Mapping[str, pd.DataFrame]) -> None:

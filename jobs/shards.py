@@ -96,8 +96,6 @@ def shard_name(shard: int, of: int) -> str:
     return f"{shard}-of-{of}"
 
 
-
-
 # -- the plan -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

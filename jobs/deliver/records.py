@@ -8,15 +8,13 @@ so that re-running delivery never repeats it. They live outside the manifest (se
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import ConfigError
-from ..rundir import DELIVERY_DIR
+from ..rundir import DELIVERY_DIR, write_text_atomic
 
 
 class DeliveryBusy(ConfigError):
@@ -38,20 +36,10 @@ def read_record(run_dir: Path, channel: str) -> dict[str, Any] | None:
 
 
 def write_record(run_dir: Path, channel: str, record: dict[str, Any]) -> None:
-    """Atomically (write a temporary file, fsync, rename)."""
+    """Atomically (write a temporary file, fsync, rename); owner-only, as before."""
     path = record_path(run_dir, channel)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{channel}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(record, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(record, indent=2, sort_keys=True) + "\n", mode=None, durable=True)
 
 
 @contextmanager
