@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .rundir import DELIVERY_DIR, write_text_atomic
+from .rundir import walk_entries, write_text_atomic
 from .version import tool_version
 
 log = logging.getLogger("ecr_report.index_cache")
@@ -57,25 +57,6 @@ def key_tag(hmac_key: bytes | None) -> str:
     return hmac.new(hmac_key, _KEY_TAG_INPUT, hashlib.sha256).hexdigest()[:32]
 
 
-def _entries(top: str) -> list[tuple[str, os.DirEntry[str]]]:
-    """Every entry under `top` (sorted, each directory before its contents), as `Path.rglob`
-    walks it: symlinked directories are listed, not entered. `delivery/` at the top is left
-    out, as the manifest leaves it out (what was delivered never changes a run's verdict; the
-    index reads it fresh)."""
-    out: list[tuple[str, os.DirEntry[str]]] = []
-    pending = [(top, "")]
-    while pending:
-        path, prefix = pending.pop()
-        with os.scandir(path) as it:
-            entries = sorted(it, key=lambda e: e.name)
-        for entry in entries:
-            if prefix or entry.name != DELIVERY_DIR:
-                out.append((prefix + entry.name, entry))
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, prefix + entry.name + "/"))
-    return out
-
-
 @dataclass(frozen=True)
 class Stamp:
     """A run's fingerprint, and whether it is too fresh to keep a verdict under (racily clean)."""
@@ -89,7 +70,7 @@ def fingerprint(run_dir: Path) -> Stamp:
     directory cannot be listed."""
     started = time.time_ns()
     records, newest = [], 0
-    for rel, entry in _entries(os.fspath(run_dir)):
+    for rel, entry in walk_entries(os.fspath(run_dir)):
         st = entry.stat(follow_symlinks=False)
         record = f"{rel}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
         newest = max(newest, st.st_ctime_ns)
