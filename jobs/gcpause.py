@@ -5,7 +5,8 @@ Reading a 200k-image describe-images file, or normalizing and analysing a 100k-i
 makes millions of long-lived objects and almost no cycles; each automatic collection walks all of
 them again (a quarter of `lifecycle preview`'s time, two seconds of a scale-40 normalize).
 Reference counting still frees everything that is not in a cycle; the collector runs again when
-the block ends.
+the block ends. Collection itself makes garbage cycles (botocore clients), so there the collector
+is only made to run less often and to skip what was loaded before it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,37 @@ def cycle_collector_paused(*, collect_first: bool = False) -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+COLLECTION_THRESHOLDS = (10_000, 10, 10)
+"""gc thresholds while collecting: the youngest generation is collected every 10,000
+allocations instead of 700 (the older ones as by default, relative to it)."""
+
+
+@contextmanager
+def collector_tuned_for_collection() -> Iterator[None]:
+    """The block runs with every object made so far moved out of the collector's sight
+    (`gc.freeze`) and the collector run less often (`COLLECTION_THRESHOLDS`); both are put back
+    after it.
+
+    A collection makes and drops botocore clients (thousands of objects each, held for one
+    registry), whose reference cycles only the cyclic collector frees, so it cannot be paused
+    there as the later phases pause it. But at the default thresholds it ran about 2,000 times
+    in a 100-registry shard, and each full collection also walked everything loaded before it
+    (the imported libraries, the demo's emulated fleet), which lives for the whole process
+    anyway. Measured on one shard of a 200-account organization (100 registries, no latency,
+    `/tmp`-style A/B runs alternating on a loaded 2-core machine): 8.4-9.8 s of CPU at the
+    defaults, 7.2-7.3 s tuned, peak RSS 253-275 MiB and 271-286 MiB. A full collection first,
+    so garbage made before the block is freed, not frozen."""
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*COLLECTION_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def release_free_memory() -> None:

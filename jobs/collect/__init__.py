@@ -15,6 +15,7 @@ from typing import Sequence
 
 from ..aws_session import SessionFactory
 from ..evidence import RawCall, call_order, sort_calls
+from ..gcpause import collector_tuned_for_collection
 from . import ecr, inspector
 from .context import CollectionError, UnitAborted, UnitContext
 from .unit import CollectOptions, ConcernCollector, Unit, UnitState
@@ -97,8 +98,8 @@ def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: Colle
     """Collect every unit, `max_workers` at a time, with progress on a terminal."""
     errors: list[CollectionError] = []
     progress = _Progress(len(units))
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(units))),
-                            thread_name_prefix="ecr-unit") as pool:
+    workers = max(1, min(max_workers, len(units)))
+    with collector_tuned_for_collection(), ThreadPoolExecutor(workers, thread_name_prefix="ecr-unit") as pool:
         futures = {pool.submit(_collect_and_write, factory, unit, options,
                                unit.position if unit.position >= 0 else i): unit
                    for i, unit in enumerate(units)}
