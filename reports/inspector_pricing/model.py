@@ -261,12 +261,10 @@ class Model:
         collected = {(str(a), str(r)): bool(c) for a, r, c in self.registries.drop_duplicates(UNIT)[
             UNIT + ["inspector_coverage_collected"]].astype({"inspector_coverage_collected": "boolean"})
             .fillna({"inspector_coverage_collected": False}).itertuples(index=False)}
+        lines = _own_usage_lines(usage)
         out = {}
         for key in self.units:
-            lines = usage[(usage["account_id"].astype(str) == key[0]) & (usage["region"].astype(str) == key[1])
-                          & (usage["usage_account_id"].astype(str) == key[0])]
-            by_type = {str(t): (float(tot), c) for t, tot, c in zip(lines["usage_type"], lines["total"],
-                                                                      lines["estimated_monthly_cost"])}
+            by_type = lines.get(key, {})
             status = conf.get(key, "NOT_CALLED")
             if status == "NOT_CALLED" and not inspector_off(self.units[key].inspector_ecr_status):
                 status = NOT_COLLECTED  # not skipped because Inspector is off: the unit stopped early
@@ -353,3 +351,17 @@ def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
 def _opt(value: object) -> Any:
     return None if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else value
 
+
+def _own_usage_lines(usage: pd.DataFrame) -> dict[tuple[str, str], dict[str, tuple[float, Any]]]:
+    """Per (account, region): usage type -> (total, AWS's estimated monthly cost), from the
+    lines an account reports for itself (a later line of a type replaces an earlier one).
+    One pass over the table: filtering it once per unit grew with units x lines (0.3 s at 400
+    registries, minutes at an organization of thousands)."""
+    out: dict[tuple[str, str], dict[str, tuple[float, Any]]] = {}
+    columns = zip(usage["account_id"].astype(str), usage["region"].astype(str),
+                  usage["usage_account_id"].astype(str), usage["usage_type"], usage["total"],
+                  usage["estimated_monthly_cost"])
+    for account, region, usage_account, kind, total, cost in columns:
+        if usage_account == account:
+            out.setdefault((account, region), {})[str(kind)] = (float(total), cost)
+    return out
