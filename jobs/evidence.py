@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from ..reports.raw import RAW_SUFFIX, RawCall, decode, decode_body, encode, json_safe
+from ..reports.raw import RAW_SUFFIX, RawCall, decode, decode_body, encode, json_safe, json_safe_noting_floats
 from ..reports.raw import encode_body as _body
 from ..reports.stages import stage
 from .gcpause import release_free_memory
@@ -276,7 +276,8 @@ class EvidenceRecorder:
     def _record(self, account_id: str, region: str, service: str, operation: str,
                 params: dict[str, Any], response: dict[str, Any]) -> RawCall:
         key = (account_id, region, service, operation)
-        kept, params = json_safe(_without_metadata(response)), json_safe(params)
+        kept, response_floats_alike = json_safe_noting_floats(_without_metadata(response))
+        params, params_floats_alike = json_safe_noting_floats(params)
         how = None
         rule = self._minimised.get((service, operation))
         if rule is not None:
@@ -294,7 +295,8 @@ class EvidenceRecorder:
             seq = self._arrival[key]
         call = RawCall(account_id, region, service, operation, seq, params, kept, how)
         # Not retained: held as its archive JSON until numbered (the parsed form is dropped).
-        held = call if self._retain else _Held(account_id, region, service, operation, seq, _body(call))
+        held = call if self._retain else _Held(account_id, region, service, operation, seq,
+                                                _body(call, floats_alike=response_floats_alike and params_floats_alike))
         with self._lock:
             self._pending.setdefault((account_id, region), []).append((position, held))
         return call

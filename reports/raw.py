@@ -10,6 +10,8 @@ import base64
 import datetime as dt
 import gzip
 import json
+import math
+import threading
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
@@ -75,7 +77,19 @@ class CallsByUnit(Protocol):
         """The number of calls in all (units or not: the caller's identity, discovery)."""
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
+_PLAIN = frozenset({str, int, bool, type(None)})
+"""Kept as they are. Floats are looked at one by one (they are rare in AWS's answers): see
+`json_safe_noting_floats`."""
+
+
+class _FloatNotes(threading.local):
+    """Whether `json_safe` met, in this thread since the last reset, a float that json and
+    orjson write differently."""
+
+    differs = False
+
+
+_FLOATS = _FloatNotes()
 
 
 def json_safe(value: Any) -> Any:
@@ -91,7 +105,26 @@ def json_safe(value: Any) -> Any:
                 for k, v in value.items()}
     if kind is list:
         return [v if type(v) in _PLAIN else json_safe(v) for v in value]
+    if kind is float:
+        if not _same_in_orjson(value):
+            _FLOATS.differs = True
+        return value
     return _json_safe_other(value)
+
+
+def json_safe_noting_floats(value: Any) -> tuple[Any, bool]:
+    """`json_safe(value)`, and whether every float in it is written alike by json and orjson
+    (what `encode_body(..., floats_alike=True)` needs to know)."""
+    _FLOATS.differs = False
+    out = json_safe(value)
+    return out, not _FLOATS.differs
+
+
+def _same_in_orjson(value: float) -> bool:
+    """json writes a float as its repr; orjson writes the same digits, but small ones in
+    another form (1e-05 as 0.00001, 1e-07 as 1e-7) and NaN and infinities as null. Any float
+    json writes with an exponent counts as written differently."""
+    return math.isfinite(value) and "e" not in repr(value)
 
 
 def _json_safe_other(value: Any) -> Any:
@@ -113,9 +146,28 @@ def encode(call: RawCall) -> bytes:
     return gzip.compress(encode_body(call), compresslevel=6, mtime=0)
 
 
-def encode_body(call: RawCall) -> bytes:
-    """The JSON inside `encode`'s gzip: sorted keys, no spaces, ASCII."""
-    return json.dumps(call.to_json(), sort_keys=True, separators=(",", ":")).encode()
+def encode_body(call: RawCall, *, floats_alike: bool = False) -> bytes:
+    """The JSON inside `encode`'s gzip: sorted keys, no spaces, ASCII, as json.dumps writes it.
+
+    `floats_alike`: the caller knows every float in the call is written alike by json and
+    orjson (`json_safe_noting_floats`). Then orjson writes it, 15 times faster (the evidence of
+    a scale-40 run is ~18k calls and ~2 s of json.dumps), and its bytes are kept when they are
+    json's: they differ only where json escapes (non-ASCII, DEL) and orjson does not, and in
+    what orjson refuses or would write where json refuses (subclasses, dataclasses, datetimes:
+    passed through, so that json decides as before)."""
+    doc = call.to_json()
+    if floats_alike:
+        try:
+            data = orjson.dumps(doc, option=_ORJSON_AS_JSON)
+        except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a passed-through type
+            data = None
+        if data is not None and data.isascii() and b"\x7f" not in data:
+            return data
+    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+
+
+_ORJSON_AS_JSON = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
+                   | orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def decode(data: bytes) -> RawCall:
