@@ -3,7 +3,8 @@
 A refactor or a speed-up must not change what users get. This script writes demo runs (English
 and Japanese, chosen scales) at one fixed instant into a directory, and compares two such
 directories file by file: every file under ``data/``, ``summary.json``, ``report.html``, and the
-PDF's text (``pdftotext``; the PDF bytes carry a creation date). Exit 1 when anything differs.
+PDF's text (``pdftotext``; the PDF bytes carry a creation date), and the evidence under ``raw/``
+as one list of file digests (``raw.sha256``). Exit 1 when anything differs.
 
     python benchmarks/golden.py write  /tmp/before [--scales 1 10] [--languages en ja]
     python benchmarks/golden.py write  /tmp/after
@@ -51,6 +52,8 @@ def _keep(run_dir: Path, dest: Path) -> None:
     shutil.copytree(run_dir / "data", dest / "data")
     for name in ("summary.json", "report.html"):
         shutil.copy2(run_dir / name, dest / name)
+    evidence = _digests(run_dir / "raw")  # thousands of files: one list, one line per file
+    (dest / "raw.sha256").write_text("".join(f"{d}  {name}\n" for name, d in evidence.items()), encoding="utf-8")
     pdf = run_dir / "report.pdf"
     if pdf.is_file():
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
