@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import threading
 from collections import Counter
 from contextlib import contextmanager
@@ -140,11 +141,12 @@ class RawDirCalls:
     def unit_calls(self, account_id: str, region: str) -> list[RawCall]:
         if self._last >= _TRIM_AFTER_CALLS:  # the previous unit's calls are freed by now
             release_free_memory()
-        unit_dir = self._raw_dir / account_id / region
-        if not unit_dir.is_dir():
-            self._last = 0
-            return []
-        calls = [decode(p.read_bytes()) for p in unit_dir.glob(f"*{RAW_SUFFIX}")]
+        try:
+            with os.scandir(self._raw_dir / account_id / region) as entries:
+                paths = [e.path for e in entries if e.name.endswith(RAW_SUFFIX) and e.is_file()]
+        except (FileNotFoundError, NotADirectoryError):
+            paths = []
+        calls = [decode(_read(path)) for path in paths]
         self._last = len(calls)
         return calls
 
@@ -153,6 +155,11 @@ class RawDirCalls:
 
 
 _TRIM_AFTER_CALLS = 500  # a trim costs milliseconds: worth it after a large registry only
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 def load_raw_dir(raw_dir: Path) -> list[RawCall]:
