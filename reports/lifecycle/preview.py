@@ -2,7 +2,8 @@
 
 The shape follows botocore's ECR model: ``previewResults[]`` lists only the images an action
 applies to, ``summary.transitioningImageTotalCounts`` appears only when something transitions.
-Results are ordered by repository, applied rule priority, then oldest push first.
+Results are ordered by repository, applied rule priority, then oldest push first. Every number
+in the document is a Python int (`lifecycle preview` writes it without looking for floats).
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +117,24 @@ def test_the_fast_json_writer_gives_json_dumps_bytes(doc):
     from ecr_report.jobs.lifecycle_cmd import _dumps
 
     assert _dumps(doc) == json.dumps(doc, indent=2)
+
+
+@pytest.mark.parametrize("description", ["keep one", "caf\u00e9 \u2014 keep one"])
+def test_preview_stdout_bytes_are_json_dumps_bytes(tmp_path, description):
+    """A real process, so the interpreter's own stdout: ASCII output goes to its byte stream,
+    anything else through the text layer; both must give json.dumps(indent=2)'s bytes."""
+    from ecr_report.reports.lifecycle import images_from_describe, preview
+
+    text = json.dumps({"rules": [{**rule(1, tagStatus="any", countType="imageCountMoreThan", countNumber=1),
+                                  "description": description}]}, ensure_ascii=False)
+    (tmp_path / "p.json").write_text(text, encoding="utf-8")
+    (tmp_path / "i.json").write_text(json.dumps(IMAGES), encoding="utf-8")
+    argv = ["lifecycle", "preview", "--policy", str(tmp_path / "p.json"), "--images", str(tmp_path / "i.json"),
+            "--as-of", "2025-06-30T00:00:00Z"]
+    out = tmp_path / "out.json"
+    with open(out, "wb") as fh:
+        done = subprocess.run([sys.executable, "-m", "ecr_report.jobs.cli", *argv], stdout=fh, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    expected = json.dumps(preview(text, images_from_describe(IMAGES), "2025-06-30T00:00:00Z"), indent=2) + "\n"
+    assert out.read_bytes() == expected.encode("utf-8")
