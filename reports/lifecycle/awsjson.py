@@ -131,11 +131,11 @@ _STR = pd.Series(["text"]).dtype  # what pandas makes of a column of strings: st
 
 
 def _text_column(values: list[Any], falsy: str | None = None, convert: Callable[[Any], str] | None = None) -> Any:
-    """The column pandas builds from `[v or falsy for v in values]` (`convert(v or falsy)` when
-    given; plain `values` without `falsy`). Built through Arrow when every value is text or
-    None: pandas' own inference converted each string column three times (a third of the
-    reader's time at 200k images). pa.array is the type check: it refuses every JSON value
-    but text and null (bytes, which it would take, are not JSON)."""
+    """The column pandas builds from `values`, each value `v` taken as `v or falsy` when `falsy`
+    is given (and as `convert(v or falsy)` when pandas, not Arrow, builds it). Built through
+    Arrow when every value is text or None: pandas' own inference converted each string column
+    three times (a third of the reader's time at 200k images). pa.array is the type check: it
+    refuses every JSON value but text and null (bytes, which it would take, are not JSON)."""
     if isinstance(_STR, pd.StringDtype):
         try:
             text = pa.array(values, type=pa.large_string())

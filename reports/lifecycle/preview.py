@@ -40,10 +40,10 @@ def iso_column(times: pd.Series) -> list[str]:
     except (OverflowError, ValueError):  # before 1677 or after 2262: not in int64 nanoseconds
         return [_iso(t) for t in times]
     seconds, fraction = np.divmod(nanos, _SECOND)
-    text = np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s")
+    whole = np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s")
     if not fraction.any():  # whole seconds, as the AWS CLI prints them: one numpy concatenation
-        return np.char.add(text, "+00:00").tolist()
-    base = text.tolist()
+        return np.char.add(whole, "+00:00").tolist()
+    base = whole.tolist()
     out = []
     for text, frac in zip(base, fraction.tolist()):
         if frac == 0:
@@ -67,9 +67,9 @@ def _result_order(result: pd.DataFrame) -> np.ndarray:
     rows = np.flatnonzero(np.asarray(result["action"].notna(), dtype=bool))
     try:
         keys = pa.table({col: _arrow_key(result[col], rows) for col in _ORDER})
+        return rows[pc.sort_indices(keys, sort_keys=[(col, "ascending") for col in _ORDER]).to_numpy()]
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return result.iloc[rows].sort_values(list(_ORDER), kind="stable").index.to_numpy()
-    return rows[pc.sort_indices(keys, sort_keys=[(col, "ascending") for col in _ORDER]).to_numpy()]
 
 
 def _arrow_key(series: pd.Series, rows: np.ndarray) -> pa.Array:
