@@ -107,10 +107,10 @@ def _dumps(doc: Any) -> str:
     return data if isinstance(data, str) else data.decode("ascii")
 
 
-def _encode(doc: Any, *, float_free: bool = False) -> str | bytes:
-    """`json.dumps(doc, indent=2)`: as orjson's ASCII bytes when they are the same bytes, else
-    json's text. `float_free`: the caller guarantees `doc` holds no float, so it is not walked
-    for one (0.2 s of a 166k-image preview).
+def _encode(doc: Any, *, float_free: bool = False, newline: bool = False) -> str | bytes:
+    """`json.dumps(doc, indent=2)` (and a newline if asked): as orjson's ASCII bytes when they
+    are the same bytes, else json's text. `float_free`: the caller guarantees `doc` holds no
+    float, so it is not walked for one (0.2 s of a 166k-image preview).
 
     With an indent, json encodes in pure Python (15 s for a 166k-image preview); orjson's
     OPT_INDENT_2 writes the same layout. They differ only in what json escapes and orjson
@@ -118,32 +118,32 @@ def _encode(doc: Any, *, float_free: bool = False) -> str | bytes:
     (json 1e-05 and 1e+16, orjson 0.00001 and 1e16; every other float is the same shortest repr
     in both), so any such byte or float sends the document to json.
     """
+    end = "\n" if newline else ""
     try:
         import orjson
     except ImportError:  # pragma: no cover - a declared dependency
-        return json.dumps(doc, indent=2)
-    try:
-        data = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+        return json.dumps(doc, indent=2) + end
+    try:  # orjson appends the newline itself: no copy of 60 MB to add one byte
+        data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0))
     except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
-        return json.dumps(doc, indent=2)
+        return json.dumps(doc, indent=2) + end
     if not data.isascii() or b"\x7f" in data or (not float_free and _has_exponent_float(doc)):
-        return json.dumps(doc, indent=2)
+        return json.dumps(doc, indent=2) + end
     return data
 
 
 def _print_json(doc: Any, *, float_free: bool = False) -> None:
     """Write `json.dumps(doc, indent=2)` and a newline to stdout (`float_free`: see `_encode`).
     ASCII bytes go straight to stdout's byte stream when the text layer would pass them
-    unchanged: decoding 60 MB to a str and encoding it back cost 0.4 s."""
-    data = _encode(doc, float_free=float_free)
+    unchanged: decoding 60 MB to a str and encoding it back cost 0.4 s. Either way one write
+    call, as before (a reader that stops early, `| head`, ends the command the same way)."""
+    data = _encode(doc, float_free=float_free, newline=True)
     raw = _byte_stream(sys.stdout) if isinstance(data, bytes) else None
     if raw is None:
-        sys.stdout.write((data if isinstance(data, str) else data.decode("ascii")) + "\n")
-        return
-    sys.stdout.flush()  # anything already written as text goes first
-    raw.write(data)
-    raw.write(b"\n")
-    raw.flush()
+        sys.stdout.write(data if isinstance(data, str) else data.decode("ascii"))
+    else:
+        sys.stdout.flush()  # anything already written as text goes first
+        raw.write(data)
 
 
 def _byte_stream(stream: Any) -> Any:
