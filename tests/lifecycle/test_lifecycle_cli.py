@@ -138,3 +138,20 @@ def test_preview_stdout_bytes_are_json_dumps_bytes(tmp_path, description):
     assert done.returncode == 0, done.stderr
     expected = json.dumps(preview(text, images_from_describe(IMAGES), "2025-06-30T00:00:00Z"), indent=2) + "\n"
     assert out.read_bytes() == expected.encode("utf-8")
+
+
+def test_a_reader_that_stops_early_ends_the_preview_quietly(tmp_path):
+    """`lifecycle preview ... | head`: the output goes out in one write, so the closed pipe
+    ends the command without a traceback (as it did when the output went through the text layer)."""
+    details = [{"repositoryName": "web", "imageDigest": f"sha256:{i:064x}", "imageTags": [f"v{i}"],
+                "imagePushedAt": f"2025-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}+00:00", "imageSizeInBytes": i}
+               for i in range(2000)]
+    (tmp_path / "p.json").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "i.json").write_text(json.dumps({"imageDetails": details}), encoding="utf-8")
+    argv = [sys.executable, "-m", "ecr_report.jobs.cli", "lifecycle", "preview", "--policy", str(tmp_path / "p.json"),
+            "--images", str(tmp_path / "i.json"), "--as-of", "2025-06-30T00:00:00Z"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(100).startswith(b"{")
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""
