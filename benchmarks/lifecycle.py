@@ -12,7 +12,11 @@ beside the plain script a user would write instead (benchmarks/preview_plain.py:
 simple evaluator image by image, json.dump), measured in the same run. Target: <= 3 s. Run:
 
     .venv/bin/python benchmarks/lifecycle.py [--images N] [--repos N] [--reference-repos N]
-    .venv/bin/python benchmarks/lifecycle.py --only preview [--preview-images N]
+    .venv/bin/python benchmarks/lifecycle.py --only preview [--preview-images N] [--baseline EXE]
+
+`--baseline EXE` adds another `ecr-report` executable (e.g. the main checkout's
+`.venv/bin/ecr-report`) to the preview rows, run alternately with the product on the same
+inputs, and says whether its output is byte-identical to the product's.
 """
 
 from __future__ import annotations
@@ -172,11 +176,13 @@ def main(argv=None) -> int:
     ap.add_argument("--reference-repos", type=int, default=0, help="repositories in the reference sample, scaled up by image count (default 0: the whole fleet)")
     ap.add_argument("--only", choices=("fleet", "preview"), help="run one of the two benchmarks")
     ap.add_argument("--preview-images", type=int, default=200_000)
+    ap.add_argument("--baseline", metavar="EXE", help="another ecr-report executable to time beside the product (preview)")
+    ap.add_argument("--preview-repeat", type=int, default=3)
     args = ap.parse_args(argv)
     if args.only != "preview":
         fleet_benchmark(args)
     if args.only != "fleet":
-        preview_benchmark(args.preview_images)
+        preview_benchmark(args.preview_images, args.preview_repeat, args.baseline)
     return 0
 
 
@@ -275,25 +281,32 @@ def _timed(command: list[str], out: Path) -> tuple[float, float, float]:
     return wall, usage.ru_maxrss / 2**20, usage.ru_utime + usage.ru_stime
 
 
-def preview_benchmark(n_images: int, repeat: int = 3) -> None:
+def preview_benchmark(n_images: int, repeat: int = 3, baseline: str | None = None) -> None:
     as_of = AS_OF.isoformat()
     cli = str(Path(sys.executable).with_name("ecr-report"))
     with tempfile.TemporaryDirectory(prefix="ecr-preview-") as tmp:
         folder = Path(tmp)
         policy, images = preview_inputs(n_images, folder)
         size = images.stat().st_size / 2**20
-        product = [cli, "lifecycle", "preview", "--policy", str(policy), "--images", str(images), "--as-of", as_of]
-        plain = [sys.executable, str(ROOT / "benchmarks" / "preview_plain.py"), str(policy), str(images), as_of]
-        rows = {"ecr-report lifecycle preview": [], "plain script (json + per-image loop)": []}
-        for _ in range(repeat):  # alternating, so both see the same load on a shared machine
-            rows["ecr-report lifecycle preview"].append(_timed(product, folder / "product.json"))
-            rows["plain script (json + per-image loop)"].append(_timed(plain, folder / "plain.json"))
+        args = ["lifecycle", "preview", "--policy", str(policy), "--images", str(images), "--as-of", as_of]
+        commands = {"ecr-report lifecycle preview": ([cli, *args], folder / "product.json")}
+        if baseline:
+            commands["baseline (--baseline EXE)"] = ([baseline, *args], folder / "baseline.json")
+        commands["plain script (json + per-image loop)"] = (
+            [sys.executable, str(ROOT / "benchmarks" / "preview_plain.py"), str(policy), str(images), as_of], folder / "plain.json")
+        rows: dict[str, list] = {label: [] for label in commands}
+        for _ in range(repeat):  # alternating, so all see the same load on a shared machine
+            for label, (command, out) in commands.items():
+                rows[label].append(_timed(command, out))
         preview = json.loads((folder / "product.json").read_text(encoding="utf-8"))
         plain_out = json.loads((folder / "plain.json").read_text(encoding="utf-8"))
         same = [(r["imageDigest"], r["appliedRulePriority"], r["action"]["type"]) for r in preview["previewResults"]] \
             == [(r["imageDigest"], r["appliedRulePriority"], r["action"]["type"]) for r in plain_out["previewResults"]]
         print(f"preview: one repository of {n_images:,} images ({size:.0f} MiB of describe-images JSON), "
               f"{len(preview['previewResults']):,} acted on; product and plain script {'agree' if same else 'DISAGREE'}")
+        if baseline:
+            identical = (folder / "baseline.json").read_bytes() == (folder / "product.json").read_bytes()
+            print(f"  baseline {baseline}: output {'byte-identical to' if identical else 'DIFFERENT BYTES from'} the product's")
         for label, runs in rows.items():
             walls, cpus = [w for w, _, _ in runs], [c for _, _, c in runs]
             print(f"  {label:<40} wall best {min(walls):5.2f} s, median {statistics.median(walls):5.2f} s; "

@@ -2,6 +2,9 @@
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +117,41 @@ def test_the_fast_json_writer_gives_json_dumps_bytes(doc):
     from ecr_report.jobs.lifecycle_cmd import _dumps
 
     assert _dumps(doc) == json.dumps(doc, indent=2)
+
+
+@pytest.mark.parametrize("description", ["keep one", "caf\u00e9 \u2014 keep one"])
+def test_preview_stdout_bytes_are_json_dumps_bytes(tmp_path, description):
+    """A real process, so the interpreter's own stdout: ASCII output goes to its byte stream,
+    anything else through the text layer; both must give json.dumps(indent=2)'s bytes."""
+    from ecr_report.reports.lifecycle import images_from_describe, preview
+
+    text = json.dumps({"rules": [{**rule(1, tagStatus="any", countType="imageCountMoreThan", countNumber=1),
+                                  "description": description}]}, ensure_ascii=False)
+    (tmp_path / "p.json").write_text(text, encoding="utf-8")
+    (tmp_path / "i.json").write_text(json.dumps(IMAGES), encoding="utf-8")
+    argv = ["lifecycle", "preview", "--policy", str(tmp_path / "p.json"), "--images", str(tmp_path / "i.json"),
+            "--as-of", "2025-06-30T00:00:00Z"]
+    out = tmp_path / "out.json"
+    with open(out, "wb") as fh:
+        done = subprocess.run([sys.executable, "-m", "ecr_report.jobs.cli", *argv], stdout=fh, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    expected = json.dumps(preview(text, images_from_describe(IMAGES), "2025-06-30T00:00:00Z"), indent=2) + "\n"
+    assert out.read_bytes() == expected.encode("utf-8")
+
+
+def test_a_reader_that_stops_early_ends_the_preview_quietly(tmp_path):
+    """`lifecycle preview ... | head`: the output goes out in one write, so the closed pipe
+    ends the command without a traceback (as it did when the output went through the text layer)."""
+    details = [{"repositoryName": "web", "imageDigest": f"sha256:{i:064x}", "imageTags": [f"v{i}"],
+                "imagePushedAt": f"2025-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}+00:00", "imageSizeInBytes": i}
+               for i in range(2000)]
+    (tmp_path / "p.json").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "i.json").write_text(json.dumps({"imageDetails": details}), encoding="utf-8")
+    argv = [sys.executable, "-m", "ecr_report.jobs.cli", "lifecycle", "preview", "--policy", str(tmp_path / "p.json"),
+            "--images", str(tmp_path / "i.json"), "--as-of", "2025-06-30T00:00:00Z"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(100).startswith(b"{")
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""

@@ -106,3 +106,25 @@ def test_bad_describe_images(doc):
 def test_bad_batch_get_image():
     with pytest.raises(AwsJsonError):
         manifests_from_batch_get({"images": [{"imageId": {"imageDigest": "sha256:a"}, "imageManifest": "{nope"}]})
+
+
+def _leaves(node):
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, list):
+        return [leaf for value in node for leaf in _leaves(value)]
+    return [node]
+
+
+@pytest.mark.parametrize("size", [300, 300.0, 2.5e16])
+@pytest.mark.parametrize("with_manifests", [True, False])
+def test_every_number_in_a_preview_is_an_int(size, with_manifests):
+    # `lifecycle preview` writes the document without looking for floats (jobs/lifecycle_cmd.py):
+    # float sizes and epoch-float times in, ints out.
+    doc = copy.deepcopy(DESCRIBE)
+    for detail in doc["imageDetails"]:
+        detail["imageSizeInBytes"] = size
+    out = preview(TEXT, images_from_describe(doc), AS_OF, manifests_from_batch_get(BATCH) if with_manifests else None)
+    assert out["previewResults"] and out["reclaimableBytes"]["expiringNaive"] > 0
+    numbers = [v for v in _leaves(out) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    assert numbers and all(type(v) is int for v in numbers)
