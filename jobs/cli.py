@@ -28,19 +28,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-class _VersionAction(argparse._VersionAction):
-    """argparse's ``version`` action, looking the version up only when asked: importlib.metadata
-    costs every other command 30 ms of imports (a hundredth of `lifecycle preview`)."""
+class _VersionAction(argparse.Action):
+    """`--version`: the version looked up only when asked (importlib.metadata costs every other
+    command 30 ms of imports, a hundredth of `lifecycle preview`), printed as argparse prints it."""
 
-    @property
-    def version(self) -> str:
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: Any = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, values: Any,
+                 option_string: str | None = None) -> None:
         from .version import tool_version
 
-        return f"%(prog)s {tool_version()}"
-
-    @version.setter
-    def version(self, value: str | None) -> None:
-        pass  # argparse's __init__ stores its default (None); the property answers instead
+        print(f"{parser.prog} {tool_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:

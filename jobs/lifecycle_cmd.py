@@ -11,10 +11,13 @@ import argparse
 import codecs
 import io
 import json
+import math
 import os
 import sys
 from datetime import datetime, timezone
 from typing import Any
+
+import orjson
 
 from ecr_report.reports.lifecycle import (
     AwsJsonError,
@@ -79,10 +82,6 @@ def _json(path: str, what: str) -> Any:
     except OSError as exc:
         raise _BadInput(_unreadable(path, what, exc)) from None
     try:
-        import orjson
-    except ImportError:  # pragma: no cover - a declared dependency
-        return _json_text(data, path, what)
-    try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return _json_text(data, path, what)
@@ -115,14 +114,11 @@ def _encode(doc: Any, *, float_free: bool = False, newline: bool = False) -> str
     With an indent, json encodes in pure Python (15 s for a 166k-image preview); orjson's
     OPT_INDENT_2 writes the same layout. They differ only in what json escapes and orjson
     does not (ensure_ascii: non-ASCII and DEL) and in the floats json writes with an exponent
-    (json 1e-05 and 1e+16, orjson 0.00001 and 1e16; every other float is the same shortest repr
-    in both), so any such byte or float sends the document to json.
+    (json 1e-05 and 1e-07, orjson 0.00001 and 1e-7; NaN and infinities, which orjson writes as
+    null; every other float is the same shortest repr in both), so any such byte or float
+    sends the document to json.
     """
     end = "\n" if newline else ""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - a declared dependency
-        return json.dumps(doc, indent=2) + end
     try:  # orjson appends the newline itself: no copy of 60 MB to add one byte
         data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0))
     except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
@@ -160,14 +156,15 @@ def _byte_stream(stream: Any) -> Any:
 
 
 def _has_exponent_float(node: Any) -> bool:
-    """Whether `node` holds a float json writes with an exponent. Read from the document, not
-    from orjson's bytes: orjson writes 1e-05 as 0.00001, which no pattern over them can tell
-    from a plain decimal (and a pattern over 60 MB of output cost 0.75 s; this walk 0.2 s)."""
+    """Whether `node` holds a float json writes with an exponent, or NaN or an infinity (which
+    orjson writes as null). Read from the document, not from orjson's bytes: orjson writes 1e-05
+    as 0.00001, which no pattern over them can tell from a plain decimal (and a pattern over
+    60 MB of output cost 0.75 s; this walk 0.2 s)."""
     kind = type(node)
     if kind is dict:
         node = node.values()
     elif kind is not list:
-        return kind is float and "e" in repr(node)
+        return kind is float and (not math.isfinite(node) or "e" in repr(node))
     for value in node:
         if type(value) in (str, int, bool) or value is None:
             continue

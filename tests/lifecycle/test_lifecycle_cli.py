@@ -110,10 +110,11 @@ def test_missing_required_option_is_usage_error(capsys):
     {"tag": "v1e5", "at": 1700000000.5, "name": "caf\u00e9", "nested": [{"x": 2.0}]},
     {"share": 1e-05},  # orjson writes 0.00001: no exponent in its bytes to look for
     {"results": [{"bytes": 10, "fraction": 0.25}], "tiny": [[2.5e-7]], "huge": {"x": 1e16}},
+    {"unknown": float("nan"), "rows": [{"limit": float("inf")}]},  # orjson writes null
 ])
 def test_the_fast_json_writer_gives_json_dumps_bytes(doc):
-    # orjson writes exponent floats (1e-05 as 0.00001, 1e+16 as 1e16) and non-ASCII differently
-    # from json: those go to json.
+    # orjson writes small exponent floats (1e-05 as 0.00001), NaN, infinities and non-ASCII
+    # differently from json: those go to json.
     from ecr_report.jobs.lifecycle_cmd import _dumps
 
     assert _dumps(doc) == json.dumps(doc, indent=2)
