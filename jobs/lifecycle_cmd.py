@@ -95,9 +95,15 @@ def _json_text(data: bytes, path: str, what: str) -> Any:
     except UnicodeDecodeError as exc:
         raise _BadInput(_unreadable(path, what, exc)) from None
     try:
-        return json.loads(text)
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _BadInput(f"{what} {path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    try:  # only here: orjson refuses lone surrogates, json reads them, and nothing can write them
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _BadInput(f"{what} {path}: a string holds a lone UTF-16 surrogate (an escape such as "
+                        "\\ud800 without its pair), which no AWS value can") from None
+    return doc
 
 
 def _dumps(doc: Any) -> str:

@@ -61,6 +61,8 @@ def test_preview_epoch_as_of_and_default_now(files, capsys):
         (GOOD, {"nothing": []}, None, "imageDetails"),
         (GOOD, IMAGES, "next tuesday", "--as-of"),
         (None, IMAGES, None, "cannot read"),
+        (GOOD, '{"imageDetails": [{"imageDigest": "sha256:\\ud800", "imagePushedAt": "2025-01-01T00:00:00Z"}]}',
+         None, "lone UTF-16 surrogate"),
     ],
 )
 def test_preview_bad_input_exit_2_one_line(files, capsys, tmp_path, policy_text, images, as_of, expect):
