@@ -17,7 +17,7 @@ from ecr_report.jobs.config import load_config
 from ecr_report.jobs.demo_options import DemoOptions
 from ecr_report.jobs.errors import ConfigError
 from ecr_report.jobs.rundir import STALE_PARTIAL_SECONDS
-from ecr_report.jobs.shards import PLAN, assign, collect_shard, parse_shard, shard_area
+from ecr_report.jobs.shards import PLAN, Plan, assign, collect_shard, heaviest_first, parse_shard, shard_area
 
 _outputs, _config = outputs, config_file
 
@@ -108,6 +108,17 @@ def test_assignment_keeps_accounts_whole_and_balances_weights():
     assert all(by_account[u["account_id"]] == k for u, k in zip(units, shard_of))
     loads = [sum(u["weight"] for u, k in zip(units, shard_of) if k == s) for s in (0, 1)]
     assert sorted(loads) == [22, 22]
+
+
+def test_a_shard_starts_its_heaviest_registries_first_and_keeps_their_plan_positions():
+    from ecr_report.jobs.aws_session import Account
+    from ecr_report.jobs.collect import Unit
+
+    weights = [3, 9, 1, 9, 5]
+    plan = Plan({"units": [{"account_id": f"{i}", "region": "r", "weight": w} for i, w in enumerate(weights)]})
+    units = [Unit(Account(f"{i}", None), f"{i}", "r", position=i) for i in (0, 1, 3, 4)]
+    order = heaviest_first(plan, units)
+    assert [u.position for u in order] == [1, 3, 4, 0]  # equal weights keep plan order
 
 
 def test_a_failed_shard_says_why_and_its_registries_are_not_collected(tmp_path, monkeypatch):
