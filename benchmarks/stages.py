@@ -44,7 +44,8 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 class _RssSampler(threading.Thread):
     """Polls this process's RSS; `peak_since_reset` is the highest seen since the last reset.
 
-    Also the memory of the run's forked children (jobs/forked.py: the PDF), every 10th poll:
+    Also the memory of the run's forked children (jobs/forked.py: the PDF renderer, named
+    ecr-report-pdf), every 10th poll:
     `tree_peak` is the highest of this process's RSS plus their private pages (what they
     do not share with this process, copy-on-write), the run's whole footprint."""
 
@@ -69,6 +70,9 @@ class _RssSampler(threading.Thread):
             return 0
         for pid in pids:
             try:
+                with open(f"/proc/{pid}/comm") as fh:  # only ours: a subprocess between vfork and
+                    if not fh.read().startswith("ecr-report-"):  # exec shows this process's memory
+                        continue
                 with open(f"/proc/{pid}/smaps_rollup") as fh:
                     total += sum(int(line.split()[1]) * 1024 for line in fh
                                  if line.startswith(("Private_Clean:", "Private_Dirty:")))
@@ -183,8 +187,8 @@ def rows(result: dict) -> list[tuple[str, float, int | None, float | None]]:
             out.append((name, sec[name], peak.get(name), cpu.get(name)))
     accounted = sum(v for k, v in sec.items() if k not in NESTED)
     out.append(("other (setup, imports, history, ...)", result["wall"] - accounted, None, None))
-    if result.get("children_cpu"):  # CPU on the other core, and the child's own max RSS (shared pages too)
-        out.append(("forked children (PDF): CPU / max RSS", 0.0, result["children_max_rss"], result["children_cpu"]))
+    if result.get("children_cpu"):  # CPU on the other core; max RSS counts the pages shared with this process
+        out.append(("child processes (PDF renderer): CPU / max RSS", 0.0, result["children_max_rss"], result["children_cpu"]))
     out.append(("TOTAL run wall / process max RSS", result["wall"], result["max_rss"], result.get("cpu_total")))
     if "tree_peak" in result:
         out.append(("TOTAL + forked children's private pages", 0.0, result["tree_peak"], None))

@@ -84,8 +84,9 @@ def can_fork() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
-def start(fn: Callable[..., bytes], *args: object, what: str) -> Forked:
-    """Fork; the child returns `fn(*args)` (bytes) through a pipe and exits."""
+def start(fn: Callable[..., bytes], *args: object, what: str, name: str = "ecr-report-child") -> Forked:
+    """Fork; the child returns `fn(*args)` (bytes) through a pipe and exits. `name`: the child's
+    process name (ps, top, /proc/PID/comm; 15 bytes at most)."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -93,7 +94,7 @@ def start(fn: Callable[..., bytes], *args: object, what: str) -> Forked:
         code = 1
         try:
             os.close(read_end)
-            _die_with(parent)
+            _die_with(parent, name)
             _close_directories()
             try:
                 answer, code = _OK + fn(*args), 0
@@ -107,10 +108,12 @@ def start(fn: Callable[..., bytes], *args: object, what: str) -> Forked:
     return Forked(pid, read_end, what)
 
 
-def _die_with(parent: int) -> None:
-    """SIGKILL this child when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+def _die_with(parent: int, name: str) -> None:
+    """SIGKILL this child when the parent dies (Linux prctl PR_SET_PDEATHSIG), and name it."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        prctl(15, ctypes.c_char_p(name.encode()[:15]))  # 15: PR_SET_NAME
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent:  # the parent died before the prctl

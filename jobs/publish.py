@@ -21,6 +21,9 @@ FINOPS_WORKBOOK = "finops.xlsx"
 """data/finops.xlsx: the FinOps review's workbook (reports.xlsx), one sheet per cost table."""
 
 
+PDF_PROCESS = "ecr-report-pdf"
+"""The name (ps, /proc/PID/comm) of the child process that renders report.pdf."""
+
 JAPANESE_FONT_PACKAGE = "fonts-ipaexfont-gothic"
 """The Debian package README.md documents for the Japanese edition's PDF font."""
 
@@ -59,7 +62,7 @@ def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
     with stage("HTML"):
         html = render_html(report_input(analysis))
         (run_dir / "report.html").write_text(html, encoding="utf-8")
-    child = forked.start(_pdf_bytes, html, what="report.pdf") if pdf and forked.can_fork() else None
+    child = forked.start(_pdf_bytes, html, what="report.pdf", name=PDF_PROCESS) if pdf and forked.can_fork() else None
     try:
         with stage("Parquet + CSV"):
             write_frames(run_dir / "data", analysis.tables)

@@ -162,3 +162,12 @@ def test_the_child_holds_none_of_the_parents_directory_locks(tmp_path):
 def _sleeps_then_unlocked(path: str) -> bytes:
     time.sleep(1.5)  # the parent has let go of its lock by now
     return _lock_free(path)
+
+
+def _comm() -> bytes:
+    with open("/proc/self/comm", "rb") as fh:
+        return fh.read().strip()
+
+
+def test_the_child_is_named():
+    assert forked.start(_comm, what="x", name="ecr-report-pdf").result() == b"ecr-report-pdf"
