@@ -36,7 +36,7 @@ def _text(value: str) -> pa.Scalar:
 
 
 _QUOTE, _EMPTY, _SEPARATOR, _LINE_END = _text('"'), _text(""), _text(","), _text(LINE_END)
-_TRUE, _FALSE, _EMPTY_FIELD = _text("True"), _text("False"), _text('""')
+_TRUE, _FALSE = _text("True"), _text("False")
 
 
 class Unhandled(Exception):
@@ -45,7 +45,8 @@ class Unhandled(Exception):
 
 def _quote_chars() -> str:
     """The characters that make the csv module quote a field, asked of the csv module itself
-    (Python versions differ: 3.11 quotes a field with "\\n" but not one with "\\r")."""
+    (not assumed: Python 3.11 quotes a field with "\\n" but not one with "\\r", and the rule
+    is the csv module's, which may change)."""
     found = []
     for char in sorted(set(',"\r\n' + LINE_END)):
         out = io.StringIO()
@@ -55,7 +56,15 @@ def _quote_chars() -> str:
     return "".join(found)
 
 
+def _lone_empty_field() -> str:
+    """How the csv module writes a row of one empty field (3.11: `""`, not an empty line)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator=LINE_END).writerow([""])
+    return out.getvalue()[:-len(LINE_END)]
+
+
 _NEEDS_QUOTES = "[" + "".join(re.escape(c) for c in _quote_chars()) + "]"
+_EMPTY_FIELD = _text(_lone_empty_field())
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -82,7 +91,7 @@ def _header(frame: pd.DataFrame) -> bytes:
 
 def _rows(chunk: pd.DataFrame) -> memoryview:
     texts = [_quoted(column_text(chunk.iloc[:, i])) for i in range(chunk.shape[1])]
-    if len(texts) == 1:  # the csv module writes a row of one empty field as ""
+    if len(texts) == 1:  # a row of one empty field, as the csv module writes it
         texts[0] = pc.if_else(pc.equal(texts[0], _EMPTY), _EMPTY_FIELD, texts[0])
     lines = pc.binary_join_element_wise(*texts, _SEPARATOR) if len(texts) > 1 else texts[0]
     lines = pc.binary_join_element_wise(lines, _EMPTY, _LINE_END)  # each line and its terminator
