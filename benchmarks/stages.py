@@ -42,11 +42,17 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 class _RssSampler(threading.Thread):
-    """Polls this process's RSS; `peak_since_reset` is the highest seen since the last reset."""
+    """Polls this process's RSS; `peak_since_reset` is the highest seen since the last reset.
+
+    Also the memory of the run's forked children (jobs/forked.py: the PDF renderer, named
+    ecr-report-pdf), every 10th poll:
+    `tree_peak` is the highest of this process's RSS plus their private pages (what they
+    do not share with this process, copy-on-write), the run's whole footprint."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak = 0
+        self.tree_peak = 0
         self._stop = threading.Event()
 
     @staticmethod
@@ -54,12 +60,37 @@ class _RssSampler(threading.Thread):
         with open("/proc/self/statm") as fh:
             return int(fh.read().split()[1]) * PAGE
 
+    @staticmethod
+    def children_private() -> int:
+        total = 0
+        try:
+            with open(f"/proc/self/task/{threading.main_thread().native_id}/children") as fh:
+                pids = fh.read().split()
+        except OSError:
+            return 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/comm") as fh:  # only ours: a subprocess between vfork and
+                    if not fh.read().startswith("ecr-report-"):  # exec shows this process's memory
+                        continue
+                with open(f"/proc/{pid}/smaps_rollup") as fh:
+                    total += sum(int(line.split()[1]) * 1024 for line in fh
+                                 if line.startswith(("Private_Clean:", "Private_Dirty:")))
+            except OSError:  # ended meanwhile
+                pass
+        return total
+
     def reset(self) -> None:
         self.peak = self.rss()
 
     def run(self) -> None:
+        polls = 0
         while not self._stop.wait(0.005):
-            self.peak = max(self.peak, self.rss())
+            own = self.rss()
+            self.peak = max(self.peak, own)
+            polls += 1
+            if polls % 10 == 0:
+                self.tree_peak = max(self.tree_peak, own + self.children_private())
 
     def stop(self) -> None:
         self._stop.set()
@@ -107,8 +138,15 @@ def _measure_one(scale: float, language: str) -> dict:
         run(load_config(cfg), output=Path(tmp) / "out", demo=True, demo_scale=scale, now=AS_OF)
         wall, run_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     sampler.stop()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the forked PDF renderer, if any
     return {"wall": wall, "cpu_total": run_cpu, "cpu": cpu, "imports": imports, "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "children_cpu": children.ru_utime + children.ru_stime, "children_max_rss": children.ru_maxrss * 1024,
+            "tree_peak": max(sampler.tree_peak, result_peak(peaks)),
             "seconds": seconds, "peaks": peaks}
+
+
+def result_peak(peaks: dict[str, int]) -> int:
+    return max(peaks.values(), default=0)
 
 
 def measure(scale: float, language: str, tree: Path | None = None) -> dict:
@@ -149,7 +187,11 @@ def rows(result: dict) -> list[tuple[str, float, int | None, float | None]]:
             out.append((name, sec[name], peak.get(name), cpu.get(name)))
     accounted = sum(v for k, v in sec.items() if k not in NESTED)
     out.append(("other (setup, imports, history, ...)", result["wall"] - accounted, None, None))
+    if result.get("children_cpu"):  # CPU on the other core; max RSS counts the pages shared with this process
+        out.append(("child processes (PDF renderer): CPU / max RSS", 0.0, result["children_max_rss"], result["children_cpu"]))
     out.append(("TOTAL run wall / process max RSS", result["wall"], result["max_rss"], result.get("cpu_total")))
+    if "tree_peak" in result:
+        out.append(("TOTAL + forked children's private pages", 0.0, result["tree_peak"], None))
     out.append(("(imports before the run)", result.get("imports", 0.0), None, None))
     return out
 

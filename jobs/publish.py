@@ -13,12 +13,16 @@ from ..reports.analyse import Analysis
 from ..reports.render import ReportInput, render_html
 from ..reports.stages import stage
 from ..reports.xlsx import finops_workbook, workbook_sheets
+from . import forked
 from .errors import ConfigError
 from .rundir import SUMMARY, write_frames, write_json
 
 FINOPS_WORKBOOK = "finops.xlsx"
 """data/finops.xlsx: the FinOps review's workbook (reports.xlsx), one sheet per cost table."""
 
+
+PDF_PROCESS = "ecr-report-pdf"
+"""The name (ps, /proc/PID/comm) of the child process that renders report.pdf."""
 
 JAPANESE_FONT_PACKAGE = "fonts-ipaexfont-gothic"
 """The Debian package README.md documents for the Japanese edition's PDF font."""
@@ -49,25 +53,37 @@ def report_language(analysis: Analysis) -> str:
 
 
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
-    """Callers check fonts first (`check_fonts`), before any expensive or irreversible work."""
-    with stage("Parquet + CSV"):  # stage markers: no-ops unless benchmarks/stages.py measures
-        write_frames(run_dir / "data", analysis.tables)
-    with stage("XLSX"):
-        (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
-            analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id,
-            sheets=workbook_sheets(analysis.concerns)))
-    with stage("summary"):
+    """Callers check fonts first (`check_fonts`), before any expensive or irreversible work.
+
+    The HTML is rendered first: the PDF needs only it, and is rendered in a forked child
+    (jobs/forked.py) while this process writes the data files, when a second core is there."""
+    with stage("summary"):  # stage markers: no-ops unless benchmarks/stages.py measures
         write_json(run_dir / SUMMARY, analysis.summary)
     with stage("HTML"):
         html = render_html(report_input(analysis))
         (run_dir / "report.html").write_text(html, encoding="utf-8")
-    if pdf:
-        # Imported here: WeasyPrint is 0.4 s of every process's start (a collecting shard, a
-        # run before it collects) and only this step uses it.
-        from ..reports.render import render_pdf
+    child = forked.start(_pdf_bytes, html, what="report.pdf", name=PDF_PROCESS) if pdf and forked.can_fork() else None
+    try:
+        with stage("Parquet + CSV"):
+            write_frames(run_dir / "data", analysis.tables)
+        with stage("XLSX"):
+            (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
+                analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id,
+                sheets=workbook_sheets(analysis.concerns)))
+        if pdf:
+            with stage("PDF"):  # with a child: the wait for it once the data files are written
+                (run_dir / "report.pdf").write_bytes(child.result() if child else _pdf_bytes(html))
+    finally:
+        if child is not None:
+            child.cancel()  # only when this process failed first: the child is of no use then
 
-        with stage("PDF"):
-            (run_dir / "report.pdf").write_bytes(render_pdf(html))
+
+def _pdf_bytes(html: str) -> bytes:
+    # Imported here: WeasyPrint is 0.4 s of every process's start (a collecting shard, a run
+    # before it collects) and only this step uses it (in the child, when there is one).
+    from ..reports.render import render_pdf
+
+    return render_pdf(html)
 
 
 def report_input(analysis: Analysis) -> ReportInput:

@@ -45,6 +45,7 @@ from typing import Any, Iterator, Mapping
 import pandas as pd
 
 from .errors import ConfigError
+from .tablecsv import write_csv
 
 log = logging.getLogger("ecr_report.rundir")
 
@@ -306,19 +307,12 @@ def write_text_atomic(path: Path, text: str, *, mode: int | None = 0o644, durabl
 
 
 def write_frames(data_dir: Path, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Every frame as Parquet (typed) and CSV (for spreadsheets and grep)."""
+    """Every frame as Parquet (typed) and CSV (for spreadsheets and grep; jobs/tablecsv.py
+    writes pandas' to_csv bytes, a column at a time)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in sorted(frames.items()):
         frame.to_parquet(data_dir / f"{name}.parquet", index=False)
-        _csv_ready(frame).to_csv(data_dir / f"{name}.csv", index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
-
-
-def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (tuple, list))).any():
-            out[col] = out[col].map(lambda v: " ".join(v) if isinstance(v, (tuple, list)) else v)
-    return out
+        write_csv(frame, data_dir / f"{name}.csv")
 
 
 def write_manifest(run_dir: Path, metadata: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,8 +20,9 @@ import io
 import math
 import re
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -113,10 +114,11 @@ def _write_sheet(ws: Any, frame: pd.DataFrame, formats: _Formats) -> None:
     widths = [len(c) + 2 for c in columns]
     rows = frame.iloc[:MAX_ROWS]
     for col_idx, name in enumerate(columns):
-        values, fmt = _column_values(name, rows[frame.columns[col_idx]])
-        number_format = formats.number(fmt)
+        values, fmt, kind = _column_values(name, rows[frame.columns[col_idx]])
+        write = _cell_writer(ws, kind, formats.number(fmt))
         for row_idx, value in enumerate(values, start=1):
-            _write_cell(ws, row_idx, col_idx, value, number_format)
+            if value is not None:  # None (unknown) stays an empty cell, never a 0
+                write(row_idx, col_idx, value)
         widths[col_idx] = max(widths[col_idx], _display_width(values, fmt))
     for i, width in enumerate(widths):
         ws.set_column(i, i, max(MIN_WIDTH, min(MAX_WIDTH, width)))
@@ -128,34 +130,51 @@ def _write_sheet(ws: Any, frame: pd.DataFrame, formats: _Formats) -> None:
                         formats.get(bold=True))
 
 
-def _write_cell(ws: Any, row: int, col: int, value: Any, number_format: Any) -> None:
-    """One typed cell; None (unknown) stays an empty cell, never a 0."""
-    if value is None:
-        return
-    if isinstance(value, str):
-        ws.write_string(row, col, value)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value)
-    elif isinstance(value, datetime):
-        ws.write_datetime(row, col, value, number_format)
-    elif math.isfinite(value):
-        ws.write_number(row, col, value, number_format)
+def _cell_writer(ws: Any, kind: str, number_format: Any) -> Callable[[int, int, Any], None]:
+    """How one column's known values are written: a column holds one kind of value (a column
+    at a time, not a type test per cell: ~450k cells at scale 40)."""
+    if kind == "text":
+        return ws.write_string
+    if kind == "bool":
+        return ws.write_boolean
+    if kind == "datetime":
+        return lambda row, col, value: ws.write_datetime(row, col, value, number_format)
+
+    def number(row: int, col: int, value: Any) -> None:
+        if math.isfinite(value):  # NaN and infinities stay empty
+            ws.write_number(row, col, value, number_format)
+    return number
 
 
-def _column_values(name: str, series: pd.Series) -> tuple[list[Any], str | None]:
-    """Python values for the cells, and the number format of the column."""
+def _column_values(name: str, series: pd.Series) -> tuple[list[Any], str | None, str]:
+    """Python values for the cells (None: unknown), the column's number format, and the kind of
+    its values: "text", "bool", "datetime" or "number"."""
     dtype = series.dtype
+    missing = series.isna().to_numpy()
     if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-        stamps = pd.to_datetime(series, utc=True)
-        return [None if pd.isna(v) else v.tz_convert("UTC").tz_localize(None).to_pydatetime()
-                for v in stamps], DATETIME_FORMAT
+        stamps = pd.to_datetime(series, utc=True).dt.tz_convert("UTC").dt.tz_localize(None)
+        return _unknown_none(list(stamps.dt.to_pydatetime()), missing), DATETIME_FORMAT, "datetime"
     if pd.api.types.is_bool_dtype(dtype):
-        return [None if _na(v) else bool(v) for v in series], None
+        return _unknown_none(_python_values(series, False), missing), None, "bool"
     if pd.api.types.is_integer_dtype(dtype):
-        return [None if _na(v) else int(v) for v in series], _number_format(name, integer=True)
+        return _unknown_none(_python_values(series, 0), missing), _number_format(name, integer=True), "number"
     if pd.api.types.is_float_dtype(dtype):
-        return [None if _na(v) else float(v) for v in series], _number_format(name, integer=False)
-    return [_text(v) for v in series], None
+        return (_unknown_none(_python_values(series, np.nan), missing), _number_format(name, integer=False),
+                "number")
+    return [None if unknown else _text(v) for v, unknown in zip(series.tolist(), missing)], None, "text"
+
+
+def _python_values(series: pd.Series, fill: Any) -> list[Any]:
+    """Python bools, ints or floats (exact: tolist), `fill` where the value is unknown."""
+    dtype = series.dtype
+    plain = dtype if isinstance(dtype, np.dtype) else dtype.numpy_dtype
+    return series.to_numpy(dtype=plain, na_value=fill).tolist()
+
+
+def _unknown_none(values: list[Any], missing: np.ndarray) -> list[Any]:
+    for i in np.flatnonzero(missing).tolist():
+        values[i] = None
+    return values
 
 
 def _number_format(name: str, *, integer: bool) -> str:
@@ -172,8 +191,7 @@ def _number_format(name: str, *, integer: bool) -> str:
 
 
 def _text(value: Any) -> str | None:
-    if _na(value):
-        return None
+    """A known value's cell text (None when it is empty)."""
     if isinstance(value, (tuple, list)):
         value = ", ".join(str(v) for v in value)
     text = _ILLEGAL_CHARACTERS.sub("", str(value))
@@ -238,13 +256,6 @@ def _naive_utc(value: Any) -> datetime:
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     return stamp.tz_localize(None).floor("s").to_pydatetime()
-
-
-def _na(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 __all__ = ["FOUNDATION_SHEETS", "PRICES_SHEET", "finops_workbook", "workbook_sheets"]

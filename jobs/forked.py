@@ -1,0 +1,150 @@
+"""Run one function in a forked child process while this one goes on; its bytes come back
+through a pipe.
+
+What it is for: once a run's analysis exists, the PDF (WeasyPrint: pure Python, ~3 s of a
+scale-40 run) needs only the report's HTML, and the data files (Parquet, CSV, XLSX) need nothing
+from the PDF. On a machine with a second core the PDF is rendered there, beside them
+(jobs/publish.py); on one core, or without fork(), the caller renders it in this process.
+
+Why this is safe to do after pandas and pyarrow have started threads:
+* the child runs only the function given (WeasyPrint on a string: no pyarrow, no thread of the
+  parent's, no lock another thread of the parent's could have held) and leaves with
+  `os._exit`: no atexit handlers, no finalizers, no buffered output written twice;
+* the child writes no file: the parent writes what it returns, so a failed or killed child
+  leaves nothing half-written, and the run's own error handling sees the child's exception
+  (pickled back; raised again in the parent with the same type and message);
+* the child holds none of the parent's locks: a flock(2) lock (jobs/rundir.runs_lock, taken on
+  the runs/ directory) belongs to the open file that fork shares, so the child closes every
+  descriptor open on a directory, and it dies with the parent (PR_SET_PDEATHSIG): a killed
+  `render` never leaves a child that keeps the next command out as "busy".
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import signal
+import stat
+import sys
+from typing import Callable
+
+_OK, _FAILED = b"\0", b"\1"
+
+
+class ChildDied(RuntimeError):
+    """The child ended without an answer (killed by a signal: out of memory, kill -9)."""
+
+
+class Forked:
+    """A child started by `start`: `result()` waits for its bytes; `cancel()` ends it."""
+
+    def __init__(self, pid: int, fd: int, what: str) -> None:
+        self.pid, self._fd, self.what = pid, fd, what
+        self.rusage: object | None = None
+        """The child's resource usage (os.wait4) once it has been waited for."""
+
+    def result(self) -> bytes:
+        """The function's return value; its exception raised again here when it raised one."""
+        with os.fdopen(self._fd, "rb") as pipe:
+            self._fd = -1
+            answer = pipe.read()
+        status = self._wait()
+        if answer[:1] == _OK:
+            return answer[1:]
+        if answer[:1] == _FAILED:
+            raise _exception(answer[1:])
+        raise ChildDied(f"{self.what}: the process rendering it ended without an answer "
+                        f"({_how(status)})")
+
+    def cancel(self) -> None:
+        """End the child if it still runs (the parent failed or was interrupted)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._wait()
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def _wait(self) -> int:
+        pid, self.pid = self.pid, 0
+        if not pid:
+            return 0
+        _, status, self.rusage = os.wait4(pid, 0)
+        return status
+
+
+def can_fork() -> bool:
+    """fork() exists and this process may run on more than one core (else nothing is gained)."""
+    if not hasattr(os, "fork") or sys.platform != "linux":  # macOS: fork without exec is unsafe
+        return False
+    return len(os.sched_getaffinity(0)) > 1
+
+
+def start(fn: Callable[..., bytes], *args: object, what: str, name: str = "ecr-report-child") -> Forked:
+    """Fork; the child returns `fn(*args)` (bytes) through a pipe and exits. `name`: the child's
+    process name (ps, top, /proc/PID/comm; 15 bytes at most)."""
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            os.close(read_end)
+            _die_with(parent, name)
+            _close_directories()
+            try:
+                answer, code = _OK + fn(*args), 0
+            except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent)
+                answer = _FAILED + _pickled(exc)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(answer)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return Forked(pid, read_end, what)
+
+
+def _die_with(parent: int, name: str) -> None:
+    """SIGKILL this child when the parent dies (Linux prctl PR_SET_PDEATHSIG), and name it."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        prctl(15, ctypes.c_char_p(name.encode()[:15]))  # 15: PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the prctl
+        os._exit(1)
+
+
+def _close_directories() -> None:
+    """Close the descriptors open on directories: the parent's flock(2) locks are on them."""
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if stat.S_ISDIR(os.fstat(int(name)).st_mode):
+                os.close(int(name))
+        except OSError:  # the listing's own descriptor, closed by now
+            pass
+
+
+def _pickled(exc: BaseException) -> bytes:
+    try:
+        data = pickle.dumps(exc)
+        pickle.loads(data)  # an exception that pickles but cannot be rebuilt is sent as text
+        return data
+    except Exception:  # noqa: BLE001
+        return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
+def _exception(data: bytes) -> BaseException:
+    exc = pickle.loads(data)
+    return exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
