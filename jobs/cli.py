@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -266,5 +267,23 @@ def _run_exit(outcome: object) -> int:
     return EXIT_OK
 
 
+def console_main() -> None:
+    """The `ecr-report` program: `main`, then the process ends without tearing down its heap.
+
+    Python's shutdown frees every object one by one and runs a last full garbage collection:
+    0.7 s of a collecting shard's 9 s, measured, for memory the system takes back at once
+    anyway. So once the command has returned and its output is flushed (and logging's handlers
+    closed), the process leaves with `os._exit`. A command that raised, or output that cannot be
+    flushed (a closed pipe), takes the ordinary way out, which reports them as before."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - the interpreter's own exit reports it, as it always has
+        sys.exit(code)
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

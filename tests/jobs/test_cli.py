@@ -196,3 +196,30 @@ def test_verify_says_a_partial_run_is_incomplete(tmp_path, capsys):
     partial = RunPaths(tmp_path, "20261130T000000Z").start()
     assert main(["verify", str(partial)]) == 1
     assert "incomplete run" in capsys.readouterr().out
+
+
+def _program(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    """The installed program's way in (`console_main`, as the `ecr-report` script runs it)."""
+    return subprocess.run([sys.executable, "-m", "ecr_report.jobs.cli", *args], capture_output=True,
+                          timeout=300, **kwargs)
+
+
+def test_the_program_leaves_with_its_exit_code_and_all_its_output(tmp_path):
+    # console_main ends the process with os._exit: what print() buffered for a pipe, and the
+    # log lines, must have been written first, and the exit code kept.
+    policy = tmp_path / "p.json"
+    policy.write_text('{"rules": [{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["a*", "b*"],'
+                      ' "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}]}')
+    warned = _program("lifecycle", "lint", "--policy", str(policy))
+    assert warned.returncode == 0 and warned.stderr == b""
+    assert b"AND, not OR" in warned.stdout and warned.stdout.endswith(b"\n")
+    missing = _program("lifecycle", "lint", "--policy", str(tmp_path / "missing.json"))
+    assert missing.returncode == 2 and missing.stdout == b""
+    assert missing.stderr.count(b"\n") == 1 and b"cannot read" in missing.stderr
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[report]\npdf = false\n")
+    ran = _program("run", "--demo", "--config", str(cfg), "--output", str(tmp_path / "out"))
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    [run_dir] = (tmp_path / "out" / "runs").iterdir()
+    assert ran.stdout == f"{run_dir}\n".encode()
+    assert ran.stderr.endswith(f"report: {run_dir / 'report.html'}\n".encode())  # the last log line
