@@ -151,7 +151,7 @@ class RawDirCalls:
         return calls
 
     def __len__(self) -> int:
-        return sum(1 for _ in self._raw_dir.rglob(f"*{RAW_SUFFIX}"))
+        return sum(1 for _, _, files in os.walk(self._raw_dir) for name in files if name.endswith(RAW_SUFFIX))
 
 
 _TRIM_AFTER_CALLS = 500  # a trim costs milliseconds: worth it after a large registry only
