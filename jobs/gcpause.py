@@ -52,10 +52,11 @@ def collector_tuned_for_collection() -> Iterator[None]:
     there as the later phases pause it. But at the default thresholds it ran about 2,000 times
     in a 100-registry shard, and each full collection also walked everything loaded before it
     (the imported libraries, the demo's emulated fleet), which lives for the whole process
-    anyway. Measured on one shard of a 200-account organization (100 registries, no latency,
-    `/tmp`-style A/B runs alternating on a loaded 2-core machine): 8.4-9.8 s of CPU at the
-    defaults, 7.2-7.3 s tuned, peak RSS 253-275 MiB and 271-286 MiB. A full collection first,
-    so garbage made before the block is freed, not frozen."""
+    anyway. Measured in runs alternating with and without it: one shard of a 200-account
+    organization (100 registries, no latency) took 8.4-9.8 s of CPU at the defaults and 7.2-7.3 s
+    tuned, peak RSS 253-275 and 271-286 MiB; the scale-40 demo's collection 19.5-22.5 and
+    18.8-20.7 s, peak RSS unchanged. A full collection first, so garbage made before the block
+    is freed, not frozen."""
     thresholds = gc.get_threshold()
     gc.collect()
     gc.freeze()
