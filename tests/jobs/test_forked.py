@@ -17,7 +17,8 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 
 
 def _pid_bytes() -> bytes:
-    return str(os.getpid()).encode() * 30_000  # more than a pipe's buffer
+    # more than a pipe's buffer; fixed width, so a child's pid of more digits is not a shorter answer
+    return f"{os.getpid():010d}".encode() * 30_000
 
 
 def _fails() -> bytes:
