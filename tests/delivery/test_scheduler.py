@@ -131,7 +131,12 @@ def test_the_store_follows_the_configuration(tmp_path):
     s = sched.build_scheduler(config, output=output, scheduler_cls=BackgroundScheduler)
     s.start(paused=True)
     assert [j.id for j in s.get_jobs()] == ["weekly"]  # tick removed
-    assert s.get_job("weekly").next_run_time == weekly_next + timedelta(hours=1)  # rescheduled
+    # Rescheduled to the new cron: the next Monday 09:00 in Tokyo. (Not "weekly_next + 1 hour":
+    # between 08:00 and 09:00 on a Monday in Tokyo the new time is still today, the old one next week.)
+    rescheduled = s.get_job("weekly").next_run_time
+    assert (rescheduled.weekday(), rescheduled.hour, rescheduled.minute) == (0, 9, 0)
+    assert timedelta(0) < rescheduled - datetime.now(rescheduled.tzinfo) <= timedelta(days=7)
+    assert (weekly_next.weekday(), weekly_next.hour) == (0, 8)
     s.shutdown()
 
 
