@@ -11,7 +11,6 @@ import argparse
 import codecs
 import io
 import json
-import math
 import os
 import sys
 from datetime import datetime, timezone
@@ -19,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from ecr_report.reports.jsonbytes import has_float_written_differently, orjson_if_alike
 from ecr_report.reports.lifecycle import (
     AwsJsonError,
     ImageInputError,
@@ -114,24 +114,13 @@ def _dumps(doc: Any) -> str:
 
 def _encode(doc: Any, *, float_free: bool = False, newline: bool = False) -> str | bytes:
     """`json.dumps(doc, indent=2)` (and a newline if asked): as orjson's ASCII bytes when they
-    are the same bytes, else json's text. `float_free`: the caller guarantees `doc` holds no
-    float, so it is not walked for one (0.2 s of a 166k-image preview).
-
-    With an indent, json encodes in pure Python (15 s for a 166k-image preview); orjson's
-    OPT_INDENT_2 writes the same layout. They differ only in what json escapes and orjson
-    does not (ensure_ascii: non-ASCII and DEL) and in the floats json writes with an exponent
-    (json 1e-05 and 1e-07, orjson 0.00001 and 1e-7; NaN and infinities, which orjson writes as
-    null; every other float is the same shortest repr in both), so any such byte or float
-    sends the document to json.
-    """
-    end = "\n" if newline else ""
-    try:  # orjson appends the newline itself: no copy of 60 MB to add one byte
-        data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0))
-    except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
-        return json.dumps(doc, indent=2) + end
-    if not data.isascii() or b"\x7f" in data or (not float_free and _has_exponent_float(doc)):
-        return json.dumps(doc, indent=2) + end
-    return data
+    are the same bytes (reports/jsonbytes.py: with an indent, json encodes in pure Python, 15 s
+    for a 166k-image preview), else json's text. `float_free`: the caller guarantees `doc` holds
+    no float, so it is not walked for one (0.2 s of a 166k-image preview)."""
+    # orjson appends the newline itself: no copy of 60 MB to add one byte
+    option = orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0)
+    data = None if not float_free and has_float_written_differently(doc) else orjson_if_alike(doc, option)
+    return data if data is not None else json.dumps(doc, indent=2) + ("\n" if newline else "")
 
 
 def _print_json(doc: Any, *, float_free: bool = False) -> None:
@@ -159,24 +148,6 @@ def _byte_stream(stream: Any) -> Any:
     except (LookupError, TypeError):
         return None
     return stream.buffer if encoding in ("utf-8", "ascii") else None
-
-
-def _has_exponent_float(node: Any) -> bool:
-    """Whether `node` holds a float json writes with an exponent, or NaN or an infinity (which
-    orjson writes as null). Read from the document, not from orjson's bytes: orjson writes 1e-05
-    as 0.00001, which no pattern over them can tell from a plain decimal (and a pattern over
-    60 MB of output cost 0.75 s; this walk 0.2 s)."""
-    kind = type(node)
-    if kind is dict:
-        node = node.values()
-    elif kind is not list:
-        return kind is float and (not math.isfinite(node) or "e" in repr(node))
-    for value in node:
-        if type(value) in (str, int, bool) or value is None:
-            continue
-        if _has_exponent_float(value):
-            return True
-    return False
 
 
 def _as_of(value: str | None):

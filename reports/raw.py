@@ -10,12 +10,13 @@ import base64
 import datetime as dt
 import gzip
 import json
-import math
 import threading
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
 import orjson
+
+from .jsonbytes import float_written_alike, orjson_if_alike
 
 RAW_SUFFIX = ".json.gz"
 
@@ -106,7 +107,7 @@ def json_safe(value: Any) -> Any:
     if kind is list:
         return [v if type(v) in _PLAIN else json_safe(v) for v in value]
     if kind is float:
-        if not _same_in_orjson(value):
+        if not float_written_alike(value):
             _FLOATS.differs = True
         return value
     return _json_safe_other(value)
@@ -118,13 +119,6 @@ def json_safe_noting_floats(value: Any) -> tuple[Any, bool]:
     _FLOATS.differs = False
     out = json_safe(value)
     return out, not _FLOATS.differs
-
-
-def _same_in_orjson(value: float) -> bool:
-    """json writes a float as its repr; orjson writes the same digits, but small ones in
-    another form (1e-05 as 0.00001, 1e-07 as 1e-7) and NaN and infinities as null. Any float
-    json writes with an exponent counts as written differently."""
-    return math.isfinite(value) and "e" not in repr(value)
 
 
 def _json_safe_other(value: Any) -> Any:
@@ -150,24 +144,18 @@ def encode_body(call: RawCall, *, floats_alike: bool = False) -> bytes:
     """The JSON inside `encode`'s gzip: sorted keys, no spaces, ASCII, as json.dumps writes it.
 
     `floats_alike`: the caller knows every float in the call is written alike by json and
-    orjson (`json_safe_noting_floats`). Then orjson writes it, 15 times faster (the evidence of
-    a scale-40 run is ~18k calls and ~2 s of json.dumps), and its bytes are kept when they are
-    json's: they differ only where json escapes (non-ASCII, DEL) and orjson does not, and in
-    what orjson refuses or would write where json refuses (subclasses, dataclasses, datetimes:
-    passed through, so that json decides as before)."""
+    orjson (`json_safe_noting_floats`). Then orjson writes it when it gives json's bytes
+    (reports/jsonbytes.py): the evidence of a scale-40 run is ~18k calls and was ~2 s of
+    json.dumps."""
     doc = call.to_json()
-    if floats_alike:
-        try:
-            data = orjson.dumps(doc, option=_ORJSON_AS_JSON)
-        except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a passed-through type
-            data = None
-        if data is not None and data.isascii() and b"\x7f" not in data:
-            return data
-    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+    data = orjson_if_alike(doc, _ORJSON_AS_JSON) if floats_alike else None
+    return data if data is not None else json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
 
 
 _ORJSON_AS_JSON = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
                    | orjson.OPT_PASSTHROUGH_DATETIME)
+"""Sorted keys like json's sort_keys; subclasses, dataclasses and datetimes refused, so that
+json decides them as before."""
 
 
 def decode(data: bytes) -> RawCall:
