@@ -141,12 +141,8 @@ def _measure_one(scale: float, language: str) -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the forked PDF renderer, if any
     return {"wall": wall, "cpu_total": run_cpu, "cpu": cpu, "imports": imports, "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             "children_cpu": children.ru_utime + children.ru_stime, "children_max_rss": children.ru_maxrss * 1024,
-            "tree_peak": max(sampler.tree_peak, result_peak(peaks)),
+            "tree_peak": max(sampler.tree_peak, max(peaks.values(), default=0)),
             "seconds": seconds, "peaks": peaks}
-
-
-def result_peak(peaks: dict[str, int]) -> int:
-    return max(peaks.values(), default=0)
 
 
 def measure(scale: float, language: str, tree: Path | None = None) -> dict:

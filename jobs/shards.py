@@ -278,7 +278,8 @@ def heaviest_first(plan: Plan, units: Sequence[Unit]) -> list[Unit]:
     """`units` in the order to start them: the most calls in the previous run first, so that the
     last ones to start are short and the workers finish together (the evidence does not depend
     on the order: each unit keeps its plan position)."""
-    return sorted(units, key=lambda u: -int(plan.units[u.position].get("weight", 1)))
+    planned = plan.units  # a copy of the plan's list: taken once, not once per unit
+    return sorted(units, key=lambda u: -int(planned[u.position].get("weight", 1)))
 
 
 def _peak_rss_kib() -> int | None:
