@@ -168,7 +168,7 @@ def _datetimes(values: np.ndarray) -> pa.Array:
 
 def _objects(values: np.ndarray) -> pa.Array:
     """Text objects (tuples and lists joined by spaces first); anything else is Unhandled."""
-    values = np.array([" ".join(v) if isinstance(v, (tuple, list)) else v for v in values], dtype=object) \
+    values = np.array([_spaced(v) for v in values], dtype=object) \
         if any(isinstance(v, (tuple, list)) for v in values) else values
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind not in ("string", "empty"):
@@ -185,5 +185,10 @@ def _pandas_ready(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (tuple, list))).any():
-            out[col] = out[col].map(lambda v: " ".join(v) if isinstance(v, (tuple, list)) else v)
+            out[col] = out[col].map(_spaced)
     return out
+
+
+def _spaced(value: object) -> object:
+    """A tuple or list cell as its items joined by spaces; any other value as it is."""
+    return " ".join(value) if isinstance(value, (tuple, list)) else value
