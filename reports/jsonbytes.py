@@ -8,11 +8,13 @@ document their bytes differ only in:
 * what orjson refuses (an integer beyond 64 bits, a type it is told to pass through).
 The first is seen in orjson's bytes. Floats are read from the document: no pattern over the
 bytes can tell orjson's 0.00001 from a plain decimal. Used by the evidence writer
-(reports/raw.py) and `lifecycle preview`'s answer (jobs/lifecycle_cmd.py).
+(reports/raw.py), `lifecycle preview`'s answer (jobs/lifecycle_cmd.py) and the run directory's
+indented JSON files (`indented_json`: manifest, summary, snapshot).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -47,3 +49,21 @@ def orjson_if_alike(doc: Any, option: int) -> bytes | None:
     except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a passed-through type
         return None
     return data if data.isascii() and b"\x7f" not in data else None
+
+
+_INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+def indented_json(doc: Any) -> bytes:
+    """`json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)` + newline, UTF-8 encoded.
+
+    Without ensure_ascii json escapes neither non-ASCII nor DEL, so orjson's bytes are json's
+    whenever no float differs and orjson accepts the document (both sort keys by code point:
+    UTF-8 keeps that order). A run's manifest lists every evidence file, over 10,000 entries in
+    an organization run, and json's indenting encoder is pure Python."""
+    if not has_float_written_differently(doc):
+        try:
+            return orjson.dumps(doc, option=_INDENTED | orjson.OPT_APPEND_NEWLINE)
+        except TypeError:  # orjson.JSONEncodeError: non-str keys, big integers, lone surrogates
+            pass
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
