@@ -89,6 +89,14 @@ _BASIC_STATES = {
 
 
 def _b(series: pd.Series) -> np.ndarray:
+    """A boolean mask with missing as False. Comparisons of Arrow-backed text give bool[pyarrow],
+    which converts directly; the detour through pandas' nullable "boolean" cost a scale-40 run
+    a fifth of its coverage analysis."""
+    dtype = series.dtype
+    if dtype == np.dtype(bool):
+        return series.to_numpy(copy=True)  # callers may combine masks in place
+    if isinstance(dtype, (pd.ArrowDtype, pd.BooleanDtype)) and dtype.kind == "b":
+        return series.to_numpy(dtype=bool, na_value=False)
     return series.astype("boolean").to_numpy(dtype=bool, na_value=False)
 
 
