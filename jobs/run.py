@@ -134,6 +134,7 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
                                    max_workers=config.aws.max_workers)
     errors = [e.to_json() for e in setup.all_errors(collection.errors)]
     organization = setup.organization
+    setup.release()
     del setup  # its factory's clients and, in a demo, the emulated fleet: freed before the run's peak
     return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=RawDirCalls(run_dir / "raw"),
                       units=collection.units, errors=errors, organization=organization)

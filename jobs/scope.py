@@ -47,6 +47,13 @@ class CollectionSetup:
             return list(collected)
         return sorted([*self.accounts.errors, *collected], key=lambda e: (e.account, e.region, e.operation, e.error))
 
+    def release(self) -> None:
+        """Collection is over: an in-process backend (the demo's emulator) lets go of its data
+        now rather than when the cyclic collector reaches the clients that reference it."""
+        release = getattr(self.factory.backend, "release", None)
+        if release is not None:
+            release()
+
     @property
     def organization(self) -> dict | None:
         """snapshot.json's `organization` member, or None when no discovery ran."""

@@ -58,6 +58,16 @@ class DemoEmulator:
                 return handler(self, account_id, dict(params or {}))
             return handler(self, self.registry(account_id, region), dict(params or {}))
 
+    def release(self) -> None:
+        """Let go of the fleet and the memo once collection is over.
+
+        The botocore clients answered from here hold the emulator in their reference cycles,
+        which only the cyclic garbage collector frees: until then the whole fleet (~360,000
+        objects at scale 40) stays alive, and that collector's next pass spent 0.9 s walking
+        it. Dropped here, reference counting frees the fleet at once."""
+        with self._lock:
+            self.fleet = self._memo = self._extra_registries = None  # type: ignore[assignment]
+
     def account_for_access_key(self, access_key_id: str | None) -> str:
         """Map the access key a client signs with to its account (assumed roles -> target account)."""
         return svc_sts.account_for_access_key(access_key_id, self.fleet.caller_account)
