@@ -42,7 +42,7 @@ allocations instead of 700 (the older ones as by default, relative to it)."""
 
 
 @contextmanager
-def collector_tuned_for_collection() -> Iterator[None]:
+def collector_tuned_for_collection(*, free_garbage_after: bool = True) -> Iterator[None]:
     """The block runs with every object made so far moved out of the collector's sight
     (`gc.freeze`) and the collector run less often (`COLLECTION_THRESHOLDS`); both are put back
     after it.
@@ -58,7 +58,8 @@ def collector_tuned_for_collection() -> Iterator[None]:
     18.8-20.7 s, peak RSS unchanged. A full collection first, so garbage made before the block
     is freed, not frozen; and one last, before unfreezing, so the block's garbage cycles are freed
     without walking the frozen heap again (with the demo emulator's `release`, the scale-40 run's
-    collections after collecting: 0.83-0.88 s -> 0.61 s)."""
+    collections after collecting: 0.83-0.88 s -> 0.61 s). `free_garbage_after=False` skips that
+    last one, for a process that exits once it has published what it collected (a shard)."""
     thresholds = gc.get_threshold()
     gc.collect()
     gc.freeze()
@@ -67,7 +68,8 @@ def collector_tuned_for_collection() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.collect()
+        if free_garbage_after:
+            gc.collect()
         gc.unfreeze()
 
 

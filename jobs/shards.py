@@ -258,7 +258,7 @@ def collect_shard(config: Config, root: Path | str, run_id: str, shard: int, of:
         "started_at": started.isoformat(timespec="seconds")}
     try:
         collection = collect_fleet(factory, heaviest_first(plan, units), collect_options(config, as_of, pre),
-                                   max_workers=config.aws.max_workers)
+                                   max_workers=config.aws.max_workers, then_exits=True)
         manifest.update(status="complete", errors=[e.to_json() for e in collection.errors])
     except Exception as exc:  # recorded for assemble (which names the shard), then raised
         manifest.update(status="failed", errors=[], reason=f"{type(exc).__name__}: {exc}"[:500])

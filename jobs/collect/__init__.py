@@ -94,12 +94,15 @@ def _collect_and_write(factory: SessionFactory, unit: Unit, options: CollectOpti
 
 
 def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: CollectOptions,
-                  max_workers: int = 4) -> Collection:
-    """Collect every unit, `max_workers` at a time, with progress on a terminal."""
+                  max_workers: int = 4, *, then_exits: bool = False) -> Collection:
+    """Collect every unit, `max_workers` at a time, with progress on a terminal.
+
+    `then_exits`: the process ends once the evidence is published (a shard), so the garbage
+    the collection leaves is not worth freeing (jobs/gcpause.py)."""
     errors: list[CollectionError] = []
     progress = _Progress(len(units))
     workers = max(1, min(max_workers, len(units)))
-    with collector_tuned_for_collection(), ThreadPoolExecutor(workers, thread_name_prefix="ecr-unit") as pool:
+    with collector_tuned_for_collection(free_garbage_after=not then_exits), ThreadPoolExecutor(workers, thread_name_prefix="ecr-unit") as pool:
         futures = {pool.submit(_collect_and_write, factory, unit, options,
                                unit.position if unit.position >= 0 else i): unit
                    for i, unit in enumerate(units)}
