@@ -1,0 +1,56 @@
+"""Dense integer codes for text keys, shared across frames, and sums over groups of them.
+
+The analysis joins and groups a million blob and image rows on (account, region, repository,
+digest). On text columns every group-by and merge hashes the strings again; coded once, they
+are integer work. `joint_codes` numbers the distinct tuples of several frames' columns together
+(equal tuples get equal codes, whatever the frame or the column dtype: object or Arrow
+strings); missing values are a value like any other (as pandas merges and `dropna=False`
+group-bys treat them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def joint_codes(columns: Sequence[Sequence[pd.Series]], *, sort: bool = False) -> list[np.ndarray]:
+    """One code array per frame: ``columns[f]`` is frame f's key columns, in the same order in
+    every frame. Codes are dense (0..k-1) over all frames; with ``sort`` they follow the tuples'
+    sorted order (the order of a sorted group-by over the same columns)."""
+    sizes = [len(cols[0]) if len(cols) else 0 for cols in columns]
+    combined = np.zeros(sum(sizes), dtype=np.int64)
+    for j in range(len(columns[0])):
+        code, n = _column_codes([cols[j] for cols in columns], sort)
+        # Re-numbered after every column, so the running product never exceeds the row count.
+        combined, uniq = pd.factorize(combined * max(n, 1) + code, sort=sort)
+        combined = combined.astype(np.int64, copy=False)
+    return np.split(combined, np.cumsum(sizes)[:-1])
+
+
+def _column_codes(series: Sequence[pd.Series], sort: bool) -> tuple[np.ndarray, int]:
+    """One column's codes over several frames, and how many distinct values it has."""
+    parts = [pd.factorize(s, sort=sort, use_na_sentinel=False) for s in series]
+    if len(parts) == 1:
+        return np.asarray(parts[0][0], dtype=np.int64), len(parts[0][1])
+    # Each frame's distinct values (few beside its rows) are numbered together.
+    uniques = np.concatenate([np.asarray(u, dtype=object) for _, u in parts])
+    joint, uniq = pd.factorize(uniques, sort=sort, use_na_sentinel=False)
+    starts = np.cumsum([0, *(len(u) for _, u in parts)])
+    return np.concatenate([joint[start + np.asarray(c, dtype=np.int64)] for (c, _), start in zip(parts, starts)]), len(uniq)
+
+
+def sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Exact int64 sum of ``values`` per group 0..n-1 (bincount's float weights would round)."""
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, group, np.asarray(values, dtype=np.int64))
+    return out
+
+
+def any_by(group: np.ndarray, flags: np.ndarray, n: int) -> np.ndarray:
+    """Per group 0..n-1: does any of its rows have the flag?"""
+    out = np.zeros(n, dtype=bool)
+    out[group[np.asarray(flags, dtype=bool)]] = True
+    return out
