@@ -14,6 +14,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .frame import strings
 
 
 def joint_codes(columns: Sequence[Sequence[pd.Series]], *, sort: bool = False) -> list[np.ndarray]:
@@ -32,14 +36,38 @@ def joint_codes(columns: Sequence[Sequence[pd.Series]], *, sort: bool = False) -
 
 def _column_codes(series: Sequence[pd.Series], sort: bool) -> tuple[np.ndarray, int]:
     """One column's codes over several frames, and how many distinct values it has."""
+    if len(series) == 1:
+        code, uniq = pd.factorize(series[0], sort=sort, use_na_sentinel=False)
+        return np.asarray(code, dtype=np.int64), len(uniq)
+    try:
+        return _arrow_codes(series, sort)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        pass  # not all strings: numbered by pandas below
     parts = [pd.factorize(s, sort=sort, use_na_sentinel=False) for s in series]
-    if len(parts) == 1:
-        return np.asarray(parts[0][0], dtype=np.int64), len(parts[0][1])
     # Each frame's distinct values (few beside its rows) are numbered together.
     uniques = np.concatenate([np.asarray(u, dtype=object) for _, u in parts])
     joint, uniq = pd.factorize(uniques, sort=sort, use_na_sentinel=False)
     starts = np.cumsum([0, *(len(u) for _, u in parts)])
     return np.concatenate([joint[start + np.asarray(c, dtype=np.int64)] for (c, _), start in zip(parts, starts)]), len(uniq)
+
+
+def _arrow_codes(series: Sequence[pd.Series], sort: bool) -> tuple[np.ndarray, int]:
+    """`_column_codes` of string columns, numbered in one Arrow hash table (a digest column's
+    distinct values are as many as its rows: numbering them as Python objects costs more)."""
+    chunks = []
+    for s in series:
+        arr = strings(s).cast(pa.large_string())
+        chunks.extend(arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr])
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), 0
+    encoded = pc.dictionary_encode(pa.concat_arrays(chunks), null_encoding="encode")
+    code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    n = len(encoded.dictionary)
+    if sort:  # byte order of UTF-8 is code point order, as Python sorts str; missing last
+        rank = np.empty(n, dtype=np.int64)
+        rank[pc.array_sort_indices(encoded.dictionary, null_placement="at_end").to_numpy()] = np.arange(n)
+        code = rank[code]
+    return code, n
 
 
 def sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

@@ -78,6 +78,13 @@ def _fleet_images(images: pd.DataFrame, repos: pd.DataFrame) -> tuple[pd.DataFra
     return images[in_fleet].reset_index(drop=True), image_repo[in_fleet]
 
 
+def first_rows(keys: list[Key]) -> np.ndarray:
+    """Per position in ``keys``: the first position of the same key (a key listed twice has
+    its images on its first row, `Fleet.image_repo`)."""
+    first: dict[Key, int] = {}
+    return np.array([first.setdefault(k, i) for i, k in enumerate(keys)], dtype=np.int64)
+
+
 def manifests_from_table(table: pd.DataFrame | None) -> Manifests | None:
     """The `image_manifests` snapshot table as the evaluator's `Manifests` (None when empty)."""
     if table is None or table.empty:
@@ -189,9 +196,12 @@ def _current_policies(repositories: pd.DataFrame, keys: list[Key]) -> tuple[Scen
     policies: dict[Key, Policy | None] = {}
     statuses: dict[Key, str] = {}
     invalid: dict[Key, list[PolicyIssue]] = {}
+    parsed: dict[str, tuple[Policy | None, list[PolicyIssue]]] = {}  # fleets repeat a few texts
     for key, st, text in zip(keys, status, list(repos["lifecycle_policy_text"])):
         if st == "PRESENT" and isinstance(text, str):
-            policy, issues = _parse(text)
+            if text not in parsed:
+                parsed[text] = _parse(text)
+            policy, issues = parsed[text][0], list(parsed[text][1])
             policies[key] = policy
             statuses[key] = "PRESENT" if policy is not None else "INVALID"
             if policy is None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..text import join, params_json, to_fact
-from .fleet import Fleet, Key, Policies
+from .fleet import Fleet, Key, Policies, first_rows
 from .frame import DEFAULTS
 from .lint import ImageRow, LintWarning, image_rows, lint, repository_image_warnings, static_warnings
 from .tables import LIFECYCLE_LINT, table_frame
@@ -93,7 +93,7 @@ class _RepositoryRows:
         n = len(fleet.keys)
         self._start = np.searchsorted(repo, np.arange(n), side="left")
         self._end = np.searchsorted(repo, np.arange(n), side="right")
-        self._first = _first_of_key(fleet.keys)
+        self._first = first_rows(fleet.keys)
         self._tags, self._status, self._subjects = (_column(images, c)[order] for c in
                                                     ("image_tags", "image_status", "subject_digest"))
         digests = images["image_digest"].tolist() if len(images) else []
@@ -113,13 +113,6 @@ def _column(images: pd.DataFrame, name: str) -> np.ndarray:
     if name in images.columns:
         return images[name].to_numpy()
     return np.full(len(images), DEFAULTS.get(name), dtype=object)
-
-
-def _first_of_key(keys: list[Key]) -> list[int]:
-    """Per position in ``keys``: the first position of the same key (a key listed twice has the
-    images of its first row, `Fleet.image_repo`)."""
-    first: dict[Key, int] = {}
-    return [first.setdefault(k, i) for i, k in enumerate(keys)]
 
 
 def _proposed_rows(fleet: Fleet, policies: Policies) -> list[dict[str, Any]]:

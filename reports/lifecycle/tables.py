@@ -111,6 +111,13 @@ def table_frame(rows: list[dict[str, Any]], schema: Mapping[str, str]) -> pd.Dat
     return df.astype(dict(schema))
 
 
+def typed_frame(frame: pd.DataFrame | None, schema: Mapping[str, str]) -> pd.DataFrame:
+    """`table_frame` of a frame's rows, without passing them through a list of dicts."""
+    if frame is None or frame.empty:
+        return table_frame([], schema)
+    return frame[list(schema)].astype(dict(schema)).reset_index(drop=True)
+
+
 # --- snapshot table builders over the recorded calls ------------------------------------------
 
 
