@@ -17,8 +17,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .frame import strings
-
 
 def joint_codes(columns: Sequence[Sequence[pd.Series]], *, sort: bool = False) -> list[np.ndarray]:
     """One code array per frame: ``columns[f]`` is frame f's key columns, in the same order in
@@ -39,35 +37,55 @@ def _column_codes(series: Sequence[pd.Series], sort: bool) -> tuple[np.ndarray, 
     if len(series) == 1:
         code, uniq = pd.factorize(series[0], sort=sort, use_na_sentinel=False)
         return np.asarray(code, dtype=np.int64), len(uniq)
-    try:
-        return _arrow_codes(series, sort)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        pass  # not all strings: numbered by pandas below
-    parts = [pd.factorize(s, sort=sort, use_na_sentinel=False) for s in series]
-    # Each frame's distinct values (few beside its rows) are numbered together.
-    uniques = np.concatenate([np.asarray(u, dtype=object) for _, u in parts])
-    joint, uniq = pd.factorize(uniques, sort=sort, use_na_sentinel=False)
+    # Each frame's column numbered on its own (pandas hashes Arrow or categorical data without
+    # making Python strings), then their distinct values numbered together.
+    parts = [pd.factorize(s, use_na_sentinel=False) for s in series]
+    joint, n = _joint_uniques([u for _, u in parts], sort)
     starts = np.cumsum([0, *(len(u) for _, u in parts)])
-    return np.concatenate([joint[start + np.asarray(c, dtype=np.int64)] for (c, _), start in zip(parts, starts)]), len(uniq)
+    return np.concatenate([joint[start + np.asarray(c, dtype=np.int64)] for (c, _), start in zip(parts, starts)]), n
 
 
-def _arrow_codes(series: Sequence[pd.Series], sort: bool) -> tuple[np.ndarray, int]:
-    """`_column_codes` of string columns, numbered in one Arrow hash table (a digest column's
-    distinct values are as many as its rows: numbering them as Python objects costs more)."""
+def _joint_uniques(uniques: Sequence[pd.Index], sort: bool) -> tuple[np.ndarray, int]:
+    """Codes of the concatenated ``uniques`` (equal values, equal codes), and how many."""
+    try:
+        return _arrow_codes(uniques, sort)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        pass  # not all strings: numbered as Python objects
+    joint, uniq = pd.factorize(np.concatenate([np.asarray(u, dtype=object) for u in uniques]), sort=sort,
+                               use_na_sentinel=False)
+    return np.asarray(joint, dtype=np.int64), len(uniq)
+
+
+def _arrow_codes(values: Sequence[pd.Index], sort: bool) -> tuple[np.ndarray, int]:
+    """`_joint_uniques` of strings, in one Arrow hash table (a digest column has about as many
+    distinct values as rows: numbering them as Python objects costs more). Encoding a chunked
+    array numbers every chunk against one dictionary: nothing is concatenated."""
     chunks = []
-    for s in series:
-        arr = strings(s).cast(pa.large_string())
+    for v in values:
+        arr = _large_strings(v)
         chunks.extend(arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr])
-    if not chunks:
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()), null_encoding="encode")
+    if not encoded.num_chunks:
         return np.zeros(0, dtype=np.int64), 0
-    encoded = pc.dictionary_encode(pa.concat_arrays(chunks), null_encoding="encode")
-    code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    n = len(encoded.dictionary)
+    code = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]).astype(np.int64)
+    dictionary = encoded.chunk(0).dictionary
+    n = len(dictionary)
     if sort:  # byte order of UTF-8 is code point order, as Python sorts str; missing last
         rank = np.empty(n, dtype=np.int64)
-        rank[pc.array_sort_indices(encoded.dictionary, null_placement="at_end").to_numpy()] = np.arange(n)
+        rank[pc.array_sort_indices(dictionary, null_placement="at_end").to_numpy()] = np.arange(n)
         code = rank[code]
     return code, n
+
+
+def _large_strings(values: pd.Index) -> pa.Array | pa.ChunkedArray:
+    """Strings as Arrow large strings: pandas' own Arrow data (or dictionary) when it has it."""
+    if hasattr(values.array, "__arrow_array__"):
+        try:
+            arr = pa.array(values.array)
+            return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+            pass
+    return pa.array(np.asarray(values, dtype=object), type=pa.large_string(), from_pandas=True)
 
 
 def sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
