@@ -89,10 +89,11 @@ def manifests_from_table(table: pd.DataFrame | None) -> Manifests | None:
     """The `image_manifests` snapshot table as the evaluator's `Manifests` (None when empty)."""
     if table is None or table.empty:
         return None
-    # Categorical strings: the three frames cut from the table copy 4-byte codes, not every
-    # digest's text (a scale-40 fleet has 270k blob rows). The evaluator and the byte accounting
-    # read values, or codes of values, whatever the dtype.
-    frame = table.astype({c: "category" for c in (*KEY_COLUMNS, "image_digest", "ref_digest")})
+    # Categorical key and image digest: the three frames cut from the table copy 4-byte codes,
+    # not their text (a scale-40 fleet has 270k blob rows). `ref_digest`, nearly one value per
+    # row, costs more to categorise than to copy. The evaluator and the byte accounting read
+    # values, or codes of values, whatever the dtype.
+    frame = table.astype({c: "category" for c in (*KEY_COLUMNS, "image_digest")})
     kind = frame["kind"]
     blobs = frame[is_value(kind, "BLOB")]
     children = frame[is_value(kind, "CHILD")]
