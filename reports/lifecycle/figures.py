@@ -20,7 +20,7 @@ from .awsjson import LIST_MEDIA_TYPES
 from .codes import sum_by
 from .fleet import Fleet, Key, Scenario, first_rows
 from .frame import KEY_COLUMNS
-from .reclaim import reclaimable
+from .reclaim import ImageCodes, image_codes, reclaimable
 from .tables import LIFECYCLE, LIFECYCLE_ACTIONS, table_frame, typed_frame
 
 NO_IMAGES = {"images_expiring": 0, "expiring_bytes_naive": 0, "expiring_archive_bytes_naive": 0,
@@ -72,9 +72,11 @@ def repository_figures(fleet: Fleet, scenarios: Mapping[str, Scenario], results:
     stored, storage = Stored.of(fleet), StoragePrices(prices)
     rows: list[dict[str, Any]] = []
     actions: list[pd.DataFrame] = []
+    codes = None  # the scenarios evaluate the same images: coded once
     for name, result in results.items():
+        codes = codes if codes is not None else image_codes(result, fleet.manifests)
         actions.append(_actions(name, result))
-        rows.extend(_scenario_rows(name, scenarios[name], result, fleet, stored, storage, lint_counts))
+        rows.extend(_scenario_rows(name, scenarios[name], result, fleet, stored, storage, lint_counts, codes))
     action_frame = pd.concat(actions, ignore_index=True) if actions else None
     return table_frame(rows, LIFECYCLE), typed_frame(action_frame, LIFECYCLE_ACTIONS)
 
@@ -90,8 +92,8 @@ def _actions(scenario: str, result: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scenario_rows(name: str, scenario: Scenario, result: pd.DataFrame, fleet: Fleet, stored: Stored,
-                   storage: StoragePrices, lint_counts: Mapping[Key, int]) -> list[dict[str, Any]]:
-    per = reclaimable(result, fleet.manifests)
+                   storage: StoragePrices, lint_counts: Mapping[Key, int], codes: ImageCodes) -> list[dict[str, Any]]:
+    per = reclaimable(result, fleet.manifests, codes=codes)
     per_map = {(str(a), str(r), str(n)): rec for (a, r, n), rec in
                zip(zip(per["account_id"], per["region"], per["repository_name"]), _records(per))}
     held = result[result["held_by_manifest_list"]].groupby(list(KEY_COLUMNS), sort=False, observed=True).size()
