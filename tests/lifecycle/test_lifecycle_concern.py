@@ -317,3 +317,27 @@ def test_the_report_section_says_not_computed_and_shows_an_invalid_proposal():
     section = build_lifecycle(SectionCtx(result.tables, result.summary), 6)
     assert any(isinstance(b, Bullets) and any("countNumber" in i for i in b.items) for b in section.blocks)
     assert not any(isinstance(v, float) and math.isnan(v) for v in result.summary.values())
+
+
+def test_the_actions_table_is_the_same_bytes_whatever_the_chunks_of_the_snapshot():
+    # A snapshot's string columns come in Arrow chunks (one per registry); the typed actions
+    # table must be built like every other result table, from values, or Parquet writes it
+    # as other bytes (the dictionary page fills up at another row).
+    import io
+
+    import pyarrow as pa
+
+    from ecr_report.reports.lifecycle.tables import LIFECYCLE_ACTIONS, table_frame, typed_frame
+
+    digests = [f"sha256:{i:064x}" for i in range(20_000)]  # over the 1 MB dictionary page: plain pages follow
+    chunked = pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(digests[i:i + 7], pa.large_string())
+                                                           for i in range(0, len(digests), 7)]))
+    frame = pd.DataFrame({"account_id": A, "region": R, "repository_name": "app", "image_digest": chunked,
+                          "scenario": "current", "action": "EXPIRE", "applied_rule_priority": 1, "size_bytes": 5})
+
+    def parquet(df):
+        out = io.BytesIO()
+        df.to_parquet(out, index=False)
+        return out.getvalue()
+
+    assert parquet(typed_frame(frame, LIFECYCLE_ACTIONS)) == parquet(table_frame(frame.to_dict("records"), LIFECYCLE_ACTIONS))
