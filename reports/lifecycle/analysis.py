@@ -14,7 +14,7 @@ import pandas as pd
 from ..concern import AnalysisContext, ConcernResult
 from ..text import msg
 from .baseline import proposed_source, source_text
-from .evaluate import evaluate_fleet
+from .evaluate import evaluate_scenarios
 from .figures import repository_figures
 from .fleet import Fleet, Policies, choose_policies, read_fleet
 from .lint_table import issues_text, lint_fleet
@@ -28,8 +28,8 @@ def analyse(ctx: AnalysisContext) -> ConcernResult:
     fleet = read_fleet(ctx)
     policies = choose_policies(ctx.tables["repositories"], fleet.keys, settings)
     scenarios = policies.scenarios()
-    results = {name: evaluate_fleet(fleet.images, scenario.policies, ctx.as_of, children=fleet.children)
-               for name, scenario in scenarios.items()}
+    results = evaluate_scenarios(fleet.images, {name: s.policies for name, s in scenarios.items()}, ctx.as_of,
+                                 children=fleet.children)
     lint_frame, lint_counts = lint_fleet(fleet, policies, results["current"], ctx.as_of)
     lifecycle, actions = repository_figures(fleet, scenarios, results, lint_counts, ctx.prices)
     cross = cross_check(ctx.tables.get("lifecycle_aws_preview"), actions)

@@ -59,6 +59,19 @@ def evaluate_fleet(
     ``storage_class`` (STANDARD|ARCHIVE), ``held_by_manifest_list`` (a rule hit it but a manifest
     list referencing it stays) and ``follows_subject`` (a referrer given its subject's outcome).
     """
+    return evaluate_scenarios(images, {None: policies}, as_of, children=children, default=default)[None]
+
+
+def evaluate_scenarios(
+    images: pd.DataFrame | Iterable[Mapping[str, Any]],
+    scenarios: Mapping[Any, Mapping[Any, Policy | str | None]],
+    as_of: Any,
+    *,
+    children: pd.DataFrame | None = None,
+    default: Policy | str | None = None,
+) -> dict[Any, pd.DataFrame]:
+    """`evaluate_fleet` for each policy map of ``scenarios`` (name -> policies), on the same
+    images: what does not depend on the policies (codes, times, tags, look-ups) is computed once."""
     parsed: dict[Any, Policy | None] = {}
 
     def resolve(value: Policy | str | None) -> Policy | None:
@@ -70,14 +83,17 @@ def evaluate_fleet(
 
     fallback = resolve(default)
 
-    def policy_for(key: RepoKey) -> Policy | None:
-        if key in policies:
-            return resolve(policies[key])
-        if key[2] in policies:
-            return resolve(policies[key[2]])
-        return fallback
+    def chooser(policies: Mapping[Any, Policy | str | None]) -> Callable[[RepoKey], Policy | None]:
+        def policy_for(key: RepoKey) -> Policy | None:
+            if key in policies:
+                return resolve(policies[key])
+            if key[2] in policies:
+                return resolve(policies[key[2]])
+            return fallback
+        return policy_for
 
-    return _evaluate(image_frame(images), policy_for, as_of, children)
+    prepared = _Images(image_frame(images), children)
+    return {name: _evaluate_images(prepared, chooser(policies), as_of) for name, policies in scenarios.items()}
 
 
 def _repo_codes(frame: pd.DataFrame) -> tuple[np.ndarray, list[RepoKey]]:
@@ -222,37 +238,65 @@ def _rule_hits(rule: Rule, cand: np.ndarray, sl: _Slice, t: _Window, now: int) -
     return cand & (stamp != NAT) & (now - stamp > sel.count_number * DAY_NS)
 
 
-def _evaluate(frame: pd.DataFrame, policy_for: Callable[[RepoKey], Policy | None], as_of: Any, children: pd.DataFrame | None) -> pd.DataFrame:
-    now = as_of_ns(as_of)
-    n = len(frame)
-    repo_code, repo_keys = _repo_codes(frame)
-    pols, pol_code = _policy_codes(repo_keys, repo_code, policy_for)
-    digests = strings(frame["image_digest"])
-    active = is_value(frame["image_status"], "ACTIVE")
-    archived = is_value(frame["image_status"], "ARCHIVED")
-    order_key, sources = _time_sources(frame)
+class _Images:
+    """What every evaluation of one images frame shares, computed once however many scenarios
+    (policy maps) are evaluated on it: repository codes, storage, times, tags, and the digest
+    look-ups (referrers' subjects, manifest-list edges)."""
 
-    # Digest look-ups (referrers' subjects, manifest-list edges) run in C with the GIL released,
-    # so they overlap the sort and the tag conversion on a second core.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        subjects = pool.submit(_subjects, frame, repo_code, digests)
-        edges = pool.submit(_edge_positions, children, repo_code, repo_keys, digests)
-        order = _youngest_first(order_key, repo_code, pol_code, digests)
-        tags_sorted = pc.take(tag_lists(frame["image_tags"]), pa.array(order))
-        subject_pos = subjects.result()
-        parent, child = edges.result()
+    def __init__(self, frame: pd.DataFrame, children: pd.DataFrame | None):
+        self.frame, self.children, self.n = frame, children, len(frame)
+        self.repo_code, self.repo_keys = _repo_codes(frame)
+        self.digests = strings(frame["image_digest"])
+        self.active = is_value(frame["image_status"], "ACTIVE")
+        self.archived = is_value(frame["image_status"], "ARCHIVED")
+        self.in_archive = self.archived | is_value(frame["image_status"], "ACTIVATING")
+        self.order_key, self.sources = _time_sources(frame)
+        self._tags: pa.ListArray | None = None
+        self._lookups: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def tags(self) -> pa.ListArray:
+        if self._tags is None:
+            self._tags = tag_lists(self.frame["image_tags"])
+        return self._tags
+
+    def sorted_inputs(self, pol_code: np.ndarray) -> tuple[np.ndarray, pa.ListArray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The evaluation order for these policy codes, the tags in that order, and the look-ups
+        (subject row of each image, manifest-list parent and child rows)."""
+        if self._lookups is not None:
+            order = _youngest_first(self.order_key, self.repo_code, pol_code, self.digests)
+            return order, pc.take(self.tags(), pa.array(order)), self._lookups
+        # The look-ups run in C with the GIL released, so the first time they overlap the sort
+        # and the tag conversion on a second core.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            subjects = pool.submit(_subjects, self.frame, self.repo_code, self.digests)
+            edges = pool.submit(_edge_positions, self.children, self.repo_code, self.repo_keys, self.digests)
+            order = _youngest_first(self.order_key, self.repo_code, pol_code, self.digests)
+            tags_sorted = pc.take(self.tags(), pa.array(order))
+            self._lookups = (subjects.result(), *edges.result())
+        return order, tags_sorted, self._lookups
+
+
+def _evaluate(frame: pd.DataFrame, policy_for: Callable[[RepoKey], Policy | None], as_of: Any,
+              children: pd.DataFrame | None) -> pd.DataFrame:
+    return _evaluate_images(_Images(frame, children), policy_for, as_of)
+
+
+def _evaluate_images(images: _Images, policy_for: Callable[[RepoKey], Policy | None], as_of: Any) -> pd.DataFrame:
+    now = as_of_ns(as_of)
+    pols, pol_code = _policy_codes(images.repo_keys, images.repo_code, policy_for)
+    order, tags_sorted, (subject_pos, parent, child) = images.sorted_inputs(pol_code)
     follower = subject_pos >= 0
 
-    times = _LazyGather(sources, order)  # only the count types some policy uses are gathered
-    storage = {"standard": active[order], "archive": archived[order]}
-    prio_s, act_s = _mark_sorted(pols, pol_code[order], repo_code[order], tags_sorted, times, storage,
+    times = _LazyGather(images.sources, order)  # only the count types some policy uses are gathered
+    storage = {"standard": images.active[order], "archive": images.archived[order]}
+    prio_s, act_s = _mark_sorted(pols, pol_code[order], images.repo_code[order], tags_sorted, times, storage,
                                  ~follower[order], now)
-    prio_o = np.zeros(n, dtype=np.int64)
-    act_o = np.full(n, NONE, dtype=np.int8)
+    prio_o = np.zeros(images.n, dtype=np.int64)
+    act_o = np.full(images.n, NONE, dtype=np.int8)
     prio_o[order], act_o[order] = prio_s, act_s
-    held = _hold_manifest_children(parent, child, archived, prio_o, act_o)
-    _follow_subjects(subject_pos, active, prio_o, act_o)
-    return _result(frame, prio_o, act_o, held, follower, archived | is_value(frame["image_status"], "ACTIVATING"))
+    held = _hold_manifest_children(parent, child, images.archived, prio_o, act_o)
+    _follow_subjects(subject_pos, images.active, prio_o, act_o)
+    return _result(images.frame, prio_o, act_o, held, follower, images.in_archive)
 
 
 def _policy_codes(repo_keys: list[RepoKey], repo_code: np.ndarray,

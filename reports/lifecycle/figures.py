@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..prices import GB, PriceTable
 from .awsjson import LIST_MEDIA_TYPES
-from .fleet import Fleet, Key, Scenario
+from .codes import sum_by
+from .fleet import Fleet, Key, Scenario, first_rows
 from .frame import KEY_COLUMNS
-from .reclaim import reclaimable
-from .tables import LIFECYCLE, LIFECYCLE_ACTIONS, table_frame
+from .reclaim import ImageCodes, image_codes, reclaimable
+from .tables import LIFECYCLE, LIFECYCLE_ACTIONS, table_frame, typed_frame
 
 NO_IMAGES = {"images_expiring": 0, "expiring_bytes_naive": 0, "expiring_archive_bytes_naive": 0,
              "images_transitioning": 0, "transitioning_bytes_naive": 0,
@@ -43,35 +45,40 @@ class StoragePrices:
 
 @dataclass(frozen=True)
 class Stored:
-    """What each repository stores: images and naive bytes, and how many are manifest lists."""
+    """What each repository (by position in the fleet's keys) stores: images, naive bytes, and
+    how many of them are manifest lists."""
 
-    images: dict[Key, tuple[int, int]]
-    lists: dict[Key, int]
+    images: np.ndarray
+    bytes: np.ndarray
+    lists: np.ndarray
 
     @classmethod
-    def of(cls, images: pd.DataFrame) -> "Stored":
+    def of(cls, fleet: Fleet) -> "Stored":
+        images, n = fleet.images, len(fleet.keys)
         if not len(images):
-            return cls({}, {})
-        lists = images["manifest_media_type"].isin(LIST_MEDIA_TYPES).fillna(False).astype(bool)
-        by_repo = [images[c] for c in KEY_COLUMNS]
-        list_map = {tuple(str(x) for x in k): int(v)
-                    for k, v in lists.groupby(by_repo, sort=False, observed=True).sum().items()}
-        stored = images.groupby(list(KEY_COLUMNS), sort=False, observed=True)["size_bytes"].agg(["size", "sum"])
-        return cls({tuple(str(x) for x in k): (int(v["size"]), int(v["sum"])) for k, v in stored.iterrows()}, list_map)
+            zeros = np.zeros(n, dtype=np.int64)
+            return cls(zeros, zeros, zeros)
+        # A key listed twice reads its first row's figures (its images are counted there).
+        first = first_rows(fleet.keys)
+        lists = images["manifest_media_type"].isin(LIST_MEDIA_TYPES).fillna(False).to_numpy(dtype=bool)
+        size = images["size_bytes"].fillna(0).to_numpy(dtype=np.int64)
+        return cls(np.bincount(fleet.image_repo, minlength=n)[first], sum_by(fleet.image_repo, size, n)[first],
+                   sum_by(fleet.image_repo, lists, n)[first])
 
 
 def repository_figures(fleet: Fleet, scenarios: Mapping[str, Scenario], results: Mapping[str, pd.DataFrame],
                        lint_counts: Mapping[Key, int], prices: PriceTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `lifecycle` table (one row per repository and scenario) and `lifecycle_actions`."""
-    stored, storage = Stored.of(fleet.images), StoragePrices(prices)
+    stored, storage = Stored.of(fleet), StoragePrices(prices)
     rows: list[dict[str, Any]] = []
     actions: list[pd.DataFrame] = []
+    codes = None  # the scenarios evaluate the same images: coded once
     for name, result in results.items():
+        codes = codes if codes is not None else image_codes(result, fleet.manifests)
         actions.append(_actions(name, result))
-        rows.extend(_scenario_rows(name, scenarios[name], result, fleet, stored, storage, lint_counts))
+        rows.extend(_scenario_rows(name, scenarios[name], result, fleet, stored, storage, lint_counts, codes))
     action_frame = pd.concat(actions, ignore_index=True) if actions else None
-    return (table_frame(rows, LIFECYCLE),
-            table_frame(action_frame.to_dict("records") if action_frame is not None else [], LIFECYCLE_ACTIONS))
+    return table_frame(rows, LIFECYCLE), typed_frame(action_frame, LIFECYCLE_ACTIONS)
 
 
 def _actions(scenario: str, result: pd.DataFrame) -> pd.DataFrame:
@@ -85,27 +92,33 @@ def _actions(scenario: str, result: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scenario_rows(name: str, scenario: Scenario, result: pd.DataFrame, fleet: Fleet, stored: Stored,
-                   storage: StoragePrices, lint_counts: Mapping[Key, int]) -> list[dict[str, Any]]:
-    per = reclaimable(result, fleet.manifests)
+                   storage: StoragePrices, lint_counts: Mapping[Key, int], codes: ImageCodes) -> list[dict[str, Any]]:
+    per = reclaimable(result, fleet.manifests, codes=codes)
     per_map = {(str(a), str(r), str(n)): rec for (a, r, n), rec in
-               zip(zip(per["account_id"], per["region"], per["repository_name"]), per.to_dict("records"))}
+               zip(zip(per["account_id"], per["region"], per["repository_name"]), _records(per))}
     held = result[result["held_by_manifest_list"]].groupby(list(KEY_COLUMNS), sort=False, observed=True).size()
     held_map = {tuple(str(x) for x in k): int(v) for k, v in held.items()}
     rows = []
     for i, key in enumerate(fleet.keys):
         status = scenario.status[key]
-        n_images, n_bytes = stored.images.get(key, (0, 0))
+        n_images, n_bytes, n_lists = int(stored.images[i]), int(stored.bytes[i]), int(stored.lists[i])
         row: dict[str, Any] = {"account_id": key[0], "region": key[1], "repository_name": key[2], "scenario": name,
                                "policy_status": status, "created_by_pull_through_cache": bool(fleet.pull_through[i]),
                                "images_total": n_images, "stored_bytes": n_bytes,
-                               "manifest_lists": stored.lists.get(key, 0),
+                               "manifest_lists": n_lists,
                                "lint_warnings": lint_counts.get(key, 0) if name == "current" else None,
                                "partial": key in fleet.partial}
         if status not in ("UNKNOWN", "INVALID"):  # otherwise every figure stays unknown
             rec = per_map.get(key) or {**NO_IMAGES, "exact_available": fleet.manifests is not None}
-            row.update(_reclaim(rec, storage(key[1]), stored.lists.get(key, 0), held_map.get(key, 0)))
+            row.update(_reclaim(rec, storage(key[1]), n_lists, held_map.get(key, 0)))
         rows.append(row)
     return rows
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts, column by column (`to_dict("records")` goes cell by cell)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
 
 
 def _reclaim(rec: Mapping[str, Any], prices: tuple[float, float, float], manifest_lists: int,

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ..concern import AnalysisContext
-from .frame import KEY_COLUMNS
+from .codes import joint_codes
+from .frame import KEY_COLUMNS, is_value
 from .manifests import BLOB_COLUMNS, CHILD_COLUMNS, KNOWN_COLUMNS, Manifests
 from .policy import Policy, parse_policy
 from .validate import PolicyIssue, PolicyValidationError
@@ -37,6 +38,8 @@ class Fleet:
     keys: list[Key]
     images: pd.DataFrame
     """The images of these repositories (index 0..n-1)."""
+    image_repo: np.ndarray
+    """Per image: its repository's position in `keys`."""
     manifests: Manifests | None
     """The manifests read with BatchGetImage; None when none were."""
     pull_through: np.ndarray
@@ -55,27 +58,46 @@ def read_fleet(ctx: AnalysisContext) -> Fleet:
     tables = ctx.tables
     repos = tables["repositories"].reset_index(drop=True)
     keys = [(str(a), str(r), str(n)) for a, r, n in zip(repos["account_id"], repos["region"], repos["repository_name"])]
-    return Fleet(keys=keys, images=_fleet_images(tables["images"], keys),
+    images, image_repo = _fleet_images(tables["images"], repos)
+    return Fleet(keys=keys, images=images, image_repo=image_repo,
                  manifests=manifests_from_table(tables.get("image_manifests")),
                  pull_through=_pull_through(repos, tables.get("pull_through_rules")),
                  exclusions=_exclusions(tables), partial=_partial_repos(ctx.errors))
 
 
-def _fleet_images(images: pd.DataFrame, keys: list[Key]) -> pd.DataFrame:
-    known_keys = set(keys)
-    image_keys = list(zip(images["account_id"].astype(str), images["region"].astype(str), images["repository_name"].astype(str)))
-    in_fleet = np.array([k in known_keys for k in image_keys], dtype=bool)
-    return images[in_fleet].reset_index(drop=True) if not in_fleet.all() else images.reset_index(drop=True)
+def _fleet_images(images: pd.DataFrame, repos: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The images of the listed repositories, and each one's repository (its row in ``repos``;
+    the first such row should a key be listed twice)."""
+    repo_code, image_code = joint_codes([[repos[c] for c in KEY_COLUMNS], [images[c] for c in KEY_COLUMNS]])
+    row_of = np.full(int(max(repo_code.max(initial=-1), image_code.max(initial=-1))) + 1, -1, dtype=np.int64)
+    row_of[repo_code[::-1]] = np.arange(len(repo_code) - 1, -1, -1)  # the first row of a key wins
+    image_repo = row_of[image_code]
+    in_fleet = image_repo >= 0
+    if in_fleet.all():
+        return images.reset_index(drop=True), image_repo
+    return images[in_fleet].reset_index(drop=True), image_repo[in_fleet]
+
+
+def first_rows(keys: list[Key]) -> np.ndarray:
+    """Per position in ``keys``: the first position of the same key (a key listed twice has
+    its images on its first row, `Fleet.image_repo`)."""
+    first: dict[Key, int] = {}
+    return np.array([first.setdefault(k, i) for i, k in enumerate(keys)], dtype=np.int64)
 
 
 def manifests_from_table(table: pd.DataFrame | None) -> Manifests | None:
     """The `image_manifests` snapshot table as the evaluator's `Manifests` (None when empty)."""
     if table is None or table.empty:
         return None
-    frame = table.astype({c: object for c in (*KEY_COLUMNS, "image_digest", "kind", "ref_digest")})
-    blobs = frame[frame["kind"] == "BLOB"]
-    children = frame[frame["kind"] == "CHILD"]
-    known = frame[frame["kind"] == "READ"]
+    # Categorical key and image digest: the three frames cut from the table copy 4-byte codes,
+    # not their text (a scale-40 fleet has 270k blob rows). `ref_digest`, nearly one value per
+    # row, costs more to categorise than to copy. The evaluator and the byte accounting read
+    # values, or codes of values, whatever the dtype.
+    frame = table.astype({c: "category" for c in (*KEY_COLUMNS, "image_digest")})
+    kind = frame["kind"]
+    blobs = frame[is_value(kind, "BLOB")]
+    children = frame[is_value(kind, "CHILD")]
+    known = frame[is_value(kind, "READ")]
     return Manifests(
         blobs.rename(columns={"ref_digest": "blob_digest", "size_bytes": "blob_size"})[list(BLOB_COLUMNS)]
         .astype({"blob_size": "int64"}).reset_index(drop=True),
@@ -177,9 +199,12 @@ def _current_policies(repositories: pd.DataFrame, keys: list[Key]) -> tuple[Scen
     policies: dict[Key, Policy | None] = {}
     statuses: dict[Key, str] = {}
     invalid: dict[Key, list[PolicyIssue]] = {}
+    parsed: dict[str, tuple[Policy | None, list[PolicyIssue]]] = {}  # fleets repeat a few texts
     for key, st, text in zip(keys, status, list(repos["lifecycle_policy_text"])):
         if st == "PRESENT" and isinstance(text, str):
-            policy, issues = _parse(text)
+            if text not in parsed:
+                parsed[text] = _parse(text)
+            policy, issues = parsed[text][0], list(parsed[text][1])
             policies[key] = policy
             statuses[key] = "PRESENT" if policy is not None else "INVALID"
             if policy is None:

@@ -156,34 +156,49 @@ def image_warnings(policy: Policy, images: pd.DataFrame | Iterable[Mapping[str, 
               frame.groupby(list(KEY_COLUMNS), sort=True).indices)
     for key, idx in groups.items():
         repo = repository or "/".join(str(k) for k in key if k) or None
-        sub = frame.iloc[idx]
-        if not acted[idx].any():
-            out.append(_w("no-op-today", "expires or archives nothing among the repository's {n} images as of "
-                          "{as_of}; the policy still passes Security Hub ECR.3", None, repo,
-                          n=len(sub), as_of=pd.Timestamp(as_of).isoformat()))
-        claimed = np.zeros(len(sub), dtype=bool)
-        rows = _image_rows(sub)  # read once per repository, not once per rule
-        for rule in policy.rules:
-            cand = _candidates(rule, rows)
-            if cand.any() and (cand <= claimed).all():
-                out.append(_w("claimed-today", "all {n} of its candidates are claimed today by higher-priority rules, "
-                              "so it acts on none of them", rule, repo, n=int(cand.sum())))
-            claimed |= cand
+        out.extend(repository_image_warnings(policy, _image_rows(frame.iloc[idx]), bool(acted[idx].any()), as_of, repo))
     return out
 
 
-def _image_rows(sub: pd.DataFrame) -> list[tuple[tuple[str, ...], Any, bool]]:
-    """(tags, image_status, is a referrer of an image here) per image of one repository."""
-    status = sub["image_status"].to_numpy()
-    subj = sub["subject_digest"].to_numpy()
-    digests = sub["image_digest"].tolist()
+def repository_image_warnings(policy: Policy, rows: list[ImageRow], acted: bool, as_of: Any,
+                              repository: str | None) -> list[LintWarning]:
+    """What the policy does today to one repository's images: its `image_rows`, and whether
+    the policy acts on any of them (``acted``)."""
+    out: list[LintWarning] = []
+    if not acted:
+        out.append(_w("no-op-today", "expires or archives nothing among the repository's {n} images as of "
+                      "{as_of}; the policy still passes Security Hub ECR.3", None, repository,
+                      n=len(rows), as_of=pd.Timestamp(as_of).isoformat()))
+    claimed = np.zeros(len(rows), dtype=bool)
+    for rule in policy.rules:
+        cand = _candidates(rule, rows)
+        if cand.any() and (cand <= claimed).all():
+            out.append(_w("claimed-today", "all {n} of its candidates are claimed today by higher-priority rules, "
+                          "so it acts on none of them", rule, repository, n=int(cand.sum())))
+        claimed |= cand
+    return out
+
+
+ImageRow = tuple[tuple[str, ...], Any, bool]
+"""(tags, image_status, is a referrer of an image in the same repository)"""
+
+
+def _image_rows(sub: pd.DataFrame) -> list[ImageRow]:
+    """`image_rows` of one repository's images (a frame)."""
+    return image_rows(sub["image_tags"], sub["image_status"].to_numpy(), sub["subject_digest"].to_numpy(),
+                      sub["image_digest"].tolist())
+
+
+def image_rows(tags: Iterable[Any], status: Sequence[Any], subjects: Sequence[Any], digests: Sequence[Any]) -> list[ImageRow]:
+    """(tags, image_status, is a referrer of an image here) per image of one repository, given
+    its columns (read once per repository, not once per rule)."""
     present = set(digests)
-    return [(tuple(tags) if isinstance(tags, (tuple, list)) else (), st,
+    return [(tuple(t) if isinstance(t, (tuple, list)) else (), st,
              isinstance(s, str) and s in present and s != d)
-            for tags, st, s, d in zip(sub["image_tags"], status, subj, digests)]
+            for t, st, s, d in zip(tags, status, subjects, digests)]
 
 
-def _candidates(rule: Rule, rows: list[tuple[tuple[str, ...], Any, bool]]) -> np.ndarray:
+def _candidates(rule: Rule, rows: list[ImageRow]) -> np.ndarray:
     """The rule's selection over one repository's images (`_image_rows`), image by image."""
     sel = rule.selection
     out = []

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..text import join, params_json, to_fact
-from .fleet import Fleet, Key, Policies
-from .frame import DEFAULTS, KEY_COLUMNS, REQUIRED
-from .lint import LintWarning, lint, static_warnings
+from .fleet import Fleet, Key, Policies, first_rows
+from .frame import DEFAULTS
+from .lint import ImageRow, LintWarning, image_rows, lint, repository_image_warnings, static_warnings
 from .tables import LIFECYCLE_LINT, table_frame
 from .validate import PolicyIssue
 
@@ -46,8 +46,6 @@ def lint_rows(warnings: list[LintWarning], key: tuple[Any, Any, Any], scenario: 
                      "message_id": message_id, "message_params": params_json(params)})
     return rows
 
-LINT_COLUMNS = frozenset((*KEY_COLUMNS, *REQUIRED, *DEFAULTS))
-
 
 def lint_fleet(fleet: Fleet, policies: Policies, current: pd.DataFrame,
                as_of: pd.Timestamp) -> tuple[pd.DataFrame, dict[Key, int]]:
@@ -61,13 +59,7 @@ def lint_fleet(fleet: Fleet, policies: Policies, current: pd.DataFrame,
 
 def _current_rows(fleet: Fleet, policies: Policies, current: pd.DataFrame,
                   as_of: pd.Timestamp) -> tuple[list[dict[str, Any]], dict[Key, int]]:
-    # Only the columns the linter reads (image_frame's set): each repository's slice below
-    # then copies 13 columns instead of the snapshot's 22.
-    images = fleet.images[[c for c in fleet.images.columns if c in LINT_COLUMNS]]
-    groups = images.groupby(list(KEY_COLUMNS), sort=False, observed=True).indices if len(images) else {}
-    groups = {tuple(str(x) for x in k): v for k, v in groups.items()}
-    child_groups = _by_repo(fleet.children)
-    acted_all = current["action"].notna().to_numpy()
+    by_repo = _RepositoryRows(fleet, current["action"].notna().to_numpy())
     rows: list[dict[str, Any]] = []
     counts: dict[Key, int] = defaultdict(int)
     for i, key in enumerate(fleet.keys):
@@ -77,16 +69,50 @@ def _current_rows(fleet: Fleet, policies: Policies, current: pd.DataFrame,
         if status == "INVALID":
             warnings = [not_evaluated(policies.invalid_current[key])]
         else:
-            idx = groups.get(key)
-            sub = images.iloc[idx] if idx is not None else None
-            acted: np.ndarray | None = acted_all[idx] if idx is not None else None
-            warnings = lint(policies.current.policies[key], sub if sub is not None and len(sub) else None, as_of,
-                            children=child_groups.get(key), created_by_pull_through_cache=bool(fleet.pull_through[i]),
-                            pull_time_update_exclusions=fleet.exclusions.get(key[:2]), repository=key[2],
-                            acted=acted, one_repository=True)
+            policy = policies.current.policies[key]
+            # lint() without images: the warnings from the text and the registry; what the
+            # policy does to the images comes from the fleet's rows, read once for all.
+            warnings = lint(policy, created_by_pull_through_cache=bool(fleet.pull_through[i]),
+                            pull_time_update_exclusions=fleet.exclusions.get(key[:2]), repository=key[2])
+            image_rows, acted = by_repo.of(i)
+            if policy is not None and image_rows:
+                warnings.extend(repository_image_warnings(policy, image_rows, acted, as_of, key[2]))
         rows.extend(lint_rows(warnings, key, "current"))
         counts[key] += len(warnings)
     return rows, counts
+
+
+class _RepositoryRows:
+    """The fleet's images as lint reads them, one repository at a time: the columns are read
+    once and sorted by repository, so each repository is a slice (not a frame copied out)."""
+
+    def __init__(self, fleet: Fleet, acted: np.ndarray):
+        images = fleet.images
+        order = np.argsort(fleet.image_repo, kind="stable")  # each repository's images in fleet order
+        repo = fleet.image_repo[order]
+        n = len(fleet.keys)
+        self._start = np.searchsorted(repo, np.arange(n), side="left")
+        self._end = np.searchsorted(repo, np.arange(n), side="right")
+        self._first = first_rows(fleet.keys)
+        self._tags, self._status, self._subjects = (_column(images, c)[order] for c in
+                                                    ("image_tags", "image_status", "subject_digest"))
+        digests = images["image_digest"].tolist() if len(images) else []
+        self._digests = [digests[j] for j in order.tolist()]
+        self._acted = acted[order]
+
+    def of(self, i: int) -> tuple[list[ImageRow], bool]:
+        """Repository ``i``'s (of the fleet's keys) `image_rows`, and whether the policy acts on any."""
+        r = self._first[i]
+        a, b = int(self._start[r]), int(self._end[r])
+        return (image_rows(self._tags[a:b], self._status[a:b], self._subjects[a:b], self._digests[a:b]),
+                bool(self._acted[a:b].any()))
+
+
+def _column(images: pd.DataFrame, name: str) -> np.ndarray:
+    """A column's values as lint reads them (image_frame's default where the column is absent)."""
+    if name in images.columns:
+        return images[name].to_numpy()
+    return np.full(len(images), DEFAULTS.get(name), dtype=object)
 
 
 def _proposed_rows(fleet: Fleet, policies: Policies) -> list[dict[str, Any]]:
@@ -100,9 +126,3 @@ def _proposed_rows(fleet: Fleet, policies: Policies) -> list[dict[str, Any]]:
             pulled = [w for w in lint(proposed, pull_time_update_exclusions=[]) if w.code == "pulled-without-exclusions"]
             rows.extend(lint_rows(pulled, (unit[0], unit[1], None), "proposed"))
     return rows
-
-
-def _by_repo(children: pd.DataFrame | None) -> dict[Key, pd.DataFrame]:
-    if children is None or children.empty:
-        return {}
-    return {tuple(str(x) for x in k): g for k, g in children.groupby(list(KEY_COLUMNS), sort=False)}

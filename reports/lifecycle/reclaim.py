@@ -15,10 +15,13 @@ Manifest and index documents themselves are a few KB and are not counted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from .frame import KEY_COLUMNS
+from .codes import any_by, joint_codes, sum_by
+from .frame import KEY_COLUMNS, is_value
 from .manifests import Manifests
 
 PER_REPO_COLUMNS = (
@@ -35,65 +38,121 @@ PER_REPO_COLUMNS = (
 )
 
 
-def reclaimable(result: pd.DataFrame, manifests: Manifests | None = None) -> pd.DataFrame:
-    """Per repository byte figures for an evaluation ``result`` (output of `evaluate`)."""
-    df = result[[*KEY_COLUMNS, "image_digest", "size_bytes", "image_status", "action"]].copy()
-    df["action"] = df["action"].astype(object)
-    expiring = df["action"] == "EXPIRE"
-    transitioning = df["action"] == "TRANSITION"
-    df["e"] = expiring
-    df["t"] = transitioning
-    df["e_bytes"] = np.where(expiring, df["size_bytes"], 0)
-    df["ea_bytes"] = np.where(expiring & (df["image_status"] != "ACTIVE"), df["size_bytes"], 0)
-    df["t_bytes"] = np.where(transitioning, df["size_bytes"], 0)
-    keys = list(KEY_COLUMNS)
-    per = df.groupby(keys, sort=True, dropna=False).agg(
-        images_total=("image_digest", "size"),
-        images_expiring=("e", "sum"),
-        images_transitioning=("t", "sum"),
-        expiring_bytes_naive=("e_bytes", "sum"),
-        expiring_archive_bytes_naive=("ea_bytes", "sum"),
-        transitioning_bytes_naive=("t_bytes", "sum"),
-    ).reset_index()
-    exact = _exact(df, manifests) if manifests is not None else None
-    if exact is None:
-        per["expiring_bytes_exact"] = pd.array([pd.NA] * len(per), dtype="Int64")
-        per["transitioning_bytes_exact"] = pd.array([pd.NA] * len(per), dtype="Int64")
+def reclaimable(result: pd.DataFrame, manifests: Manifests | None = None, *,
+                codes: ImageCodes | None = None) -> pd.DataFrame:
+    """Per repository byte figures for an evaluation ``result`` (output of `evaluate`), one row per
+    repository in key order. ``codes``: `image_codes` of an evaluation of the same images (with
+    the same manifests), when several scenarios are counted."""
+    codes = codes if codes is not None else image_codes(result, manifests)
+    if len(codes.repo) != len(result):
+        raise ValueError(f"codes of {len(codes.repo)} images for an evaluation of {len(result)}")
+    code, n, size = codes.repo, len(codes.first), codes.size
+    e, t = is_value(result["action"], "EXPIRE"), is_value(result["action"], "TRANSITION")
+    per = result[list(KEY_COLUMNS)].iloc[codes.first].reset_index(drop=True)
+    per["images_total"] = np.bincount(code, minlength=n).astype(np.int64)
+    per["images_expiring"] = np.bincount(code, weights=e, minlength=n).astype(np.int64)
+    per["images_transitioning"] = np.bincount(code, weights=t, minlength=n).astype(np.int64)
+    per["expiring_bytes_naive"] = sum_by(code, np.where(e, size, 0), n)
+    per["expiring_archive_bytes_naive"] = sum_by(code, np.where(e & ~codes.active, size, 0), n)
+    per["transitioning_bytes_naive"] = sum_by(code, np.where(t, size, 0), n)
+    if codes.blobs is None:
+        per["expiring_bytes_exact"] = pd.array([pd.NA] * n, dtype="Int64")
+        per["transitioning_bytes_exact"] = pd.array([pd.NA] * n, dtype="Int64")
         per["exact_available"] = False
     else:
-        per = per.merge(exact, on=keys, how="left")
-        per["exact_available"] = per["exact_available"].fillna(False).astype(bool)
-        for col in ("expiring_bytes_exact", "transitioning_bytes_exact"):
-            per[col] = per[col].astype("Int64").where(per["exact_available"], pd.NA)
-    for col in PER_REPO_COLUMNS[3:9]:
-        if col in per and per[col].dtype != "Int64":
-            per[col] = per[col].astype("int64")
+        available = codes.blobs.available
+        exp, tra = _exact(codes.blobs, e, t, codes.archived, n)
+        per["expiring_bytes_exact"] = pd.arrays.IntegerArray(exp, ~available)
+        per["transitioning_bytes_exact"] = pd.arrays.IntegerArray(tra, ~available)
+        per["exact_available"] = available
     return per[list(PER_REPO_COLUMNS)]
 
 
-def _exact(df: pd.DataFrame, manifests: Manifests) -> pd.DataFrame:
-    keys = list(KEY_COLUMNS)
-    known = manifests.known[[*keys, "image_digest"]].drop_duplicates().assign(_known=True)
-    cover = df.merge(known, on=[*keys, "image_digest"], how="left")
-    available = cover.groupby(keys, dropna=False)["_known"].agg(lambda s: bool(s.notna().all())).rename("exact_available")
-    blobs = manifests.blobs.merge(df[[*keys, "image_digest", "e", "t", "image_status"]], on=[*keys, "image_digest"], how="inner")
-    if blobs.empty:
-        out = available.reset_index()
-        out["expiring_bytes_exact"] = 0
-        out["transitioning_bytes_exact"] = 0
-        return out
-    stays = ~blobs["e"]
-    blobs["stays"] = stays
-    blobs["stays_standard"] = stays & ~blobs["t"] & (blobs["image_status"] != "ARCHIVED")
-    per_blob = blobs.groupby([*keys, "blob_digest"], dropna=False).agg(
-        size=("blob_size", "max"), e=("e", "any"), t=("t", "any"), stays=("stays", "any"), stays_standard=("stays_standard", "any")
-    )
-    per_blob["exp"] = np.where(per_blob["e"] & ~per_blob["stays"], per_blob["size"], 0)
-    per_blob["tra"] = np.where(per_blob["t"] & ~per_blob["stays_standard"], per_blob["size"], 0)
-    sums = per_blob.groupby(level=keys, dropna=False)[["exp", "tra"]].sum()
-    sums.columns = ["expiring_bytes_exact", "transitioning_bytes_exact"]
-    out = available.to_frame().join(sums, how="left").fillna({"expiring_bytes_exact": 0, "transitioning_bytes_exact": 0})
-    return out.reset_index()
+@dataclass(frozen=True)
+class BlobCodes:
+    """The images' manifests, coded: which images were read, and the blobs they reference."""
+
+    pair: np.ndarray
+    """Per image: the code of its (repository, digest)."""
+    pairs: int
+    available: np.ndarray
+    """Per repository: every image's manifest was read."""
+    blob_pair: np.ndarray
+    """Per blob row of an evaluated image: that image's pair."""
+    blob: np.ndarray
+    """Per blob row of an evaluated image: the code of its (repository, blob digest)."""
+    largest: np.ndarray
+    """Per blob of a repository: its size (the largest reported)."""
+    repo_of: np.ndarray
+    """Per blob of a repository: the repository."""
+
+
+@dataclass(frozen=True)
+class ImageCodes:
+    """What `reclaimable` reads of an evaluation besides the actions, coded: the same for every
+    scenario evaluated on the same images."""
+
+    repo: np.ndarray
+    """Per image: its repository's code (repositories in key order)."""
+    first: np.ndarray
+    """Per repository: its first image's row."""
+    size: np.ndarray
+    active: np.ndarray
+    archived: np.ndarray
+    blobs: BlobCodes | None
+    """None without manifests (no exact bytes)."""
+
+
+def image_codes(result: pd.DataFrame, manifests: Manifests | None = None) -> ImageCodes:
+    """`ImageCodes` of an evaluation (its key, digest, size and status columns)."""
+    (code,) = joint_codes([[result[c] for c in KEY_COLUMNS]], sort=True)  # a repository's code is its row
+    n = int(code.max()) + 1 if len(code) else 0
+    first = np.full(n, len(code), dtype=np.int64)
+    np.minimum.at(first, code, np.arange(len(code)))
+    return ImageCodes(code, first, result["size_bytes"].to_numpy(dtype=np.int64),
+                      is_value(result["image_status"], "ACTIVE"), is_value(result["image_status"], "ARCHIVED"),
+                      _blob_codes(result, code, n, manifests) if manifests is not None else None)
+
+
+def _blob_codes(result: pd.DataFrame, repo: np.ndarray, n: int, manifests: Manifests) -> BlobCodes:
+    """The joins of the images with their manifests, on integer codes of (repository, digest)."""
+    image_key = [result[c] for c in (*KEY_COLUMNS, "image_digest")]
+    known_key = [manifests.known[c] for c in (*KEY_COLUMNS, "image_digest")]
+    blob_key = [manifests.blobs[c] for c in (*KEY_COLUMNS, "image_digest")]
+    pair, known_pair, blob_pair = joint_codes([image_key, known_key, blob_key])
+    m = int(max(pair.max(initial=-1), known_pair.max(initial=-1), blob_pair.max(initial=-1))) + 1
+    is_known = np.zeros(m, dtype=bool)
+    is_known[known_pair] = True
+    available = ~any_by(repo, ~is_known[pair], n)
+    pair_repo = np.full(m, -1, dtype=np.int64)
+    pair_repo[pair] = repo
+    on_image = pair_repo[blob_pair] >= 0  # the inner join: blobs of the images evaluated
+    blob_pair = blob_pair[on_image]
+    blob_repo = pair_repo[blob_pair]
+    digest, _ = pd.factorize(manifests.blobs["blob_digest"], use_na_sentinel=False)
+    blob_size = manifests.blobs["blob_size"].to_numpy()[on_image].astype(np.int64)
+    blob, _ = pd.factorize(blob_repo * max(int(digest.max(initial=0)) + 1, 1) + np.asarray(digest, dtype=np.int64)[on_image])
+    k = int(blob.max()) + 1 if len(blob) else 0
+    largest = np.full(k, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(largest, blob, blob_size)
+    repo_of = np.zeros(k, dtype=np.int64)
+    repo_of[blob] = blob_repo
+    return BlobCodes(pair, m, available, blob_pair, blob, largest, repo_of)
+
+
+def _exact(codes: BlobCodes, e: np.ndarray, t: np.ndarray, archived: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per repository: expiring and transitioning exact bytes."""
+    # An image (pair) stays, or stays in standard storage, when any of its rows does (a merge
+    # with duplicate image rows would count each: `any` is the same either way).
+    stays = ~e
+    flags = {name: any_by(codes.pair, f, codes.pairs) for name, f in (
+        ("e", e), ("t", t), ("stays", stays), ("standard", stays & ~t & ~archived))}
+    # One blob of one repository: whether any image referencing it expires, stays ...
+    k = len(codes.largest)
+    per_blob = {name: any_by(codes.blob, f[codes.blob_pair], k) for name, f in flags.items()}
+    exp = sum_by(codes.repo_of, np.where(per_blob["e"] & ~per_blob["stays"], codes.largest, 0), n)
+    tra = sum_by(codes.repo_of, np.where(per_blob["t"] & ~per_blob["standard"], codes.largest, 0), n)
+    return exp, tra
 
 
 def totals(per_repo: pd.DataFrame) -> dict[str, int | None]:

@@ -111,6 +111,17 @@ def table_frame(rows: list[dict[str, Any]], schema: Mapping[str, str]) -> pd.Dat
     return df.astype(dict(schema))
 
 
+def typed_frame(frame: pd.DataFrame | None, schema: Mapping[str, str]) -> pd.DataFrame:
+    """`table_frame` of a frame's rows, read column by column rather than as a list of dicts.
+
+    Built from plain values like `table_frame`, not cast in place: a cast keeps the Arrow chunks
+    of the columns it came from (the snapshot's), and Parquet's writer, batch by chunk, fills its
+    dictionary page at another row: the same table would be other bytes."""
+    if frame is None or frame.empty:
+        return table_frame([], schema)
+    return pd.DataFrame({c: frame[c].tolist() for c in schema}, columns=list(schema)).astype(dict(schema))
+
+
 # --- snapshot table builders over the recorded calls ------------------------------------------
 
 

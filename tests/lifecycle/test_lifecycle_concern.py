@@ -188,6 +188,44 @@ def test_lint_codes_per_repository_and_for_the_proposal():
     assert not t.loc[("app/none", "current"), "created_by_pull_through_cache"]
 
 
+def test_fleet_lint_says_what_linting_each_repository_alone_says():
+    # Images of several repositories interleaved in the snapshot (as collection order gives
+    # them), a referrer, a repository with no images, images of a repository not listed: the
+    # fleet's table (each repository a slice of one sorted read) must say, repository by
+    # repository, what the public per-repository `lint` says of that repository's own images.
+    from ecr_report.reports.lifecycle import lint, parse_policy
+
+    age = {"countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1}
+    claims = policy({"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPrefixList": ["v"],
+                                                      "countType": "imageCountMoreThan", "countNumber": 5},
+                     "action": {"type": "expire"}},
+                    {"rulePriority": 2, "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"], **age},
+                     "action": {"type": "expire"}},
+                    {"rulePriority": 3, "selection": {"tagStatus": "any", **age}, "action": {"type": "expire"}})
+    idle = policy({"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPrefixList": ["zzz"], **age},
+                   "action": {"type": "expire"}})
+    texts = {"app/claims": claims, "app/idle": idle, "app/empty": claims, "app/multi": policy(MULTI)}
+    tables = snapshot()
+    tables["repositories"] = frame("repositories", [repo(n, "PRESENT", t) for n, t in texts.items()] + [repo("app/none", "ABSENT")])
+    rows = [image("app/claims", "c1", 5, 1, tags=["v1"]), image("app/idle", "i1", 5, 1, tags=["v1"]),
+            image("app/multi", "m1", 5, 1, tags=["prod-1", "v1"]), image("app/claims", "c2", 4, 1),
+            {**image("app/claims", "c3", 4, 1, tags=["v3"]), "subject_digest": "sha256:c2"},
+            image("app/unlisted", "z1", 9, 1), image("app/idle", "i2", 50, 1), image("app/multi", "m2", 3, 1, tags=["prod-2", "v2"])]
+    tables["images"] = frame("images", rows)
+    result, _ = run(tables)
+    table = result.tables["lifecycle_lint"]
+    got = [(r.repository_name, r.code, r.message) for r in table[table["scenario"] == "current"].itertuples()]
+    images = tables["images"]
+    want = []
+    for name, text in texts.items():
+        own = images[images["repository_name"] == name]
+        for w in lint(parse_policy(text), own if len(own) else None, AS_OF, pull_time_update_exclusions=[],
+                      repository=name):
+            want.append((name, w.code, str(w.text())))
+    assert got == want
+    assert {code for _, code, _ in got} >= {"no-op-today", "claimed-today", "multi-entry-tag-list"}
+
+
 def test_an_invalid_proposed_policy_is_reported_not_raised():
     bad = json.dumps({"rules": [{"rulePriority": 1, "selection": {"tagStatus": "tagged", "countType": "imageCountMoreThan",
                                                                   "countNumber": 1}, "action": {"type": "expire"}}]})
@@ -279,3 +317,27 @@ def test_the_report_section_says_not_computed_and_shows_an_invalid_proposal():
     section = build_lifecycle(SectionCtx(result.tables, result.summary), 6)
     assert any(isinstance(b, Bullets) and any("countNumber" in i for i in b.items) for b in section.blocks)
     assert not any(isinstance(v, float) and math.isnan(v) for v in result.summary.values())
+
+
+def test_the_actions_table_is_the_same_bytes_whatever_the_chunks_of_the_snapshot():
+    # A snapshot's string columns come in Arrow chunks (one per registry); the typed actions
+    # table must be built like every other result table, from values, or Parquet writes it
+    # as other bytes (the dictionary page fills up at another row).
+    import io
+
+    import pyarrow as pa
+
+    from ecr_report.reports.lifecycle.tables import LIFECYCLE_ACTIONS, table_frame, typed_frame
+
+    digests = [f"sha256:{i:064x}" for i in range(20_000)]  # over the 1 MB dictionary page: plain pages follow
+    chunked = pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(digests[i:i + 7], pa.large_string())
+                                                           for i in range(0, len(digests), 7)]))
+    frame = pd.DataFrame({"account_id": A, "region": R, "repository_name": "app", "image_digest": chunked,
+                          "scenario": "current", "action": "EXPIRE", "applied_rule_priority": 1, "size_bytes": 5})
+
+    def parquet(df):
+        out = io.BytesIO()
+        df.to_parquet(out, index=False)
+        return out.getvalue()
+
+    assert parquet(typed_frame(frame, LIFECYCLE_ACTIONS)) == parquet(table_frame(frame.to_dict("records"), LIFECYCLE_ACTIONS))
