@@ -4,8 +4,8 @@ through a pipe.
 What it is for: once a run's analysis exists, the PDF (WeasyPrint: pure Python, ~3 s of a
 scale-40 run) needs only the report's HTML, the FinOps workbook (XlsxWriter: pure Python, ~2 s)
 only the tables, and the Parquet and CSV files nothing from either. On a machine with a second
-core the workbook and the PDF are made in children, beside them (jobs/publish.py); on one core,
-or without fork(), the caller makes them in this process.
+core the PDF (or without a PDF, the workbook) is made in a child, beside them (jobs/publish.py);
+on one core, or without fork(), the caller makes it in this process.
 
 Why this is safe to do after pandas and pyarrow have started threads:
 * the child runs only the function given, from the thread that forked, while no other thread

@@ -59,9 +59,11 @@ def report_language(analysis: Analysis) -> str:
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
     """Callers check fonts first (`check_fonts`), before any expensive or irreversible work.
 
-    With a second core, two forked children (jobs/forked.py) make bytes while this process writes
-    the HTML, Parquet and CSV: the FinOps workbook's (started first: it needs only the tables) and
-    the PDF's (it needs only the HTML). This process writes every file; a child writes none.
+    With a second core, a forked child (jobs/forked.py) makes bytes while this process writes the
+    data files: the PDF's (it needs only the HTML), or without a PDF the FinOps workbook's (it
+    needs only the tables: started before the HTML). Not both: with three processes on two cores
+    the PDF, the longest task, would get two thirds of a core while the other two run, and end
+    later than with the workbook made here. This process writes every file; a child writes none.
 
     The cyclic collector is paused (jobs/gcpause.py; a run has paused it already, `render` has
     not): the writers make millions of objects and no cycles, and a collection in either process
@@ -75,7 +77,7 @@ def _publish(analysis: Analysis, run_dir: Path, *, pdf: bool) -> None:
     with stage("summary"):  # stage markers: no-ops unless benchmarks/stages.py measures
         write_json(run_dir / SUMMARY, analysis.summary)
     workbook = forked.start(_workbook_bytes, analysis, what=f"data/{FINOPS_WORKBOOK}",
-                            name=XLSX_PROCESS) if fork else None
+                            name=XLSX_PROCESS) if fork and not pdf else None
     document = None
     try:
         with stage("HTML"):
@@ -84,7 +86,7 @@ def _publish(analysis: Analysis, run_dir: Path, *, pdf: bool) -> None:
         document = forked.start(_pdf_bytes, html, what="report.pdf", name=PDF_PROCESS) if pdf and fork else None
         with stage("Parquet + CSV"):
             write_frames(run_dir / "data", analysis.tables)
-        with stage("XLSX"):  # with a child: the wait for it once Parquet and CSV are written
+        with stage("XLSX"):  # with its child: the wait for it once Parquet and CSV are written
             (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(
                 workbook.result() if workbook else _workbook_bytes(analysis))
         if pdf:
