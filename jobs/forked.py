@@ -2,14 +2,17 @@
 through a pipe.
 
 What it is for: once a run's analysis exists, the PDF (WeasyPrint: pure Python, ~3 s of a
-scale-40 run) needs only the report's HTML, and the data files (Parquet, CSV, XLSX) need nothing
-from the PDF. On a machine with a second core the PDF is rendered there, beside them
-(jobs/publish.py); on one core, or without fork(), the caller renders it in this process.
+scale-40 run) needs only the report's HTML, the FinOps workbook (XlsxWriter: pure Python, ~2 s)
+only the tables, and the Parquet and CSV files nothing from either. On a machine with a second
+core the PDF (or without a PDF, the workbook) is made in a child, beside them (jobs/publish.py);
+on one core, or without fork(), the caller makes it in this process.
 
 Why this is safe to do after pandas and pyarrow have started threads:
-* the child runs only the function given (WeasyPrint on a string: no pyarrow, no thread of the
-  parent's, no lock another thread of the parent's could have held) and leaves with
-  `os._exit`: no atexit handlers, no finalizers, no buffered output written twice;
+* the child runs only the function given, from the thread that forked, while no other thread
+  of the parent's works (the PDF's: WeasyPrint on a string; the workbook's: the tables read by
+  pandas, whose Arrow columns are read in that one thread, and Arrow re-initialises its thread
+  pools in a forked child, apache/arrow#14594) and leaves with `os._exit`: no atexit
+  handlers, no finalizers, no buffered output written twice;
 * the child writes no file: the parent writes what it returns, so a failed or killed child
   leaves nothing half-written, and the run's own error handling sees the child's exception
   (pickled back; raised again in the parent with the same type and message);

@@ -15,6 +15,7 @@ from ..reports.stages import stage
 from ..reports.xlsx import finops_workbook, workbook_sheets
 from . import forked
 from .errors import ConfigError
+from .gcpause import cycle_collector_paused
 from .rundir import SUMMARY, write_frames, write_json
 
 FINOPS_WORKBOOK = "finops.xlsx"
@@ -23,6 +24,9 @@ FINOPS_WORKBOOK = "finops.xlsx"
 
 PDF_PROCESS = "ecr-report-pdf"
 """The name (ps, /proc/PID/comm) of the child process that renders report.pdf."""
+
+XLSX_PROCESS = "ecr-report-xlsx"
+"""The name of the child process that makes data/finops.xlsx's bytes."""
 
 JAPANESE_FONT_PACKAGE = "fonts-ipaexfont-gothic"
 """The Debian package README.md documents for the Japanese edition's PDF font."""
@@ -55,27 +59,49 @@ def report_language(analysis: Analysis) -> str:
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
     """Callers check fonts first (`check_fonts`), before any expensive or irreversible work.
 
-    The HTML is rendered first: the PDF needs only it, and is rendered in a forked child
-    (jobs/forked.py) while this process writes the data files, when a second core is there."""
+    With a second core, a forked child (jobs/forked.py) makes bytes while this process writes the
+    data files: the PDF's (it needs only the HTML), or without a PDF the FinOps workbook's (it
+    needs only the tables: started before the HTML). Not both: with three processes on two cores
+    the PDF, the longest task, would get two thirds of a core while the other two run, and end
+    later than with the workbook made here. This process writes every file; a child writes none.
+
+    The cyclic collector is paused (jobs/gcpause.py; a run has paused it already, `render` has
+    not): the writers make millions of objects and no cycles, and a collection in either process
+    would also touch every object of the analysis, copying the pages the two processes share."""
+    with cycle_collector_paused():
+        _publish(analysis, run_dir, pdf=pdf)
+
+
+def _publish(analysis: Analysis, run_dir: Path, *, pdf: bool) -> None:
+    fork = forked.can_fork()
     with stage("summary"):  # stage markers: no-ops unless benchmarks/stages.py measures
         write_json(run_dir / SUMMARY, analysis.summary)
-    with stage("HTML"):
-        html = render_html(report_input(analysis))
-        (run_dir / "report.html").write_text(html, encoding="utf-8")
-    child = forked.start(_pdf_bytes, html, what="report.pdf", name=PDF_PROCESS) if pdf and forked.can_fork() else None
+    workbook = forked.start(_workbook_bytes, analysis, what=f"data/{FINOPS_WORKBOOK}",
+                            name=XLSX_PROCESS) if fork and not pdf else None
+    document = None
     try:
+        with stage("HTML"):
+            html = render_html(report_input(analysis))
+            (run_dir / "report.html").write_text(html, encoding="utf-8")
+        document = forked.start(_pdf_bytes, html, what="report.pdf", name=PDF_PROCESS) if pdf and fork else None
         with stage("Parquet + CSV"):
             write_frames(run_dir / "data", analysis.tables)
-        with stage("XLSX"):
-            (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(finops_workbook(
-                analysis.tables, as_of=analysis.snapshot.meta.as_of, run_id=analysis.snapshot.meta.run_id,
-                sheets=workbook_sheets(analysis.concerns)))
+        with stage("XLSX"):  # with its child: the wait for it once Parquet and CSV are written
+            (run_dir / "data" / FINOPS_WORKBOOK).write_bytes(
+                workbook.result() if workbook else _workbook_bytes(analysis))
         if pdf:
             with stage("PDF"):  # with a child: the wait for it once the data files are written
-                (run_dir / "report.pdf").write_bytes(child.result() if child else _pdf_bytes(html))
+                (run_dir / "report.pdf").write_bytes(document.result() if document else _pdf_bytes(html))
     finally:
-        if child is not None:
-            child.cancel()  # only when this process failed first: the child is of no use then
+        for child in (workbook, document):
+            if child is not None:
+                child.cancel()  # only when this process failed first: the child is of no use then
+
+
+def _workbook_bytes(analysis: Analysis) -> bytes:
+    meta = analysis.snapshot.meta
+    return finops_workbook(analysis.tables, as_of=meta.as_of, run_id=meta.run_id,
+                           sheets=workbook_sheets(analysis.concerns))
 
 
 def _pdf_bytes(html: str) -> bytes:

@@ -52,21 +52,25 @@ SCAN_STATE_SERIES = (
 def _grouped_chart(frame: pd.DataFrame, column: str, spec: tuple, *, chart_id: str, title: str,
                    unit: str) -> Markup:
     units = registry_units(frame)
-    unit_keys = list(zip(frame["account_id"].astype(str), frame["region"].astype(str)))
+    # Rows counted per (registry, value) by pandas first: a scale-40 fleet's 105k images one
+    # at a time in Python were a fifth of the HTML's time.
+    cells = pd.DataFrame({"account_id": frame["account_id"].astype(str), "region": frame["region"].astype(str),
+                          "value": frame[column]})
+    per_value = cells.groupby(["account_id", "region", "value"], dropna=False, sort=False).size()
     bars = {u: registry_label(*u) for u in units}
     labels = list(bars.values())
     if len(units) > REGISTRY_ROWS:  # the largest registries, the rest summed in one last bar
         size: dict[tuple[str, str], int] = {}
-        for unit_key in unit_keys:
-            size[unit_key] = size.get(unit_key, 0) + 1
+        for (account, region, _), n in per_value.items():
+            size[(account, region)] = size.get((account, region), 0) + n
         top = set(sorted(units, key=lambda u: (-size.get(u, 0), u))[:REGISTRY_ROWS - 1])
         other = msg("{n} other registries", n=fmt_int(len(units) - len(top)))
         bars = {u: (registry_label(*u) if u in top else other) for u in units}
         labels = [registry_label(*u) for u in units if u in top] + [other]
     counts: dict[tuple[str, str | None], int] = {}
-    for unit_key, value in zip(unit_keys, frame[column]):
-        key = (bars[unit_key], known_str(value))
-        counts[key] = counts.get(key, 0) + 1
+    for (account, region, value), n in per_value.items():
+        key = (bars[(account, region)], known_str(value))
+        counts[key] = counts.get(key, 0) + n
     known = {v for group in spec for v in group[1] if v is not None}
     series = []
     for label, values, colour in spec:

@@ -1,6 +1,7 @@
 """jobs/forked.py: a function run in a forked child gives back its bytes or its exception; a
 dead child is an error, a cancelled one is reaped; publish() writes the same files with or
-without the child."""
+without its child (the PDF's, or without a PDF the workbook's), and a child's failure is
+publish()'s."""
 
 from __future__ import annotations
 
@@ -99,18 +100,44 @@ def _files(root):
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_publish_writes_the_same_bytes_with_and_without_the_child(analysis, tmp_path, monkeypatch):
-    started = []
+def _started(monkeypatch) -> list[str]:
+    """The names of the children publish() starts from now on (it may fork)."""
+    started: list[str] = []
     real_start = forked.start
     monkeypatch.setattr(forked, "can_fork", lambda: True)
-    monkeypatch.setattr(forked, "start", lambda *a, **k: started.append(1) or real_start(*a, **k))
-    publish.publish(analysis, tmp_path / "forked")
-    assert started == [1]
+    monkeypatch.setattr(forked, "start", lambda *a, **k: started.append(k["name"]) or real_start(*a, **k))
+    return started
+
+
+@pytest.mark.parametrize("pdf", [True, False])
+def test_publish_writes_the_same_bytes_with_and_without_the_child(analysis, tmp_path, monkeypatch, pdf):
+    started = _started(monkeypatch)
+    publish.publish(analysis, tmp_path / "forked", pdf=pdf)
+    children = [publish.PDF_PROCESS] if pdf else [publish.XLSX_PROCESS]  # one child: two cores
+    assert started == children
     monkeypatch.setattr(forked, "can_fork", lambda: False)
-    publish.publish(analysis, tmp_path / "here")
-    assert started == [1]
+    publish.publish(analysis, tmp_path / "here", pdf=pdf)
+    assert started == children
     files = _files(tmp_path / "forked")
-    assert "report.pdf" in files and files == _files(tmp_path / "here")
+    assert "data/finops.xlsx" in files and ("report.pdf" in files) == pdf
+    assert files == _files(tmp_path / "here")
+
+
+def test_publish_fails_as_the_workbook_child_failed_and_writes_no_workbook(analysis, tmp_path, monkeypatch):
+    started = _started(monkeypatch)
+    monkeypatch.setattr(publish, "finops_workbook", lambda *a, **k: _fails())
+    with pytest.raises(ConfigError, match="the PDF font is missing"):  # the child's exception, as it was
+        publish.publish(analysis, tmp_path, pdf=False)
+    assert started == [publish.XLSX_PROCESS]
+    assert not (tmp_path / "data" / "finops.xlsx").exists()
+
+
+def test_a_killed_workbook_child_is_an_error_and_writes_no_workbook(analysis, tmp_path, monkeypatch):
+    _started(monkeypatch)
+    monkeypatch.setattr(publish, "finops_workbook", lambda *a, **k: _killed())
+    with pytest.raises(forked.ChildDied, match="data/finops.xlsx: .*killed by signal 9"):
+        publish.publish(analysis, tmp_path, pdf=False)
+    assert not (tmp_path / "data" / "finops.xlsx").exists()
 
 
 def test_publish_fails_as_the_pdf_renderer_failed_and_writes_no_pdf(analysis, tmp_path, monkeypatch):
@@ -121,11 +148,13 @@ def test_publish_fails_as_the_pdf_renderer_failed_and_writes_no_pdf(analysis, tm
     assert not (tmp_path / "report.pdf").exists()
 
 
-def test_a_failure_in_this_process_ends_the_child(analysis, tmp_path, monkeypatch):
+@pytest.mark.parametrize("pdf", [True, False])
+def test_a_failure_in_this_process_ends_the_child(analysis, tmp_path, monkeypatch, pdf):
     children = []
     real_start = forked.start
     monkeypatch.setattr(forked, "can_fork", lambda: True)
     monkeypatch.setattr(publish, "_pdf_bytes", lambda html: _sleeps())
+    monkeypatch.setattr(publish, "finops_workbook", lambda *a, **k: _sleeps())
     monkeypatch.setattr(forked, "start", lambda *a, **k: children.append(real_start(*a, **k)) or children[-1])
 
     def broken(*args, **kwargs):
@@ -134,8 +163,8 @@ def test_a_failure_in_this_process_ends_the_child(analysis, tmp_path, monkeypatc
     monkeypatch.setattr(publish, "write_frames", broken)
     started = time.monotonic()
     with pytest.raises(OSError, match="No space left"):
-        publish.publish(analysis, tmp_path)
-    assert time.monotonic() - started < 30 and children and children[0].pid == 0  # killed and reaped
+        publish.publish(analysis, tmp_path, pdf=pdf)
+    assert time.monotonic() - started < 30 and len(children) == 1 and children[0].pid == 0  # killed and reaped
 
 
 def _lock_free(runs_dir) -> bytes:

@@ -71,6 +71,17 @@ def test_every_handled_dtype_gives_pandas_bytes(tmp_path):
     assert_same(frame, tmp_path)
 
 
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_date_times_at_the_ends_of_the_range_give_pandas_bytes(tmp_path, unit):
+    # the first second of 1970, a leap day, fractions of a second (written without them) and,
+    # where the unit reaches it, the last second of 9999
+    last = "9999-12-31T23:59:59" if unit != "ns" else "2262-04-11T23:47:16.854775"
+    stamps = np.array(["1970-01-01T00:00:00", "2024-02-29T12:34:56.999", "NaT", last], dtype=f"datetime64[{unit}]")
+    frame = pd.DataFrame({"naive": stamps, "utc": pd.Series(stamps).dt.tz_localize("UTC")})
+    assert [c for c in frame.columns if not handled(frame[c])] == []
+    assert_same(frame, tmp_path)
+
+
 def test_rows_split_into_chunks_give_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(tablecsv, "_CHUNK_ROWS", 7)
     assert_same(every_dtype(50), tmp_path)
