@@ -128,33 +128,89 @@ def _cut(value: Any, tree: Any, path: str, removed: set[str]) -> Any:
 
 
 class RawDirCalls:
-    """A run's raw/ directory read back one (account, region) unit at a time (`CallsByUnit`).
+    """A run's raw/ directory read back one (account, region) unit at a time (`CallsByUnit`),
+    and within a unit one (service, operation) at a time: nothing is read before a table
+    builder asks for it.
 
     What `build_snapshot` reads in a run and a re-render: the calls are on disk already, so
     neither process holds every call of the fleet at once (at scale 40, ~18k calls were the
-    larger part of a run's peak memory)."""
+    larger part of a run's peak memory), nor every call of its largest registry (~130 MB of
+    JSON at scale 40: decoded all at once, they were the peak of normalize)."""
 
     def __init__(self, raw_dir: Path) -> None:
         self._raw_dir = raw_dir
         self._last = 0
 
-    def unit_calls(self, account_id: str, region: str) -> list[RawCall]:
+    def unit_groups(self, account_id: str, region: str) -> dict[tuple[str, str], "RawFileGroup | RawCallGroup"]:
         if self._last >= _TRIM_AFTER_CALLS:  # the previous unit's calls are freed by now
             release_free_memory()
+        found: dict[tuple[str, str], list[tuple[int, str, int]]] = {}
+        unnamed: list[str] = []
         try:
             with os.scandir(self._raw_dir / account_id / region) as entries:
-                paths = [e.path for e in entries if e.name.endswith(RAW_SUFFIX) and e.is_file()]
+                for entry in entries:
+                    if not entry.name.endswith(RAW_SUFFIX) or not entry.is_file():
+                        continue
+                    named = _named(entry.name)
+                    if named is None:
+                        unnamed.append(entry.path)
+                    else:
+                        service, operation, seq = named
+                        found.setdefault((service, operation), []).append((seq, entry.path, entry.stat().st_size))
         except (FileNotFoundError, NotADirectoryError):
-            paths = []
-        calls = [decode(_read(path)) for path in paths]
-        self._last = len(calls)
-        return calls
+            pass
+        groups: dict[tuple[str, str], RawFileGroup | RawCallGroup] = {
+            key: RawFileGroup(tuple(path for _, path, _ in sorted(files)), sum(size for _, _, size in files))
+            for key, files in found.items()}
+        for path in unnamed:  # not named as the recorder names them: filed by what they say
+            call = decode(_read(path))
+            key = (call.service, call.operation)
+            groups[key] = RawCallGroup((*groups.get(key, ()), call))
+        self._last = sum(len(g) for g in groups.values())
+        return groups
 
     def __len__(self) -> int:
         return sum(1 for _, _, files in os.walk(self._raw_dir) for name in files if name.endswith(RAW_SUFFIX))
 
 
 _TRIM_AFTER_CALLS = 500  # a trim costs milliseconds: worth it after a large registry only
+
+
+def _named(name: str) -> tuple[str, str, int] | None:
+    """(service, operation, seq) of a raw file's name, as `RawCall.relative_path` writes it."""
+    parts = name[:-len(RAW_SUFFIX)].split(".")
+    if len(parts) != 3 or not parts[2].isdigit():
+        return None
+    return parts[0], parts[1], int(parts[2])
+
+
+@dataclass(frozen=True)
+class RawFileGroup:
+    """The raw files of one (service, operation) of a unit, in seq order (`CallGroup`)."""
+
+    paths: tuple[str, ...]
+    size: int
+
+    def __iter__(self) -> Iterator[RawCall]:
+        for path in self.paths:
+            yield decode(_read(path))
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+@dataclass(frozen=True)
+class RawCallGroup:
+    """Calls already read (raw files whose name is not the one the recorder writes)."""
+
+    calls: tuple[RawCall, ...]
+    size: int = 0  # read already: nothing more to hold
+
+    def __iter__(self) -> Iterator[RawCall]:
+        return iter(sorted(self.calls, key=lambda c: c.seq))
+
+    def __len__(self) -> int:
+        return len(self.calls)
 
 
 def _read(path: str) -> bytes:
