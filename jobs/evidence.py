@@ -25,6 +25,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import tempfile
 import threading
 from collections import Counter
 from contextlib import contextmanager
@@ -128,33 +129,89 @@ def _cut(value: Any, tree: Any, path: str, removed: set[str]) -> Any:
 
 
 class RawDirCalls:
-    """A run's raw/ directory read back one (account, region) unit at a time (`CallsByUnit`).
+    """A run's raw/ directory read back one (account, region) unit at a time (`CallsByUnit`),
+    and within a unit one (service, operation) at a time: nothing is read before a table
+    builder asks for it.
 
     What `build_snapshot` reads in a run and a re-render: the calls are on disk already, so
     neither process holds every call of the fleet at once (at scale 40, ~18k calls were the
-    larger part of a run's peak memory)."""
+    larger part of a run's peak memory), nor every call of its largest registry (~130 MB of
+    JSON at scale 40: decoded all at once, they were the peak of normalize)."""
 
     def __init__(self, raw_dir: Path) -> None:
         self._raw_dir = raw_dir
         self._last = 0
 
-    def unit_calls(self, account_id: str, region: str) -> list[RawCall]:
+    def unit_groups(self, account_id: str, region: str) -> dict[tuple[str, str], "RawFileGroup | RawCallGroup"]:
         if self._last >= _TRIM_AFTER_CALLS:  # the previous unit's calls are freed by now
             release_free_memory()
+        found: dict[tuple[str, str], list[tuple[int, str, int]]] = {}
+        unnamed: list[str] = []
         try:
             with os.scandir(self._raw_dir / account_id / region) as entries:
-                paths = [e.path for e in entries if e.name.endswith(RAW_SUFFIX) and e.is_file()]
+                for entry in entries:
+                    if not entry.name.endswith(RAW_SUFFIX) or not entry.is_file():
+                        continue
+                    named = _named(entry.name)
+                    if named is None:
+                        unnamed.append(entry.path)
+                    else:
+                        service, operation, seq = named
+                        found.setdefault((service, operation), []).append((seq, entry.path, entry.stat().st_size))
         except (FileNotFoundError, NotADirectoryError):
-            paths = []
-        calls = [decode(_read(path)) for path in paths]
-        self._last = len(calls)
-        return calls
+            pass
+        groups: dict[tuple[str, str], RawFileGroup | RawCallGroup] = {
+            key: RawFileGroup(tuple(path for _, path, _ in sorted(files)), sum(size for _, _, size in files))
+            for key, files in found.items()}
+        for path in unnamed:  # not named as the recorder names them: filed by what they say
+            call = decode(_read(path))
+            key = (call.service, call.operation)
+            groups[key] = RawCallGroup((*groups.get(key, ()), call))
+        self._last = sum(len(g) for g in groups.values())
+        return groups
 
     def __len__(self) -> int:
         return sum(1 for _, _, files in os.walk(self._raw_dir) for name in files if name.endswith(RAW_SUFFIX))
 
 
 _TRIM_AFTER_CALLS = 500  # a trim costs milliseconds: worth it after a large registry only
+
+
+def _named(name: str) -> tuple[str, str, int] | None:
+    """(service, operation, seq) of a raw file's name, as `RawCall.relative_path` writes it."""
+    parts = name[:-len(RAW_SUFFIX)].split(".")
+    if len(parts) != 3 or not parts[2].isdigit():
+        return None
+    return parts[0], parts[1], int(parts[2])
+
+
+@dataclass(frozen=True)
+class RawFileGroup:
+    """The raw files of one (service, operation) of a unit, in seq order (`CallGroup`)."""
+
+    paths: tuple[str, ...]
+    size: int
+
+    def __iter__(self) -> Iterator[RawCall]:
+        for path in self.paths:
+            yield decode(_read(path))
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+@dataclass(frozen=True)
+class RawCallGroup:
+    """Calls already read (raw files whose name is not the one the recorder writes)."""
+
+    calls: tuple[RawCall, ...]
+    size: int = 0  # read already: nothing more to hold
+
+    def __iter__(self) -> Iterator[RawCall]:
+        return iter(sorted(self.calls, key=lambda c: c.seq))
+
+    def __len__(self) -> int:
+        return len(self.calls)
 
 
 def _read(path: str) -> bytes:
@@ -228,7 +285,9 @@ class EvidenceRecorder:
     the raw directory when one is set, and kept in memory only when `retain` (the default). A
     collecting shard and a run pass `retain=False`: they then hold the calls of the units in
     progress and nothing else, however large the fleet (README, "Sharded runs"), and hold
-    those as their archive JSON (`_Held`), several times smaller than the parsed response.
+    those as their archive JSON (`_Held`), several times smaller than the parsed response,
+    and once a raw directory is set, not in memory but in an unnamed temporary file beside it
+    (`_Spool`): the largest registry of the scale-40 demo is ~130 MB of JSON.
     """
 
     def __init__(self, raw_dir: Path | None = None, *,
@@ -240,6 +299,7 @@ class EvidenceRecorder:
         self._lock = threading.Lock()
         self._calls: list[RawCall] = []
         self._pending: dict[tuple[str, str], list[tuple[tuple[int, ...], RawCall | _Held]]] = {}
+        self._spools: dict[tuple[str, str], _Spool] = {}
         self._arrival: Counter[tuple[str, str, str, str]] = Counter()
         self._numbered: Counter[tuple[str, str, str, str]] = Counter()
         self._counts: Counter[str] = Counter()
@@ -301,17 +361,31 @@ class EvidenceRecorder:
             self._counts[f"{service}.{operation}"] += 1
             seq = self._arrival[key]
         call = RawCall(account_id, region, service, operation, seq, params, kept, how)
+        if self._retain:
+            with self._lock:
+                self._pending.setdefault((account_id, region), []).append((position, call))
+            return call
         # Not retained: held as its archive JSON until numbered (the parsed form is dropped).
-        held = call if self._retain else _Held(account_id, region, service, operation, seq,
-                                                _body(call, floats_alike=response_floats_alike and params_floats_alike))
+        body = _body(call, floats_alike=response_floats_alike and params_floats_alike)
         with self._lock:
-            self._pending.setdefault((account_id, region), []).append((position, held))
+            spool = self._spool(account_id, region)
+            stored = _InMemory(body) if spool is None else spool.put(body)
+            self._pending.setdefault((account_id, region), []).append(
+                (position, _Held(account_id, region, service, operation, seq, seq, stored)))
         return call
+
+    def _spool(self, account_id: str, region: str) -> "_Spool | None":
+        """The unit's spool (made on its first call), or None before a raw directory is set."""
+        spool = self._spools.get((account_id, region))
+        if spool is None and self._raw_dir is not None:
+            spool = self._spools[(account_id, region)] = _Spool(self._raw_dir.parent)
+        return spool
 
     def unit_done(self, account_id: str, region: str) -> list[RawCall]:
         """Number, write and (when retained) keep the calls of one unit; returns them."""
         with self._lock:
             group = self._pending.pop((account_id, region), [])
+            spool = self._spools.pop((account_id, region), None)
             # A late call of a unit already written (an AssumeRole filed under the caller's
             # own registry) numbers after the ones written before it.
             calls = number_in_order(group, self._numbered)  # type: ignore[arg-type]
@@ -320,10 +394,14 @@ class EvidenceRecorder:
             if self._retain:
                 self._calls.extend(calls)
             raw_dir = self._raw_dir
-        if raw_dir is not None:
-            made: set[Path] = set()
-            for call in calls:
-                _write(raw_dir, call, made)
+        try:
+            if raw_dir is not None:
+                made: set[Path] = set()
+                for call in calls:
+                    _write(raw_dir, call, made)
+        finally:
+            if spool is not None:
+                spool.close()
         return [] if not self._retain else calls  # type: ignore[return-value]
 
     def flush(self) -> None:
@@ -364,33 +442,88 @@ def _write(raw_dir: Path, call: RawCall | _Held, made: set[Path] | None = None) 
     path.write_bytes(call.encoded() if isinstance(call, _Held) else encode(call))
 
 
+class _Spool:
+    """The archive JSON of one unit's calls in progress, in an unnamed temporary file.
+
+    The file has no name (O_TMPFILE, or unlinked at once), so nothing is left behind however the
+    process ends; it lives in the run directory (beside raw/), not in a memory-backed /tmp.
+    Only `EvidenceRecorder` (under its lock) appends; reads and writes are positioned
+    (pread/pwrite), so readers of other calls do not disturb it."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._file = tempfile.TemporaryFile(dir=directory)
+        self._end = 0
+
+    def put(self, body: bytes) -> "_Spooled":
+        offset, self._end = self._end, self._end + len(body)
+        view = memoryview(body)
+        while view:
+            view = view[os.pwrite(self._file.fileno(), view, offset + len(body) - len(view)):]
+        return _Spooled(self, offset, len(body))
+
+    def read(self, offset: int, length: int) -> bytes:
+        data = os.pread(self._file.fileno(), length, offset)
+        if len(data) != length:  # pragma: no cover - the file is ours and never truncated
+            raise OSError(f"evidence spool: {length} bytes at {offset}, read {len(data)}")
+        return data
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass(frozen=True)
+class _Spooled:
+    spool: _Spool
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        return self.spool.read(self.offset, self.length)
+
+
+@dataclass(frozen=True)
+class _InMemory:
+    body: bytes
+
+    def read(self) -> bytes:
+        return self.body
+
+
 @dataclass(frozen=True)
 class _Held:
-    """A call of a unit in progress, held as its archive JSON (`encode`'s body before gzip).
+    """A call of a unit in progress, held as its archive JSON (`encode`'s body before gzip),
+    stored as `stored_seq` when it arrived and numbered `seq` now.
 
     The body's last members are always `"seq":n,"service":"..."` (sorted keys; `service` sorts
-    last), so renumbering it (`replace(seq=...)`) swaps that tail and leaves every other byte:
-    `encoded()` is `encode` of the same call, byte for byte."""
+    last), so renumbering it swaps that tail and leaves every other byte: `encoded()` is
+    `encode` of the same call, byte for byte."""
 
     account_id: str
     region: str
     service: str
     operation: str
     seq: int
-    body: bytes
+    stored_seq: int
+    stored: _Spooled | _InMemory
 
     def relative_path(self) -> str:
         return f"{self.account_id}/{self.region}/{self.service}.{self.operation}.{self.seq}{RAW_SUFFIX}"
 
     def renumbered(self, seq: int) -> "_Held":
-        old, new = _tail(self.service, self.seq), _tail(self.service, seq)
-        if not self.body.endswith(old):  # pragma: no cover - sorted keys always end so
+        return replace(self, seq=seq)
+
+    def body(self) -> bytes:
+        body = self.stored.read()
+        if self.seq == self.stored_seq:
+            return body
+        old, new = _tail(self.service, self.stored_seq), _tail(self.service, self.seq)
+        if not body.endswith(old):  # pragma: no cover - sorted keys always end so
             raise ValueError(f"unexpected archive JSON for {self.relative_path()}")
-        return _Held(self.account_id, self.region, self.service, self.operation, seq,
-                     self.body[:-len(old)] + new)
+        return body[:-len(old)] + new
 
     def encoded(self) -> bytes:
-        return gzip.compress(self.body, compresslevel=6, mtime=0)
+        return gzip.compress(self.body(), compresslevel=6, mtime=0)
 
 
 def _renumbered(call: Any, seq: int) -> Any:
@@ -402,7 +535,7 @@ def _tail(service: str, seq: int) -> bytes:
 
 
 def _call(held: RawCall | _Held) -> RawCall:
-    return held if isinstance(held, RawCall) else decode_body(held.body)
+    return held if isinstance(held, RawCall) else decode_body(held.body())
 
 
 def _copy_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from operator import itemgetter
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .concern import Concern
 from .provenance import pointer
-from .raw import CallsByUnit, RawCall
+from .raw import CallGroup, CallsByUnit, RawCall
 from .schema import SEVERITY_COUNTS, SNAPSHOT_TABLES, conform
 
 Unit = tuple[str, str]  # (account_id, region)
@@ -37,10 +37,19 @@ class CallIndex:
         for call in calls:
             self._by_key[(call.account_id, call.region, call.service, call.operation)].append(call)
         for group in self._by_key.values():
-            group.sort(key=lambda c: c.seq)
+            group.sort(key=_seq)
 
     def get(self, unit: Unit, service: str, operation: str) -> list[RawCall]:
         return self._by_key.get((unit[0], unit[1], service, operation), [])
+
+    def each(self, unit: Unit, service: str, operation: str) -> Iterable[RawCall]:
+        """The calls of `get`, for a builder that goes through them once (`UnitCallIndex` then
+        reads a large group one call at a time and keeps none)."""
+        return self.get(unit, service, operation)
+
+    def fully_read(self, unit: Unit, service: str, operation: str) -> bool | None:
+        """True when a paged listing was read to its last page; None when it was never called."""
+        return _fully_read(self.get(unit, service, operation))
 
     def ok(self, unit: Unit, service: str, operation: str) -> list[dict[str, Any]]:
         return [c.response for c in self.get(unit, service, operation) if c.ok]
@@ -55,13 +64,82 @@ class CallIndex:
         return next((c for c in calls if c.ok), calls[0] if calls else None)
 
 
+def _seq(call: RawCall) -> int:
+    return call.seq
+
+
+SMALL_GROUP_BYTES = 1 << 20
+"""A (service, operation) group of at most this many archive bytes stays decoded for the rest
+of its unit once read (several builders read the small ones); a larger one is let go as soon as
+another large one is read (at scale 40 a registry's DescribeImages are ~45 MB of JSON)."""
+
+
+class UnitCallIndex(CallIndex):
+    """One unit's calls, read one (service, operation) group at a time as builders ask for them
+    (`CallsByUnit`): what is held is the small groups read so far and at most one large group.
+
+    `get` decodes a group whole (a builder may go through it more than once); `each` goes
+    through a large group one call at a time. Whether a listing was read to its end
+    (`fully_read`) is remembered once a group has been gone through, so a builder that only
+    asks that does not read the group again."""
+
+    def __init__(self, unit: Unit, groups: Mapping[tuple[str, str], CallGroup]) -> None:
+        self._unit = unit
+        self._groups = groups
+        self._decoded: dict[tuple[str, str], list[RawCall]] = {}
+        self._large: tuple[str, str] | None = None
+        self._read_to_end: dict[tuple[str, str], bool | None] = {}
+
+    def _group(self, unit: Unit, service: str, operation: str) -> CallGroup | None:
+        return self._groups.get((service, operation)) if tuple(unit) == self._unit else None
+
+    def get(self, unit: Unit, service: str, operation: str) -> list[RawCall]:
+        group = self._group(unit, service, operation)
+        if group is None:
+            return []
+        key = (service, operation)
+        calls = self._decoded.get(key)
+        if calls is None:
+            if group.size > SMALL_GROUP_BYTES:
+                if self._large is not None:  # let go of the previous large group before reading
+                    del self._decoded[self._large]
+                self._large = key
+            calls = self._decoded[key] = sorted(group, key=_seq)
+        return calls
+
+    def each(self, unit: Unit, service: str, operation: str) -> Iterable[RawCall]:
+        group = self._group(unit, service, operation)
+        key = (service, operation)
+        if group is None or key in self._decoded or group.size <= SMALL_GROUP_BYTES:
+            return self.get(unit, service, operation)
+        return self._one_by_one(key, group)
+
+    def _one_by_one(self, key: tuple[str, str], group: CallGroup) -> Iterator[RawCall]:
+        all_ok, last = True, None
+        for call in group:
+            all_ok, last = all_ok and call.ok, call
+            yield call
+        self._read_to_end[key] = _read_to_end(all_ok, last)
+
+    def fully_read(self, unit: Unit, service: str, operation: str) -> bool | None:
+        key = (service, operation)
+        if key not in self._read_to_end:
+            self._read_to_end[key] = _fully_read(self.each(unit, service, operation))
+        return self._read_to_end[key]
+
+
+_READ_FIRST = ("inspector_coverage", "inspector_findings")
+"""Built before the others in each unit: they go through Inspector's two large listings, and
+`registries` then only asks whether those were read to their end (remembered, not read again)."""
+
+
 def normalize(calls: Iterable[RawCall] | CallsByUnit, units: Sequence[Unit],
               concerns: Sequence[Concern]) -> dict[str, pd.DataFrame]:
     """Every snapshot table (the foundation's and each given concern's), conformed to its schema.
 
     `calls` is every recorded call, or a `CallsByUnit` that hands them over one unit at a time:
     every builder reads only its own unit's calls, so the tables are the same, and only one
-    unit's calls are held at once."""
+    unit's calls are held at once (of those, only the groups its builders are reading)."""
     builders = {
         "registries": _registries,
         "scan_rules": _scan_rules,
@@ -78,18 +156,85 @@ def normalize(calls: Iterable[RawCall] | CallsByUnit, units: Sequence[Unit],
         for name, spec in concern.snapshot_tables.items():
             builders[name] = spec.build
             columns[name] = spec.columns
-    by_unit = getattr(calls, "unit_calls", None)
+    by_unit = getattr(calls, "unit_groups", None)
     shared = CallIndex(calls) if by_unit is None else None  # type: ignore[arg-type]
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in builders}
+    tables = {name: _Table(name, columns[name], _KEYS.get(name)) for name in builders}
+    order = sorted(builders, key=lambda name: name not in _READ_FIRST)  # stable: the rest as declared
     for unit in units:
-        index = shared if shared is not None else CallIndex(by_unit(*unit))  # type: ignore[misc]
-        for name, build in builders.items():
-            _extend_tuples(rows[name], build(index, unit), list(columns[name]))
+        index = shared if shared is not None else UnitCallIndex(tuple(unit), by_unit(*unit))  # type: ignore[misc]
+        for name in order:
+            tables[name].add(builders[name](index, unit))
         del index
-    tables = {}
-    for name in builders:
-        tables[name] = conform(name, pd.DataFrame(rows.pop(name), columns=list(columns[name])), columns[name])
-    return tables
+    return {name: tables.pop(name).frame() for name in builders}
+
+
+_KEYS = {"images": ("repository_name", "image_digest"), "basic_findings": ("repository_name", "image_digest")}
+"""Tables whose rows of one unit are unique by these columns: a page retried after a partial
+failure can repeat items; the last answer wins, in the place of the first."""
+
+CHUNK_ROWS = 32_768
+"""Rows of a table held as Python tuples before they are turned into a conformed frame (a
+fraction of their memory: strings go to Arrow buffers). All of a scale-40 fleet's rows held as
+tuples until the end were ~300 MiB, the largest part of normalize's peak."""
+
+
+class _Table:
+    """One snapshot table as it is built: each unit's rows as tuples, turned into a conformed
+    frame every `CHUNK_ROWS` rows, the frames joined at the end.
+
+    The frame of each chunk is made from object columns (no type inference): `conform` casts
+    every column to its declared dtype, so the values do not depend on where chunks begin."""
+
+    def __init__(self, name: str, columns: Mapping[str, str], key: tuple[str, ...] | None) -> None:
+        self._name, self._columns, self._names = name, columns, list(columns)
+        self._key = [self._names.index(c) for c in key] if key else None
+        self._rows: list[tuple[Any, ...]] = []
+        self._frames: list[pd.DataFrame] = []
+
+    def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """One unit's rows (dicts), as a builder returns them."""
+        if self._key is None:
+            _extend_tuples(self._rows, rows, self._names)
+        else:
+            unit: list[tuple[Any, ...]] = []
+            _extend_tuples(unit, rows, self._names)
+            self._rows.extend(_dedupe_tuples(unit, self._key))
+        if len(self._rows) >= CHUNK_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            frame = pd.DataFrame(self._rows, columns=self._names, dtype=object)
+            self._rows = []
+            self._frames.append(conform(self._name, frame, self._columns))
+
+    def frame(self) -> pd.DataFrame:
+        self._flush()
+        frames, self._frames = self._frames, []
+        if not frames:
+            return conform(self._name, pd.DataFrame([], columns=self._names), self._columns)
+        if len(frames) == 1:
+            return frames[0]
+        return _joined(frames, self._names)
+
+
+def _joined(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
+    """The conformed frames one after the other, as one conformed frame (one Arrow chunk per
+    string column, as `conform` makes it from all the rows at once)."""
+    out = {}
+    for name in names:
+        series = pd.concat([f[name] for f in frames], ignore_index=True)
+        if getattr(series.dtype, "storage", None) == "pyarrow":
+            series = pd.Series(pd.array(series.array.__arrow_array__().combine_chunks(), dtype=series.dtype))
+        out[name] = series
+    return pd.DataFrame(out, index=range(sum(len(f) for f in frames)))
+
+
+def _dedupe_tuples(rows: list[tuple[Any, ...]], key: list[int]) -> Iterable[tuple[Any, ...]]:
+    seen: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in rows:
+        seen[tuple(row[i] for i in key)] = row
+    return seen.values() if len(seen) < len(rows) else rows
 
 
 _MISSING = np.nan  # what pandas puts for a key a row dict does not have (lib.dicts_to_array)
@@ -130,8 +275,8 @@ def _registries(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
         "scan_type": scan_type,
         "basic_scan_engine": (setting or {}).get("value"),
         "inspector_ecr_status": _inspector_status(index, unit),
-        "inspector_coverage_collected": _fully_read(index.get(unit, "inspector2", "ListCoverage")),
-        "inspector_findings_collected": _fully_read(index.get(unit, "inspector2", "ListFindingAggregations")),
+        "inspector_coverage_collected": index.fully_read(unit, "inspector2", "ListCoverage"),
+        "inspector_findings_collected": index.fully_read(unit, "inspector2", "ListFindingAggregations"),
         "scanning_source_file": scanning_call.relative_path() if scanning_call else None,
         "scanning_source_pointer": _scan_type_pointer(scanning_call),
         "inspector_source_file": inspector_file,
@@ -166,11 +311,16 @@ def _inspector_source(index: CallIndex, unit: Unit) -> tuple[str | None, str | N
     return call.relative_path(), pointer("accounts")
 
 
-def _fully_read(calls: list[RawCall]) -> bool | None:
+def _fully_read(calls: Iterable[RawCall]) -> bool | None:
     """True when a paged listing was read to its last page; None when it was never called."""
-    if not calls:
-        return None
-    return all(c.ok for c in calls) and not calls[-1].response.get("nextToken")
+    all_ok, last = True, None
+    for call in calls:
+        all_ok, last = all_ok and call.ok, call
+    return _read_to_end(all_ok, last)
+
+
+def _read_to_end(all_ok: bool, last: RawCall | None) -> bool | None:
+    return None if last is None else all_ok and not last.response.get("nextToken")
 
 
 def _inspector_status(index: CallIndex, unit: Unit) -> str | None:
@@ -199,7 +349,7 @@ def _scan_rules(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
 def _repositories(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     policies = _lifecycle_policies(index, unit)
     rows = []
-    for call in index.get(unit, "ecr", "DescribeRepositories"):
+    for call in index.each(unit, "ecr", "DescribeRepositories"):
         if not call.ok:
             continue
         for i, repo in enumerate(call.response.get("repositories", [])):
@@ -232,7 +382,7 @@ def _lifecycle_policies(index: CallIndex, unit: Unit) -> dict[str, tuple[str, An
     """Per repository: (status, policy text, last evaluated, (raw file, pointer)). A call that
     failed otherwise leaves the status UNKNOWN but still names its error as the evidence."""
     found: dict[str, tuple[str, Any, Any, Any]] = {}
-    for call in index.get(unit, "ecr", "GetLifecyclePolicy"):
+    for call in index.each(unit, "ecr", "GetLifecyclePolicy"):
         name = call.params.get("repositoryName")
         if call.ok:
             found[name] = ("PRESENT", call.response.get("lifecyclePolicyText"),
@@ -247,7 +397,7 @@ def _lifecycle_policies(index: CallIndex, unit: Unit) -> dict[str, tuple[str, An
 
 def _repository_scan_config(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     rows = []
-    for call in index.get(unit, "ecr", "BatchGetRepositoryScanningConfiguration"):
+    for call in index.each(unit, "ecr", "BatchGetRepositoryScanningConfiguration"):
         if not call.ok:
             continue
         for i, cfg in enumerate(call.response.get("scanningConfigurations", [])):
@@ -263,14 +413,13 @@ def _repository_scan_config(index: CallIndex, unit: Unit) -> list[dict[str, Any]
     return rows
 
 
-def _images(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
-    rows = []
-    for call in index.get(unit, "ecr", "DescribeImages"):
+def _images(index: CallIndex, unit: Unit) -> Iterator[dict[str, Any]]:
+    """One row per ImageDetail, call by call (unique by image: `_KEYS`)."""
+    for call in index.each(unit, "ecr", "DescribeImages"):
         if call.ok:
             repo = call.params.get("repositoryName")
-            rows.extend(image_rows(unit[0], unit[1], repo, call.response.get("imageDetails", []),
-                                   source_file=call.relative_path()))
-    return _dedupe(rows, ("repository_name", "image_digest"))
+            yield from _image_rows(unit[0], unit[1], repo, call.response.get("imageDetails", []),
+                                   call.relative_path())
 
 
 def image_rows(account_id: str, region: str, repository: str,
@@ -278,11 +427,15 @@ def image_rows(account_id: str, region: str, repository: str,
                source_file: str | None = None) -> list[dict[str, Any]]:
     """Rows of the `images` table for one repository's ImageDetail objects (`source_file`: the
     DescribeImages call they came from, when they came from one)."""
-    rows = []
+    return list(_image_rows(account_id, region, repository, details, source_file))
+
+
+def _image_rows(account_id: str, region: str, repository: str, details: Iterable[Mapping[str, Any]],
+                source_file: str | None) -> Iterator[dict[str, Any]]:
     for i, d in enumerate(details):
         status = d.get("imageScanStatus") or {}
         summary = d.get("imageScanFindingsSummary") or {}
-        rows.append({
+        yield {
             "account_id": account_id,
             "region": region,
             "repository_name": d.get("repositoryName", repository),
@@ -303,13 +456,12 @@ def image_rows(account_id: str, region: str, repository: str,
             "source_file": source_file,
             # Per image (hot): a member name without "~" or "/" and an index need no escaping.
             "source_pointer": f"/imageDetails/{i}" if source_file else None,
-        })
-    return rows
+        }
 
 
 def _basic_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     rows = []
-    for call in index.get(unit, "ecr", "DescribeImageScanFindings"):
+    for call in index.each(unit, "ecr", "DescribeImageScanFindings"):
         row = {"account_id": unit[0], "region": unit[1],
                "repository_name": call.params.get("repositoryName"),
                "image_digest": (call.params.get("imageId") or {}).get("imageDigest"),
@@ -335,7 +487,7 @@ def _basic_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                         "scan_completed_at": None, "vulnerability_source_updated_at": None,
                         **_severity_counts(None)})
         rows.append(row)
-    return _dedupe(rows, ("repository_name", "image_digest"))
+    return rows  # unique by image: `_KEYS`
 
 
 def _severity_counts(counts: Mapping[str, int] | None) -> dict[str, int | None]:
@@ -351,7 +503,7 @@ def _severity_counts(counts: Mapping[str, int] | None) -> dict[str, int | None]:
 
 def _inspector_coverage(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     rows = []
-    for call in index.get(unit, "inspector2", "ListCoverage"):
+    for call in index.each(unit, "inspector2", "ListCoverage"):
         if not call.ok:
             continue
         for i, res in enumerate(call.response.get("coveredResources", [])):
@@ -397,7 +549,7 @@ def parse_ecr_resource_id(resource_id: str) -> tuple[str | None, str | None]:
 
 def _inspector_findings(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
     rows = []
-    for call in index.get(unit, "inspector2", "ListFindingAggregations"):
+    for call in index.each(unit, "inspector2", "ListFindingAggregations"):
         if not call.ok:
             continue
         for i, item in enumerate(call.response.get("responses", [])):
@@ -432,11 +584,3 @@ def _pull_through_rules(index: CallIndex, unit: Unit) -> list[dict[str, Any]]:
                 "created_at": rule.get("createdAt"),
             })
     return rows
-
-
-def _dedupe(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
-    # A page retried after a partial failure can repeat items; the last answer wins.
-    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        seen[tuple(row[k] for k in key)] = row
-    return list(seen.values())

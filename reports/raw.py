@@ -12,7 +12,7 @@ import gzip
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Iterator, Mapping, Protocol
 
 import orjson
 
@@ -65,14 +65,26 @@ class RawCall:
         }
 
 
+class CallGroup(Protocol):
+    """The recorded calls of one (service, operation) of a unit, not read yet."""
+
+    size: int
+    """How much there is to read (bytes of the archive files): what decoding it will hold."""
+
+    def __iter__(self) -> Iterator[RawCall]:
+        """The calls in seq order, each read as it is reached: none is kept."""
+
+
 class CallsByUnit(Protocol):
-    """Recorded calls handed over one (account, region) unit at a time, instead of all at once.
+    """Recorded calls handed over one (account, region) unit at a time, instead of all at once,
+    and within a unit one (service, operation) at a time, as the table builders ask for them.
 
-    What a run passes to `build_snapshot` so that no process holds every call of a large fleet:
-    jobs/evidence.py `RawDirCalls` reads them back from the run's raw/ directory."""
+    What a run passes to `build_snapshot` so that no process holds every call of a large fleet,
+    nor every call of a large registry: jobs/evidence.py `RawDirCalls` reads them back from the
+    run's raw/ directory."""
 
-    def unit_calls(self, account_id: str, region: str) -> Sequence[RawCall]:
-        """Every call filed under this unit (any order: they are grouped and sorted by seq)."""
+    def unit_groups(self, account_id: str, region: str) -> Mapping[tuple[str, str], CallGroup]:
+        """Every call filed under this unit, by (service, operation)."""
 
     def __len__(self) -> int:
         """The number of calls in all (units or not: the caller's identity, discovery)."""

@@ -11,16 +11,19 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ecr_report.jobs.collect.context import parallel_map
 from ecr_report.jobs.config import load_config
 from ecr_report.jobs.evidence import EvidenceRecorder, RawDirCalls, call_order, load_raw_dir
 from ecr_report.jobs.plugins import CONCERNS
 from ecr_report.jobs.run import run
+from ecr_report.reports import normalize as normalize_module
 from ecr_report.reports.normalize import normalize
 from ecr_report.reports.snapshot import SnapshotMeta
 
@@ -58,13 +61,34 @@ def test_a_recorder_holding_json_writes_the_bytes_of_one_holding_calls(tmp_path)
     assert held.calls == []
     assert _tree(tmp_path / "held") == _tree(tmp_path / "kept")
     assert len(_tree(tmp_path / "held")) == 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["held", "kept"]  # the spool left no file
 
 
-def test_tables_read_back_one_unit_at_a_time_are_the_tables_of_all_calls(tmp_path):
+def test_a_unit_in_progress_is_held_on_disk_not_in_memory(tmp_path):
+    recorder = EvidenceRecorder(tmp_path / "raw", retain=False)
+    with call_order((0,)):
+        for page in (1, 2):
+            recorder.record("1", "r", "ecr", "DescribeImages", {"repositoryName": "a", "page": page},
+                            {"imageDetails": [{"imageDigest": f"sha256:{'0' * 64}", "n": page}]})
+    held = [c for _, c in recorder._pending[("1", "r")]]
+    assert [type(c.stored).__name__ for c in held] == ["_Spooled", "_Spooled"]
+    assert [c.params["page"] for c in recorder.unit_calls("1", "r", "DescribeImages")] == [1, 2]
+    recorder.unit_done("1", "r")
+    assert [c.params["page"] for c in load_raw_dir(tmp_path / "raw")] == [1, 2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("demo")
     config = tmp_path / "c.toml"
     config.write_text("[report]\npdf = false\n", encoding="utf-8")
     run_dir = run(load_config(config), output=tmp_path / "out", demo=True, now=AS_OF).run_dir
-    meta = SnapshotMeta.from_json(json.loads((run_dir / "snapshot.json").read_text()))
+    return run_dir, SnapshotMeta.from_json(json.loads((run_dir / "snapshot.json").read_text()))
+
+
+def test_tables_read_back_one_unit_at_a_time_are_the_tables_of_all_calls(demo_run):
+    run_dir, meta = demo_run
     streamed = RawDirCalls(run_dir / "raw")
     whole = load_raw_dir(run_dir / "raw")
     assert len(streamed) == len(whole) > 0
@@ -74,6 +98,55 @@ def test_tables_read_back_one_unit_at_a_time_are_the_tables_of_all_calls(tmp_pat
     assert sum(len(f) for f in a.values()) > 0
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+
+
+def test_tables_built_in_chunks_are_the_tables_built_at_once(demo_run, monkeypatch):
+    run_dir, meta = demo_run
+    whole = normalize(RawDirCalls(run_dir / "raw"), meta.units, CONCERNS)
+    monkeypatch.setattr(normalize_module, "CHUNK_ROWS", 7)  # many chunks, some of one unit's rows
+    chunked = normalize(RawDirCalls(run_dir / "raw"), meta.units, CONCERNS)
+    assert list(chunked) == list(whole)
+    assert max(len(f) for f in whole.values()) > 7 * 5
+    for name in whole:
+        pd.testing.assert_frame_equal(chunked[name], whole[name], check_exact=True, obj=name)
+        for column in chunked[name].columns:  # one Arrow chunk per string column, as at once
+            series = chunked[name][column]
+            if getattr(series.dtype, "storage", None) == "pyarrow":
+                assert series.array.__arrow_array__().num_chunks <= 1, (name, column)
+
+
+class _CountingGroups:
+    """RawDirCalls, counting how often each (unit, service, operation) group is gone through."""
+
+    def __init__(self, raw: RawDirCalls) -> None:
+        self._raw, self.reads = raw, Counter()
+
+    def unit_groups(self, account_id, region):
+        counting = self
+
+        class Group:
+            def __init__(self, key, group):
+                self.key, self.group, self.size = key, group, group.size
+
+            def __iter__(self):
+                counting.reads[self.key] += 1
+                return iter(self.group)
+
+        return {key: Group((account_id, region, *key), group)
+                for key, group in self._raw.unit_groups(account_id, region).items()}
+
+    def __len__(self):
+        return len(self._raw)
+
+
+def test_every_group_of_calls_is_read_once(demo_run, monkeypatch):
+    run_dir, meta = demo_run
+    monkeypatch.setattr(normalize_module, "SMALL_GROUP_BYTES", 4096)  # the demo's registries are small
+    counting = _CountingGroups(RawDirCalls(run_dir / "raw"))
+    tables = normalize(counting, meta.units, CONCERNS)
+    assert sum(len(f) for f in tables.values()) > 0
+    large = {key for key, n in counting.reads.items() if key[2:] == ("ecr", "DescribeImages")}
+    assert large and counting.reads.most_common(1)[0][1] == 1, counting.reads.most_common(3)
 
 
 def test_the_offline_lifecycle_commands_do_not_import_the_renderer():
