@@ -41,17 +41,25 @@ def has_float_written_differently(node: Any) -> bool:
     return False
 
 
-def orjson_if_alike(doc: Any, option: int) -> bytes | None:
-    """orjson's bytes for `doc`, or None where they are not json's. The caller has made sure no
-    float in `doc` is written differently (`has_float_written_differently`, or by construction)."""
+_JSON_DECIDES = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+"""Types orjson would write and json refuses (datetimes, dataclasses) or may write otherwise
+(subclasses): orjson is told to refuse them too, so that json decides them as before."""
+
+
+def orjson_if_alike(doc: Any, option: int, *, ensure_ascii: bool = True) -> bytes | None:
+    """orjson's bytes for `doc`, or None where they are not json's (json's `ensure_ascii`
+    escapes non-ASCII and DEL; orjson never does). The caller has made sure no float in `doc`
+    is written differently (`has_float_written_differently`, or by construction)."""
     try:
-        data = orjson.dumps(doc, option=option)
-    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a passed-through type
+        data = orjson.dumps(doc, option=option | _JSON_DECIDES)
+    except TypeError:  # orjson.JSONEncodeError: big integers, non-str keys, lone surrogates, _JSON_DECIDES
         return None
-    return data if data.isascii() and b"\x7f" not in data else None
+    if ensure_ascii and (not data.isascii() or b"\x7f" in data):
+        return None
+    return data
 
 
-_INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+_INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def indented_json(doc: Any) -> bytes:
@@ -61,9 +69,5 @@ def indented_json(doc: Any) -> bytes:
     whenever no float differs and orjson accepts the document (both sort keys by code point:
     UTF-8 keeps that order). A run's manifest lists every evidence file, over 10,000 entries in
     an organization run, and json's indenting encoder is pure Python."""
-    if not has_float_written_differently(doc):
-        try:
-            return orjson.dumps(doc, option=_INDENTED | orjson.OPT_APPEND_NEWLINE)
-        except TypeError:  # orjson.JSONEncodeError: non-str keys, big integers, lone surrogates
-            pass
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    data = None if has_float_written_differently(doc) else orjson_if_alike(doc, _INDENTED, ensure_ascii=False)
+    return data if data is not None else (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

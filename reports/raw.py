@@ -164,10 +164,9 @@ def encode_body(call: RawCall, *, floats_alike: bool = False) -> bytes:
     return data if data is not None else json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
 
 
-_ORJSON_AS_JSON = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
-                   | orjson.OPT_PASSTHROUGH_DATETIME)
-"""Sorted keys like json's sort_keys; subclasses, dataclasses and datetimes refused, so that
-json decides them as before."""
+_ORJSON_AS_JSON = orjson.OPT_SORT_KEYS
+"""Sorted keys like json's sort_keys (`orjson_if_alike` leaves subclasses, dataclasses and
+datetimes to json)."""
 
 
 def decode(data: bytes) -> RawCall:

@@ -8,8 +8,10 @@ and infinities, integers beyond 64 bits, non-str keys, lone surrogates.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+from datetime import datetime, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -45,6 +47,28 @@ def test_keys_are_sorted_by_code_point_like_json():
 def test_what_orjson_refuses_falls_back_to_json():
     for doc in ({1: "int key"}, {"big": 2**70}):
         assert indented_json(doc) == _json(doc)
+
+
+class _Label(str):
+    """A str subclass: json writes it as its text; orjson is made to leave it to json."""
+
+
+@dataclasses.dataclass
+class _Point:
+    x: int
+
+
+@pytest.mark.parametrize("value", [_Label("ü"), datetime(2026, 12, 7, tzinfo=timezone.utc), _Point(1)], ids=repr)
+def test_what_json_decides_is_left_to_json(value):
+    """orjson writes datetimes and dataclasses that json.dumps refuses: the same error as before."""
+    doc = {"v": value}
+    try:
+        expected = _json(doc)
+    except TypeError as exc:
+        with pytest.raises(TypeError, match=str(exc)):
+            indented_json(doc)
+        return
+    assert indented_json(doc) == expected
 
 
 def test_a_plain_document_is_written_without_json(monkeypatch):
