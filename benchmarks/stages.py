@@ -12,6 +12,9 @@ shares the machine), and the peak resident memory (RSS, sampled every 5 ms) reac
 The emulator (`jobs/demo/`, standing in for AWS) and evidence recording run inside "collect",
 in the collector threads: their figures are CPU time summed over threads, shown separately, and
 "collect: botocore + collectors" is what remains of collect's wall time once they are taken out.
+Collection and normalize run in forked children (jobs/apart.py): their figures are measured
+in the child and handed back; CPU columns count the children's CPU (a stage's, the children
+reaped while it ran), and the peak is the largest RSS of any process of the run.
 
 `--same-run` checks out the baseline commit (`ref` in the baseline file, or `--baseline-ref`)
 in a temporary `git worktree` and measures it in the same session, alternating with this tree,
@@ -96,6 +99,64 @@ class _RssSampler(threading.Thread):
         self._stop.set()
 
 
+class _Observer:
+    """The stage observer: wall time, CPU time and peak RSS per stage.
+
+    A run collects and normalizes in forked children (jobs/apart.py): each child starts with
+    empty figures and its own RSS sampler (`os.register_at_fork`), and the run hands what it
+    measured back to the parent (`export`, `absorb`). A stage's CPU also counts the children
+    reaped while it ran (the normalize child, the PDF renderer)."""
+
+    def __init__(self) -> None:
+        self._fresh()
+        os.register_at_fork(after_in_child=self._fresh)
+
+    def _fresh(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.peaks: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self.sampler = _RssSampler()
+        self.sampler.start()
+
+    @contextmanager
+    def __call__(self, name: str):
+        top = name not in NESTED and threading.current_thread() is threading.main_thread()
+        if top:
+            self.sampler.reset()
+        # Nested stages run in collector threads that take turns on the GIL: their CPU time,
+        # not their wall time (which would count the turns the other threads took).
+        clock = time.perf_counter if top else time.thread_time
+        start, start_cpu = clock(), _cpu_with_children()
+        try:
+            yield
+        finally:
+            spent = clock() - start
+            with self.lock:
+                self.seconds[name] = self.seconds.get(name, 0.0) + spent
+                if top:  # CPU of the whole process (all threads): steadier than wall on a busy machine
+                    self.cpu[name] = self.cpu.get(name, 0.0) + _cpu_with_children() - start_cpu
+                    self.peaks[name] = max(self.peaks.get(name, 0), self.sampler.peak, self.sampler.rss())
+
+    def export(self) -> dict:
+        return {"seconds": self.seconds, "cpu": self.cpu, "peaks": self.peaks}
+
+    def absorb(self, measured: dict) -> None:
+        with self.lock:
+            for name, value in measured["seconds"].items():
+                self.seconds[name] = self.seconds.get(name, 0.0) + value
+            for name, value in measured["cpu"].items():
+                self.cpu[name] = self.cpu.get(name, 0.0) + value
+            for name, value in measured["peaks"].items():
+                self.peaks[name] = max(self.peaks.get(name, 0), value)
+
+
+def _cpu_with_children() -> float:
+    """CPU time of this process's threads and of its children reaped so far."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def _measure_one(scale: float, language: str) -> dict:
     """One demo run in this process with the stage markers observed (the child's job)."""
     begin = time.perf_counter()
@@ -103,46 +164,23 @@ def _measure_one(scale: float, language: str) -> dict:
     from ecr_report.jobs.run import run
     from ecr_report.reports import stages
 
-    seconds: dict[str, float] = {}
-    cpu: dict[str, float] = {}
-    peaks: dict[str, int] = {}
-    lock = threading.Lock()
-    sampler = _RssSampler()
-    sampler.start()
-
-    @contextmanager
-    def observer(name: str):
-        top = name not in NESTED and threading.current_thread() is threading.main_thread()
-        if top:
-            sampler.reset()
-        # Nested stages run in collector threads that take turns on the GIL: their CPU time,
-        # not their wall time (which would count the turns the other threads took).
-        clock = time.perf_counter if top else time.thread_time
-        start, start_cpu = clock(), time.process_time()
-        try:
-            yield
-        finally:
-            spent = clock() - start
-            with lock:
-                seconds[name] = seconds.get(name, 0.0) + spent
-                if top:  # CPU of the whole process (all threads): steadier than wall on a busy machine
-                    cpu[name] = cpu.get(name, 0.0) + time.process_time() - start_cpu
-                    peaks[name] = max(peaks.get(name, 0), sampler.peak, sampler.rss())
-
+    observer = _Observer()
     stages.observe(observer)
     imports = time.perf_counter() - begin
     with tempfile.TemporaryDirectory(prefix="ecr-stages-") as tmp:
         cfg = Path(tmp) / "ecr-report.toml"
         cfg.write_text(f'[report]\nlanguage = "{language}"\n', encoding="utf-8")
-        start, start_cpu = time.perf_counter(), time.process_time()
+        start, start_cpu = time.perf_counter(), _cpu_with_children()
         run(load_config(cfg), output=Path(tmp) / "out", demo=True, demo_scale=scale, now=AS_OF)
-        wall, run_cpu = time.perf_counter() - start, time.process_time() - start_cpu
-    sampler.stop()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the forked PDF renderer, if any
-    return {"wall": wall, "cpu_total": run_cpu, "cpu": cpu, "imports": imports, "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        wall, run_cpu = time.perf_counter() - start, _cpu_with_children() - start_cpu
+    observer.sampler.stop()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # collect, normalize, PDF or XLSX
+    peaks = observer.peaks
+    return {"wall": wall, "cpu_total": run_cpu, "cpu": observer.cpu, "imports": imports,
+            "max_rss": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, children.ru_maxrss) * 1024,
             "children_cpu": children.ru_utime + children.ru_stime, "children_max_rss": children.ru_maxrss * 1024,
-            "tree_peak": max(sampler.tree_peak, max(peaks.values(), default=0)),
-            "seconds": seconds, "peaks": peaks}
+            "tree_peak": max(observer.sampler.tree_peak, max(peaks.values(), default=0)),
+            "seconds": observer.seconds, "peaks": peaks}
 
 
 def measure(scale: float, language: str, tree: Path | None = None) -> dict:
@@ -184,8 +222,8 @@ def rows(result: dict) -> list[tuple[str, float, int | None, float | None]]:
     accounted = sum(v for k, v in sec.items() if k not in NESTED)
     out.append(("other (setup, imports, history, ...)", result["wall"] - accounted, None, None))
     if result.get("children_cpu"):  # CPU on the other core; max RSS counts the pages shared with this process
-        out.append(("child processes (PDF renderer): CPU / max RSS", 0.0, result["children_max_rss"], result["children_cpu"]))
-    out.append(("TOTAL run wall / process max RSS", result["wall"], result["max_rss"], result.get("cpu_total")))
+        out.append(("child processes (collect, normalize, PDF): CPU / max RSS", 0.0, result["children_max_rss"], result["children_cpu"]))
+    out.append(("TOTAL run wall / largest process's max RSS", result["wall"], result["max_rss"], result.get("cpu_total")))
     if "tree_peak" in result:
         out.append(("TOTAL + forked children's private pages", 0.0, result["tree_peak"], None))
     out.append(("(imports before the run)", result.get("imports", 0.0), None, None))

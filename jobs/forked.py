@@ -27,12 +27,13 @@ from __future__ import annotations
 import ctypes
 import os
 import pickle
+import resource
 import signal
 import stat
 import sys
 from typing import Callable
 
-_OK, _FAILED = b"\0", b"\1"
+OK, _FAILED = b"\0", b"\1"
 
 
 class ChildDied(RuntimeError):
@@ -44,7 +45,7 @@ class Forked:
 
     def __init__(self, pid: int, fd: int, what: str) -> None:
         self.pid, self._fd, self.what = pid, fd, what
-        self.rusage: object | None = None
+        self.rusage: resource.struct_rusage | None = None
         """The child's resource usage (os.wait4) once it has been waited for."""
 
     def result(self) -> bytes:
@@ -53,12 +54,9 @@ class Forked:
             self._fd = -1
             answer = pipe.read()
         status = self._wait()
-        if answer[:1] == _OK:
+        if answer[:1] == OK:
             return answer[1:]
-        if answer[:1] == _FAILED:
-            raise _exception(answer[1:])
-        raise ChildDied(f"{self.what}: the process rendering it ended without an answer "
-                        f"({_how(status)})")
+        raise failed(answer, status, self.what)
 
     def cancel(self) -> None:
         """End the child if it still runs (the parent failed or was interrupted)."""
@@ -72,6 +70,15 @@ class Forked:
             os.close(self._fd)
             self._fd = -1
 
+    def take_fd(self) -> int:
+        """The read end of the pipe, for a caller that reads the answer itself."""
+        fd, self._fd = self._fd, -1
+        return fd
+
+    def wait(self) -> int:
+        """Reap the child (once); its wait status (0 when it was reaped already)."""
+        return self._wait()
+
     def _wait(self) -> int:
         pid, self.pid = self.pid, 0
         if not pid:
@@ -80,11 +87,12 @@ class Forked:
         return status
 
 
-def can_fork() -> bool:
-    """fork() exists and this process may run on more than one core (else nothing is gained)."""
+def can_fork(cores: int = 2) -> bool:
+    """fork() exists and this process may run on at least `cores` cores (a child that works
+    beside its parent gains nothing on one core; one that only keeps memory apart does)."""
     if not hasattr(os, "fork") or sys.platform != "linux":  # macOS: fork without exec is unsafe
         return False
-    return len(os.sched_getaffinity(0)) > 1
+    return len(os.sched_getaffinity(0)) >= cores
 
 
 def start(fn: Callable[..., bytes], *args: object, what: str, name: str = "ecr-report-child") -> Forked:
@@ -97,18 +105,23 @@ def start(fn: Callable[..., bytes], *args: object, what: str, name: str = "ecr-r
         code = 1
         try:
             os.close(read_end)
-            _die_with(parent, name)
-            _close_directories()
+            become_child(parent, name)
             try:
-                answer, code = _OK + fn(*args), 0
+                answer, code = OK + fn(*args), 0
             except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent)
-                answer = _FAILED + _pickled(exc)
+                answer = failure(exc)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(answer)
         finally:
             os._exit(code)
     os.close(write_end)
     return Forked(pid, read_end, what)
+
+
+def become_child(parent: int, name: str) -> None:
+    """What a forked child does first: die with `parent`, take `name`, let go of its locks."""
+    _die_with(parent, name)
+    _close_directories()
 
 
 def _die_with(parent: int, name: str) -> None:
@@ -131,6 +144,18 @@ def _close_directories() -> None:
                 os.close(int(name))
         except OSError:  # the listing's own descriptor, closed by now
             pass
+
+
+def failure(exc: BaseException) -> bytes:
+    """What a child sends back instead of an answer when it fails (see `Forked.result`)."""
+    return _FAILED + _pickled(exc)
+
+
+def failed(answer: bytes, status: int, what: str) -> BaseException:
+    """The exception for a child's `answer` that is not an OK one: its own, or ChildDied."""
+    if answer[:1] == _FAILED:
+        return _exception(answer[1:])
+    return ChildDied(f"{what}: the process making it ended without an answer ({_how(status)})")
 
 
 def _pickled(exc: BaseException) -> bytes:

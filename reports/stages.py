@@ -28,3 +28,18 @@ def observe(observer: Observer | None) -> Observer | None:
     global _observer
     previous, _observer = _observer, observer
     return previous
+
+
+def export() -> object | None:
+    """What the observer measured in this process, for the parent of a forked child that ran
+    stages (`absorb` there): the observer's `export()`, or None (no observer, or one that
+    keeps nothing to hand over)."""
+    method = getattr(_observer, "export", None)
+    return None if method is None else method()
+
+
+def absorb(measured: object | None) -> None:
+    """Add a forked child's `export()` to this process's observer."""
+    method = getattr(_observer, "absorb", None)
+    if measured is not None and method is not None:
+        method(measured)

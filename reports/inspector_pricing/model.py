@@ -153,11 +153,9 @@ class Model:
         pos = pd.Series(np.arange(len(self.repos)), index=pd.MultiIndex.from_frame(self.repos[REPO]))
         idx = pd.MultiIndex.from_frame(self.images[REPO])
         self.image_repo = pos.reindex(idx).to_numpy(dtype=float)
-        self.image_unit = list(zip(self.images["account_id"].astype(str), self.images["region"].astype(str)))
         self.repo_unit = list(zip(self.repos["account_id"].astype(str), self.repos["region"].astype(str)))
         self.unit_keys = list(self.units)
-        lookup = {k: i for i, k in enumerate(self.unit_keys)}
-        self.image_codes = np.array([lookup[u] for u in self.image_unit], dtype=int)
+        self.image_codes = _positions(self.images, self.unit_keys)
         self.lifecycle = t.get("lifecycle_actions")
 
     def _units(self, ctx: AnalysisContext, error_units: set) -> dict[tuple[str, str], Unit]:
@@ -166,8 +164,7 @@ class Model:
         conf = {(str(row.account_id), str(row.region)): row
                 for row in self.configuration.drop_duplicates(UNIT).itertuples(index=False)}
         keys = sorted({(str(a), str(r)) for a, r in ctx.units} | set(reg)
-                      | set(zip(self.repos["account_id"].astype(str), self.repos["region"].astype(str)))
-                      | set(zip(self.images["account_id"].astype(str), self.images["region"].astype(str))))
+                      | _unit_pairs(self.repos) | _unit_pairs(self.images))
         out = {}
         for key in keys:
             scan_type, status = reg.get(key, (None, None))
@@ -365,3 +362,22 @@ def _own_usage_lines(usage: pd.DataFrame) -> dict[tuple[str, str], dict[str, tup
         if usage_account == account:
             out.setdefault((account, region), {})[str(kind)] = (float(total), cost)
     return out
+
+
+def _unit_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (account_id, region) pairs of `frame`, as text; one pair per distinct unit is made,
+    not one per row (105k images: a tuple and two str each, all dropped again)."""
+    pairs = frame[UNIT].drop_duplicates()
+    return set(zip(pairs["account_id"].astype(str), pairs["region"].astype(str)))
+
+
+def _positions(frame: pd.DataFrame, keys: list[tuple[str, str]]) -> np.ndarray:
+    """For each row of `frame`, the position of its (account_id, region) in `keys` (every
+    row's pair is one of them)."""
+    if not len(frame):
+        return np.zeros(0, dtype=int)
+    rows = pd.MultiIndex.from_arrays([frame["account_id"].astype(str), frame["region"].astype(str)])
+    positions = pd.MultiIndex.from_tuples(keys).get_indexer(rows)
+    if (positions < 0).any():  # the caller's promise broken: fail as the dict lookup did
+        raise KeyError(rows[int(np.argmax(positions < 0))])
+    return positions.astype(int)
