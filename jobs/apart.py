@@ -29,6 +29,7 @@ import mmap
 import os
 import pickle
 import sys
+import threading
 from typing import Any, BinaryIO, Callable, TypeVar
 
 from ..reports import stages
@@ -41,12 +42,18 @@ _ALIGN = 64  # each buffer starts on a 64-byte boundary of the mapping (Arrow's 
 _WORD = 8
 
 
+def forks() -> bool:
+    """Whether `call_apart` runs its phase in a child (else in this process)."""
+    return forked.can_fork(cores=1)
+
+
 def call_apart(fn: Callable[..., T], *args: object, what: str, name: str) -> T:
     """`fn(*args)` in a forked child named `name` (15 bytes at most); its result returned here,
     its exception raised here. In this process where there is no fork()."""
-    if not forked.can_fork(cores=1):
+    if not forks():
         return fn(*args)
     read_end, write_end = os.pipe()
+    logs = _LogPipe()
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
@@ -54,22 +61,90 @@ def call_apart(fn: Callable[..., T], *args: object, what: str, name: str) -> T:
         try:
             os.close(read_end)
             forked.become_child(parent, name)
+            logs.send_from_child()
             code = _answer(write_end, fn, args)
         finally:
             os._exit(code)
     os.close(write_end)
     child = forked.Forked(pid, read_end, what)
+    logs.receive_in_parent()
     try:
         result, measured = _receive(child)
     except BaseException:
         child.cancel()
         raise
+    finally:
+        logs.close()
     stages.absorb(measured)  # what benchmarks/stages.py measured in the child
     usage = child.rusage
     if usage is not None:
         log.info("%s: done in a child process (%.1f s CPU, peak RSS %.0f MiB)", what,
                  usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
     return result
+
+
+class _LogPipe:
+    """The child's log records, handled by this process's logging as they are made.
+
+    The child's root handlers are replaced by one that sends each record through a pipe; a
+    thread of the parent hands them to the parent's loggers. So what the child logs goes where
+    this process's logging configuration says (a terminal, a file, pytest's capture), once, in
+    order, while the child is still running (progress lines of a long collection)."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        self._thread: threading.Thread | None = None
+
+    def send_from_child(self) -> None:
+        os.close(self._read)
+        logging.root.handlers = [_SendRecords(self._write)]
+
+    def receive_in_parent(self) -> None:
+        os.close(self._write)
+        self._thread = threading.Thread(target=self._handle_all, name="ecr-report-child-logs", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Wait for the last records (the child has ended: the pipe's other end is closed)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def _handle_all(self) -> None:
+        with os.fdopen(self._read, "rb") as pipe:
+            while True:
+                size = pipe.read(_WORD)
+                if len(size) < _WORD:
+                    return
+                data = pipe.read(int.from_bytes(size, "little"))
+                try:
+                    record = logging.makeLogRecord(pickle.loads(data))
+                except Exception:  # noqa: BLE001 (a torn record of a killed child: nothing to log)
+                    return
+                logging.getLogger(record.name).handle(record)
+
+
+class _SendRecords(logging.Handler):
+    """In the child: each record, its message formatted, pickled to the parent."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._pipe = os.fdopen(fd, "wb")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            fields = dict(record.__dict__, msg=record.getMessage(), args=None, exc_info=None,
+                          exc_text=self._traceback(record), stack_info=record.stack_info)
+            data = pickle.dumps(fields)
+            with self.lock:  # threads log too: one record at a time in the pipe
+                self._pipe.write(len(data).to_bytes(_WORD, "little") + data)
+                self._pipe.flush()
+        except Exception:  # noqa: BLE001 (logging must not fail the phase)
+            self.handleError(record)
+
+    def _traceback(self, record: logging.LogRecord) -> str | None:
+        if record.exc_info and not record.exc_text:
+            return logging.Formatter().formatException(record.exc_info)
+        return record.exc_text
 
 
 def _answer(fd: int, fn: Callable[..., Any], args: tuple[object, ...]) -> int:

@@ -144,12 +144,15 @@ def collect_run(config: Config, root: Path, pre: Preflight, as_of: datetime,
     responses, in a demo the emulated fleet); the allocator keeps the arenas they leave
     (fragmentation: ~180 MiB at scale 40) until the process ends, and the run's peak comes later,
     in analysis. Everything collected is on disk already (raw/); the rest comes back pickled."""
-    return apart.call_apart(_collect, config, root, pre, as_of, demo_options,
+    in_child = apart.forks()
+    return apart.call_apart(_collect, config, root, pre, as_of, demo_options, in_child,
                             what="collection", name="ecr-report-collect")
 
 
 def _collect(config: Config, root: Path, pre: Preflight, as_of: datetime,
-             demo_options: DemoOptions | None) -> Collected:
+             demo_options: DemoOptions | None, then_exits: bool) -> Collected:
+    """`then_exits`: this is a child that ends once it has answered, so the garbage the
+    collection leaves is not worth freeing (and the emulated fleet not worth releasing)."""
     # Where raw/ goes is known only once the run directory exists, after the caller's
     # identity and the regions are resolved; the recorder writes earlier calls then.
     # It keeps no call once written: normalize reads them back from raw/ one unit at a time.
@@ -161,10 +164,11 @@ def _collect(config: Config, root: Path, pre: Preflight, as_of: datetime,
     log.info("run %s: collecting %d registries", paths.run_id, len(setup.units))
     with stage("collect"):
         collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
-                                   max_workers=config.aws.max_workers)
+                                   max_workers=config.aws.max_workers, then_exits=then_exits)
     errors = [e.to_json() for e in setup.all_errors(collection.errors)]
     organization = setup.organization
-    setup.release()
+    if not then_exits:
+        setup.release()  # in this process: the emulated fleet is freed before the run's peak
     return Collected(paths.run_id, tuple(collection.units), errors, organization)
 
 
@@ -277,7 +281,7 @@ def render_run(run_dir: Path, *, pdf: bool = True, signer: Signer | None = None,
     with runs_lock(run_dir.parent, exclusive=True, what=f"render {run_dir.name}"):
         if not force:
             _check_inputs(run_dir)
-        analysis = analyse(build_snapshot(meta, RawDirCalls(run_dir / "raw"), CONCERNS), CONCERNS)
+        analysis = analyse(normalized(meta, RawDirCalls(run_dir / "raw")), CONCERNS)
         staging = staging_dir(run_dir)
         shutil.rmtree(staging, ignore_errors=True)  # a leftover of a dead process with our pid
         try:

@@ -6,9 +6,11 @@ run collected and normalized in children writes what one run in a single process
 from __future__ import annotations
 
 import io
+import logging
 import os
 import pickle
 import signal
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -179,3 +181,29 @@ def test_a_run_collected_and_normalized_in_children_writes_what_one_process_writ
     monkeypatch.setattr(forked, "can_fork", lambda cores=2: False)
     one_process = _demo_run(tmp_path, "one")
     assert _outputs(apart_run) == _outputs(one_process)
+
+
+def _logs() -> int:
+    log = logging.getLogger("ecr_report.collect")
+    log.warning("throttled %s times", 3)
+    try:
+        raise ValueError("bad page")
+    except ValueError:
+        log.exception("page failed")
+    threads = [threading.Thread(target=log.info, args=("from thread %d", i)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return os.getpid()
+
+
+def test_what_the_child_logs_is_handled_by_this_process_logging(caplog):
+    with caplog.at_level(logging.INFO, logger="ecr_report"):
+        pid = apart.call_apart(_logs, what="collection", name="ecr-report-test")
+    assert pid != os.getpid()
+    messages = [r.getMessage() for r in caplog.records if r.name == "ecr_report.collect"]
+    assert messages[:2] == ["throttled 3 times", "page failed"]
+    assert sorted(messages[2:]) == sorted(f"from thread {i}" for i in range(20))
+    failed = next(r for r in caplog.records if r.getMessage() == "page failed")
+    assert failed.levelno == logging.ERROR and "ValueError: bad page" in failed.exc_text
