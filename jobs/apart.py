@@ -30,7 +30,7 @@ import os
 import pickle
 import sys
 import threading
-from typing import Any, BinaryIO, Callable, TypeVar
+from typing import Any, BinaryIO, Callable, Generic, TypeVar
 
 from ..reports import stages
 from . import forked
@@ -52,6 +52,12 @@ def call_apart(fn: Callable[..., T], *args: object, what: str, name: str) -> T:
     its exception raised here. In this process where there is no fork()."""
     if not forks():
         return fn(*args)
+    return start_apart(fn, *args, what=what, name=name).result()
+
+
+def start_apart(fn: Callable[..., T], *args: object, what: str, name: str) -> "Apart[T]":
+    """Fork a child that runs `fn(*args)` while this process goes on; `result()` waits for it.
+    Only where `forks()`."""
     read_end, write_end = os.pipe()
     logs = _LogPipe()
     parent = os.getpid()
@@ -66,21 +72,37 @@ def call_apart(fn: Callable[..., T], *args: object, what: str, name: str) -> T:
         finally:
             os._exit(code)
     os.close(write_end)
-    child = forked.Forked(pid, read_end, what)
     logs.receive_in_parent()
-    try:
-        result, measured = _receive(child)
-    except BaseException:
-        child.cancel()
-        raise
-    finally:
-        logs.close()
-    stages.absorb(measured)  # what benchmarks/stages.py measured in the child
-    usage = child.rusage
-    if usage is not None:
-        log.info("%s: done in a child process (%.1f s CPU, peak RSS %.0f MiB)", what,
-                 usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
-    return result
+    return Apart(forked.Forked(pid, read_end, what), logs)
+
+
+class Apart(Generic[T]):
+    """A child started by `start_apart`."""
+
+    def __init__(self, child: forked.Forked, logs: "_LogPipe") -> None:
+        self._child, self._logs = child, logs
+
+    def result(self) -> T:
+        """The child's result (once), or its exception raised here; its logs all handled."""
+        child = self._child
+        try:
+            result, measured = _receive(child)
+        except BaseException:
+            child.cancel()
+            raise
+        finally:
+            self._logs.close()
+        stages.absorb(measured)  # what benchmarks/stages.py measured in the child
+        usage = child.rusage
+        if usage is not None:
+            log.info("%s: done in a child process (%.1f s CPU, peak RSS %.0f MiB)", child.what,
+                     usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        return result
+
+    def cancel(self) -> None:
+        """End the child if it still runs (the caller failed or was interrupted)."""
+        self._child.cancel()
+        self._logs.close()
 
 
 class _LogPipe:

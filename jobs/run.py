@@ -14,6 +14,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -30,6 +31,7 @@ from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, RawCall, RawDirCalls
 from .gcpause import cycle_collector_paused, release_free_memory
 from .history import read_history
+from .overlap import Announcer, PendingSnapshot, collect_and_normalize
 from .plugins import CONCERNS, collectors
 from .publish import check_fonts, publish
 from .rundir import (
@@ -120,10 +122,16 @@ def run(config: Config, *, output: Path | None = None, demo: bool = False,
     pre = preflight(config, root)
     if demo and demo_options is None:
         demo_options = DemoOptions(scale=demo_scale)
-    collected = collect_run(config, root, pre, as_of, demo_options if demo else None)
+    collected, pending = collect_run(config, root, pre, as_of, demo_options if demo else None)
     paths = RunPaths(root, collected.run_id)
-    return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=RawDirCalls(paths.partial / "raw"),
-                      units=collected.units, errors=collected.errors, organization=collected.organization)
+    try:
+        return finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=RawDirCalls(paths.partial / "raw"),
+                          units=collected.units, errors=collected.errors, organization=collected.organization,
+                          pending=pending)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()  # a failure before the snapshot was taken: the child is not left behind
+        raise
 
 
 @dataclass(frozen=True)
@@ -137,22 +145,25 @@ class Collected:
 
 
 def collect_run(config: Config, root: Path, pre: Preflight, as_of: datetime,
-                demo_options: DemoOptions | None) -> Collected:
-    """Start the run directory and collect into its raw/, in a forked child where fork exists.
+                demo_options: DemoOptions | None) -> tuple[Collected, PendingSnapshot | None]:
+    """Start the run directory and collect into its raw/; where fork exists, in a forked child,
+    with the snapshot built beside it in another (jobs/overlap.py), which is then pending.
 
-    Why a child: collecting makes and drops millions of small objects (botocore clients and
-    responses, in a demo the emulated fleet); the allocator keeps the arenas they leave
-    (fragmentation: ~180 MiB at scale 40) until the process ends, and the run's peak comes later,
-    in analysis. Everything collected is on disk already (raw/); the rest comes back pickled."""
-    in_child = apart.forks()
-    return apart.call_apart(_collect, config, root, pre, as_of, demo_options, in_child,
-                            what="collection", name="ecr-report-collect")
+    Why children: collecting makes and drops millions of small objects (botocore clients and
+    responses, in a demo the emulated fleet), and so does normalize (decoded evidence, row
+    tuples); the allocator keeps the arenas they leave (fragmentation: ~180 MiB at scale 40)
+    until the process ends, and the run's peak comes later, in analysis. Everything collected is
+    on disk already (raw/); the rest comes back pickled (jobs/apart.py)."""
+    if not apart.forks():
+        return _collect(config, root, pre, as_of, demo_options, False, None), None
+    return collect_and_normalize(partial(_collect, config, root, pre, as_of, demo_options, True), CONCERNS)
 
 
 def _collect(config: Config, root: Path, pre: Preflight, as_of: datetime,
-             demo_options: DemoOptions | None, then_exits: bool) -> Collected:
+             demo_options: DemoOptions | None, then_exits: bool, announce: Announcer | None) -> Collected:
     """`then_exits`: this is a child that ends once it has answered, so the garbage the
-    collection leaves is not worth freeing (and the emulated fleet not worth releasing)."""
+    collection leaves is not worth freeing (and the emulated fleet not worth releasing).
+    `announce`: told the plan and each registry done, for the normalize beside it."""
     # Where raw/ goes is known only once the run directory exists, after the caller's
     # identity and the regions are resolved; the recorder writes earlier calls then.
     # It keeps no call once written: normalize reads them back from raw/ one unit at a time.
@@ -162,9 +173,12 @@ def _collect(config: Config, root: Path, pre: Preflight, as_of: datetime,
     run_dir = paths.start()
     recorder.write_to(run_dir / "raw")
     log.info("run %s: collecting %d registries", paths.run_id, len(setup.units))
+    if announce is not None:
+        announce.plan(run_dir / "raw", [(u.account_id, u.region) for u in setup.units])
     with stage("collect"):
         collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
-                                   max_workers=config.aws.max_workers, then_exits=then_exits)
+                                   max_workers=config.aws.max_workers, then_exits=then_exits,
+                                   on_unit_done=None if announce is None else announce.unit_done)
     errors = [e.to_json() for e in setup.all_errors(collection.errors)]
     organization = setup.organization
     if not then_exits:
@@ -174,17 +188,20 @@ def _collect(config: Config, root: Path, pre: Preflight, as_of: datetime,
 
 def finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
                calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
-               errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
-    """From the collected evidence (already under the started run's raw/) to the finished run."""
+               errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None,
+               pending: PendingSnapshot | None = None) -> RunOutcome:
+    """From the collected evidence (already under the started run's raw/) to the finished run.
+    `pending`: the snapshot being built already (jobs/overlap.py), else it is built from `calls`."""
     # Snapshot, analysis and writers make millions of objects and few cycles (jobs/gcpause.py).
     with cycle_collector_paused(collect_first=True):
         return _finish_run(config, paths, pre, as_of=as_of, demo=demo, calls=calls, units=units,
-                           errors=errors, organization=organization)
+                           errors=errors, organization=organization, pending=pending)
 
 
 def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datetime, demo: bool,
                 calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
-                errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None) -> RunOutcome:
+                errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None,
+                pending: PendingSnapshot | None) -> RunOutcome:
     run_dir = paths.partial
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
@@ -197,7 +214,7 @@ def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datet
     )
     write_json(run_dir / SNAPSHOT, meta.to_json())
     with stage("normalize"):  # stage markers: no-ops unless benchmarks/stages.py measures
-        snapshot = normalized(meta, calls)
+        snapshot = normalized(meta, calls) if pending is None else pending.snapshot(meta)
     analysis = analyse(snapshot, CONCERNS)
     publish(analysis, run_dir, pdf=config.report.pdf)
     with stage("manifest + signature"):

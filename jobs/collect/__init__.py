@@ -11,7 +11,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..aws_session import SessionFactory
 from ..evidence import RawCall, call_order, sort_calls
@@ -94,11 +94,13 @@ def _collect_and_write(factory: SessionFactory, unit: Unit, options: CollectOpti
 
 
 def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: CollectOptions,
-                  max_workers: int = 4, *, then_exits: bool = False) -> Collection:
+                  max_workers: int = 4, *, then_exits: bool = False,
+                  on_unit_done: Callable[[str, str], None] | None = None) -> Collection:
     """Collect every unit, `max_workers` at a time, with progress on a terminal.
 
     `then_exits`: the process ends once the evidence is published (a shard), so the garbage
-    the collection leaves is not worth freeing (jobs/gcpause.py)."""
+    the collection leaves is not worth freeing (jobs/gcpause.py). `on_unit_done(account,
+    region)`: called once a unit's evidence is written (jobs/overlap.py normalizes it then)."""
     errors: list[CollectionError] = []
     progress = _Progress(len(units))
     workers = max(1, min(max_workers, len(units)))
@@ -109,6 +111,8 @@ def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: Colle
         for future in as_completed(futures):
             unit = futures[future]
             unit_errors = future.result()
+            if on_unit_done is not None:
+                on_unit_done(unit.account_id, unit.region)
             errors.extend(unit_errors)
             progress.done(f"{unit.account_id}/{unit.region}", len(unit_errors))
     progress.close()
