@@ -45,6 +45,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from installed import compile_tree
+
 from ecr_report.jobs.shard_store import raw_counts
 
 CLI = [sys.executable, "-m", "ecr_report.jobs.cli"]
@@ -217,6 +219,7 @@ def main() -> None:
         p.add_argument("--workers", type=int, default=4, help="[aws] max_workers")
         p.add_argument("--repo-workers", type=int, default=4, help="[aws] repository_workers")
     args = parser.parse_args()
+    compile_tree(Path(__file__).resolve().parent.parent)  # as installed: benchmarks/installed.py
     {"shards": shards, "memory": memory, "shard-memory": shard_memory}[args.mode](args)
 
 

@@ -284,12 +284,16 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_measure_one(args.child, args.language)))
         return 0
 
+    from installed import compile_tree
+
+    compile_tree(ROOT)  # measure the program as installed (benchmarks/installed.py)
     recorded = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.is_file() else {}
     tree = None
     ref = "HEAD"
     if args.same_run:
         ref = args.baseline_ref or recorded.get("ref") or "main"
         tree = _worktree(ref)
+        compile_tree(tree)  # as installed (benchmarks/installed.py), like this tree
     try:
         measured, base = {}, {}
         for scale in args.scales:
