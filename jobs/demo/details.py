@@ -15,16 +15,16 @@ import zlib
 from datetime import datetime, timedelta
 
 from . import names as N
-from .ids import randint
+from .ids import choice, randint
 from .model import Image, Repository
 
 
 def _cve(rng: random.Random) -> str:
-    return f"CVE-{rng.choice(N.CVE_YEARS)}-{rng.randint(1000, 52999)}"
+    return f"CVE-{choice(rng, N.CVE_YEARS)}-{randint(rng, 1000, 52999)}"
 
 
 def _version(rng: random.Random) -> str:
-    return f"{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}-{rng.randint(1, 9)}"
+    return f"{randint(rng, 0, 9)}.{randint(rng, 0, 30)}.{randint(rng, 0, 20)}-{randint(rng, 1, 9)}"
 
 
 def basic_findings(image: Image, engine: str) -> list[dict]:
@@ -36,7 +36,7 @@ def basic_findings(image: Image, engine: str) -> list[dict]:
     for severity, count in image.basic_scan.severity_counts:
         vector, score = N.CVSS_VECTORS[severity]
         for _ in range(count):
-            cve, pkg, version = _cve(rng), rng.choice(N.PACKAGES_BY_OS[family]), _version(rng)
+            cve, pkg, version = _cve(rng), choice(rng, N.PACKAGES_BY_OS[family]), _version(rng)
             attrs = [{"key": "package_version", "value": version}, {"key": "package_name", "value": pkg}]
             if vector:
                 if clair:
@@ -63,11 +63,11 @@ def enhanced_findings(image: Image, repo: Repository, account: str, region: str)
         for _ in range(count):
             cve = _cve(rng)
             if rng.random() < 0.35:
-                pkg, manager = rng.choice(N.LANGUAGE_PACKAGES)
+                pkg, manager = choice(rng, N.LANGUAGE_PACKAGES)
             else:
-                pkg, manager = rng.choice(N.PACKAGES_BY_OS[family]), "OS"
+                pkg, manager = choice(rng, N.PACKAGES_BY_OS[family]), "OS"
             version = _version(rng)
-            fixed = version.split("-")[0] + f"-{rng.randint(10, 20)}" if rng.random() < 0.7 else "NotAvailable"
+            fixed = version.split("-")[0] + f"-{randint(rng, 10, 20)}" if rng.random() < 0.7 else "NotAvailable"
             out.append({
                 "awsAccountId": account,
                 "description": f"A flaw was found in {pkg} that may allow a remote attacker to compromise the service.",

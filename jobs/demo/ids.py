@@ -13,7 +13,13 @@ import random
 
 def random_hex(rng: random.Random, bits: int) -> str:
     """`bits` random bits as lower-case hex, zero-padded (`bits` // 4 digits)."""
-    return format(rng.getrandbits(bits), f"0{bits // 4}x")
+    spec = _HEX_SPECS.get(bits)
+    if spec is None:
+        spec = _HEX_SPECS[bits] = f"0{bits // 4}x"
+    return format(rng.getrandbits(bits), spec)
+
+
+_HEX_SPECS: dict[int, str] = {}
 
 
 def randint(rng: random.Random, a: int, b: int) -> int:
@@ -33,3 +39,10 @@ def randint(rng: random.Random, a: int, b: int) -> int:
 def uniform(rng: random.Random, a: float, b: float) -> float:
     """`rng.uniform(a, b)`: the same expression, `a + (b - a) * random()`."""
     return a + (b - a) * rng.random()
+
+
+def choice(rng: random.Random, seq):
+    """`rng.choice(seq)`: `seq[_randbelow(len(seq))]`, the same draw."""
+    if not len(seq):
+        return rng.choice(seq)  # Random's own error
+    return seq[randint(rng, 0, len(seq) - 1)]

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ecr_report.jobs.demo import build_fleet, details
-from ecr_report.jobs.demo.ids import randint, uniform
+from ecr_report.jobs.demo.ids import choice, randint, uniform
 
 AS_OF = datetime(2026, 11, 30, tzinfo=timezone.utc)
 FINGERPRINTS = {
@@ -63,6 +63,8 @@ def test_draws_are_randoms_own():
         for a, b in ((0, 0), (1, 5), (0, 1), (700, 2400), (0, 2**40), (-3, 3), (1000, 52999), (0, 255), (0, 256)):
             assert [randint(ours, a, b) for _ in range(50)] == [theirs.randint(a, b) for _ in range(50)]
             assert [uniform(ours, a, b) for _ in range(5)] == [theirs.uniform(a, b) for _ in range(5)]
+            assert [choice(ours, "abcdefg"[:a % 7 + 1]) for _ in range(5)] == [
+                theirs.choice("abcdefg"[:a % 7 + 1]) for _ in range(5)]
         assert ours.getstate() == theirs.getstate()
     with pytest.raises(ValueError):
         randint(random.Random(0), 5, 4)
