@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import zlib
 from datetime import datetime, timedelta
+from typing import Iterator
 
 from . import names as N
 from .ids import choice, randint
@@ -29,10 +31,18 @@ def _version(rng: random.Random) -> str:
 
 def basic_findings(image: Image, engine: str) -> list[dict]:
     """``imageScanFindings.findings`` of a COMPLETE basic scan, in severity order."""
+    return list(iter_basic_findings(image, engine))
+
+
+def basic_findings_drawn(image: Image, engine: str) -> "Drawn":
+    """`basic_findings`, drawn only as far as a page reads them."""
+    return Drawn(iter_basic_findings(image, engine), sum(count for _, count in image.basic_scan.severity_counts))
+
+
+def iter_basic_findings(image: Image, engine: str) -> Iterator[dict]:
     rng = random.Random(image.seed)
     family = N.os_family(image.os_name)
     clair = engine == "CLAIR"
-    out = []
     for severity, count in image.basic_scan.severity_counts:
         vector, score = N.CVSS_VECTORS[severity]
         for _ in range(count):
@@ -44,20 +54,27 @@ def basic_findings(image: Image, engine: str) -> list[dict]:
                               {"key": "CVSS2_SCORE", "value": f"{min(10.0, score * 0.8):.1f}"}]
                 else:
                     attrs += [{"key": "CVSS3_VECTOR", "value": vector}, {"key": "CVSS3_SCORE", "value": f"{score}"}]
-            out.append({"name": cve, "description": f"{pkg}: vulnerability in {pkg} {version.split('-')[0]} "
+            yield ({"name": cve, "description": f"{pkg}: vulnerability in {pkg} {version.split('-')[0]} "
                                                     f"allows a remote attacker to cause a denial of service.",
                         "uri": N.ADVISORY_URL[family].format(cve=cve), "severity": severity, "attributes": attrs})
-    return out
 
 
 def enhanced_findings(image: Image, repo: Repository, account: str, region: str) -> list[dict]:
     """``imageScanFindings.enhancedFindings`` (Inspector findings) for an ENHANCED registry image."""
+    return list(iter_enhanced_findings(image, repo, account, region))
+
+
+def enhanced_findings_drawn(image: Image, repo: Repository, account: str, region: str) -> "Drawn":
+    """`enhanced_findings`, drawn only as far as a page reads them."""
+    return Drawn(iter_enhanced_findings(image, repo, account, region), sum(image.coverage.severity_counts))
+
+
+def iter_enhanced_findings(image: Image, repo: Repository, account: str, region: str) -> Iterator[dict]:
     rng = random.Random(image.seed ^ 0x5EED)
     cov = image.coverage
     family = N.os_family(image.os_name)
     first = cov.initial_scan_at
     last = cov.last_scanned_at or first
-    out = []
     for severity, count in zip(("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"), cov.severity_counts):
         vector, score = N.CVSS_VECTORS[severity]
         for _ in range(count):
@@ -68,7 +85,7 @@ def enhanced_findings(image: Image, repo: Repository, account: str, region: str)
                 pkg, manager = choice(rng, N.PACKAGES_BY_OS[family]), "OS"
             version = _version(rng)
             fixed = version.split("-")[0] + f"-{randint(rng, 10, 20)}" if rng.random() < 0.7 else "NotAvailable"
-            out.append({
+            yield ({
                 "awsAccountId": account,
                 "description": f"A flaw was found in {pkg} that may allow a remote attacker to compromise the service.",
                 "findingArn": f"arn:aws:inspector2:{region}:{account}:finding/{rng.getrandbits(128):032x}",
@@ -95,7 +112,31 @@ def enhanced_findings(image: Image, repo: Repository, account: str, region: str)
                 "fixAvailable": "YES" if fixed != "NotAvailable" else "NO",
                 "exploitAvailable": "YES" if severity == "CRITICAL" and rng.random() < 0.3 else "NO",
             })
-    return out
+
+
+class Drawn:
+    """The items of a generator of known length, drawn only as far as they are read.
+
+    What the emulator memoises for DescribeImageScanFindings: the collector asks for one
+    finding (maxResults 1) of ~11k images at scale 40, and every finding of an image was drawn
+    for it (~24k). A page reads a slice; the generator runs under a lock (collector threads)."""
+
+    def __init__(self, items: Iterator[dict], length: int) -> None:
+        self._items, self._length = items, length
+        self._drawn: list[dict] = []
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: slice) -> tuple[dict, ...]:
+        if not isinstance(index, slice):
+            raise TypeError("Drawn is read by slices")
+        stop = index.indices(self._length)[1]
+        with self._lock:
+            while len(self._drawn) < stop:
+                self._drawn.append(next(self._items))
+            return tuple(self._drawn[index])
 
 
 def resource_id(region: str, account: str, repo_name: str, digest: str | None = None) -> str:

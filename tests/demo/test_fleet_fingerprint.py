@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ecr_report.jobs.demo import build_fleet, details
+from ecr_report.jobs.demo import DemoEmulator, DemoServiceError, build_fleet, details
 from ecr_report.jobs.demo.ids import choice, randint, uniform
 
 AS_OF = datetime(2026, 11, 30, tzinfo=timezone.utc)
@@ -68,3 +68,39 @@ def test_draws_are_randoms_own():
         assert ours.getstate() == theirs.getstate()
     with pytest.raises(ValueError):
         randint(random.Random(0), 5, 4)
+
+
+def test_findings_drawn_page_by_page_are_the_findings(fleet, emu):
+    """DescribeImageScanFindings draws an image's findings only as far as a page reads them
+    (details.Drawn): every page size gives the findings drawn at once, in order."""
+    from .conftest import PROD, TOKYO
+    checked = 0
+    for unit in (PROD, TOKYO):
+        reg = fleet.registries[unit]
+        for repo in reg.repositories[:6]:
+            for img in repo.images:
+                enhanced = reg.scan_type == "ENHANCED"
+                if enhanced and (img.coverage is None or not sum(img.coverage.severity_counts)
+                                 or img.coverage.last_scanned_at is None):
+                    continue
+                if not enhanced and (img.basic_scan is None or img.basic_scan.status != "COMPLETE"):
+                    continue
+                want = (details.enhanced_findings(img, repo, *unit) if enhanced
+                        else details.basic_findings(img, reg.basic_scan_version))
+                for size in (1, 3, 1000):
+                    got, token = [], None
+                    while True:
+                        params = {"repositoryName": repo.name, "imageId": {"imageDigest": img.digest},
+                                  "maxResults": size, **({"nextToken": token} if token else {})}
+                        try:
+                            answer = DemoEmulator(fleet).handle("ecr", "DescribeImageScanFindings", params, *unit) \
+                                if size == 1000 else emu.handle("ecr", "DescribeImageScanFindings", params, *unit)
+                        except DemoServiceError:
+                            break
+                        got += answer["imageScanFindings"]["enhancedFindings" if enhanced else "findings"]
+                        token = answer.get("nextToken")
+                        if not token:
+                            break
+                    assert got == want, (repo.name, img.digest, size)
+                checked += 1
+    assert checked > 20
