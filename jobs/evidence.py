@@ -467,8 +467,9 @@ def _write(raw_dir: Path, call: RawCall | _Held, made: set[str] | None = None) -
         os.makedirs(directory, exist_ok=True)
         if made is not None:
             made.add(directory)
+    data = call.encoded() if isinstance(call, _Held) else encode(call)  # before the file is made
     with open(os.path.join(directory, name), "wb") as fh:
-        fh.write(call.encoded() if isinstance(call, _Held) else encode(call))
+        fh.write(data)
 
 
 class _Spool:
