@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from ...reports.stages import stage
 from . import names as N
-from .ids import random_hex
+from .ids import choice, randint, random_hex, uniform
 from .infra import network, task_definitions
 from .model import (
     CreationTemplate,
@@ -137,6 +137,9 @@ class _RegistryBuilder:
     def __init__(self, account, region, spec, scale, as_of, rng):
         self.account, self.region, self.spec, self.scale = account, region, spec, scale
         self.as_of, self.rng = as_of, rng
+        self._as_of_ordinal = as_of.toordinal()
+        self._as_of_us_into_day = (as_of.hour * 3600 + as_of.minute * 60 + as_of.second) * 1_000_000 + as_of.microsecond
+        self._day_text: dict[int, str] = {}
         self.enhanced = spec["scan_type"] == "ENHANCED"
         self.kms_keys = tuple(f"arn:aws:kms:{region}:{account}:key/{self._uuid()}" for _ in range(2))
         rescan = spec.get("rescan", ("DAYS_14", "DAYS_14", "LAST_IN_USE_AT"))
@@ -148,7 +151,17 @@ class _RegistryBuilder:
     # ------------------------------------------------------------------ helpers
     def t(self, ago: float) -> datetime:
         """Datetime ``ago`` days before as_of, rounded to the millisecond."""
-        return self.as_of - timedelta(milliseconds=round(ago * 86_400_000))
+        return self.as_of - timedelta(0, 0, 0, round(ago * 86_400_000))  # milliseconds, passed by position
+
+    def day(self, ago: float) -> str:
+        """``self.t(ago).strftime("%Y.%m.%d")``, from integer arithmetic: the day ``ago`` days
+        before as_of is as_of's day minus the whole days between as_of's midnight and then."""
+        days_back = -((self._as_of_us_into_day - round(ago * 86_400_000) * 1000) // 86_400_000_000)
+        ordinal = self._as_of_ordinal - days_back
+        text = self._day_text.get(ordinal)
+        if text is None:
+            text = self._day_text[ordinal] = date.fromordinal(ordinal).strftime("%Y.%m.%d")
+        return text
 
     def _uuid(self):
         h = random_hex(self.rng, 128)
@@ -173,8 +186,8 @@ class _RegistryBuilder:
         inspector = InspectorState(
             account_status=ins["account_status"], ec2_status=ins["ec2_status"], ecr_status=ins["ecr_status"],
             lambda_status=ins["lambda_status"], rescan_duration=rescan[0], pull_date_rescan_duration=rescan[1],
-            pull_date_rescan_mode=rescan[2], config_updated_at=self.t(rng.uniform(150, 250)),
-            ec2_instance_hours_30d=(round(rng.uniform(20, 40) * self.scale) * 720.0
+            pull_date_rescan_mode=rescan[2], config_updated_at=self.t(uniform(rng, 150, 250)),
+            ec2_instance_hours_30d=(round(uniform(rng, 20, 40) * self.scale) * 720.0
                                     if ins["ec2_status"] == "ENABLED" else 0.0))
         vpcs, nats, endpoints = network(rng, self.region, self.t, spec["network"])
         return Registry(
@@ -198,11 +211,11 @@ class _RegistryBuilder:
         rules = []
         for prefix in prefixes:
             upstream, url, cred = N.UPSTREAMS[prefix]
-            created = self.rng.uniform(500, 700)
+            created = uniform(self.rng, 500, 700)
             arn = (f"arn:aws:secretsmanager:{self.region}:{self.account}:secret:ecr-pullthroughcache/"
                    f"{prefix}-{random_hex(self.rng, 24)}") if cred else None
             rules.append(PullThroughRule(prefix, upstream, url, arn, self.t(created),
-                                         self.t(self.rng.uniform(10, created))))
+                                         self.t(uniform(self.rng, 10, created))))
         return tuple(rules)
 
     def _templates(self):
@@ -226,8 +239,8 @@ class _RegistryBuilder:
         mutability, kms_type, kms_key, legacy = self._repository_settings(profile, opts)
         exclusions = ("latest", "dev-*") if mutability.endswith("_WITH_EXCLUSION") else ()
         frequency, applied, scan_on_push = effective_scanning(self.spec["scan_type"], self.spec["rules"], name, legacy)
-        oldest = max((d.pushed_ago for d in drafts), default=rng.uniform(30, 400))
-        created_ago = oldest + (0.0005 if profile == "cache" else rng.uniform(0.5, 40))
+        oldest = max((d.pushed_ago for d in drafts), default=uniform(rng, 30, 400))
+        created_ago = oldest + (0.0005 if profile == "cache" else uniform(rng, 0.5, 40))
         policy_kind = opts.get("policy") if profile != "cache" else None
         if profile == "cache":
             tpl = next((t for t in self.templates if name.startswith(t.prefix + "/")), None)
@@ -235,7 +248,7 @@ class _RegistryBuilder:
                 policy_kind = "cache_template"
         lifecycle = None
         if policy_kind:
-            eval_ago = rng.uniform(0.05, 0.9)
+            eval_ago = uniform(rng, 0.05, 0.9)
             drafts = self._apply_policy(POLICIES[policy_kind], drafts, eval_ago)
             lifecycle = LifecyclePolicy(policy_kind, policy_text(policy_kind), self.t(eval_ago))
         self._manual_archive(drafts, profile, policy_kind)
@@ -260,7 +273,7 @@ class _RegistryBuilder:
         mutability = opts.get("mutability") or ("IMMUTABLE" if rng.random() < 0.3 else "MUTABLE")
         kms = opts.get("kms", "cmk" if rng.random() < 0.15 else None)
         kms_type = "KMS" if kms else "AES256"
-        kms_key = self.kms_keys[rng.randrange(2)] if kms == "cmk" else None
+        kms_key = self.kms_keys[randint(rng, 0, 1)] if kms == "cmk" else None
         return mutability, kms_type, kms_key, bool(opts.get("legacy_sop", False))
 
     def _base_layers(self, drafts):
@@ -269,8 +282,8 @@ class _RegistryBuilder:
         base_layers = []
         if drafts:
             smallest = min((d.size for d in drafts if d.kind in ("image", "child")), default=0)
-            for _ in range(rng.randint(2, 4)):
-                size = int(smallest * rng.uniform(0.1, 0.22))
+            for _ in range(randint(rng, 2, 4)):
+                size = int(smallest * uniform(rng, 0.1, 0.22))
                 base_layers.append(("sha256:" + random_hex(rng, 256), size))
         return base_layers
 
@@ -288,7 +301,7 @@ class _RegistryBuilder:
     def _app_images(self, name, profile, opts):
         rng = self.rng
         lo, hi = self._size_model(profile, opts)
-        base_size = rng.uniform(lo, hi)
+        base_size = uniform(rng, lo, hi)
         n, gap, newest = self._cadence(profile, opts)
         if "builds" in opts:  # a small organization member's fleet: no extra draws, same story
             n = min(n, opts["builds"])
@@ -297,8 +310,8 @@ class _RegistryBuilder:
         multiarch, signed, sbom = opts.get("multiarch"), opts.get("signed"), opts.get("sbom")
         immutable = opts.get("mutability", "").startswith("IMMUTABLE")
         drafts: list[_Draft] = []
-        ago = newest + sum(rng.uniform(*gap) for _ in range(n - 1))
-        major, minor, patch = rng.randint(0, 3), rng.randint(0, 20), 0
+        ago = newest + sum(uniform(rng, *gap) for _ in range(n - 1))
+        major, minor, patch = randint(rng, 0, 3), randint(rng, 0, 20), 0
         used_tags: set[str] = set()
         arm = rng.random() < 0.15
         deployed = 0
@@ -310,7 +323,7 @@ class _RegistryBuilder:
             tags = self._build_tags(style, (major, minor, patch), sha, ago, used_tags)
             if not immutable and rng.random() < 0.12:
                 tags = []  # a re-pushed branch tag moved away: the old image is now untagged
-            size = int(base_size * rng.uniform(0.92, 1.08) * (1 + 0.15 * i / n))
+            size = int(base_size * uniform(rng, 0.92, 1.08) * (1 + 0.15 * i / n))
             if multiarch:
                 top = self._multiarch(tags, size, ago, ("amd64", "arm64"), N.OCI_INDEX, N.OCI_MANIFEST, drafts)
             else:
@@ -325,7 +338,7 @@ class _RegistryBuilder:
             deployed = self._pulls(top, profile, newest_build=n - i <= 4, tagged=bool(tags), ago=ago,
                                    deployed=deployed)
             self._propagate_pull(top)
-            ago -= rng.uniform(*gap) if i < n - 1 else 0
+            ago -= uniform(rng, *gap) if i < n - 1 else 0
             ago = max(ago, newest)
         if not immutable and style != "ml":
             for d in reversed(drafts):
@@ -338,39 +351,39 @@ class _RegistryBuilder:
         """(number of builds, range of days between builds, days since the newest) for a profile."""
         rng = self.rng
         if profile == "service":
-            n = rng.randint(70, 130) if opts.get("busy") else rng.randint(35, 80)
+            n = randint(rng, 70, 130) if opts.get("busy") else randint(rng, 35, 80)
             gap = (0.12, 0.4) if opts.get("busy") else (0.5, 2.5)
-            newest = rng.uniform(0.004, 0.03) if opts.get("busy") or rng.random() < 0.2 else rng.uniform(0.05, 3)
+            newest = uniform(rng, 0.004, 0.03) if opts.get("busy") or rng.random() < 0.2 else uniform(rng, 0.05, 3)
             return n, gap, newest
         if profile == "base":
-            return rng.randint(25, 55), (4.0, 9.0), rng.uniform(0.5, 7)
+            return randint(rng, 25, 55), (4.0, 9.0), uniform(rng, 0.5, 7)
         if profile == "ml":
-            return rng.randint(12, 35), (2.0, 12.0), rng.uniform(0.3, 20)
-        return rng.randint(6, 22), (4.0, 40.0), rng.uniform(200, 1100)  # stale
+            return randint(rng, 12, 35), (2.0, 12.0), uniform(rng, 0.3, 20)
+        return randint(rng, 6, 22), (4.0, 40.0), uniform(rng, 200, 1100)  # stale
 
     def _pulls(self, top, profile, *, newest_build, tagged, ago, deployed):
         """Last pull and deployment of a built image; returns the service's deployments so far
         (its newest tagged builds run, at most three of them)."""
         rng = self.rng
         if profile in ("service", "base") and newest_build and tagged and ago < 60:
-            top.pull_ago = rng.uniform(0, min(0.9, ago))
+            top.pull_ago = uniform(rng, 0, min(0.9, ago))
             if profile == "service" and deployed < 3:
-                top.in_use, top.in_use_ago = rng.randint(2, 24), rng.uniform(0, 0.5)
+                top.in_use, top.in_use_ago = randint(rng, 2, 24), uniform(rng, 0, 0.5)
                 deployed += 1
         elif rng.random() < {"service": 0.7, "base": 0.8, "ml": 0.6}.get(profile, 0.45):
-            top.pull_ago = max(0.0, ago - rng.uniform(0, min(ago, 45)))
+            top.pull_ago = max(0.0, ago - uniform(rng, 0, min(ago, 45)))
             if profile == "service" and rng.random() < 0.1 and top.pull_ago < 20:
-                top.in_use_ago = top.pull_ago + rng.uniform(0, 2)
+                top.in_use_ago = top.pull_ago + uniform(rng, 0, 2)
         return deployed
 
     def _build_tags(self, style, version, sha, ago, used):
         rng = self.rng
         major, minor, patch = version
-        day = self.t(ago).strftime("%Y.%m.%d")
+        day = self.day(ago)
         if style == "v":
             tags = [f"v{major}.{minor}.{patch}", f"git-{sha[:7]}"]
         elif style == "ml":
-            tags = ([f"exp-{rng.choice(('lr', 'bert', 'xgb', 'tabnet', 'lora'))}-{sha[:6]}"]
+            tags = ([f"exp-{choice(rng, ('lr', 'bert', 'xgb', 'tabnet', 'lora'))}-{sha[:6]}"]
                     if rng.random() < 0.5 else [f"model-{day}", f"git-{sha[:7]}"])
         elif style == "date":
             tags = [day, f"{day}-{sha[:7]}"]
@@ -391,7 +404,7 @@ class _RegistryBuilder:
         index = _Draft(self._digest(), tags, 0, ago, "index", index_mt, None, rng.getrandbits(63))
         drafts.append(index)
         for arch in arches:
-            child = _Draft(self._digest(), [], int(size * rng.uniform(0.85, 1.0) * (0.93 if arch != "amd64" else 1)),
+            child = _Draft(self._digest(), [], int(size * uniform(rng, 0.85, 1.0) * (0.93 if arch != "amd64" else 1)),
                            ago, "child", child_mt,
                            N.OCI_CONFIG if child_mt == N.OCI_MANIFEST else N.DOCKER_CONFIG, rng.getrandbits(63), arch)
             child.parent = index.digest
@@ -403,10 +416,10 @@ class _RegistryBuilder:
     def _referrer(self, subject, kind, drafts):
         rng = self.rng
         if kind == "signature":
-            size, amt = rng.randint(250, 2200), N.COSIGN_SIG
+            size, amt = randint(rng, 250, 2200), N.COSIGN_SIG
         else:
-            size, amt = rng.randint(30_000, 1_800_000), N.SPDX
-        ref = _Draft(self._digest(), [], size, max(0.0, subject.pushed_ago - rng.uniform(0.0003, 0.003)),
+            size, amt = randint(rng, 30_000, 1_800_000), N.SPDX
+        ref = _Draft(self._digest(), [], size, max(0.0, subject.pushed_ago - uniform(rng, 0.0003, 0.003)),
                      kind, N.OCI_MANIFEST, amt, rng.getrandbits(63))
         ref.subject = subject.digest
         subject.children.append(ref)
@@ -419,25 +432,25 @@ class _RegistryBuilder:
                 continue
             if c.kind == "child":
                 if c.arch == "amd64" or rng.random() < 0.4:
-                    c.pull_ago = min(c.pushed_ago, top.pull_ago + rng.uniform(0, 0.01))
+                    c.pull_ago = min(c.pushed_ago, top.pull_ago + uniform(rng, 0, 0.01))
             elif c.kind == "signature":
                 c.pull_ago = min(c.pushed_ago, top.pull_ago)
 
     def _cache_images(self, opts):
         rng = self.rng
         lo, hi = (900 * MB, 1400 * MB) if opts.get("big") else (8 * MB, 90 * MB)
-        base = rng.uniform(lo, hi)
+        base = uniform(rng, lo, hi)
         drafts = []
         stale = opts.get("stale_cache")
         arches = DOCKER_HUB_ARCHES if opts["upstream"] == "docker-hub" else ("amd64", "arm64", "ppc64le")
         for i, tag in enumerate(opts["tags"]):
             if stale:
-                ago = rng.uniform(250, 600)
+                ago = uniform(rng, 250, 600)
             elif opts.get("recent"):
-                ago = rng.uniform(2, 40)
+                ago = uniform(rng, 2, 40)
             else:
-                ago = rng.uniform(15, 400)
-            size = int(base * rng.uniform(0.9, 1.1))
+                ago = uniform(rng, 15, 400)
+            size = int(base * uniform(rng, 0.9, 1.1))
             if opts.get("multiarch"):
                 top = self._multiarch([tag], size, ago, arches, N.DOCKER_LIST, N.DOCKER_MANIFEST, drafts)
             else:
@@ -445,11 +458,11 @@ class _RegistryBuilder:
                              rng.getrandbits(63), "amd64")
                 drafts.append(top)
             if stale:
-                top.pull_ago = ago - rng.uniform(0, 30)
+                top.pull_ago = ago - uniform(rng, 0, 30)
             elif i >= len(opts["tags"]) - 3 or tag in ("latest", "stable"):
-                top.pull_ago = rng.uniform(0, 1)
+                top.pull_ago = uniform(rng, 0, 1)
             else:
-                top.pull_ago = rng.uniform(min(ago, 30), ago)
+                top.pull_ago = uniform(rng, min(ago, 30), ago)
             self._propagate_pull(top)
         return drafts
 
@@ -465,8 +478,8 @@ class _RegistryBuilder:
                     gone.add(d.digest)
                     gone.update(c.digest for c in d.children)
                 elif not d.archived:
-                    when = eligible if eligible is not None else rng.uniform(eval_ago, d.pushed_ago)
-                    when = max(eval_ago, when - rng.uniform(0, 0.95))
+                    when = eligible if eligible is not None else uniform(rng, eval_ago, d.pushed_ago)
+                    when = max(eval_ago, when - uniform(rng, 0, 0.95))
                     for x in [d] + d.children:
                         x.archived, x.archived_ago = True, when
                         if x.pull_ago is not None and x.pull_ago < when:
@@ -482,18 +495,18 @@ class _RegistryBuilder:
         for d in drafts:
             if d.kind not in ("image", "index") or d.archived or d.pushed_ago < 200 or rng.random() > 0.06:
                 continue
-            when = rng.uniform(95, d.pushed_ago - 90)
+            when = uniform(rng, 95, d.pushed_ago - 90)
             group = [d] + d.children
             for x in group:
                 x.archived, x.archived_ago = True, when
                 x.pull_ago = None if x.pull_ago is None or x.pull_ago < when else x.pull_ago
             roll = rng.random()
             if roll < 0.3:  # restored since
-                back = rng.uniform(1, when - 1)
+                back = uniform(rng, 1, when - 1)
                 for x in group:
                     x.archived, x.activated_ago = False, back
                     if rng.random() < 0.6:
-                        x.pull_ago = rng.uniform(0, back)
+                        x.pull_ago = uniform(rng, 0, back)
             elif roll < 0.36:  # restore requested in the last 20 minutes
                 for x in group:
                     x.activating = True
@@ -521,11 +534,11 @@ class _RegistryBuilder:
         rng = self.rng
         recent = any(d.pull_ago is not None and d.pull_ago < 2 for d in drafts)
         if not recent:
-            return round(rng.uniform(0, 0.05), 3)
+            return round(uniform(rng, 0, 0.05), 3)
         lo, hi = {"service": (40, 600), "base": (30, 300), "ml": (2, 40), "cache": (50, 1500)}.get(profile, (0.1, 2))
         if opts.get("busy"):
             lo, hi = 800, 3000
-        value = rng.uniform(lo, hi)
+        value = uniform(rng, lo, hi)
         if opts.get("quiet"):  # a cache nobody pulls much: the rule that does not pay for itself
             return round(value / 2000, 2)
         return round(value, 1)

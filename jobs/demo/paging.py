@@ -42,8 +42,38 @@ def service_model(service: str):
     return model
 
 
+BOUNDS = {
+    ("ec2", "DescribeVpcs", "MaxResults"): (5, 1000),
+    ("ec2", "DescribeNatGateways", "MaxResults"): (5, 1000),
+    ("ec2", "DescribeVpcEndpoints", "MaxResults"): (1, 1000),
+    ("ecs", "ListTaskDefinitions", "maxResults"): (1, 1000),
+    ("ecr", "ListPullTimeUpdateExclusions", "maxResults"): (1, 1000),
+    ("ecr", "DescribeRepositories", "maxResults"): (1, 1000),
+    ("ecr", "DescribeRepositoryCreationTemplates", "maxResults"): (1, 1000),
+    ("ecr", "DescribePullThroughCacheRules", "maxResults"): (1, 1000),
+    ("ecr", "DescribeImages", "maxResults"): (1, 1000),
+    ("ecr", "DescribeImageScanFindings", "maxResults"): (1, 1000),
+    ("ecr", "GetLifecyclePolicyPreview", "maxResults"): (1, 100),
+    ("inspector2", "ListCoverage", "maxResults"): (1, 200),
+    ("inspector2", "ListFindingAggregations", "maxResults"): (1, 100),
+    ("inspector2", "ListUsageTotals", "maxResults"): (1, 500),
+    ("organizations", "ListAccounts", "MaxResults"): (1, 20),
+    ("organizations", "ListAccountsForParent", "MaxResults"): (1, 20),
+    ("organizations", "ListOrganizationalUnitsForParent", "MaxResults"): (1, 20),
+}
+"""`model_bounds` of the members the handlers page by, as botocore's models have them
+(tests/demo/test_boto3_paging.py checks each against the model): loading a model for them
+was a second copy of the models the clients load (~0.3 s of CPU, the EC2 model most of it)."""
+
+
 def bounds(service: str, operation: str, key: str) -> tuple[int, int]:
-    """``(min, max)`` of an integer request member (e.g. ``maxResults``) from the model."""
+    """``(min, max)`` of an integer request member (e.g. ``maxResults``): `BOUNDS`, else the model."""
+    known = BOUNDS.get((service, operation, key))
+    return known if known is not None else model_bounds(service, operation, key)
+
+
+def model_bounds(service: str, operation: str, key: str) -> tuple[int, int]:
+    """``(min, max)`` of an integer request member from botocore's model."""
     shape = service_model(service).operation_model(operation).input_shape.members[key]
     return int(shape.metadata.get("min", 1)), int(shape.metadata.get("max", 1000))
 

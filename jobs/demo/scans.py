@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from . import names as N
+from .ids import uniform
 from .model import BasicScan, Coverage
 
 HOUR = 1.0 / 24
@@ -31,7 +32,7 @@ class ScanResults:
         rng = self.rng
         rates = VULN_RATES[N.os_family(os_name)]
         factor = min(4.0, 1 + d.pushed_ago / 150) * (1.4 if enhanced else 1.0)
-        return tuple(int(r * factor * rng.uniform(0, 2) + rng.random() * 0.6) if r else 0 for r in rates)
+        return tuple(int(r * factor * uniform(rng, 0, 2) + rng.random() * 0.6) if r else 0 for r in rates)
 
     def basic_scan(self, d, frequency, legacy, os_name):
         """The image's basic scan (None when it was never scanned): on push per the registry's rules
@@ -44,7 +45,7 @@ class ScanResults:
         manual = not on_push and d.kind in ("image", "child") and rng.random() < 0.07
         if not (on_push or manual):
             return None
-        scan_ago = d.pushed_ago - rng.uniform(0.0007, 0.003) if on_push else rng.uniform(0, d.pushed_ago)
+        scan_ago = d.pushed_ago - uniform(rng, 0.0007, 0.003) if on_push else uniform(rng, 0, d.pushed_ago)
         scan_ago = max(0.0, scan_ago)
         clair = self.spec["engine"] == "CLAIR"
         if (d.kind in ("signature", "sbom") or os_name in N.UNSCANNABLE_OS
@@ -56,7 +57,7 @@ class ScanResults:
                              self.t(scan_ago), None, ())
         counts = self._counts(d, os_name, False)
         pairs = tuple((sev, c) for sev, c in zip(N.SEVERITIES, counts) if c)
-        source = scan_ago + rng.uniform(0.1, 1.5) if clair else rng.uniform(0.05, 0.9)
+        source = scan_ago + uniform(rng, 0.1, 1.5) if clair else uniform(rng, 0.05, 0.9)
         return BasicScan("COMPLETE", "The scan was completed successfully.", self.t(scan_ago), self.t(source), pairs)
 
     def coverage(self, d, frequency, os_name):
@@ -68,11 +69,11 @@ class ScanResults:
             return Coverage("INACTIVE", "SCAN_FREQUENCY_MANUAL", None, zero, None, 0)
         ref = d.pushed_ago if d.activated_ago is None else min(d.pushed_ago, d.activated_ago)
         eligible_at_enable = ref <= enabled_ago + 14
-        first = (ref - rng.uniform(0.0005, 0.002)) if ref < enabled_ago else enabled_ago - rng.uniform(0.05, 0.5)
+        first = (ref - uniform(rng, 0.0005, 0.002)) if ref < enabled_ago else enabled_ago - uniform(rng, 0.05, 0.5)
         first = max(0.0, first)
         if d.archived or d.activating:
             scanned = eligible_at_enable and d.kind in ("image", "child") and os_name not in N.UNSCANNABLE_OS
-            last = self.t(max(first - rng.uniform(0, 5), d.archived_ago or 0)) if scanned else None
+            last = self.t(max(first - uniform(rng, 0, 5), d.archived_ago or 0)) if scanned else None
             return Coverage("INACTIVE", "IMAGE_ARCHIVED", last, zero, self.t(first) if scanned else None, 0)
         if d.kind in ("index", "signature", "sbom"):
             return Coverage("INACTIVE", "UNSUPPORTED_MEDIA_TYPE", None, zero, None, 0)
@@ -89,11 +90,11 @@ class ScanResults:
         if ref <= self.rescan_days or in_use_ok:
             window = min(30.0, first)
             rescans = sum(1 for _ in range(int(window / 4)) if rng.random() < 0.55)
-            last = rng.uniform(0, min(2.5, first)) if rescans else first
+            last = uniform(rng, 0, min(2.5, first)) if rescans else first
             return Coverage("ACTIVE", "SUCCESSFUL", self.t(last), counts, self.t(first), rescans)
         expired_at = ref - self.rescan_days
         if d.in_use_ago is not None:
             expired_at = min(expired_at, d.in_use_ago - self.pull_days)
         expired_at = max(0.001, min(expired_at, first))
-        return Coverage("INACTIVE", "SCAN_ELIGIBILITY_EXPIRED", self.t(expired_at + rng.uniform(0, 3)), zero,
+        return Coverage("INACTIVE", "SCAN_ELIGIBILITY_EXPIRED", self.t(expired_at + uniform(rng, 0, 3)), zero,
                         self.t(first), 0)

@@ -297,9 +297,9 @@ def describe_image_scan_findings(emu, reg, params):
         return out
     enhanced = reg.scan_type == "ENHANCED"
     key = "enhancedFindings" if enhanced else "findings"
-    findings = emu.cached(("findings", reg.account_id, reg.region, repo.name, image.digest), lambda: tuple(
-        details.enhanced_findings(image, repo, reg.account_id, reg.region) if enhanced
-        else details.basic_findings(image, reg.basic_scan_version)))
+    findings = emu.cached(("findings", reg.account_id, reg.region, repo.name, image.digest), lambda: (
+        details.enhanced_findings_drawn(image, repo, reg.account_id, reg.region) if enhanced
+        else details.basic_findings_drawn(image, reg.basic_scan_version)))
     page, extra = paginate("ecr", "DescribeImageScanFindings", params, findings)
     out["imageScanFindings"] = {**summary, key: list(page)}
     return {**out, **extra}

@@ -68,20 +68,28 @@ def _coverage_rows(emu, reg):
     return emu.cached(("coverage-rows", reg.account_id, reg.region), build)
 
 
-def _row_fields(reg, repo, img):
+def _status(repo, img) -> tuple[str, str]:
+    """(scanStatusCode, scanStatusReason) of a coverage row (img None: the repository's row)."""
     if img is None:
-        code, reason = ("INACTIVE", "SCAN_FREQUENCY_MANUAL") if repo.scan_frequency == "MANUAL" else ("ACTIVE", "SUCCESSFUL")
-        return {"resourceType": "AWS_ECR_REPOSITORY", "resourceId": resource_id(reg.region, reg.account_id, repo.name),
-                "accountId": reg.account_id, "scanType": "PACKAGE", "scanStatusCode": code, "scanStatusReason": reason,
-                "ecrRepositoryName": repo.name, "ecrImageTags": (), "lastScannedAt": None, "imagePulledAt": None,
-                "ecrImageLastInUseAt": None, "ecrImageInUseCount": None}
-    cov = img.coverage
-    return {"resourceType": "AWS_ECR_CONTAINER_IMAGE",
-            "resourceId": resource_id(reg.region, reg.account_id, repo.name, img.digest),
-            "accountId": reg.account_id, "scanType": "PACKAGE", "scanStatusCode": cov.status_code,
-            "scanStatusReason": cov.reason, "ecrRepositoryName": repo.name, "ecrImageTags": img.tags,
-            "lastScannedAt": cov.last_scanned_at, "imagePulledAt": img.last_pull,
-            "ecrImageLastInUseAt": img.last_in_use_at, "ecrImageInUseCount": img.in_use_count}
+        return ("INACTIVE", "SCAN_FREQUENCY_MANUAL") if repo.scan_frequency == "MANUAL" else ("ACTIVE", "SUCCESSFUL")
+    return img.coverage.status_code, img.coverage.reason
+
+
+FIELDS = {  # what a ListCoverage filter reads of a row, by filter key (img None: the repository's row)
+    "resourceType": lambda reg, repo, img: "AWS_ECR_REPOSITORY" if img is None else "AWS_ECR_CONTAINER_IMAGE",
+    "resourceId": lambda reg, repo, img: resource_id(reg.region, reg.account_id, repo.name,
+                                                     None if img is None else img.digest),
+    "accountId": lambda reg, repo, img: reg.account_id,
+    "scanType": lambda reg, repo, img: "PACKAGE",
+    "scanStatusCode": lambda reg, repo, img: _status(repo, img)[0],
+    "scanStatusReason": lambda reg, repo, img: _status(repo, img)[1],
+    "ecrRepositoryName": lambda reg, repo, img: repo.name,
+    "ecrImageTags": lambda reg, repo, img: () if img is None else img.tags,
+    "lastScannedAt": lambda reg, repo, img: None if img is None else img.coverage.last_scanned_at,
+    "imagePulledAt": lambda reg, repo, img: None if img is None else img.last_pull,
+    "ecrImageLastInUseAt": lambda reg, repo, img: None if img is None else img.last_in_use_at,
+    "ecrImageInUseCount": lambda reg, repo, img: None if img is None else img.in_use_count,
+}
 
 
 STRING_KEYS = ("scanStatusCode", "scanStatusReason", "accountId", "resourceId", "resourceType", "scanType",
@@ -113,27 +121,35 @@ def _number_ok(value, filters, lo="lowerInclusive", hi="upperInclusive") -> bool
     return any((f.get(lo) is None or value >= f[lo]) and (f.get(hi) is None or value <= f[hi]) for f in filters)
 
 
-def _coverage_match(fields, criteria) -> bool:
-    for key, filters in criteria.items():
-        if key in STRING_KEYS:
-            ok = _string_ok(fields[key], filters)
-        elif key == "ecrImageTags":
-            ok = bool(fields[key]) and _string_ok(fields[key], filters)
-        elif key in DATE_KEYS:
-            ok = _date_ok(fields[key], filters)
-        elif key == "ecrImageInUseCount":
-            ok = _number_ok(fields[key], filters)
-        else:  # EC2, Lambda, code-repository and multi-cloud filters select nothing in ECR
-            ok = False
-        if not ok:
-            return False
-    return True
+def _field_ok(key, value, filters) -> bool:
+    """Whether a row's field `key` (its value) passes the filters of that key."""
+    if key in STRING_KEYS:
+        return _string_ok(value, filters)
+    if key == "ecrImageTags":
+        return bool(value) and _string_ok(value, filters)
+    if key in DATE_KEYS:
+        return _date_ok(value, filters)
+    if key == "ecrImageInUseCount":
+        return _number_ok(value, filters)
+    return False  # EC2, Lambda, code-repository and multi-cloud filters select nothing in ECR
 
 
-def _covered_resource(reg, repo, img, fields):
-    out = {"resourceType": fields["resourceType"], "resourceId": fields["resourceId"], "accountId": reg.account_id,
-           "scanType": "PACKAGE", "scanStatus": {"statusCode": fields["scanStatusCode"],
-                                                 "reason": fields["scanStatusReason"]},
+def _coverage_filter(reg, criteria):
+    """Whether a row passes every filter of `criteria`, as a test of the row that computes only
+    the fields the criteria name (one, resourceType, when the collector lists coverage)."""
+    tests = [(FIELDS.get(key), key, filters) for key, filters in criteria.items()]
+
+    def matches(row) -> bool:
+        repo, img = row
+        return all(field is not None and _field_ok(key, field(reg, repo, img), filters)
+                   for field, key, filters in tests)
+    return matches
+
+
+def _covered_resource(reg, repo, img):
+    code, reason = _status(repo, img)
+    out = {"resourceType": FIELDS["resourceType"](reg, repo, img), "resourceId": FIELDS["resourceId"](reg, repo, img),
+           "accountId": reg.account_id, "scanType": "PACKAGE", "scanStatus": {"statusCode": code, "reason": reason},
            "resourceMetadata": {"ecrRepository": {"name": repo.name, "scanFrequency": repo.scan_frequency}}}
     if img is not None:
         meta = {"tags": list(img.tags)}
@@ -153,10 +169,9 @@ def list_coverage(emu, reg, params):
     rows = _coverage_rows(emu, reg)
     if criteria:
         key = ("coverage", reg.account_id, reg.region, repr(sorted((k, repr(v)) for k, v in criteria.items())))
-        rows = emu.cached(key, lambda: [r for r in rows if _coverage_match(_row_fields(reg, *r), criteria)])
+        rows = emu.cached(key, lambda: list(filter(_coverage_filter(reg, criteria), rows)))
     page, extra = paginate("inspector2", "ListCoverage", params, rows)
-    return {"coveredResources": [_covered_resource(reg, repo, img, _row_fields(reg, repo, img)) for repo, img in page],
-            **extra}
+    return {"coveredResources": [_covered_resource(reg, repo, img) for repo, img in page], **extra}
 
 
 # ------------------------------------------------------------------ finding aggregations
@@ -177,21 +192,7 @@ def _aggregation_rows(emu, reg, request, account_filters):
                 cov = img.coverage
                 if cov is None or cov.reason not in FINDING_REASONS or not sum(cov.severity_counts):
                     continue
-                fields = {"resourceIds": resource_id(reg.region, reg.account_id, repo.name, img.digest),
-                          "imageShas": img.digest, "repositories": repo.name,
-                          "architectures": img.architecture or "amd64", "imageTags": img.tags}
-                ok = True
-                for name, filters in request.items():
-                    if name in fields:
-                        value = fields[name]
-                        ok = (bool(value) if name == "imageTags" else True) and _string_ok(value, filters)
-                    elif name == "lastInUseAt":
-                        ok = _date_ok(img.last_in_use_at, filters)
-                    elif name == "inUseCount":
-                        ok = _number_ok(img.in_use_count, filters)
-                    if not ok:
-                        break
-                if ok:
+                if not request or _aggregation_match(reg, repo, img, request):
                     rows.append((repo, img))
         index = {"CRITICAL": 0, "HIGH": 1}.get(sort_by)
 
@@ -202,6 +203,25 @@ def _aggregation_rows(emu, reg, request, account_filters):
         rows.sort(key=sort_key, reverse=order == "DESC")
         return rows
     return emu.cached(key, build)
+
+
+def _aggregation_match(reg, repo, img, request) -> bool:
+    """Whether an image passes the aggregation request's filters (none: every image does)."""
+    fields = {"resourceIds": resource_id(reg.region, reg.account_id, repo.name, img.digest),
+              "imageShas": img.digest, "repositories": repo.name,
+              "architectures": img.architecture or "amd64", "imageTags": img.tags}
+    for name, filters in request.items():
+        ok = True
+        if name in fields:
+            value = fields[name]
+            ok = (bool(value) if name == "imageTags" else True) and _string_ok(value, filters)
+        elif name == "lastInUseAt":
+            ok = _date_ok(img.last_in_use_at, filters)
+        elif name == "inUseCount":
+            ok = _number_ok(img.in_use_count, filters)
+        if not ok:
+            return False
+    return True
 
 
 def list_finding_aggregations(emu, reg, params):

@@ -85,6 +85,34 @@ def test_a_unit_in_progress_is_held_on_disk_not_in_memory(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
+def test_bodies_written_by_many_threads_at_once_are_read_back_whole(tmp_path):
+    """Eight threads record into one unit's spool at once, reading the unit in progress back as
+    they go: the bytes written are those of a recorder that keeps every call."""
+    kept, held = EvidenceRecorder(tmp_path / "kept"), EvidenceRecorder(tmp_path / "held", retain=False)
+    names = [f"repo-{i}" for i in range(24)]
+    for recorder in (kept, held):
+        def describe(name: str, recorder: EvidenceRecorder = recorder) -> None:
+            for page in range(1, 6):
+                recorder.record("1", "r", "ecr", "DescribeImages", {"repositoryName": name, "page": page},
+                                {"imageDetails": [{"imageDigest": f"sha256:{name}-{page}-{i}", "pad": "x" * 4000}
+                                                  for i in range(40)]})
+                assert len(recorder.unit_calls("1", "r", "DescribeImages")) >= page
+
+        with call_order((0,)):
+            parallel_map(describe, names, workers=8)
+        recorder.unit_done("1", "r")
+    assert _tree(tmp_path / "held") == _tree(tmp_path / "kept")
+    assert len(_tree(tmp_path / "held")) == len(names) * 5
+
+
+def test_a_call_json_cannot_write_leaves_no_file(tmp_path):
+    recorder = EvidenceRecorder(tmp_path / "raw")
+    recorder.record("1", "r", "ecr", "DescribeImages", {}, {"v": {1, 2}})  # a set: json refuses it
+    with pytest.raises(TypeError):
+        recorder.unit_done("1", "r")
+    assert not list((tmp_path / "raw").rglob("*.json.gz"))  # not even an empty one
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("demo")

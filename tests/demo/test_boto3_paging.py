@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from ecr_report.jobs.demo import paging
+
 from .conftest import PROD, SANDBOX, TOKYO
 
 
@@ -113,3 +115,10 @@ def test_sts_round_trip(client, fleet, emu):
     creds = sts.assume_role(RoleArn=fleet.role_arn("444455556666"), RoleSessionName="ecr-report")["Credentials"]
     assert emu.account_for_access_key(creds["AccessKeyId"]) == "444455556666"
     assert emu.account_for_access_key("AKIASOMETHINGELSE") == fleet.caller_account
+
+
+def test_the_bounds_table_is_botocores_model():
+    """The handlers read page-size bounds from `paging.BOUNDS` (no second copy of the models);
+    each entry must be what botocore's model says."""
+    for (service, operation, key), known in paging.BOUNDS.items():
+        assert known == paging.model_bounds(service, operation, key), (service, operation, key)
