@@ -291,12 +291,16 @@ def _refs(item: dict, digest: str, manifest: dict) -> tuple[str, list[tuple[str,
                     if isinstance(child, dict) and isinstance(child.get("digest"), str)]
         return digest, [], children
     entries = [manifest.get("config")] + list(manifest.get("layers") or []) + list(manifest.get("blobs") or [])
-    sized = [e for e in entries if isinstance(e, dict) and isinstance(e.get("digest"), str)]
-    if any(not isinstance(e.get("size"), int) for e in sized):
-        return _SIZE_NOT_INT  # this image's bytes stay unknown
-    if not sized and "fsLayers" in manifest:
+    blobs = []
+    for entry in entries:  # those with a digest are the blobs; each must have an integer size
+        if isinstance(entry, dict) and isinstance(blob := entry.get("digest"), str):
+            size = entry.get("size")
+            if not isinstance(size, int):
+                return _SIZE_NOT_INT  # this image's bytes stay unknown
+            blobs.append((blob, int(size)))
+    if not blobs and "fsLayers" in manifest:
         return None  # schema 1: no sizes
-    return digest, [(e["digest"], int(e["size"])) for e in sized], []
+    return digest, blobs, []
 
 
 def manifests_from_batch_get(doc: Any) -> Manifests:

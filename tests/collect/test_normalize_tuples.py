@@ -190,6 +190,7 @@ def _outcome(series: pd.Series, cast) -> tuple:
 
 
 @pytest.mark.parametrize("seed", range(40))
+@pytest.mark.filterwarnings("ignore:Parsing integer or float values:DeprecationWarning")
 def test_times_parsed_by_arrow_are_pandas_times(seed):
     rng = random.Random(seed)
     pool = [TIME_TEXTS, TIME_TEXTS + [None, np.nan], [None], TIME_TEXTS + OTHER_TIMES,
