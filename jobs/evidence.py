@@ -219,8 +219,19 @@ class RawCallGroup:
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
+    """The file's bytes, read by os.read: a run reads ~18k small files back at scale 40, and
+    open()'s buffered file object was a third of the time spent reading them."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts = []
+        while part := os.read(fd, _READ_BYTES):
+            parts.append(part)
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+_READ_BYTES = 1 << 18  # larger than any raw file at scale 40 (28 KB); a larger one is read in parts
 
 
 def load_raw_dir(raw_dir: Path) -> list[RawCall]:

@@ -21,8 +21,9 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..concern import TableSpec
+from ..normalize import Tuples
 from ..schema import BOOL, INT, STR, UNIT_KEY
-from .awsjson import AwsJsonError, manifest_records
+from .awsjson import AwsJsonError, manifest_refs
 
 REPO_KEY = {**UNIT_KEY, "repository_name": STR}
 FLOAT = "float64"
@@ -153,33 +154,31 @@ def _registry_rows(index: Any, unit: tuple[str, str]) -> list[dict[str, Any]]:
              "manifests_read": got if batch else None, "manifests_failed": failed if batch else None}]
 
 
-def _manifest_rows(index: Any, unit: tuple[str, str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def _manifest_rows(index: Any, unit: tuple[str, str]) -> Tuples:
+    """`image_manifests`: per image whose manifest was read, a READ row, then a BLOB row per
+    layer or config it references, or a CHILD row per image of a manifest list (the schema's
+    columns in order: ~335k rows at scale 40)."""
+    account, region = unit
+    rows: list[tuple[Any, ...]] = []
     seen: set[tuple[str, str]] = set()
     for call in index.get(unit, "ecr", "BatchGetImage"):
         if not call.ok:
             continue
         repo = call.params.get("repositoryName")
         for item in call.response.get("images") or []:
+            repository = str(item.get("repositoryName") or repo or "")
             try:
-                blobs, children, known = manifest_records(
-                    {**item, "repositoryName": item.get("repositoryName") or repo})
+                refs = manifest_refs(item)
             except AwsJsonError:
                 continue  # unreadable manifest: the image stays unknown, exact bytes unavailable
-            key = {"account_id": unit[0], "region": unit[1]}
-            for rec in known:
-                if (rec["repository_name"], rec["image_digest"]) in seen:
-                    break
-                seen.add((rec["repository_name"], rec["image_digest"]))
-                rows.append({**key, "repository_name": rec["repository_name"], "image_digest": rec["image_digest"],
-                             "kind": "READ", "ref_digest": None, "size_bytes": None})
-                for blob in blobs:
-                    rows.append({**key, "repository_name": blob["repository_name"], "image_digest": blob["image_digest"],
-                                 "kind": "BLOB", "ref_digest": blob["blob_digest"], "size_bytes": int(blob["blob_size"])})
-                for child in children:
-                    rows.append({**key, "repository_name": child["repository_name"], "image_digest": child["parent_digest"],
-                                 "kind": "CHILD", "ref_digest": child["child_digest"], "size_bytes": None})
-    return rows
+            if refs is None or (repository, refs[0]) in seen:
+                continue
+            digest, blobs, children = refs
+            seen.add((repository, digest))
+            rows.append((account, region, repository, digest, "READ", None, None))
+            rows.extend([(account, region, repository, digest, "BLOB", blob, size) for blob, size in blobs])
+            rows.extend([(account, region, repository, digest, "CHILD", child, None) for child in children])
+    return Tuples(rows)
 
 
 def _preview_rows(index: Any, unit: tuple[str, str]) -> list[dict[str, Any]]:
