@@ -42,13 +42,17 @@ BASELINE = Path(__file__).with_name("baseline-stages.json")
 AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 NESTED = ("emulator", "evidence recording")  # run inside "collect", in the collector threads
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# Reading a child's smaps_rollup walks its page tables: ~10-30 ms for a 0.6 GiB child, CPU
+# taken from the run it measures (every 50 ms, it slowed a scale-40 run by seconds once
+# collection and normalize ran in children). Every 0.5 s: the children's peaks last longer.
+CHILD_POLLS = 100
 
 
 class _RssSampler(threading.Thread):
     """Polls this process's RSS; `peak_since_reset` is the highest seen since the last reset.
 
     Also the memory of the run's forked children (jobs/forked.py: the PDF renderer, named
-    ecr-report-pdf), every 10th poll:
+    ecr-report-pdf; the collect and normalize children), every `CHILD_POLLS`th poll:
     `tree_peak` is the highest of this process's RSS plus their private pages (what they
     do not share with this process, copy-on-write), the run's whole footprint."""
 
@@ -92,7 +96,7 @@ class _RssSampler(threading.Thread):
             own = self.rss()
             self.peak = max(self.peak, own)
             polls += 1
-            if polls % 10 == 0:
+            if polls % CHILD_POLLS == 0:
                 self.tree_peak = max(self.tree_peak, own + self.children_private())
 
     def stop(self) -> None:
