@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import pickle
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -62,27 +64,64 @@ class Call:
     """Whose credentials signed it: the base identity's, or a member role's (assumed)."""
 
 
-@dataclass
 class CallLog:
     """Every API call made through any botocore client while installed (refused ones included:
-    the read-only guard refuses inside the call)."""
+    the read-only guard refuses inside the call), in this process and in the processes it forks
+    (a run collects in a child, jobs/apart.py): each call is appended to a file, one write per
+    call (O_APPEND: whole records, whichever process writes)."""
 
-    calls: list[Call] = field(default_factory=list)
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.write_bytes(b"")
+
+    def append(self, call: Call) -> None:
+        try:
+            blob = pickle.dumps(call)
+        except (TypeError, pickle.PicklingError):  # a request body that is an open file, say
+            blob = pickle.dumps(Call(call.service, call.operation, call.region, _picklable(call.params),
+                                     call.access_key))
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(fd, len(blob).to_bytes(8, "little") + blob)
+        finally:
+            os.close(fd)
+
+    @property
+    def calls(self) -> list[Call]:
+        data, out, at = self.path.read_bytes(), [], 0
+        while at < len(data):
+            size = int.from_bytes(data[at:at + 8], "little")
+            out.append(pickle.loads(data[at + 8:at + 8 + size]))
+            at += 8 + size
+        return out
 
     def operations(self) -> set[tuple[str, str]]:
         return {(c.service, c.operation) for c in self.calls}
 
 
-def record_calls(monkeypatch: Any) -> CallLog:
+def _picklable(value: Any) -> Any:
+    """`value` with what cannot be pickled (streams) replaced by its type's name."""
+    if isinstance(value, dict):
+        return {k: _picklable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_picklable(v) for v in value)
+    try:
+        pickle.dumps(value)
+    except (TypeError, pickle.PicklingError):
+        return f"<{type(value).__name__}>"
+    return value
+
+
+def record_calls(monkeypatch: Any, directory: Path) -> CallLog:
     """Install a recorder on botocore's client base class for the test (monkeypatch undoes it)."""
-    log = CallLog()
+    log = CallLog(directory / "api-calls.bin")
     original = botocore.client.BaseClient._make_api_call
 
     def recording(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
         credentials = getattr(self._request_signer, "_credentials", None)
-        log.calls.append(Call(self.meta.service_model.service_name, operation_name,
-                              self.meta.region_name, dict(api_params),
-                              getattr(credentials, "access_key", None)))
+        log.append(Call(self.meta.service_model.service_name, operation_name,
+                        self.meta.region_name, dict(api_params),
+                        getattr(credentials, "access_key", None)))
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)

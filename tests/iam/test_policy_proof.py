@@ -130,7 +130,7 @@ def test_run_demo_calls_exactly_what_the_policies_grant(tmp_path, monkeypatch, c
     path = tmp_path / "ecr-report.toml"
     path.write_text(_toml(on, _demo_accounts()))
     config = load_config(path)
-    log = record_calls(monkeypatch)
+    log = record_calls(monkeypatch, tmp_path)
     code = main(["run", "--demo", "--no-pdf", "--config", str(path), "--output", str(tmp_path / "out")])
     assert code == 0, capsys.readouterr().err
     never_called = _check_both_ways(log, config)
@@ -156,7 +156,7 @@ def test_a_feature_whose_operation_is_not_declared_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(ecr_collect, "collect_pull_through_rules", with_an_extra_call)
     path = tmp_path / "ecr-report.toml"
     path.write_text(_toml(set(), _demo_accounts()))
-    log = record_calls(monkeypatch)
+    log = record_calls(monkeypatch, tmp_path)
     with pytest.raises(MutatingCallRefused, match="declared in jobs/operations.py"):
         main(["run", "--demo", "--no-pdf", "--config", str(path), "--output", str(tmp_path / "out")])
     assert not list((tmp_path / "out" / "runs").glob("2*"))  # no finished run
@@ -181,7 +181,7 @@ def test_the_moto_backed_run_and_delivery_stay_inside_their_policies(aws_peers, 
     path = tmp_path / "ecr-report.toml"
     path.write_text(_toml(set(SWITCHES), extra))
     config = load_config(path)
-    log = record_calls(monkeypatch)
+    log = record_calls(monkeypatch, tmp_path)
     code = main(["run", "--no-pdf", "--deliver", "--config", str(path), "--output", str(tmp_path / "out")])
     # moto implements only part of ECR and Inspector: the run completes with failed calls (3),
     # but every call it made, failed or not, was declared and granted.
@@ -215,7 +215,7 @@ def test_a_sharded_run_on_s3_calls_exactly_what_the_shard_store_grants(moto_aws,
     path = tmp_path / "ecr-report.toml"
     path.write_text(_toml(set(), _demo_accounts() + "[report]\npdf = false\n"))
     config = load_config(path)
-    log = record_calls(monkeypatch)
+    log = record_calls(monkeypatch, tmp_path)
     common = ["--demo", "--run-id", run_id, "--output", root, "--config", str(path)]
     for k in range(2):
         assert main(["collect", *common, "--shard", f"{k}/2"]) == 0, capsys.readouterr().err
