@@ -229,7 +229,8 @@ def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datet
 def normalized(meta: SnapshotMeta, calls: Sequence[RawCall] | CallsByUnit) -> Snapshot:
     """The snapshot, built in a forked child where fork exists: decoding the evidence makes and
     drops millions of objects whose arenas fragmentation would keep (~180 MiB at scale 40), while
-    the tables handed back are compact (Arrow buffers, pickled: ~0.3 s each way at scale 40)."""
+    the tables handed back are compact (Arrow and NumPy buffers, sent without a copy: apart.py).
+    `run` builds its snapshot beside the collection instead (jobs/overlap.py)."""
     return apart.call_apart(_normalized, meta, calls, what="normalize", name="ecr-report-norm")
 
 
