@@ -58,20 +58,13 @@ def call_apart(fn: Callable[..., T], *args: object, what: str, name: str) -> T:
 def start_apart(fn: Callable[..., T], *args: object, what: str, name: str) -> "Apart[T]":
     """Fork a child that runs `fn(*args)` while this process goes on; `result()` waits for it.
     Only where `forks()`."""
-    read_end, write_end = os.pipe()
     logs = _LogPipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        code = 1
-        try:
-            os.close(read_end)
-            forked.become_child(parent, name)
-            logs.send_from_child()
-            code = _answer(write_end, fn, args)
-        finally:
-            os._exit(code)
-    os.close(write_end)
+
+    def answer(fd: int) -> int:
+        logs.send_from_child()
+        return _answer(fd, fn, args)
+
+    pid, read_end = forked.fork_child(name, answer)
     logs.receive_in_parent()
     return Apart(forked.Forked(pid, read_end, what), logs)
 

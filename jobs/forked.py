@@ -98,6 +98,23 @@ def can_fork(cores: int = 2) -> bool:
 def start(fn: Callable[..., bytes], *args: object, what: str, name: str = "ecr-report-child") -> Forked:
     """Fork; the child returns `fn(*args)` (bytes) through a pipe and exits. `name`: the child's
     process name (ps, top, /proc/PID/comm; 15 bytes at most)."""
+
+    def answer(fd: int) -> int:
+        try:
+            reply, code = OK + fn(*args), 0
+        except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent)
+            reply, code = failure(exc), 1
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(reply)
+        return code
+
+    pid, read_end = fork_child(name, answer)
+    return Forked(pid, read_end, what)
+
+
+def fork_child(name: str, answer: Callable[[int], int]) -> tuple[int, int]:
+    """Fork a child named `name` that runs `answer(fd)` on the write end of a new pipe and
+    exits with the code it returns (1 if it raises); (the child's pid, the pipe's read end)."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -106,16 +123,11 @@ def start(fn: Callable[..., bytes], *args: object, what: str, name: str = "ecr-r
         try:
             os.close(read_end)
             become_child(parent, name)
-            try:
-                answer, code = OK + fn(*args), 0
-            except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent)
-                answer = failure(exc)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(answer)
+            code = answer(write_end)
         finally:
             os._exit(code)
     os.close(write_end)
-    return Forked(pid, read_end, what)
+    return pid, read_end
 
 
 def become_child(parent: int, name: str) -> None:
