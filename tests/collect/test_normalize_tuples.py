@@ -22,10 +22,8 @@ import pandas as pd
 import pytest
 
 from ecr_report.jobs import evidence
-from ecr_report.jobs.config import load_config
 from ecr_report.jobs.evidence import RawDirCalls
 from ecr_report.jobs.plugins import CONCERNS
-from ecr_report.jobs.run import run
 from ecr_report.reports import normalize as normalize_module
 from ecr_report.reports.normalize import (
     CallIndex,
@@ -38,10 +36,8 @@ from ecr_report.reports.normalize import (
 )
 from ecr_report.reports.raw import RawCall, gunzip
 from ecr_report.reports.schema import SNAPSHOT_TABLES, TS, cast_column, plain_cast
-from ecr_report.reports.snapshot import SnapshotMeta
 
 UNIT = ("111122223333", "us-east-1")
-AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 
 
 def _call(operation: str, seq: int, params: dict, response: dict, service: str = "ecr") -> RawCall:
@@ -236,15 +232,6 @@ def test_a_raw_file_larger_than_one_read_is_read_whole(tmp_path, monkeypatch):
 
 
 # --- the whole snapshot of a demo run ---------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("demo")
-    config = tmp_path / "c.toml"
-    config.write_text("[report]\npdf = false\n", encoding="utf-8")
-    run_dir = run(load_config(config), output=tmp_path / "out", demo=True, now=AS_OF).run_dir
-    return run_dir, SnapshotMeta.from_json(json.loads((run_dir / "snapshot.json").read_text()))
-
 
 def test_a_demo_run_gives_the_tables_of_the_dict_builders(demo_run, monkeypatch):
     run_dir, meta = demo_run

@@ -13,22 +13,16 @@ import sys
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from ecr_report.jobs.collect.context import parallel_map
-from ecr_report.jobs.config import load_config
 from ecr_report.jobs.evidence import EvidenceRecorder, RawDirCalls, call_order, load_raw_dir
 from ecr_report.jobs.plugins import CONCERNS
-from ecr_report.jobs.run import run
 from ecr_report.reports import normalize as normalize_module
 from ecr_report.reports.normalize import normalize
-from ecr_report.reports.snapshot import SnapshotMeta
-
-AS_OF = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 
 
 def _record_out_of_order(recorder: EvidenceRecorder) -> None:
@@ -111,15 +105,6 @@ def test_a_call_json_cannot_write_leaves_no_file(tmp_path):
     with pytest.raises(TypeError):
         recorder.unit_done("1", "r")
     assert not list((tmp_path / "raw").rglob("*.json.gz"))  # not even an empty one
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("demo")
-    config = tmp_path / "c.toml"
-    config.write_text("[report]\npdf = false\n", encoding="utf-8")
-    run_dir = run(load_config(config), output=tmp_path / "out", demo=True, now=AS_OF).run_dir
-    return run_dir, SnapshotMeta.from_json(json.loads((run_dir / "snapshot.json").read_text()))
 
 
 def test_tables_read_back_one_unit_at_a_time_are_the_tables_of_all_calls(demo_run):
