@@ -168,9 +168,6 @@ class _AsCollected:
         account_id, region = line.decode().rstrip("\n").split("\t")
         self._done.add((account_id, region))
 
-    def __len__(self) -> int:
-        return len(self._calls)
-
 
 class _Watched(Mapping[tuple[str, str], Any]):
     """A registry's groups, noting which normalize asked for and what they held."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Mapping
 
-from ecr_report.reports.normalize import SEVERITY_KEYS, parse_ecr_resource_id
-from ecr_report.reports.schema import SEVERITY_COUNTS
+from ecr_report.reports.normalize import _severity_counts as severity_counts  # unchanged: shared
+from ecr_report.reports.normalize import parse_ecr_resource_id
 
 
 def images(index: Any, unit: tuple[str, str]) -> Iterator[dict[str, Any]]:
@@ -72,16 +72,6 @@ def basic_findings(index: Any, unit: tuple[str, str]) -> list[dict[str, Any]]:
                         **severity_counts(None)})
         rows.append(row)
     return rows
-
-
-def severity_counts(counts: Mapping[str, int] | None) -> dict[str, int | None]:
-    if counts is None:
-        return {name: None for name in SEVERITY_COUNTS}
-    out: dict[str, int | None] = {name: 0 for name in SEVERITY_COUNTS}
-    for key, value in counts.items():
-        if key.upper() in SEVERITY_KEYS:
-            out[SEVERITY_KEYS[key.upper()]] = int(value)
-    return out
 
 
 def inspector_coverage(index: Any, unit: tuple[str, str]) -> list[dict[str, Any]]:
