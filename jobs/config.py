@@ -84,6 +84,9 @@ class AwsConfig(_Section):
     """(account, region) units collected at once."""
     repository_workers: int = Field(default=4, ge=1, le=32)
     """Per-repository calls in flight within one unit."""
+    collect_processes: int = Field(default=0, ge=0, le=64)
+    """Processes that collect side by side, an account's units in one of them, sharing
+    `max_workers` (jobs/collect/split.py). 0: one per usable core."""
     max_attempts: int = Field(default=10, ge=1, le=30)
 
     @field_validator("regions")

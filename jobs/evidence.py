@@ -448,6 +448,39 @@ class EvidenceRecorder:
         for account_id, region in keys:
             self.unit_done(account_id, region)
 
+    @property
+    def retains(self) -> bool:
+        """Whether recorded calls are kept in memory once written (`retain`)."""
+        return self._retain
+
+    def hand_over(self, counted_since: Mapping[str, int]) -> "HandedOver":
+        """What another process's recorder needs of this one to finish its evidence
+        (jobs/collect/split.py): the calls still held (made in this process's units but filed
+        under a registry it does not collect: an `AssumeRole` under the caller's own), with
+        their positions and bodies; the numbers written so far; and the calls made since the
+        counts were `counted_since`. They are let go here."""
+        with self._lock:
+            groups, self._pending = self._pending, {}
+            spools, self._spools = self._spools, {}
+            held = [(position, _portable(call)) for group in groups.values() for position, call in group]
+            numbered = dict(self._numbered)
+            made = Counter(self._counts)
+        for spool in spools.values():
+            spool.close()
+        made.subtract(counted_since)
+        return HandedOver(held, numbered, {op: n for op, n in made.items() if n > 0})
+
+    def take_over(self, part: "HandedOver") -> None:
+        """Hold the calls another process's recorder handed over, as if recorded here: the next
+        `unit_done` or `flush` numbers them with this one's, in one-thread order, after every
+        number either process has written."""
+        with self._lock:
+            for position, call in part.held:
+                self._pending.setdefault((call.account_id, call.region), []).append((position, call))
+            for key, seq in part.numbered.items():
+                self._numbered[key] = max(self._numbered[key], seq)  # type: ignore[index]
+            self._counts.update(part.made)
+
     def attach(self, client: Any, account_id: str, region: str) -> None:
         """Hook this recorder into one boto3 client."""
         service = client.meta.service_model.service_name
@@ -462,6 +495,23 @@ class EvidenceRecorder:
 
         events.register("before-parameter-build", remember_params)
         events.register("after-call", store_response)
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """`EvidenceRecorder.hand_over`'s answer: plain data, pickled between processes."""
+
+    held: list[tuple[tuple[int, ...], Any]]
+    """(position, call) of each call still held: a RawCall, or a `_Held` with its body in memory."""
+    numbered: dict[tuple[str, str, str, str], int]
+    """The last number written per (account, region, service, operation)."""
+    made: dict[str, int]
+    """Calls made per `service.Operation` since the counts handed in."""
+
+
+def _portable(call: RawCall | _Held) -> RawCall | _Held:
+    """The call with its body in memory (a spool is a file of this process)."""
+    return replace(call, stored=_InMemory(call.stored.read())) if isinstance(call, _Held) else call
 
 
 def write_calls(raw_dir: Path, calls: Iterable[RawCall]) -> None:

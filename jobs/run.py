@@ -26,6 +26,7 @@ from ..reports.stages import stage
 from . import apart
 from .archive_index import refresh_index
 from .collect import CollectOptions, collect_fleet
+from .collect.split import processes_for
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, RawCall, RawDirCalls
@@ -178,6 +179,7 @@ def _collect(config: Config, root: Path, pre: Preflight, as_of: datetime,
     with stage("collect"):
         collection = collect_fleet(setup.factory, setup.units, collect_options(config, as_of, pre),
                                    max_workers=config.aws.max_workers, then_exits=then_exits,
+                                   processes=processes_for(config.aws.collect_processes),
                                    on_unit_done=None if announce is None else announce.unit_done)
     errors = [e.to_json() for e in setup.all_errors(collection.errors)]
     organization = setup.organization

@@ -53,6 +53,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from .aws_session import Account
 from .collect import Unit, collect_fleet
+from .collect.split import processes_for
 from .config import Config
 from .demo_options import DemoOptions
 from .errors import ConfigError
@@ -258,7 +259,8 @@ def collect_shard(config: Config, root: Path | str, run_id: str, shard: int, of:
         "started_at": started.isoformat(timespec="seconds")}
     try:
         collection = collect_fleet(factory, heaviest_first(plan, units), collect_options(config, as_of, pre),
-                                   max_workers=config.aws.max_workers, then_exits=True)
+                                   max_workers=config.aws.max_workers, then_exits=True,
+                                   processes=processes_for(config.aws.collect_processes))
         manifest.update(status="complete", errors=[e.to_json() for e in collection.errors])
     except Exception as exc:  # recorded for assemble (which names the shard), then raised
         manifest.update(status="failed", errors=[], reason=f"{type(exc).__name__}: {exc}"[:500])

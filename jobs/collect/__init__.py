@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Callable, Sequence
 
 from ..aws_session import SessionFactory
 from ..evidence import RawCall, call_order, sort_calls
 from ..gcpause import collector_tuned_for_collection
-from . import ecr, inspector
+from . import ecr, inspector, split
 from .context import CollectionError, UnitAborted, UnitContext
 from .unit import CollectOptions, ConcernCollector, Unit, UnitState
 
@@ -95,27 +95,21 @@ def _collect_and_write(factory: SessionFactory, unit: Unit, options: CollectOpti
 
 def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: CollectOptions,
                   max_workers: int = 4, *, then_exits: bool = False,
-                  on_unit_done: Callable[[str, str], None] | None = None) -> Collection:
+                  on_unit_done: Callable[[str, str], None] | None = None, processes: int = 1) -> Collection:
     """Collect every unit, `max_workers` at a time, with progress on a terminal.
 
     `then_exits`: the process ends once the evidence is published (a shard), so the garbage
     the collection leaves is not worth freeing (jobs/gcpause.py). `on_unit_done(account,
-    region)`: called once a unit's evidence is written (jobs/overlap.py normalizes it then)."""
-    errors: list[CollectionError] = []
-    progress = _Progress(len(units))
-    workers = max(1, min(max_workers, len(units)))
-    with collector_tuned_for_collection(free_garbage_after=not then_exits), ThreadPoolExecutor(workers, thread_name_prefix="ecr-unit") as pool:
-        futures = {pool.submit(_collect_and_write, factory, unit, options,
-                               unit.position if unit.position >= 0 else i): unit
-                   for i, unit in enumerate(units)}
-        for future in as_completed(futures):
-            unit = futures[future]
-            unit_errors = future.result()
-            if on_unit_done is not None:
-                on_unit_done(unit.account_id, unit.region)
-            errors.extend(unit_errors)
-            progress.done(f"{unit.account_id}/{unit.region}", len(unit_errors))
-    progress.close()
+    region)`: called once a unit's evidence is written (jobs/overlap.py normalizes it then).
+    `processes`: at most this many processes collect, an account's units in one of them
+    (split.py; where the recorder keeps no calls in memory and fork() and a second core exist)."""
+    units = [u if u.position >= 0 else replace(u, position=i) for i, u in enumerate(units)]
+    collect = partial(collect_units, factory, options=options, then_exits=then_exits, on_unit_done=on_unit_done)
+    parts = split.account_parts(units, processes, max_workers) if split.can_split(factory.recorder) else [units]
+    if len(parts) > 1:
+        errors = split.collect_in_processes(factory.recorder, parts, collect, max_workers)
+    else:
+        errors = collect(units, max_workers)
     factory.recorder.flush()  # calls made outside the units (the caller's identity, role sessions)
     errors.sort(key=lambda e: (e.account, e.region, e.operation, e.error))
     return Collection(
@@ -125,12 +119,35 @@ def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: Colle
     )
 
 
+def collect_units(factory: SessionFactory, units: Sequence[Unit], max_workers: int, *, options: CollectOptions,
+                  then_exits: bool, on_unit_done: Callable[[str, str], None] | None,
+                  bar: bool = True) -> list[CollectionError]:
+    """`collect_fleet`'s work in this process, `max_workers` units at a time: each unit's
+    evidence is written once it is done (calls filed under a unit collected elsewhere stay
+    held); returns the units' collection errors. `bar`: a progress bar on a terminal (else log
+    lines: what a second collecting process gives, beside the first one's bar)."""
+    errors: list[CollectionError] = []
+    progress = _Progress(len(units), bar=bar)
+    workers = max(1, min(max_workers, len(units)))
+    with collector_tuned_for_collection(free_garbage_after=not then_exits), ThreadPoolExecutor(workers, thread_name_prefix="ecr-unit") as pool:
+        futures = {pool.submit(_collect_and_write, factory, unit, options, unit.position): unit for unit in units}
+        for future in as_completed(futures):
+            unit = futures[future]
+            unit_errors = future.result()
+            if on_unit_done is not None:
+                on_unit_done(unit.account_id, unit.region)
+            errors.extend(unit_errors)
+            progress.done(f"{unit.account_id}/{unit.region}", len(unit_errors))
+    progress.close()
+    return errors
+
+
 class _Progress:
     """A progress bar on a terminal, plain log lines otherwise (cron, CI, containers)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, *, bar: bool = True) -> None:
         self._bar = None
-        if sys.stderr.isatty():
+        if bar and sys.stderr.isatty():
             from tqdm import tqdm
 
             self._bar = tqdm(total=total, unit="registry", desc="collecting", file=sys.stderr)
