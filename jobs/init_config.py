@@ -29,6 +29,7 @@ STARTER = """\
 # regions = ["us-east-1"]                  # default: the session's region (AWS_REGION)
 # max_workers = 4                          # (account, region) registries collected at once
 # repository_workers = 4                   # per-repository calls in flight per registry
+# collect_processes = 0                    # processes sharing max_workers (0: one per core)
 # max_attempts = 10                        # attempts per call, with backoff
 # role_session_duration_seconds = 3600     # assumed-role session lifetime, 900..43200
 

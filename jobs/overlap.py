@@ -11,9 +11,10 @@ How the two agree, and why the tables are exactly those of a normalize run after
   registries it will collect (the plan), then names each registry once its evidence is written
   (`collect_fleet(on_unit_done=)`), and closes the channel when collection is over (after the
   calls made outside any registry are written).
-* The normalizing child reads the registries in the snapshot's order (sorted, as always), each
-  once it has been named (`_AsCollected`), so its tables are built in the same order, chunk for
-  chunk.
+* The normalizing child builds each registry as soon as it is named (`_AsCollected`), in the
+  order they are named; each registry's rows take their place in the snapshot's order (sorted, as
+  always) when the tables are put together (`normalize(order=)`), so the tables are those of a
+  normalize run in order.
 * A registry's directory can still receive files after it was named: a call made outside the
   registries but filed under one (an `AssumeRole` under the caller's own registry) is written at
   the end. So the child notes which (service, operation) groups normalize asked for, and what
@@ -127,7 +128,7 @@ def _normalize_as_collected(plan: Plan, done_fd: int, concerns: Sequence[Concern
                             ) -> tuple[dict[str, Any], int]:
     with os.fdopen(done_fd, "rb") as pipe:
         calls = _AsCollected(plan.raw_dir, pipe)
-        tables = normalize(calls, plan.units, concerns)
+        tables = normalize(calls, plan.units, concerns, order=calls.arrival_order(plan.units))
         calls.wait_for_the_end()
     finished = RawDirCalls(plan.raw_dir)
     if calls.changed_since_read(finished):
@@ -142,6 +143,7 @@ class _AsCollected:
         self._calls = RawDirCalls(raw_dir)
         self._announcements = announcements
         self._done: set[Unit] = set()
+        self._arrived: list[Unit] = []  # in the order named
         self._over = False
         self._read: dict[Unit, _Watched] = {}
 
@@ -151,6 +153,23 @@ class _AsCollected:
             self._next()
         watched = self._read[unit] = _Watched(self._calls.unit_groups(account_id, region))
         return watched
+
+    def arrival_order(self, units: Sequence[Unit]) -> Iterator[int]:
+        """The places in `units` in the order the registries are named done (waiting for each),
+        then those never named, in order (a collection that ended without them: normalize
+        reads what raw/ holds of them, as it would have in order)."""
+        left = {unit: place for place, unit in enumerate(units)}
+        seen = 0
+        while left:
+            while seen == len(self._arrived) and not self._over:
+                self._next()
+            if seen == len(self._arrived):
+                break
+            place = left.pop(self._arrived[seen], None)
+            seen += 1
+            if place is not None:
+                yield place
+        yield from sorted(left.values())
 
     def wait_for_the_end(self) -> None:
         while not self._over:
@@ -167,6 +186,7 @@ class _AsCollected:
             return
         account_id, region = line.decode().rstrip("\n").split("\t")
         self._done.add((account_id, region))
+        self._arrived.append((account_id, region))
 
 
 class _Watched(Mapping[tuple[str, str], Any]):

@@ -134,8 +134,12 @@ _READ_FIRST = ("inspector_coverage", "inspector_findings")
 
 
 def normalize(calls: Iterable[RawCall] | CallsByUnit, units: Sequence[Unit],
-              concerns: Sequence[Concern]) -> dict[str, pd.DataFrame]:
+              concerns: Sequence[Concern], order: Iterable[int] | None = None) -> dict[str, pd.DataFrame]:
     """Every snapshot table (the foundation's and each given concern's), conformed to its schema.
+
+    `order`: the places in `units` in the order to build them, each once (default: in order);
+    the tables are the same whatever the order (each unit's rows go to their unit's place).
+    Normalizing beside a collection builds each registry as soon as it is collected (jobs/overlap.py).
 
     `calls` is every recorded call, or a `CallsByUnit` that hands them over one unit at a time:
     every builder reads only its own unit's calls, so the tables are the same, and only one
@@ -159,11 +163,12 @@ def normalize(calls: Iterable[RawCall] | CallsByUnit, units: Sequence[Unit],
     by_unit = getattr(calls, "unit_groups", None)
     shared = CallIndex(calls) if by_unit is None else None  # type: ignore[arg-type]
     tables = {name: _Table(name, columns[name], _KEYS.get(name)) for name in builders}
-    order = sorted(builders, key=lambda name: name not in _READ_FIRST)  # stable: the rest as declared
-    for unit in units:
+    build_order = sorted(builders, key=lambda name: name not in _READ_FIRST)  # stable: the rest as declared
+    for place in range(len(units)) if order is None else order:
+        unit = units[place]
         index = shared if shared is not None else UnitCallIndex(tuple(unit), by_unit(*unit))  # type: ignore[misc]
-        for name in order:
-            tables[name].add(builders[name](index, unit))
+        for name in build_order:
+            tables[name].add(builders[name](index, unit), place)
         del index
     return {name: tables.pop(name).frame() for name in builders}
 
@@ -191,23 +196,34 @@ class Tuples:
 
 class _Table:
     """One snapshot table as it is built: each unit's rows as tuples, turned into a conformed
-    frame every `CHUNK_ROWS` rows, the frames joined at the end.
+    frame every `CHUNK_ROWS` rows, the frames joined at the end in the units' order.
 
     The frame of each chunk is made from object columns (no type inference): `conform` casts
-    every column to its declared dtype, so the values do not depend on where chunks begin."""
+    every column to its declared dtype, so the values do not depend on where chunks begin. A
+    chunk holds the rows of consecutive units only: a unit built out of order starts a new one,
+    and each chunk is kept with the place of its first unit, by which the chunks are put in order."""
 
     def __init__(self, name: str, columns: Mapping[str, str], key: tuple[str, ...] | None) -> None:
         self._name, self._columns, self._names = name, columns, list(columns)
         self._key = [self._names.index(c) for c in key] if key else None
         self._rows: list[tuple[Any, ...]] = []
-        self._frames: list[pd.DataFrame] = []
+        self._first = self._next = 0
+        """Places of the first unit whose rows are in `_rows`, and of the unit that may follow them."""
+        self._frames: list[tuple[int, pd.DataFrame]] = []
 
-    def add(self, rows: Iterable[Mapping[str, Any]] | Tuples) -> None:
-        """One unit's rows, as a builder returns them: dicts, or `Tuples`."""
+    def add(self, rows: Iterable[Mapping[str, Any]] | Tuples, place: int) -> None:
+        """One unit's rows, as a builder returns them (dicts, or `Tuples`); `place`: the unit's
+        place in the run's units."""
         unit = self._tuples(rows)
-        self._rows.extend(unit if self._key is None else _dedupe_tuples(unit, self._key))
-        if len(self._rows) >= CHUNK_ROWS:
+        if self._rows and place != self._next:
             self._flush()
+        if not self._rows:
+            self._first = place
+        self._next = place + 1
+        if unit:
+            self._rows.extend(unit if self._key is None else _dedupe_tuples(unit, self._key))
+            if len(self._rows) >= CHUNK_ROWS:
+                self._flush()
 
     def _tuples(self, rows: Iterable[Mapping[str, Any]] | Tuples) -> list[tuple[Any, ...]]:
         if isinstance(rows, Tuples):
@@ -223,11 +239,12 @@ class _Table:
         if self._rows:
             frame = pd.DataFrame(self._rows, columns=self._names, dtype=object)
             self._rows = []
-            self._frames.append(conform(self._name, frame, self._columns))
+            self._frames.append((self._first, conform(self._name, frame, self._columns)))
 
     def frame(self) -> pd.DataFrame:
         self._flush()
-        frames, self._frames = self._frames, []
+        frames = [frame for _, frame in sorted(self._frames, key=lambda placed: placed[0])]
+        self._frames = []
         if not frames:
             return conform(self._name, pd.DataFrame([], columns=self._names), self._columns)
         if len(frames) == 1:

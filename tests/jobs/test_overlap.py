@@ -85,6 +85,18 @@ def test_a_registry_is_read_only_once_named_done(finished_raw):
     assert all(reads[u] >= named[u] for u in units)
 
 
+def test_registries_are_built_in_the_order_named_and_the_tables_are_the_same(finished_raw):
+    raw, units = finished_raw
+    named = [units[2], units[0], ("999999999999", "nowhere"), units[3]]  # one unit never named
+    calls = overlap._AsCollected(raw, _announcements(*named))
+    order = calls.arrival_order(units)
+    assert list(order) == [2, 0, 3, 1]  # as named (an unknown name skipped), then the rest in order
+    calls = overlap._AsCollected(raw, _announcements(*reversed(units)))
+    tables = normalize(calls, units, CONCERNS, order=calls.arrival_order(units))
+    calls.wait_for_the_end()
+    assert _tables_equal(tables, normalize(RawDirCalls(raw), units, CONCERNS))
+
+
 def test_a_group_that_changed_after_it_was_read_is_noticed_and_one_never_read_is_not(finished_raw, tmp_path):
     raw_src, units = finished_raw
     raw = tmp_path / "raw"
