@@ -36,7 +36,7 @@ from .model import (
     Repository,
     ScanRule,
 )
-from .org import build_org_fleet
+from .org import LazyRegistries, build_org_fleet
 from .policies import POLICIES, evaluate, policy_text
 from .scanning import effective_scanning
 from .scans import ScanResults
@@ -77,15 +77,18 @@ def build_fleet(scale: float = 1, as_of: datetime | None = None) -> DemoFleet:
     as_of = _as_of(as_of)
     rng = random.Random(f"ecr-report-demo/{scale!r}")
     specs = _unit_specs()
-    registries = {}
-    with stage("emulator: build fleet"):
-        for (account, region), spec in specs.items():
-            builder = _RegistryBuilder(account, region, spec, scale, as_of, random.Random(rng.getrandbits(64)))
-            registries[(account, region)] = builder.build()
-    units = tuple(sorted(registries))
+    # Each registry draws from its own generator, seeded in this order: so it can be built
+    # whenever it is first read (by the process collecting it, jobs/collect/split.py).
+    seeds = {unit: rng.getrandbits(64) for unit in specs}
+
+    def build(unit: tuple[str, str]) -> Registry:
+        with stage("emulator: build fleet"):
+            return _RegistryBuilder(*unit, specs[unit], scale, as_of, random.Random(seeds[unit])).build()
+
+    units = tuple(sorted(specs))
     return DemoFleet(scale=scale, as_of=as_of, caller_account=N.CALLER_ACCOUNT,
                      accounts=tuple(sorted({a for a, _ in units})), regions=tuple(sorted({r for _, r in units})),
-                     units=units, registries=registries)
+                     units=units, registries=LazyRegistries(tuple(specs), build))
 
 
 def build_organization_fleet(accounts: int, as_of: datetime | None = None) -> DemoFleet:

@@ -128,7 +128,10 @@ def _member_spec(account: str, name: str, region: str, rng: random.Random) -> di
 
 
 class LazyRegistries(Mapping):
-    """(account, region) -> Registry, built on first use; at most `CACHED_REGISTRIES` kept."""
+    """(account, region) -> Registry, built on first use; at most `CACHED_REGISTRIES` kept.
+
+    A registry is built once however many threads ask for it at once (a unit's first steps run
+    side by side and all read it); other registries are built meanwhile."""
 
     def __init__(self, keys: tuple[tuple[str, str], ...], build: Callable[[tuple[str, str]], Registry]) -> None:
         self._keys = frozenset(keys)
@@ -136,22 +139,32 @@ class LazyRegistries(Mapping):
         self._build = build
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[tuple[str, str], threading.Lock] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> Registry:
         if key not in self._keys:
             raise KeyError(key)
+        found = self._cached(key)
+        if found is not None:
+            return found
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # outside the lock: other registries are built and read meanwhile
+            found = self._cached(key)  # built by the thread this one waited for
+            if found is None:
+                found = self._build(key)
+                with self._lock:
+                    self._cache[key] = found
+                    while len(self._cache) > CACHED_REGISTRIES:
+                        self._cache.popitem(last=False)
+        return found
+
+    def _cached(self, key: tuple[str, str]) -> Registry | None:
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
                 self._cache.move_to_end(key)
-                return found
-        built = self._build(key)  # outside the lock: other units keep going meanwhile
-        with self._lock:
-            found = self._cache.setdefault(key, built)
-            self._cache.move_to_end(key)
-            while len(self._cache) > CACHED_REGISTRIES:
-                self._cache.popitem(last=False)
-        return found
+            return found
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._order)
