@@ -21,10 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-import pandas as pd
-
-from ..reports.compliance import CONTROLS
-from ..reports.frameworks import mapping
+from ..reports.controls import CONTROLS
 from ..reports.provenance import resolve, split_refs
 from .errors import ConfigError
 
@@ -96,6 +93,8 @@ def matching_rows(run_dir: Path, control: str, *, repository: str | None = None,
     path = run_dir / COMPLIANCE_CSV
     if not path.is_file():
         raise ConfigError(f"{run_dir}: no {COMPLIANCE_CSV} (not a report run)")
+    import pandas as pd  # here, not at the top: building the command line's parser imports this module
+
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     mask = frame["control_id"] == control
     for column, wanted in (("repository_name", repository), ("account_id", account), ("region", region)):
@@ -139,6 +138,8 @@ def _quoted(value: Value) -> str:
 
 def source_line(control: str) -> str:
     """The public page the control's text (and its framework mapping) was read from."""
+    from ..reports.frameworks import mapping  # pandas: see matching_rows
+
     rows = mapping()
     row = rows[rows["control_id"] == control]
     if not len(row):
@@ -207,6 +208,8 @@ FORMATTERS = {"text": format_text, "markdown": format_markdown, "json": format_j
 def pointer_resolution(run_dir: Path, table: str = "compliance") -> tuple[int, int]:
     """(rows whose every evidence pointer resolves, rows with evidence) for one data table of a
     run: the issue's figure for data/compliance.csv."""
+    import pandas as pd  # see matching_rows
+
     frame = pd.read_csv(run_dir / "data" / f"{table}.csv", dtype=str, keep_default_na=False)
     resolved = total = 0
     cache: dict[str, Any] = {}

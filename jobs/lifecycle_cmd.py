@@ -19,17 +19,6 @@ from typing import Any
 import orjson
 
 from ecr_report.reports.jsonbytes import has_float_written_differently, orjson_if_alike
-from ecr_report.reports.lifecycle import (
-    AwsJsonError,
-    ImageInputError,
-    PolicyValidationError,
-    images_from_describe,
-    lint,
-    manifests_from_batch_get,
-    parse_policy,
-    parse_timestamp,
-    preview,
-)
 
 from .gcpause import cycle_collector_paused
 
@@ -157,6 +146,8 @@ def _as_of(value: str | None):
         number = float(value)
     except ValueError:
         number = None
+    from ecr_report.reports.lifecycle import AwsJsonError, parse_timestamp  # see _run_preview
+
     try:
         return parse_timestamp(number if number is not None else value, "--as-of")
     except AwsJsonError as exc:
@@ -164,6 +155,8 @@ def _as_of(value: str | None):
 
 
 def _inputs(args: argparse.Namespace):
+    from ecr_report.reports.lifecycle import images_from_describe, manifests_from_batch_get, parse_policy
+
     policy = parse_policy(_read(args.policy, "policy"))
     images = images_from_describe(_json(args.images, "images")) if args.images else None
     manifests = manifests_from_batch_get(_json(args.manifests, "manifests")) if getattr(args, "manifests", None) else None
@@ -182,6 +175,10 @@ def run_preview(args: argparse.Namespace) -> int:
 
 
 def _run_preview(args: argparse.Namespace) -> int:
+    # The evaluator (pandas, pyarrow) is imported here, when a lifecycle command runs: not when
+    # any command's parser is built (jobs/cli.py `build_parser` adds this command's).
+    from ecr_report.reports.lifecycle import AwsJsonError, ImageInputError, PolicyValidationError, preview
+
     try:
         policy, images, manifests, as_of = _inputs(args)
         out = preview(policy, images, as_of, manifests)
@@ -200,6 +197,9 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def _run_lint(args: argparse.Namespace) -> int:
+    # the evaluator: see _run_preview
+    from ecr_report.reports.lifecycle import AwsJsonError, ImageInputError, PolicyValidationError, lint
+
     try:
         policy, images, manifests, as_of = _inputs(args)
         warnings = lint(

@@ -6,7 +6,6 @@ the same bytes.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from ..reports.analyse import Analysis
@@ -14,7 +13,6 @@ from ..reports.render import ReportInput, render_html
 from ..reports.stages import stage
 from ..reports.xlsx import finops_workbook, workbook_sheets
 from . import forked
-from .errors import ConfigError
 from .gcpause import cycle_collector_paused
 from .rundir import SUMMARY, write_frames, write_json
 
@@ -28,36 +26,13 @@ PDF_PROCESS = "ecr-report-pdf"
 XLSX_PROCESS = "ecr-report-xlsx"
 """The name of the child process that makes data/finops.xlsx's bytes."""
 
-JAPANESE_FONT_PACKAGE = "fonts-ipaexfont-gothic"
-"""The Debian package README.md documents for the Japanese edition's PDF font."""
-
-
-def japanese_fonts() -> list[str]:
-    """Font families fontconfig knows that cover Japanese (`fc-list :lang=ja family`)."""
-    try:
-        result = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True,
-                                text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return [line.strip() for line in result.stdout.splitlines() if line.strip()]
-
-
-def check_fonts(language: str, *, pdf: bool = True) -> None:
-    """Fail (ConfigError: one line, exit code 2) before anything is written when a Japanese PDF
-    is asked for and no Japanese font is installed: the PDF would print empty boxes."""
-    if language == "ja" and pdf and not japanese_fonts():
-        raise ConfigError("report.language = \"ja\" needs a Japanese font for the PDF and "
-                          "fontconfig finds none (fc-list :lang=ja); install one: "
-                          f"apt-get install {JAPANESE_FONT_PACKAGE}")
-
-
 def report_language(analysis: Analysis) -> str:
     """The run's report language, as stored in its snapshot (English for older runs)."""
     return str(analysis.snapshot.meta.settings.get("report_language") or "en")
 
 
 def publish(analysis: Analysis, run_dir: Path, *, pdf: bool = True) -> None:
-    """Callers check fonts first (`check_fonts`), before any expensive or irreversible work.
+    """Callers check fonts first (jobs/fonts.py `check_fonts`), before any expensive or irreversible work.
 
     With a second core, a forked child (jobs/forked.py) makes bytes while this process writes the
     data files: the PDF's (it needs only the HTML), or without a PDF the FinOps workbook's (it

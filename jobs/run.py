@@ -24,17 +24,16 @@ from ..reports.raw import CallsByUnit
 from ..reports.snapshot import Snapshot, SnapshotMeta, build_snapshot
 from ..reports.stages import stage
 from . import apart
-from .archive_index import refresh_index
 from .collect import CollectOptions, collect_fleet
 from .collect.split import processes_for
 from .config import Config, ConfigError
 from .demo_options import DemoOptions
 from .evidence import EvidenceRecorder, RawCall, RawDirCalls
+from .fonts import check_fonts
 from .gcpause import cycle_collector_paused, release_free_memory
 from .history import read_history
 from .overlap import Announcer, PendingSnapshot, collect_and_normalize
 from .plugins import CONCERNS, collectors
-from .publish import check_fonts, publish
 from .rundir import (
     DELIVERY_DIR,
     MANIFEST,
@@ -204,6 +203,11 @@ def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datet
                 calls: Sequence[RawCall] | CallsByUnit, units: Sequence[tuple[str, str]],
                 errors: Sequence[Mapping[str, str]], organization: Mapping[str, Any] | None,
                 pending: PendingSnapshot | None) -> RunOutcome:
+    # The writers (renderer, Jinja2, XlsxWriter) are imported here, not at the top: a process
+    # that only collects (`ecr-report collect`, jobs/shards.py) imports this module too.
+    from .archive_index import refresh_index
+    from .publish import publish
+
     run_dir = paths.partial
     # Earlier runs' headline figures, for the trends: read now and kept in the snapshot, so a
     # re-render of this run shows them as they were (render_run never reads other runs).
@@ -298,6 +302,8 @@ def render_run(run_dir: Path, *, pdf: bool = True, signer: Signer | None = None,
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{snapshot_path}: unreadable snapshot ({exc})") from None
     check_fonts(str(meta.settings.get("report_language") or "en"), pdf=pdf)
+    from .publish import publish  # see _finish_run
+
     with runs_lock(run_dir.parent, exclusive=True, what=f"render {run_dir.name}"):
         if not force:
             _check_inputs(run_dir)

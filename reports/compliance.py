@@ -1,7 +1,7 @@
 """Per-repository verdicts for the AWS Security Hub ECR controls (src: securityhub-ecr-controls, (src: securityhub-ecr-controls)).
 
 One row per (repository, control) in RESULT_TABLES["compliance"]. Controls are data
-(`CONTROLS`: title verbatim, severity, what we check, remediation); each has one small,
+(`CONTROLS`, reports/controls.py: title verbatim, severity, what we check, remediation); each has one small,
 vectorized evaluator that returns (status, evidence, rule) columns, and one function naming the
 raw values that decided it (`evidence_file`, `evidence_pointer`: reports.provenance). A verdict
 needs data: whenever the input was not collected the status is UNKNOWN, never PASS or FAIL.
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import schema
+from .controls import CONTROLS
 from .coverage import CoverageResult, source_of
 from .provenance import Ref, refs_column, split_refs
 from .scanfilters import source_text
@@ -29,75 +29,6 @@ REPO = list(schema.REPO_KEY)
 UNIT = list(schema.UNIT_KEY)
 AWS_MANAGED_ECR_KEY_ALIAS = "alias/aws/ecr"
 
-
-@dataclass(frozen=True)
-class Control:
-    """One Security Hub control as this report evaluates it."""
-
-    control_id: str
-    title: str
-    """Verbatim from the Security Hub user guide."""
-    severity: str
-    checks: str
-    """What this report checks, in one sentence."""
-    remediation: str
-    source: str
-
-
-_SH_ECR = "https://docs.aws.amazon.com/securityhub/latest/userguide/ecr-controls.html"
-_SH_INSPECTOR = "https://docs.aws.amazon.com/securityhub/latest/userguide/inspector-controls.html"
-
-CONTROLS: dict[str, Control] = {
-    c.control_id: c
-    for c in (
-        Control(
-            "ECR.1",
-            "ECR private repositories should have image scanning configured",
-            "High",
-            "The repository's effective scan frequency (registry rules and filters, or the "
-            "deprecated repository scanOnPush) is SCAN_ON_PUSH or CONTINUOUS_SCAN.",
-            "Add a registry scanning filter (scan on push or continuous) that matches the repository.",
-            _SH_ECR,
-        ),
-        Control(
-            "ECR.2",
-            "ECR private repositories should have tag immutability configured",
-            "Medium",
-            "imageTagMutability is IMMUTABLE. *_WITH_EXCLUSION values fail: the control text "
-            "passes only IMMUTABLE, and how Security Hub treats them is UNCONFIRMED.",
-            "Set image tag mutability to IMMUTABLE (put-image-tag-mutability).",
-            _SH_ECR,
-        ),
-        Control(
-            "ECR.3",
-            "ECR repositories should have at least one lifecycle policy configured",
-            "Medium",
-            "A lifecycle policy is present (presence only; its content is judged in the "
-            "lifecycle section).",
-            "Attach a lifecycle policy that expires or archives unneeded images.",
-            _SH_ECR,
-        ),
-        Control(
-            "ECR.5",
-            "ECR repositories should be encrypted with customer managed AWS KMS keys",
-            "Medium",
-            "encryptionType is KMS or KMS_DSSE with a customer managed key (a key reference "
-            "that is not the AWS managed alias/aws/ecr); AES256 or KMS without a key fail.",
-            "Create new repositories with a customer managed KMS key (encryption cannot be "
-            "changed on an existing repository) and migrate the images.",
-            _SH_ECR,
-        ),
-        Control(
-            "Inspector.2",
-            "Amazon Inspector ECR scanning should be enabled",
-            "High",
-            "Amazon Inspector's ECR scanning status for the repository's account and Region is "
-            "ENABLED (an account-level control, repeated on each repository).",
-            "Activate Amazon Inspector ECR scanning for the account and Region.",
-            _SH_INSPECTOR,
-        ),
-    )
-}
 
 METHODOLOGY: tuple[str, ...] = (
     msg("Control verdicts are this report's own evaluation of the documented logic of the AWS "

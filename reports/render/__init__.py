@@ -4,23 +4,26 @@ Pure and offline: nothing here reads the clock, the environment or the network.
 
     html = render_html(report)      # str, CSS inlined, charts as inline SVG
     pdf = render_pdf(html)          # bytes, WeasyPrint, identical for identical input
+
+Names are imported on first use (PEP 562 `__getattr__`): every concern's section and headline
+import modules of this package (blocks, filters, headline), and a process that only collects
+(`ecr-report collect`) or builds the command line must not pay for the HTML renderer (Jinja2,
+the view model), nor WeasyPrint (~0.4 s), which loads only when a PDF is made.
 """
 
+import importlib
 from typing import Any
 
-from .charts import Series, svg_bar_chart
-from .html import render_html
-from .model import ReportInput
-from .view import build_view
+_HOME = {  # exported name -> the module defining it
+    "ReportInput": "model", "Series": "charts", "build_view": "view", "render_html": "html",
+    "render_pdf": "pdf", "svg_bar_chart": "charts",
+}
 
 __all__ = ["ReportInput", "Series", "build_view", "render_html", "render_pdf", "svg_bar_chart"]
 
 
 def __getattr__(name: str) -> Any:
-    # WeasyPrint takes ~0.4 s to import: it loads when a PDF is made, not whenever a module of
-    # this package is (every concern's section is one, so `lifecycle preview` would pay it).
-    if name == "render_pdf":
-        from .pdf import render_pdf
-
-        return render_pdf
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)

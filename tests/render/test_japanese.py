@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 from pypdf import PdfReader
 
-from ecr_report.jobs import publish as publish_module
+from ecr_report.jobs import fonts as fonts_module
 from ecr_report.jobs.cli import main
 from ecr_report.reports.render import render_html, render_pdf
 from ecr_report.reports.render.filters import fmt_date, fmt_datetime
@@ -98,7 +98,7 @@ def test_ja_pdf_is_reproducible(ja_html, ja_pdf):
 
 
 def test_missing_japanese_font_fails_in_one_line_before_writing(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(publish_module, "japanese_fonts", lambda: [])
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: [])
     config = tmp_path / "ecr-report.toml"
     config.write_text('[report]\nlanguage = "ja"\n', encoding="utf-8")
     output = tmp_path / "out"
@@ -112,15 +112,15 @@ def test_missing_japanese_font_fails_in_one_line_before_writing(tmp_path, monkey
 
 
 def test_missing_font_check_is_only_for_a_japanese_pdf(monkeypatch):
-    monkeypatch.setattr(publish_module, "japanese_fonts", lambda: [])
-    publish_module.check_fonts("en")
-    publish_module.check_fonts("ja", pdf=False)
-    with pytest.raises(publish_module.ConfigError, match="fonts-ipaexfont-gothic"):
-        publish_module.check_fonts("ja")
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: [])
+    fonts_module.check_fonts("en")
+    fonts_module.check_fonts("ja", pdf=False)
+    with pytest.raises(fonts_module.ConfigError, match="fonts-ipaexfont-gothic"):
+        fonts_module.check_fonts("ja")
 
 
 def test_the_installed_font_is_found():
-    assert publish_module.japanese_fonts(), "fc-list :lang=ja finds no font on this machine"
+    assert fonts_module.japanese_fonts(), "fc-list :lang=ja finds no font on this machine"
 
 
 def test_the_language_is_kept_in_the_snapshot_settings():
