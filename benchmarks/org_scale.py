@@ -6,7 +6,8 @@
     python benchmarks/org_scale.py shard-memory [--accounts 50 200 400] [--per-shard 25]
 
 `shards`: an organization of ACCOUNTS member accounts x 2 regions (`--demo-accounts`), every
-emulated call waiting LATENCY ms. First one process (`ecr-report run`, the baseline, measured
+emulated call waiting LATENCY ms. First one process (`ecr-report run`, unsharded, the baseline
+(like each shard, it collects on up to one process per core: `[aws] collect_processes`), measured
 in the same invocation), then for each N: N `ecr-report collect --shard K/N` processes and
 `ecr-report assemble`, in two placements. `together`: the N processes start at once and share
 this machine's 2 cores (an Indexed Job packed on one node). `alone`: each shard runs by itself,
@@ -89,7 +90,7 @@ def shards(args: argparse.Namespace) -> None:
     [single_dir] = (root / "runs").iterdir()
     per_unit = calls_per_unit(single_dir)
     total = sum(per_unit.values())
-    print(f"\none process: {single_wall:7.1f} s, exit {code}, peak RSS {single_rss / 1024:6.0f} MiB, "
+    print(f"\none process (unsharded run): {single_wall:7.1f} s, exit {code}, peak RSS {single_rss / 1024:6.0f} MiB, "
           f"{total} calls (the lower bound), {len(per_unit)} registries with calls")
 
     for n in args.shards:
