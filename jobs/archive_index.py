@@ -120,6 +120,8 @@ def _check(run_dir: Path, cache: VerdictCache | None) -> tuple[list[str], str, l
     fingerprint is unchanged, else checked (and kept in the cache)."""
     if cache is None:
         return (verify_run(run_dir, signature=False), *_signature(run_dir)[:2])
+    if cache.vouched(run_dir.name):
+        return ([], *_signature(run_dir)[:2])
     stamp = fingerprint(run_dir)  # before checking: a change made meanwhile shows next time
     name = run_dir.name
     problems = cache.manifest_verdict(name, stamp.fingerprint)
@@ -233,7 +235,7 @@ def build_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = 
 
 
 def write_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = None,
-                use_cache: bool = True) -> Path:
+                use_cache: bool = True, written: str | None = None) -> Path:
     """Write `root/index.html` atomically (temporary file in `root`, then rename), then the
     verification cache beside it (`root/.index-cache.json`, index_cache.py) unless `use_cache`
     is false (every run is then checked, and the cache file is left as it is)."""
@@ -241,6 +243,8 @@ def write_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = 
 
     root = Path(root)
     cache = VerdictCache.load(root, hmac_key=read_hmac_key(None)) if use_cache else None
+    if cache is not None and written is not None:
+        cache.vouch(written)  # see refresh_index
     page = render_index(build_index(root, jobs=jobs, now=now, cache=cache))
     root.mkdir(parents=True, exist_ok=True)
     write_text_atomic(root / INDEX, page)
@@ -249,12 +253,17 @@ def write_index(root: Path, *, jobs: Iterable[Any] = (), now: datetime | None = 
     return root / INDEX
 
 
-def refresh_index(root: Path, config: Any = None) -> None:
+def refresh_index(root: Path, config: Any = None, *, written: str | None = None) -> None:
     """`write_index` after a run, a render or a delivery: the index is a view of the root, so a
-    failure to write it is logged and never fails the command that changed the root."""
+    failure to write it is logged and never fails the command that changed the root.
+
+    `written`: the run this command has just written, its manifest hashed from the files
+    themselves a moment ago; the index takes its manifest check from there instead of hashing
+    every file again (its signature is still checked). Its verdict is not cached (the run is
+    too fresh: see index_cache.py), so the next index checks it in full."""
     jobs = list(getattr(config, "jobs", None) or ())
     try:
-        write_index(root, jobs=jobs)
+        write_index(root, jobs=jobs, written=written)
     except Exception as exc:  # noqa: BLE001 - the run is written; the index can be rebuilt with `index`
         log.warning("%s: archive index not updated (%s); `ecr-report index %s` rebuilds it",
                     Path(root) / INDEX, exc, root)

@@ -98,6 +98,7 @@ class VerdictCache:
         self._old = runs or {}
         self._new: dict[str, dict[str, Any]] = {}
         self.key = key_tag(hmac_key)
+        self._vouched: set[str] = set()
 
     @classmethod
     def load(cls, root: Path, *, hmac_key: bytes | None = None) -> VerdictCache:
@@ -112,6 +113,14 @@ class VerdictCache:
                 and doc.get("tool_version") == tool_version() and isinstance(doc.get("runs"), dict)):
             return cls(hmac_key=hmac_key)  # another release may check runs differently
         return cls(doc["runs"], hmac_key=hmac_key)
+
+    def vouch(self, name: str) -> None:
+        """Run `name` was just written by this process, its manifest hashed from its files: it
+        is taken as intact without hashing them again (and nothing is stored for it)."""
+        self._vouched.add(name)
+
+    def vouched(self, name: str) -> bool:
+        return name in self._vouched
 
     def manifest_verdict(self, name: str, fp: str) -> list[str] | None:
         """The problems `verify_run(signature=False)` found for this fingerprint, if cached."""

@@ -228,7 +228,7 @@ def _finish_run(config: Config, paths: RunPaths, pre: Preflight, *, as_of: datet
         sign_run(run_dir, pre.signer)  # manifest.sig (+ .pub) when a key is configured
     final = paths.commit()
     log.info("report: %s", final / ("report.pdf" if config.report.pdf else "report.html"))
-    refresh_index(paths.root, config)  # ROOT/index.html, beside runs/: after the commit, never inside it
+    refresh_index(paths.root, config, written=final.name)  # ROOT/index.html, beside runs/: after the commit
     return RunOutcome(final, analysis)
 
 

@@ -193,3 +193,19 @@ def test_hmac_key_change_rechecks_only_the_signature(root, counter, monkeypatch)
         row = next(r for r in build_index(root, now=NOW).runs if r.run_id == run_ids()[0])
         assert row.signature.startswith(expected)
         assert page == render_index(build_index(root, now=NOW))
+
+
+def test_the_run_just_written_is_not_hashed_again_nor_cached(root, counter):
+    """`written`: the run the command has just written and hashed into its manifest is shown
+    complete without hashing its files again (its signature is still checked), nothing is
+    cached for it, and the next write checks it in full."""
+    written, *others = run_ids()
+    page = write_index(root, now=NOW, written=written).read_bytes()
+    assert len(counter.hashed) == sum(_manifest_files(root / "runs" / r) for r in others)
+    assert counter.signatures == 3  # every run's signature, the written one's too
+    assert written not in json.loads((root / CACHE).read_text(encoding="utf-8"))["runs"]
+    assert page == render_index(build_index(root, now=NOW)).encode("utf-8")  # as if it had been hashed
+    counter.reset()
+    write_index(root, now=NOW)
+    assert len(counter.hashed) == _manifest_files(root / "runs" / written)
+
