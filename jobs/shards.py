@@ -138,9 +138,9 @@ REGISTRY_OVERHEAD_CALLS = 28
 run) plus this. A registry's calls depend on one another (its identity, then its settings and
 repositories, then each repository's images, then findings...), so even a small one takes
 several round trips. Measured over 20 registries of the demo organization (10 to 53 calls, 50 ms
-a call, 4 repository workers, one at a time): wall time = (28 + 5.6 x calls) round trips / 5.6,
-about 5 round trips before the first call's share. Weighed by calls alone, a shard given a few
-more small registries than another for the same calls ended 10-20 % later."""
+a call, 4 repository workers, one registry at a time): a registry of C calls took about
+5 + 0.18 x C round trips, i.e. as long as 28 + C calls at that pace. Weighed by calls alone, a
+shard given a few more small registries than another for the same calls ended 10-20 % later."""
 
 
 def _plan_doc(config: Config, run_id: str, demo: DemoOptions | None, setup: Any,
