@@ -211,9 +211,10 @@ class _Table:
         """Places of the first unit whose rows are in `_rows`, and of the unit that may follow them."""
         self._frames: list[tuple[int, pd.DataFrame]] = []
 
-    def add(self, rows: Iterable[Mapping[str, Any]] | Tuples, place: int) -> None:
+    def add(self, rows: Iterable[Mapping[str, Any]] | Tuples, place: int | None = None) -> None:
         """One unit's rows, as a builder returns them (dicts, or `Tuples`); `place`: the unit's
-        place in the run's units."""
+        place in the run's units (default: the place after the last unit's)."""
+        place = self._next if place is None else place
         unit = self._tuples(rows)
         if self._rows and place != self._next:
             self._flush()
