@@ -53,10 +53,12 @@ class DemoEmulator:
             raise DemoServiceError("AccessDeniedException" if service != "sts" else "AccessDenied",
                                    f"The security token included in the request is not valid for account "
                                    f"{account_id}.", 403)
-        with stage("emulator"):
-            if service in svc_org.ACCOUNT_LEVEL:
+        if service in svc_org.ACCOUNT_LEVEL:
+            with stage("emulator"):
                 return handler(self, account_id, dict(params or {}))
-            return handler(self, self.registry(account_id, region), dict(params or {}))
+        registry = self.registry(account_id, region)  # built on first use: a stage of its own
+        with stage("emulator"):
+            return handler(self, registry, dict(params or {}))
 
     def release(self) -> None:
         """Let go of the fleet and the memo once collection is over.
