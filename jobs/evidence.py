@@ -418,11 +418,24 @@ class EvidenceRecorder:
             spool = self._spools[(account_id, region)] = _Spool(self._raw_dir.parent)
         return spool
 
-    def unit_done(self, account_id: str, region: str) -> list[RawCall]:
-        """Number, write and (when retained) keep the calls of one unit; returns them."""
+    def unit_done(self, account_id: str, region: str, position: int | None = None) -> list[RawCall]:
+        """Number, write and (when retained) keep the calls of one unit; returns them.
+
+        `position`: the unit's place in the collection. Calls another unit made but filed under
+        this one (an `AssumeRole` under the caller's own registry) then stay held until `flush`,
+        numbered there after this unit's own and in one-thread order among themselves: were
+        they written with this unit, which of them came before it was done, and so their numbers,
+        would depend on how the threads (or processes) ran. Calls made before any unit (the
+        caller's identity, discovery) are written with it, first."""
         with self._lock:
             group = self._pending.pop((account_id, region), [])
-            spool = self._spools.pop((account_id, region), None)
+            if position is not None:
+                foreign = [held for held in group if held[0][0] not in (position, -1)]
+                if foreign:
+                    self._pending[(account_id, region)] = foreign
+                    group = [held for held in group if held[0][0] in (position, -1)]
+            # The spool holds the bodies of the calls still held, if any: closed with the last.
+            spool = None if (account_id, region) in self._pending else self._spools.pop((account_id, region), None)
             # A late call of a unit already written (an AssumeRole filed under the caller's
             # own registry) numbers after the ones written before it.
             calls = number_in_order(group, self._numbered)  # type: ignore[arg-type]

@@ -90,7 +90,7 @@ def _collect_and_write(factory: SessionFactory, unit: Unit, options: CollectOpti
         with call_order((position,)):
             return collect_unit(factory, unit, options)
     finally:
-        factory.recorder.unit_done(unit.account_id, unit.region)
+        factory.recorder.unit_done(unit.account_id, unit.region, position)
 
 
 def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: CollectOptions,
@@ -121,13 +121,14 @@ def collect_fleet(factory: SessionFactory, units: Sequence[Unit], options: Colle
 
 def collect_units(factory: SessionFactory, units: Sequence[Unit], max_workers: int, *, options: CollectOptions,
                   then_exits: bool, on_unit_done: Callable[[str, str], None] | None,
-                  bar: bool = True) -> list[CollectionError]:
+                  bar: bool = True, part: str = "") -> list[CollectionError]:
     """`collect_fleet`'s work in this process, `max_workers` units at a time: each unit's
     evidence is written once it is done (calls filed under a unit collected elsewhere stay
     held); returns the units' collection errors. `bar`: a progress bar on a terminal (else log
-    lines: what a second collecting process gives, beside the first one's bar)."""
+    lines: what a second collecting process gives, beside the first one's bar). `part`: which
+    of several collecting processes this is, for the progress lines ("process 2 of 2")."""
     errors: list[CollectionError] = []
-    progress = _Progress(len(units), bar=bar)
+    progress = _Progress(len(units), bar=bar, part=part)
     workers = max(1, min(max_workers, len(units)))
     with collector_tuned_for_collection(free_garbage_after=not then_exits), ThreadPoolExecutor(workers, thread_name_prefix="ecr-unit") as pool:
         futures = {pool.submit(_collect_and_write, factory, unit, options, unit.position): unit for unit in units}
@@ -145,8 +146,8 @@ def collect_units(factory: SessionFactory, units: Sequence[Unit], max_workers: i
 class _Progress:
     """A progress bar on a terminal, plain log lines otherwise (cron, CI, containers)."""
 
-    def __init__(self, total: int, *, bar: bool = True) -> None:
-        self._bar = None
+    def __init__(self, total: int, *, bar: bool = True, part: str = "") -> None:
+        self._bar, self._part = None, f", {part}" if part else ""
         if bar and sys.stderr.isatty():
             from tqdm import tqdm
 
@@ -160,7 +161,7 @@ class _Progress:
             self._bar.update(1)
         else:
             suffix = f", {error_count} calls failed" if error_count else ""
-            log.info("collected %s (%d/%d)%s", label, self._count, self._total, suffix)
+            log.info("collected %s (%d/%d%s)%s", label, self._count, self._total, self._part, suffix)
 
     def close(self) -> None:
         if self._bar is not None:

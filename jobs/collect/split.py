@@ -38,7 +38,7 @@ from .context import CollectionError
 from .unit import Unit
 
 CollectPart = Callable[..., list[CollectionError]]
-"""`collect_units` with everything but (units, max_workers, bar=) given."""
+"""`collect_units` with everything but (units, max_workers, bar=, part=) given."""
 
 
 def can_split(recorder: EvidenceRecorder) -> bool:
@@ -92,11 +92,12 @@ def collect_in_processes(recorder: EvidenceRecorder, parts: Sequence[Sequence[Un
     # collection would otherwise write into every one of them, copying the pages it shares
     # with this process (jobs/gcpause.py unfreezes them when the collection ends).
     gc.freeze()
-    children = [apart.start_apart(_collect_part, recorder, collect, part, share,
-                                  what=f"collection part {k + 1} of {len(parts)}", name=f"ecr-report-col{k + 1}")
+    count = len(parts)
+    children = [apart.start_apart(_collect_part, recorder, collect, part, share, f"process {k + 1} of {count}",
+                                  what=f"collection part {k + 1} of {count}", name=f"ecr-report-col{k + 1}")
                 for k, (part, share) in enumerate(zip(parts, workers)) if k > 0]
     try:
-        errors = collect(parts[0], workers[0])
+        errors = collect(parts[0], workers[0], part=f"process 1 of {count}")
         for child in children:
             child_errors, handed = child.result()
             errors.extend(child_errors)
@@ -109,8 +110,9 @@ def collect_in_processes(recorder: EvidenceRecorder, parts: Sequence[Sequence[Un
 
 
 def _collect_part(recorder: EvidenceRecorder, collect: CollectPart, units: Sequence[Unit],
-                  workers: int) -> tuple[list[CollectionError], HandedOver]:
-    """A child's part: its units collected, then what its recorder still holds handed back."""
+                  workers: int, which: str) -> tuple[list[CollectionError], HandedOver]:
+    """A child's part: its units collected, then what its recorder still holds handed back.
+    Its progress goes to the log (the first process's bar is the terminal's)."""
     before = recorder.operation_counts()
-    errors = collect(units, workers, bar=False)
+    errors = collect(units, workers, bar=False, part=which)
     return errors, recorder.hand_over(counted_since=before)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -141,3 +142,27 @@ def test_held_calls_handed_over_are_numbered_in_one_thread_order(tmp_path):
     here.flush()
     assert _tree(tmp_path / "here") == _tree(tmp_path / "single")
     assert here.operation_counts() == single.operation_counts()
+
+
+@pytest.mark.parametrize("retain", [True, False], ids=["kept", "held as JSON"])
+def test_calls_of_other_units_filed_under_a_unit_are_numbered_by_position_not_by_timing(tmp_path, retain):
+    """Unit 0 is the caller's registry; units 3 and 1 assume their roles, filed under it. Unit 3's
+    call comes before unit 0 is done, unit 1's after: both are written at the end, in one-thread
+    order (unit 1's first), after unit 0's own calls, whatever the timing."""
+    recorder = EvidenceRecorder(tmp_path / "raw", retain=retain)
+    caller = ("111122223333", "us-east-1")
+
+    def assume(unit_position: int) -> None:
+        with call_order((unit_position,)):
+            recorder.record(*caller, "sts", "AssumeRole", {"RoleArn": f"arn:aws:iam::{unit_position}:role/r"}, {})
+
+    with call_order((0,)):
+        recorder.record(*caller, "sts", "GetCallerIdentity", {}, {"Account": caller[0]})
+    assume(3)
+    recorder.unit_done(*caller, 0)
+    assert [p.name for p in (tmp_path / "raw" / caller[0] / caller[1]).iterdir()] == ["sts.GetCallerIdentity.1.json.gz"]
+    assume(1)
+    recorder.flush()
+    written = {p.name: gzip.decompress(p.read_bytes()) for p in (tmp_path / "raw" / caller[0] / caller[1]).iterdir()}
+    assert b"arn:aws:iam::1:role/r" in written["sts.AssumeRole.1.json.gz"]
+    assert b"arn:aws:iam::3:role/r" in written["sts.AssumeRole.2.json.gz"]
