@@ -245,6 +245,9 @@ def sort_calls(calls: Iterable[RawCall]) -> list[RawCall]:
 
 
 _ORDER = threading.local()
+BEFORE_UNITS = -1
+"""The first element of the position of a call made outside every unit (the caller's identity,
+discovery): it sorts before every unit's."""
 
 
 @contextmanager
@@ -268,7 +271,7 @@ def reserve_position() -> tuple[int, ...]:
     """The next position of this thread's order (for a call, or for work done elsewhere)."""
     state = getattr(_ORDER, "state", None)
     if state is None:  # outside every unit (the caller's identity, discovery): before the units
-        state = _ORDER.state = [(-1,), 0]
+        state = _ORDER.state = [(BEFORE_UNITS,), 0]
     state[1] += 1
     return (*state[0], state[1])
 
@@ -430,10 +433,11 @@ class EvidenceRecorder:
         with self._lock:
             group = self._pending.pop((account_id, region), [])
             if position is not None:
-                foreign = [held for held in group if held[0][0] not in (position, -1)]
+                mine = (position, BEFORE_UNITS)
+                foreign = [held for held in group if held[0][0] not in mine]
                 if foreign:
                     self._pending[(account_id, region)] = foreign
-                    group = [held for held in group if held[0][0] in (position, -1)]
+                    group = [held for held in group if held[0][0] in mine]
             # The spool holds the bodies of the calls still held, if any: closed with the last.
             spool = None if (account_id, region) in self._pending else self._spools.pop((account_id, region), None)
             # A late call of a unit already written (an AssumeRole filed under the caller's

@@ -92,7 +92,15 @@ def can_fork(cores: int = 2) -> bool:
     beside its parent gains nothing on one core; one that only keeps memory apart does)."""
     if not hasattr(os, "fork") or sys.platform != "linux":  # macOS: fork without exec is unsafe
         return False
-    return len(os.sched_getaffinity(0)) >= cores
+    return usable_cores() >= cores
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity; 1 where that cannot be read)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return 1
 
 
 def start(fn: Callable[..., bytes], *args: object, what: str, name: str = "ecr-report-child") -> Forked:

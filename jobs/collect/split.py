@@ -29,7 +29,6 @@ their logs are handled here, their exceptions raised here, and they die with thi
 from __future__ import annotations
 
 import gc
-import os
 from typing import Callable, Sequence
 
 from .. import apart, forked
@@ -49,12 +48,7 @@ def can_split(recorder: EvidenceRecorder) -> bool:
 
 def processes_for(configured: int) -> int:
     """`[aws] collect_processes`: as configured, or with 0 one per core this process may use."""
-    if configured:
-        return configured
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux: no split anyway (can_split)
-        return 1
+    return configured or forked.usable_cores()
 
 
 def account_parts(units: Sequence[Unit], processes: int, max_workers: int) -> list[list[Unit]]:
@@ -87,12 +81,12 @@ def collect_in_processes(recorder: EvidenceRecorder, parts: Sequence[Sequence[Un
     """`collect(part, workers)` of every part: the first here, the others in forked children;
     their held calls taken over by `recorder`. Returns every part's collection errors."""
     recorder.flush()  # what was recorded before the split is written once, here
-    workers = shares(max_workers, len(parts))
+    count = len(parts)
+    workers = shares(max_workers, count)
     # Objects made so far are moved out of the collector's sight before forking: a child's first
     # collection would otherwise write into every one of them, copying the pages it shares
     # with this process (jobs/gcpause.py unfreezes them when the collection ends).
     gc.freeze()
-    count = len(parts)
     children = [apart.start_apart(_collect_part, recorder, collect, part, share, f"process {k + 1} of {count}",
                                   what=f"collection part {k + 1} of {count}", name=f"ecr-report-col{k + 1}")
                 for k, (part, share) in enumerate(zip(parts, workers)) if k > 0]
